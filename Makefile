@@ -1,0 +1,55 @@
+# Lantu build. `make run` and `make test` install what they need first.
+SHELL   := /bin/bash
+GO      ?= go
+export LANG := C.UTF-8
+export CGO_ENABLED := 1
+
+# Debian/Ubuntu packages the build, the app and the tests need.
+DEBS := gcc pkg-config git libsqlite3-dev libgeos-dev libproj-dev proj-data proj-bin \
+        libgl1-mesa-dev xorg-dev gdal-bin python3-gdal postgresql postgis \
+        python3-mapnik fonts-droid-fallback xvfb xauth imagemagick xdotool
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN  := bin
+DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/lantu
+DEMO ?= $(DATA)/demo-small.gpkg
+
+.PHONY: deps build run test bench demo clean fmt
+
+## deps: install the missing system packages (idempotent).
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## build: the command line, the exchange server and the desktop app.
+build: deps
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+## demo: the small demo blueprint, generated once.
+demo: build
+	@mkdir -p $(DATA)
+	@[ -f "$(DEMO)" ] || $(BIN)/lantuctl demo --scale small --out "$(DEMO)"
+
+## run: open the desktop app on the demo blueprint.
+run: demo
+	@if [ -x $(BIN)/lantu ]; then $(BIN)/lantu "$(DEMO)"; else $(BIN)/lantuctl info "$(DEMO)"; fi
+
+## test: vet, then every test with the race detector (PostgreSQL started for the server and PostGIS tests).
+test: deps
+	$(GO) vet ./...
+	source .ci/pg-start && $(GO) test -race -timeout 45m ./...
+
+## bench: every benchmark once at its default scale.
+bench: deps
+	source .ci/pg-start && $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf $(BIN)
