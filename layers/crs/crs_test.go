@@ -63,3 +63,30 @@ func TestTransformShenyang(t *testing.T) {
 		t.Errorf("polygon: %v", r)
 	}
 }
+
+func TestGeodesic(t *testing.T) {
+	g, err := NewGeodesic(CGCS2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One degree of latitude at 41.5N is about 111.05 km.
+	l, err := g.Length(orb.LineString{{123, 41}, {123, 42}})
+	if err != nil || math.Abs(l-111052) > 50 {
+		t.Errorf("length %v, %v", l, err)
+	}
+	gk, err := NewGeodesic(CGCS2000GK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A 1 km square on the central meridian: the Gauss-Kruger scale factor is
+	// 1 there, so the ellipsoidal area is within 0.1% of the planar one.
+	sq := orb.Polygon{{{500000, 4630000}, {501000, 4630000}, {501000, 4631000}, {500000, 4631000}, {500000, 4630000}}}
+	a, err := gk.Area(sq)
+	if err != nil || math.Abs(a-1e6) > 1e3 {
+		t.Errorf("area %v, %v", a, err)
+	}
+	sq = append(sq, orb.Ring{{500100, 4630100}, {500100, 4630200}, {500200, 4630200}, {500200, 4630100}, {500100, 4630100}})
+	if b, _ := gk.Area(sq); math.Abs(a-b-1e4) > 20 {
+		t.Errorf("area with hole %v, want %v", b, a-1e4)
+	}
+}
