@@ -1,0 +1,234 @@
+package render
+
+import (
+	"context"
+	"image/color"
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// grid places a canvas on the global pixel grid of one resolution: map x
+// maps to pixel X/res - ox and map y to -Y/res - oy.
+type grid struct {
+	res, ox, oy float64
+}
+
+func (g grid) toPixel(x, y float64) (float64, float64) { return x/g.res - g.ox, -y/g.res - g.oy }
+
+// mapBound is the map rectangle of pixel rectangle [x0,x1) x [y0,y1).
+func (g grid) mapBound(x0, y0, x1, y1 float64) orb.Bound {
+	return orb.Bound{
+		Min: orb.Point{(x0 + g.ox) * g.res, -(y1 + g.oy) * g.res},
+		Max: orb.Point{(x1 + g.ox) * g.res, -(y0 + g.oy) * g.res},
+	}
+}
+
+// layerStyle is a Style resolved for one request (opacity applied).
+type layerStyle struct {
+	fill, stroke, hatch color.NRGBA
+	hatchKind           string
+	line                lineStyle
+	classColor          func(string) (color.NRGBA, bool)
+	fillAlpha, opacity  float64
+	symbol              string
+	size                float32
+}
+
+func resolveStyle(s Style, opacity float64) layerStyle {
+	fo := s.Opacity
+	if fo <= 0 {
+		fo = 1
+	}
+	ls := layerStyle{
+		fill: fade(s.Fill, fo*opacity), stroke: fade(s.Stroke, opacity),
+		hatch: fade(s.HatchColor, fo*opacity), hatchKind: s.Hatch,
+		classColor: s.ClassColor, fillAlpha: fo * opacity, opacity: opacity,
+		symbol: s.Symbol, size: float32(s.Size),
+		line: lineStyle{width: float32(s.Width), cap: s.Cap, join: s.Join},
+	}
+	if ls.hatch.A == 0 {
+		ls.hatch = fade(s.Stroke, fo*opacity)
+	}
+	for _, d := range s.Dash {
+		ls.line.dash = append(ls.line.dash, float32(d))
+	}
+	if ls.size <= 0 {
+		ls.size = 7
+	}
+	return ls
+}
+
+// fade multiplies a colour's alpha by f.
+func fade(c color.NRGBA, f float64) color.NRGBA {
+	c.A = uint8(math.Round(float64(c.A) * min(max(f, 0), 1)))
+	return c
+}
+
+// margin is how far, in pixels, a feature's drawing reaches past its box.
+func (s *layerStyle) margin() float64 {
+	m := float64(s.line.width)/2 + 1
+	if s.size > 0 {
+		m = max(m, float64(s.size)/2+float64(s.line.width)+1)
+	}
+	return m
+}
+
+// drawJob draws one layer into a canvas at a grid position.
+type drawJob struct {
+	c      *canvas
+	g      grid // canvas pixel (0,0) is at grid.ox, grid.oy
+	w, h   float64
+	l      *Layer
+	st     layerStyle
+	labels *[]candidate
+	keep   func(fid int64) bool // nil = all features
+	order  int                  // layer index in draw order
+	p      path
+}
+
+// run draws the layer, checking ctx every batch of features.
+func (j *drawJob) run(ctx context.Context) error {
+	var err error
+	m := j.st.margin()
+	box := j.g.mapBound(-m, -m, j.w+m, j.h+m)
+	j.l.Data.Read(func(geo Geometry) {
+		o := geo.Origin()
+		n := 0
+		geo.Search(box, func(i int) bool {
+			if n++; n&255 == 0 && ctx.Err() != nil {
+				err = ctx.Err()
+				return false
+			}
+			if j.keep == nil || j.keep(geo.FID(i)) {
+				j.feature(geo, o, i)
+			}
+			return true
+		})
+	})
+	return err
+}
+
+// feature draws slot i of geo.
+func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
+	b := geo.Box(i)
+	x0, y1 := j.g.toPixel(o[0]+float64(b[0]), o[1]+float64(b[1]))
+	x1, y0 := j.g.toPixel(o[0]+float64(b[2]), o[1]+float64(b[3]))
+	pw, ph := x1-x0, y1-y0
+	fill, stroke := j.colors(geo.Class(i))
+	if j.l.Kind != Point && pw < 1 && ph < 1 {
+		col := fill
+		if col.A == 0 || j.l.Kind == Line {
+			col = stroke
+		}
+		j.c.dot((x0+x1)/2, (y0+y1)/2, col, max(pw, ph))
+		return
+	}
+	j.load(geo, o, i)
+	switch j.l.Kind {
+	case Polygon:
+		j.c.fill(&j.p, fill)
+		if j.st.hatchKind != "" {
+			j.c.hatch(&j.p, j.st.hatchKind, j.st.hatch)
+		}
+		j.c.strokePath(&j.p, true, j.st.line, stroke)
+	case Line:
+		j.c.strokePath(&j.p, false, j.st.line, stroke)
+	case Point:
+		j.symbols(fill, stroke)
+	}
+	if j.labels != nil {
+		j.candidate(geo, o, i, pw, ph)
+	}
+}
+
+// colors returns the fill and stroke of a feature of class cls.
+func (j *drawJob) colors(cls string) (fill, stroke color.NRGBA) {
+	fill, stroke = j.st.fill, j.st.stroke
+	if j.st.classColor == nil || cls == "" {
+		return fill, stroke
+	}
+	c, ok := j.st.classColor(cls)
+	if !ok {
+		return fill, stroke
+	}
+	if j.l.Kind == Line {
+		return fill, fade(c, j.st.opacity)
+	}
+	return fade(c, j.st.fillAlpha), stroke
+}
+
+// load converts slot i to canvas pixels, dropping vertices closer than half
+// a pixel to the last one kept.
+func (j *drawJob) load(geo Geometry, o orb.Point, i int) {
+	j.p.reset()
+	inv := 1 / j.g.res
+	bx, by := o[0]*inv-j.g.ox, -o[1]*inv-j.g.oy
+	for r, nr := 0, geo.NumRings(i); r < nr; r++ {
+		xy := geo.Ring(i, r)
+		if len(xy) < 2 {
+			continue
+		}
+		j.p.begin()
+		lx, ly := float32(float64(xy[0])*inv+bx), float32(-float64(xy[1])*inv+by)
+		j.p.add(lx, ly)
+		last := len(xy) - 2
+		for k := 2; k < len(xy); k += 2 {
+			x, y := float32(float64(xy[k])*inv+bx), float32(-float64(xy[k+1])*inv+by)
+			if k != last && abs32(x-lx) < 0.5 && abs32(y-ly) < 0.5 {
+				continue
+			}
+			j.p.add(x, y)
+			lx, ly = x, y
+		}
+	}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// symbols draws a point symbol at every point of the loaded path.
+func (j *drawJob) symbols(fill, stroke color.NRGBA) {
+	if fill.A == 0 {
+		fill, stroke = stroke, color.NRGBA{255, 255, 255, stroke.A}
+	}
+	var sym path
+	for k := 0; k < j.p.parts(); k++ {
+		xy := j.p.part(k)
+		symbol(&sym, j.st.symbol, xy[0], xy[1], j.st.size/2)
+		j.c.fill(&sym, fill)
+		j.c.strokePath(&sym, true, lineStyle{width: max(1, j.st.line.width*0.75), join: "miter"}, stroke)
+	}
+}
+
+// symbol sets sym to a marker of radius r centred on x, y.
+func symbol(sym *path, kind string, x, y, r float32) {
+	sym.reset()
+	switch kind {
+	case "square":
+		polygon(sym, []float32{x - r, y - r, x + r, y - r, x + r, y + r, x - r, y + r})
+	case "triangle":
+		polygon(sym, []float32{x, y - r, x + r*0.87, y + r*0.5, x - r*0.87, y + r*0.5})
+	case "star":
+		pts := make([]float32, 0, 20)
+		for k := 0; k < 10; k++ {
+			rr := r
+			if k%2 == 1 {
+				rr = r * 0.45
+			}
+			t := -math.Pi/2 + float64(k)*math.Pi/5
+			pts = append(pts, x+rr*float32(math.Cos(t)), y+rr*float32(math.Sin(t)))
+		}
+		polygon(sym, pts)
+	case "cross":
+		w := max(r/3, 0.75)
+		polygon(sym, []float32{x - r, y - w, x + r, y - w, x + r, y + w, x - r, y + w})
+		polygon(sym, []float32{x - w, y - r, x + w, y - r, x + w, y + r, x - w, y + r})
+	default:
+		disc(sym, x, y, r)
+	}
+}

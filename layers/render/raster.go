@@ -1,0 +1,205 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"golang.org/x/image/vector"
+)
+
+// maxCoord bounds pixel coordinates handed to the rasteriser, far outside
+// any tile, so fixed-point arithmetic cannot overflow.
+const maxCoord = 1 << 20
+
+// path is a set of rings or polylines in pixel coordinates of a canvas:
+// xy holds x0,y0,x1,y1,...; starts[k] is the point index where part k begins.
+type path struct {
+	xy     []float32
+	starts []int
+}
+
+func (p *path) reset() {
+	p.xy = p.xy[:0]
+	p.starts = p.starts[:0]
+}
+
+func (p *path) begin() { p.starts = append(p.starts, len(p.xy)/2) }
+
+func (p *path) add(x, y float32) {
+	x = min(max(x, -maxCoord), maxCoord)
+	y = min(max(y, -maxCoord), maxCoord)
+	p.xy = append(p.xy, x, y)
+}
+
+func (p *path) parts() int { return len(p.starts) }
+
+// part returns the coordinates of part k.
+func (p *path) part(k int) []float32 {
+	end := len(p.xy) / 2
+	if k+1 < len(p.starts) {
+		end = p.starts[k+1]
+	}
+	return p.xy[2*p.starts[k] : 2*end]
+}
+
+// bounds is the integer pixel rectangle covering the path, grown by pad.
+func (p *path) bounds(pad float32) image.Rectangle {
+	if len(p.xy) == 0 {
+		return image.Rectangle{}
+	}
+	x0, y0, x1, y1 := p.xy[0], p.xy[1], p.xy[0], p.xy[1]
+	for i := 2; i < len(p.xy); i += 2 {
+		x0, x1 = min(x0, p.xy[i]), max(x1, p.xy[i])
+		y0, y1 = min(y0, p.xy[i+1]), max(y1, p.xy[i+1])
+	}
+	return image.Rect(
+		int(math.Floor(float64(x0-pad))), int(math.Floor(float64(y0-pad))),
+		int(math.Ceil(float64(x1+pad))), int(math.Ceil(float64(y1+pad))))
+}
+
+// canvas draws anti-aliased paths into an RGBA image. Not safe for
+// concurrent use; each worker owns one.
+type canvas struct {
+	img     *image.RGBA
+	z       vector.Rasterizer
+	maskBuf []uint8
+	// gx, gy are the global grid pixel coordinates of img's (0,0); hatches
+	// use them so patterns line up across tiles.
+	gx, gy int64
+	stroke path
+	dash   path
+}
+
+func newCanvas(img *image.RGBA, gx, gy int64) *canvas {
+	return &canvas{img: img, gx: gx, gy: gy}
+}
+
+// rasterize loads the path's closed rings into the rasteriser, clipped to
+// the canvas, and returns the rectangle it covers (empty when off canvas).
+func (c *canvas) rasterize(p *path) image.Rectangle {
+	r := p.bounds(1).Intersect(c.img.Rect)
+	if r.Empty() {
+		return r
+	}
+	c.z.Reset(r.Dx(), r.Dy())
+	ox, oy := float32(r.Min.X), float32(r.Min.Y)
+	for k := 0; k < p.parts(); k++ {
+		xy := p.part(k)
+		if len(xy) < 6 {
+			continue
+		}
+		c.z.MoveTo(xy[0]-ox, xy[1]-oy)
+		for i := 2; i < len(xy); i += 2 {
+			c.z.LineTo(xy[i]-ox, xy[i+1]-oy)
+		}
+		c.z.ClosePath()
+	}
+	return r
+}
+
+// fill paints the closed rings of p with col.
+func (c *canvas) fill(p *path, col color.NRGBA) {
+	if col.A == 0 {
+		return
+	}
+	r := c.rasterize(p)
+	if r.Empty() {
+		return
+	}
+	c.z.Draw(c.img, r, image.NewUniform(col), image.Point{})
+}
+
+// hatch paints the closed rings of p with a pattern aligned to the global
+// pixel grid.
+func (c *canvas) hatch(p *path, kind string, col color.NRGBA) {
+	pat := hatchPattern(kind)
+	if pat == nil || col.A == 0 {
+		return
+	}
+	r := c.rasterize(p)
+	if r.Empty() {
+		return
+	}
+	n := r.Dx() * r.Dy()
+	if cap(c.maskBuf) < n {
+		c.maskBuf = make([]uint8, n)
+	}
+	// The rasteriser writes a mask whose bounds equal its own contiguously,
+	// so the mask's stride must be its width.
+	m := &image.Alpha{Pix: c.maskBuf[:n], Stride: r.Dx(), Rect: image.Rect(0, 0, r.Dx(), r.Dy())}
+	clear(m.Pix)
+	c.z.Draw(m, m.Rect, image.Opaque, image.Point{})
+	for y := 0; y < r.Dy(); y++ {
+		gy := c.gy + int64(r.Min.Y+y)
+		for x := 0; x < r.Dx(); x++ {
+			a := m.Pix[y*m.Stride+x]
+			if a == 0 {
+				continue
+			}
+			pa := pat(c.gx+int64(r.Min.X+x), gy)
+			if pa == 0 {
+				continue
+			}
+			blend(c.img, r.Min.X+x, r.Min.Y+y, col, uint32(a)*uint32(pa)/255)
+		}
+	}
+}
+
+// blend paints col over pixel (x, y) with extra coverage cov (0..255).
+func blend(img *image.RGBA, x, y int, col color.NRGBA, cov uint32) {
+	if !(image.Point{x, y}.In(img.Rect)) {
+		return
+	}
+	a := uint32(col.A) * cov / 255
+	if a == 0 {
+		return
+	}
+	i := img.PixOffset(x, y)
+	p := img.Pix[i : i+4 : i+4]
+	inv := 255 - a
+	p[0] = uint8((uint32(col.R)*a + uint32(p[0])*inv) / 255)
+	p[1] = uint8((uint32(col.G)*a + uint32(p[1])*inv) / 255)
+	p[2] = uint8((uint32(col.B)*a + uint32(p[2])*inv) / 255)
+	p[3] = uint8((255*a + uint32(p[3])*inv) / 255)
+}
+
+// dot paints a sub-pixel feature as one pixel whose strength follows its
+// size, so a dense area of tiny features keeps its tone.
+func (c *canvas) dot(x, y float64, col color.NRGBA, cov float64) {
+	cov = min(max(cov, 0.3), 1)
+	blend(c.img, int(math.Floor(x)), int(math.Floor(y)), col, uint32(cov*255))
+}
+
+// hatchPattern returns the coverage (0..255) of a hatch at a global pixel.
+// Lines are 1 px wide every 8 px; dots are 2x2 every 6 px.
+func hatchPattern(kind string) func(x, y int64) uint8 {
+	const n = 8
+	mod := func(a int64, m int64) int64 { return ((a % m) + m) % m }
+	switch kind {
+	case "diagonal":
+		return func(x, y int64) uint8 { return on(mod(x+y, n) == 0) }
+	case "cross":
+		return func(x, y int64) uint8 { return on(mod(x+y, n) == 0 || mod(x-y, n) == 0) }
+	case "horizontal":
+		return func(_, y int64) uint8 { return on(mod(y, n) == 0) }
+	case "vertical":
+		return func(x, _ int64) uint8 { return on(mod(x, n) == 0) }
+	case "dots":
+		return func(x, y int64) uint8 { return on(mod(x, 6) < 2 && mod(y, 6) < 2) }
+	}
+	return nil
+}
+
+func on(b bool) uint8 {
+	if b {
+		return 255
+	}
+	return 0
+}
+
+// fillRect paints the whole image with col (no blending).
+func fillRect(img *image.RGBA, col color.NRGBA) {
+	draw.Draw(img, img.Rect, image.NewUniform(col), image.Point{}, draw.Src)
+}
