@@ -201,7 +201,9 @@ func (j *drawJob) symbols(fill, stroke color.NRGBA) {
 		xy := j.p.part(k)
 		symbol(&sym, j.st.symbol, xy[0], xy[1], j.st.size/2)
 		j.c.fill(&sym, fill)
-		j.c.strokePath(&sym, true, lineStyle{width: max(1, j.st.line.width*0.75), join: "miter"}, stroke)
+		if j.st.symbol != "cross" { // a cross's arms would show their seams
+			j.c.strokePath(&sym, true, lineStyle{width: max(1, j.st.line.width*0.75), join: "miter"}, stroke)
+		}
 	}
 }
 

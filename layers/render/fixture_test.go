@@ -7,12 +7,23 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
+	"github.com/tidwall/rtree"
 )
 
 // memLayer is an in-memory Geometry built from WKT, for tests.
 type memLayer struct {
 	origin orb.Point
 	feats  []memFeat
+	tree   *rtree.RTreeGN[float32, int32] // set by index for large layers
+}
+
+// index builds an R-tree so Search is fast on large synthetic layers.
+func (m *memLayer) index() *memLayer {
+	m.tree = &rtree.RTreeGN[float32, int32]{}
+	for i, f := range m.feats {
+		m.tree.Insert([2]float32{f.box[0], f.box[1]}, [2]float32{f.box[2], f.box[3]}, int32(i))
+	}
+	return m
 }
 
 type memFeat struct {
@@ -104,6 +115,14 @@ func (m *memLayer) Ring(i, r int) []float32 {
 func (m *memLayer) PartStart(i, r int) bool { return m.feats[i].parts[r] }
 
 func (m *memLayer) Search(box orb.Bound, fn func(i int) bool) {
+	if m.tree != nil {
+		o := m.origin
+		m.tree.Search(
+			[2]float32{float32(box.Min[0] - o[0]), float32(box.Min[1] - o[1])},
+			[2]float32{float32(box.Max[0] - o[0]), float32(box.Max[1] - o[1])},
+			func(_, _ [2]float32, i int32) bool { return fn(int(i)) })
+		return
+	}
 	for i, f := range m.feats {
 		b := orb.Bound{
 			Min: orb.Point{m.origin[0] + float64(f.box[0]), m.origin[1] + float64(f.box[1])},

@@ -104,12 +104,61 @@ func (c *canvas) fill(p *path, col color.NRGBA) {
 	if col.A == 0 {
 		return
 	}
-	r := c.rasterize(p)
+	r, m := c.coverage(p)
 	if r.Empty() {
 		return
 	}
-	c.z.Draw(c.img, r, image.NewUniform(col), image.Point{})
+	blendMask(c.img, r, m, col)
 }
+
+// coverage rasterises p into the canvas's mask buffer and returns the
+// rectangle it covers with the mask (stride = width).
+func (c *canvas) coverage(p *path) (image.Rectangle, *image.Alpha) {
+	r := c.rasterize(p)
+	if r.Empty() {
+		return r, nil
+	}
+	n := r.Dx() * r.Dy()
+	if cap(c.maskBuf) < n {
+		c.maskBuf = make([]uint8, n)
+	}
+	// The rasteriser writes a mask whose bounds equal its own contiguously,
+	// so the mask's stride must be its width; draw.Src needs no clearing.
+	m := &image.Alpha{Pix: c.maskBuf[:n], Stride: r.Dx(), Rect: image.Rect(0, 0, r.Dx(), r.Dy())}
+	c.z.DrawOp = draw.Src
+	c.z.Draw(m, m.Rect, image.Opaque, image.Point{})
+	return r, m
+}
+
+// blendMask paints col over img through mask m placed at r.
+func blendMask(img *image.RGBA, r image.Rectangle, m *image.Alpha, col color.NRGBA) {
+	sa := uint32(col.A)
+	sr, sg, sb := uint32(col.R)*sa, uint32(col.G)*sa, uint32(col.B)*sa // premultiplied x255
+	for y := 0; y < r.Dy(); y++ {
+		row := m.Pix[y*m.Stride : y*m.Stride+r.Dx()]
+		pix := img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):]
+		for x, mv := range row {
+			if mv == 0 {
+				continue
+			}
+			p := pix[4*x : 4*x+4 : 4*x+4]
+			if mv == 255 && sa == 255 {
+				p[0], p[1], p[2], p[3] = col.R, col.G, col.B, 255
+				continue
+			}
+			mm := uint32(mv)
+			a := div255(sa * mm) // effective source alpha
+			inv := 255 - a
+			p[0] = uint8(div255(div255(sr*mm) + uint32(p[0])*inv))
+			p[1] = uint8(div255(div255(sg*mm) + uint32(p[1])*inv))
+			p[2] = uint8(div255(div255(sb*mm) + uint32(p[2])*inv))
+			p[3] = uint8(div255(a*255 + uint32(p[3])*inv))
+		}
+	}
+}
+
+// div255 is x/255 rounded, for x < 65536*255.
+func div255(x uint32) uint32 { return (x + 128 + (x+128)>>8) >> 8 }
 
 // hatch paints the closed rings of p with a pattern aligned to the global
 // pixel grid.
@@ -118,19 +167,10 @@ func (c *canvas) hatch(p *path, kind string, col color.NRGBA) {
 	if pat == nil || col.A == 0 {
 		return
 	}
-	r := c.rasterize(p)
+	r, m := c.coverage(p)
 	if r.Empty() {
 		return
 	}
-	n := r.Dx() * r.Dy()
-	if cap(c.maskBuf) < n {
-		c.maskBuf = make([]uint8, n)
-	}
-	// The rasteriser writes a mask whose bounds equal its own contiguously,
-	// so the mask's stride must be its width.
-	m := &image.Alpha{Pix: c.maskBuf[:n], Stride: r.Dx(), Rect: image.Rect(0, 0, r.Dx(), r.Dy())}
-	clear(m.Pix)
-	c.z.Draw(m, m.Rect, image.Opaque, image.Point{})
 	for y := 0; y < r.Dy(); y++ {
 		gy := c.gy + int64(r.Min.Y+y)
 		for x := 0; x < r.Dx(); x++ {
