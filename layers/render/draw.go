@@ -24,6 +24,11 @@ func (g grid) mapBound(x0, y0, x1, y1 float64) orb.Bound {
 	}
 }
 
+// minOutlined is the pixel size under which filled polygons lose their
+// outlines: at small scales the outlines of a fine tessellation would
+// otherwise darken the whole map.
+const minOutlined = 4
+
 // layerStyle is a Style resolved for one request (opacity applied).
 type layerStyle struct {
 	fill, stroke, hatch color.NRGBA
@@ -131,7 +136,9 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 		if j.st.hatchKind != "" {
 			j.c.hatch(&j.p, j.st.hatchKind, j.st.hatch)
 		}
-		j.c.strokePath(&j.p, true, j.st.line, stroke)
+		if fill.A == 0 || max(pw, ph) >= minOutlined {
+			j.c.strokePath(&j.p, true, j.st.line, stroke)
+		}
 	case Line:
 		j.c.strokePath(&j.p, false, j.st.line, stroke)
 	case Point:

@@ -34,6 +34,7 @@ type candidate struct {
 	size   float64 // polygon area or line length in pixels, for priority
 	room   float64 // polygons: width available at the anchor
 	radius float64 // points: symbol radius
+	w, h   int     // text box in pixels
 }
 
 // candidate records the label of slot i if its anchor falls in the canvas.
@@ -58,6 +59,14 @@ func (j *drawJob) candidate(geo Geometry, o orb.Point, i int, pw, ph float64) {
 		ok = geo.NumRings(i) > 0
 	}
 	if !ok || c.u < 0 || c.v < 0 || c.u >= j.w || c.v >= j.h {
+		return
+	}
+	t, err := faceOf(labelSizeOf(c.kind))
+	if err != nil {
+		return
+	}
+	c.w, c.h = t.measure(c.text), t.height
+	if c.kind == Polygon && float64(c.w) > c.room {
 		return
 	}
 	c.u += j.g.ox
@@ -144,6 +153,7 @@ func lineLength(xy []float32) float64 {
 // labeler places labels on one frame without overlaps. Not safe for
 // concurrent use.
 type labeler struct {
+	placed int
 	img    *image.RGBA
 	cols   int
 	rows   int
@@ -188,27 +198,36 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
+// labelSizeOf is the text size for labels of a kind of feature.
+func labelSizeOf(k Kind) float64 {
+	if k == Polygon {
+		return labelSize
+	}
+	return pointLabelSize
+}
+
 // one places a single label if it has room.
 func (lb *labeler) one(c candidate) error {
-	size := float64(labelSize)
-	if c.kind != Polygon {
-		size = pointLabelSize
+	x, y := c.u-lb.fx, c.v-lb.fy
+	if x < -float64(c.w)-c.radius || y < -float64(c.h)-c.radius ||
+		x > float64(lb.img.Rect.Dx())+c.radius || y > float64(lb.img.Rect.Dy())+c.radius {
+		return nil
 	}
-	t, err := faceOf(size)
+	if c.kind != Point && lb.takenAt(int(x), int(y)) {
+		return nil
+	}
+	t, err := faceOf(labelSizeOf(c.kind))
 	if err != nil {
 		return err
 	}
-	w, h := t.measure(c.text), t.height
-	if c.kind == Polygon && float64(w) > c.room {
-		return nil
-	}
-	x, y := c.u-lb.fx, c.v-lb.fy
+	w, h := c.w, c.h
 	for _, at := range offsets(c, w, h) {
 		min := image.Pt(int(math.Round(x+at.X)), int(math.Round(y+at.Y)))
 		r := image.Rectangle{Min: min, Max: min.Add(image.Pt(w, h))}
 		if lb.free(r.Inset(-haloRadius)) {
 			lb.take(r.Inset(-haloRadius))
 			t.draw(lb.img, c.text, r.Min.X, r.Min.Y+t.ascent, labelText, labelHalo)
+			lb.placed++
 			return nil
 		}
 	}
@@ -241,6 +260,14 @@ func (lb *labeler) free(r image.Rectangle) bool {
 		}
 	}
 	return true
+}
+
+// takenAt reports whether pixel (x, y) lies in a placed label.
+func (lb *labeler) takenAt(x, y int) bool {
+	if !(image.Point{x, y}.In(lb.img.Rect)) {
+		return true
+	}
+	return lb.taken[(y/cellSize)*lb.cols+x/cellSize]
 }
 
 func (lb *labeler) take(r image.Rectangle) {

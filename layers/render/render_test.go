@@ -282,3 +282,48 @@ func TestViewport(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelCollision(t *testing.T) {
+	var rows [][3]string
+	for k := 0; k < 20; k++ {
+		rows = append(rows, [3]string{"POINT(500100 4600050)", "", "重叠 Overlap " + strconv.Itoa(k)})
+	}
+	l := &Layer{Code: "p", Kind: Point, Visible: true, Labels: true, Data: wktLayer(t, base, rows...),
+		Style: Style{Fill: rgb("#1f6fd1"), Size: 6}}
+	r := New(LayerList{l}, Options{})
+	f := r.plan(Request{View: Viewport{Center: loc(100, 50), Res: 1, W: 200, H: 100}, Labels: true})
+	tiles, err := r.tiles(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []candidate
+	for _, tl := range tiles {
+		cands = append(cands, tl.labels...)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	lb := newLabeler(img, float64(f.fx)+float64(f.phx)/256, float64(f.fy)+float64(f.phy)/256)
+	if err := lb.place(cands); err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 20 || lb.placed < 1 || lb.placed > 4 {
+		t.Errorf("%d candidates, %d placed; want 20 and 1..4 (one per free side)", len(cands), lb.placed)
+	}
+}
+
+func TestUnderlayGolden(t *testing.T) {
+	ramp := func(_ context.Context, v Viewport) image.Image {
+		img := image.NewNRGBA(image.Rect(0, 0, v.W, v.H))
+		for y := 0; y < v.H; y++ {
+			for x := 0; x < v.W; x++ {
+				img.SetNRGBA(x, y, color.NRGBA{uint8(120 + x*100/v.W), uint8(140 + y*80/v.H), 150, 255})
+			}
+		}
+		return img
+	}
+	r := New(sceneLayers(t), Options{Underlay: ramp})
+	img, err := r.Render(context.Background(), Request{View: sceneView(), Layers: []string{"landuse", "roads", "poi"}, Labels: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertGolden(t, "underlay", img)
+}
