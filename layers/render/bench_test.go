@@ -70,18 +70,9 @@ func (m *memLayer) point(x, y float64, label string) {
 	m.add(memFeat{label: label, parts: []bool{true}, rings: [][]float32{{float32(x), float32(y)}}})
 }
 
-var synth LayerList
-
-func synthetic() LayerList {
-	if synth == nil {
-		synth = syntheticCity(30000)
-	}
-	return synth
-}
-
-func extentOf(ll LayerList) orb.Bound {
-	b := orb.Bound{Min: orb.Point{500000, 4600000}, Max: orb.Point{530000, 4630000}}
-	return b
+// syntheticExtent is the extent of syntheticCity(side).
+func syntheticExtent(side float64) orb.Bound {
+	return orb.Bound{Min: orb.Point{500000, 4600000}, Max: orb.Point{500000 + side, 4600000 + side}}
 }
 
 // benchFrames measures a cold full-extent frame, a cold 5 km view and a
@@ -125,7 +116,13 @@ func benchFrames(b *testing.B, src Source, extent orb.Bound) {
 	})
 }
 
+// BenchmarkSynthetic runs the frame benchmarks on in-memory cities of
+// about 350k (30 km) and 1M (50 km) features.
 func BenchmarkSynthetic(b *testing.B) {
-	src := synthetic()
-	benchFrames(b, src, extentOf(src))
+	for _, side := range []float64{30000, 50000} {
+		src := syntheticCity(side)
+		b.Run(strconv.Itoa(int(side/1000))+"km", func(b *testing.B) {
+			benchFrames(b, src, syntheticExtent(side))
+		})
+	}
 }

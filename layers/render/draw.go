@@ -24,6 +24,29 @@ func (g grid) mapBound(x0, y0, x1, y1 float64) orb.Bound {
 	}
 }
 
+// smallPolygon is the pixel size under which a polygon is drawn as its box,
+// shaded by the share of the box it fills: at that size the shape does not
+// show, and a box costs a fraction of a rasterised path.
+const smallPolygon = 3
+
+// fillShare is the share of a feature's box area (in map units squared)
+// its rings cover.
+func fillShare(geo Geometry, i int, boxArea float64) float64 {
+	if boxArea <= 0 {
+		return 1
+	}
+	var a float64
+	for r, nr := 0, geo.NumRings(i); r < nr; r++ {
+		xy := geo.Ring(i, r)
+		n := len(xy) / 2
+		for k := 0; k < n; k++ {
+			m := (k + 1) % n
+			a += float64(xy[2*k])*float64(xy[2*m+1]) - float64(xy[2*m])*float64(xy[2*k+1])
+		}
+	}
+	return min(max(a/2/boxArea, 0), 1)
+}
+
 // minOutlined is the pixel size under which filled polygons lose their
 // outlines: at small scales the outlines of a fine tessellation would
 // otherwise darken the whole map.
@@ -127,6 +150,15 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 			col = stroke
 		}
 		j.c.dot((x0+x1)/2, (y0+y1)/2, col, max(pw, ph))
+		return
+	}
+	if j.l.Kind == Polygon && pw < smallPolygon && ph < smallPolygon && j.st.hatchKind == "" &&
+		(fill.A > 0 || stroke.A > 0) {
+		col := fill
+		if col.A == 0 {
+			col = stroke
+		}
+		j.c.box(x0, y0, x1, y1, col, fillShare(geo, i, pw*ph*j.g.res*j.g.res))
 		return
 	}
 	j.load(geo, o, i)

@@ -212,6 +212,22 @@ func (c *canvas) dot(x, y float64, col color.NRGBA, cov float64) {
 	blend(c.img, int(math.Floor(x)), int(math.Floor(y)), col, uint32(cov*255))
 }
 
+// box paints the pixel rectangle [x0,x1) x [y0,y1) with anti-aliased
+// edges, its strength scaled by share.
+func (c *canvas) box(x0, y0, x1, y1 float64, col color.NRGBA, share float64) {
+	ix0, iy0 := int(math.Floor(x0)), int(math.Floor(y0))
+	ix1, iy1 := int(math.Ceil(x1)), int(math.Ceil(y1))
+	for y := max(iy0, c.img.Rect.Min.Y); y < min(iy1, c.img.Rect.Max.Y); y++ {
+		cy := math.Min(y1, float64(y+1)) - math.Max(y0, float64(y))
+		for x := max(ix0, c.img.Rect.Min.X); x < min(ix1, c.img.Rect.Max.X); x++ {
+			cx := math.Min(x1, float64(x+1)) - math.Max(x0, float64(x))
+			if cov := cx * cy * share; cov > 0 {
+				blend(c.img, x, y, col, uint32(min(cov, 1)*255+0.5))
+			}
+		}
+	}
+}
+
 // hatchPattern returns the coverage (0..255) of a hatch at a global pixel.
 // Lines are 1 px wide every 8 px; dots are 2x2 every 6 px.
 func hatchPattern(kind string) func(x, y int64) uint8 {

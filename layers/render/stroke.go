@@ -20,9 +20,9 @@ func (c *canvas) strokePath(p *path, closed bool, ls lineStyle, col color.NRGBA)
 	if col.A == 0 || ls.width <= 0 {
 		return
 	}
-	if ls.width < 1 { // hairline: 1 px at reduced strength looks crisper
-		col.A = uint8(float32(col.A) * ls.width)
-		ls.width = 1
+	if ls.width <= hairline {
+		c.hairlines(p, closed, ls, col)
+		return
 	}
 	c.stroke.reset()
 	for k := 0; k < p.parts(); k++ {
@@ -41,6 +41,85 @@ func (c *canvas) strokePath(p *path, closed bool, ls lineStyle, col color.NRGBA)
 		strokeLine(&c.stroke, xy, closed, ls)
 	}
 	c.fill(&c.stroke, col)
+}
+
+// hairline is the widest stroke drawn as a one-pixel anti-aliased line
+// (at reduced strength when thinner): crisp, and it costs only the pixels
+// it touches.
+const hairline = 1.25
+
+// hairlines draws every part of p as one-pixel lines.
+func (c *canvas) hairlines(p *path, closed bool, ls lineStyle, col color.NRGBA) {
+	col.A = uint8(float32(col.A) * min(ls.width, 1))
+	for k := 0; k < p.parts(); k++ {
+		xy := p.part(k)
+		if len(xy) < 4 {
+			continue
+		}
+		if len(ls.dash) >= 2 {
+			c.dash.reset()
+			dashLine(&c.dash, xy, closed, ls.dash)
+			for d := 0; d < c.dash.parts(); d++ {
+				c.polyline(c.dash.part(d), false, col)
+			}
+			continue
+		}
+		c.polyline(xy, closed, col)
+	}
+}
+
+// polyline draws the segments of xy as hairlines.
+func (c *canvas) polyline(xy []float32, closed bool, col color.NRGBA) {
+	n := len(xy) / 2
+	for i := 0; i+1 < n; i++ {
+		c.wuLine(xy[2*i], xy[2*i+1], xy[2*i+2], xy[2*i+3], col)
+	}
+	if closed && n > 2 {
+		c.wuLine(xy[2*n-2], xy[2*n-1], xy[0], xy[1], col)
+	}
+}
+
+// wuLine draws an anti-aliased one-pixel line (Xiaolin Wu): along the
+// major axis, each pixel centre's line position is shared between the two
+// nearest pixels of the minor axis.
+func (c *canvas) wuLine(x0, y0, x1, y1 float32, col color.NRGBA) {
+	steep := abs32(y1-y0) > abs32(x1-x0)
+	if steep {
+		x0, y0, x1, y1 = y0, x0, y1, x1
+	}
+	if x0 > x1 {
+		x0, y0, x1, y1 = x1, y1, x0, y0
+	}
+	lo, hi := c.img.Rect.Min.X, c.img.Rect.Max.X
+	if steep {
+		lo, hi = c.img.Rect.Min.Y, c.img.Rect.Max.Y
+	}
+	dx := x1 - x0
+	grad := float32(0)
+	if dx > 0 {
+		grad = (y1 - y0) / dx
+	}
+	start := max(int(math.Floor(float64(x0))), lo)
+	end := min(int(math.Ceil(float64(x1))), hi)
+	for x := start; x < end; x++ {
+		// Coverage along the major axis: the part of [x, x+1) the
+		// segment spans, so consecutive segments do not double up.
+		span := min(x1, float32(x+1)) - max(x0, float32(x))
+		if span <= 0 {
+			continue
+		}
+		yc := y0 + grad*(float32(x)+0.5-x0) - 0.5
+		iy := int(math.Floor(float64(yc)))
+		f := yc - float32(iy)
+		a, b := uint32((1-f)*span*255+0.5), uint32(f*span*255+0.5)
+		if steep {
+			blend(c.img, iy, x, col, a)
+			blend(c.img, iy+1, x, col, b)
+		} else {
+			blend(c.img, x, iy, col, a)
+			blend(c.img, x, iy+1, col, b)
+		}
+	}
 }
 
 // strokeLine appends the outline polygons of one polyline to out.
