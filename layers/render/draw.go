@@ -144,7 +144,7 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 	x1, y0 := j.g.toPixel(o[0]+float64(b[2]), o[1]+float64(b[3]))
 	pw, ph := x1-x0, y1-y0
 	fill, stroke := j.colors(geo.Class(i))
-	if j.l.Kind != Point && pw < 1 && ph < 1 {
+	if j.l.Kind == Line && pw < 1 && ph < 1 {
 		col := fill
 		if col.A == 0 || j.l.Kind == Line {
 			col = stroke
