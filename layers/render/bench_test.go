@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -125,4 +126,25 @@ func BenchmarkSynthetic(b *testing.B) {
 			benchFrames(b, src, syntheticExtent(side))
 		})
 	}
+}
+
+// BenchmarkCancel measures how long a cold full-extent frame takes to
+// return after its context is cancelled mid-way.
+func BenchmarkCancel(b *testing.B) {
+	src := syntheticCity(30000)
+	v := Fit(syntheticExtent(30000), 1920, 1080)
+	var total time.Duration
+	for b.Loop() {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan time.Time)
+		go func() {
+			_, _ = New(src, Options{}).Render(ctx, Request{View: v})
+			done <- time.Now()
+		}()
+		time.Sleep(20 * time.Millisecond)
+		at := time.Now()
+		cancel()
+		total += (<-done).Sub(at)
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-stop")
 }

@@ -327,3 +327,40 @@ func TestUnderlayGolden(t *testing.T) {
 	}
 	assertGolden(t, "underlay", img)
 }
+
+// TestConcurrentRenders runs frames, pans and invalidations at once (for
+// the race detector) and checks every frame matches a fresh render.
+func TestConcurrentRenders(t *testing.T) {
+	layers := sceneLayers(t)
+	r := New(layers, Options{Workers: 3, CacheBytes: 40 * TileSize * TileSize * 4})
+	want, err := New(layers, Options{}).Render(context.Background(), Request{View: sceneView()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for k := 0; k < 5; k++ {
+				if g == 0 {
+					r.Invalidate("landuse", orb.Bound{Min: loc(0, 0), Max: loc(100, 100)})
+				}
+				img, err := r.Render(context.Background(), Request{View: sceneView()})
+				if err == nil {
+					if n, _ := diffPixels(img, want, 0); n != 0 {
+						err = errors.New("frame differs from a fresh render: " + strconv.Itoa(n) + " pixels")
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
