@@ -3,7 +3,6 @@ package render
 import (
 	"image/color"
 	"math"
-	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -34,10 +33,17 @@ type memFeat struct {
 	box          [4]float32
 }
 
+// fixtureTB is the part of testing.TB fixtures use, so examples can build
+// fixtures too.
+type fixtureTB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
 // wktLayer builds a layer from (WKT, class, label) triples; fids count
 // from 1. Polygons are oriented like the blueprint's: outer rings
 // counter-clockwise, holes clockwise.
-func wktLayer(t testing.TB, origin orb.Point, rows ...[3]string) *memLayer {
+func wktLayer(t fixtureTB, origin orb.Point, rows ...[3]string) *memLayer {
 	t.Helper()
 	m := &memLayer{origin: origin}
 	for k, r := range rows {

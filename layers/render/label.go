@@ -66,7 +66,7 @@ func (j *drawJob) candidate(geo Geometry, o orb.Point, i int, pw, ph float64) {
 		return
 	}
 	c.w, c.h = t.measure(c.text), t.height
-	if c.kind == Polygon && float64(c.w) > c.room {
+	if c.kind == Polygon && (float64(c.w) > c.room || float64(c.h) > ph) {
 		return
 	}
 	c.u += j.g.ox

@@ -67,6 +67,7 @@ func New(src Source, opt Options) *Renderer {
 	if opt.Background.A == 0 {
 		opt.Background = DefaultBackground
 	}
+	opt.Background.A = 0xff // frames are opaque, so their RGBA bytes are also NRGBA
 	return &Renderer{src: src, opt: opt, cache: newTileCache(opt.CacheBytes)}
 }
 
