@@ -167,19 +167,43 @@ func newLabeler(img *image.RGBA, fx, fy float64) *labeler {
 	return &labeler{img: img, cols: cols, rows: rows, taken: make([]bool, cols*rows), fx: fx, fy: fy}
 }
 
+// byPriority orders candidates most important first: higher layers, then
+// larger features, then position (so the order is total).
+func byPriority(a, b candidate) int {
+	switch {
+	case a.order != b.order:
+		return b.order - a.order
+	case a.size != b.size:
+		return cmpFloat(b.size, a.size)
+	case a.u != b.u:
+		return cmpFloat(a.u, b.u)
+	}
+	return cmpFloat(a.v, b.v)
+}
+
+// thinCell is the grid (pixels) within which a tile keeps one candidate:
+// two labels anchored this close could never both be placed.
+const thinCell = 12
+
+// thin sorts a tile's candidates by priority and keeps the first of each
+// thinCell square, so dense point layers cost little per frame.
+func thin(cands []candidate) []candidate {
+	slices.SortStableFunc(cands, byPriority)
+	seen := map[[2]int64]bool{}
+	out := cands[:0]
+	for _, c := range cands {
+		k := [2]int64{int64(math.Floor(c.u / thinCell)), int64(math.Floor(c.v / thinCell))}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, c)
+		}
+	}
+	return slices.Clip(out)
+}
+
 // place draws the candidates that fit, most important first.
 func (lb *labeler) place(cands []candidate) error {
-	slices.SortStableFunc(cands, func(a, b candidate) int {
-		switch {
-		case a.order != b.order:
-			return b.order - a.order
-		case a.size != b.size:
-			return cmpFloat(b.size, a.size)
-		case a.u != b.u:
-			return cmpFloat(a.u, b.u)
-		}
-		return cmpFloat(a.v, b.v)
-	})
+	slices.SortStableFunc(cands, byPriority)
 	for _, c := range cands {
 		if err := lb.one(c); err != nil {
 			return err

@@ -281,6 +281,7 @@ func (r *Renderer) renderTile(ctx context.Context, f *frame, tx, ty int64) (*til
 		}
 		margin = max(margin, d.st.margin())
 	}
+	t.labels = thin(t.labels)
 	t.bound = g.mapBound(-margin, -margin, TileSize+margin, TileSize+margin)
 	t.bytes = int64(len(img.Pix)) + int64(len(t.labels))*96 + 256
 	return t, nil
