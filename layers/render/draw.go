@@ -113,6 +113,8 @@ type drawJob struct {
 	keep   func(fid int64) bool // nil = all features
 	order  int                  // layer index in draw order
 	p      path
+	area   path // p clipped as rings, for big features
+	lines  path // p clipped as lines, for big features
 }
 
 // run draws the layer, checking ctx every batch of features.
@@ -162,17 +164,28 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 		return
 	}
 	j.load(geo, o, i)
+	area, outline, closed := &j.p, &j.p, j.l.Kind == Polygon
+	if j.l.Kind != Point && (x0 < -clipPad || y0 < -clipPad || x1 > j.w+clipPad || y1 > j.h+clipPad) {
+		m := float32(j.st.margin() + 2)
+		r := rect{-m, -m, float32(j.w) + m, float32(j.h) + m}
+		if j.l.Kind == Polygon {
+			clipRings(&j.area, &j.p, r)
+			area = &j.area
+		}
+		clipLines(&j.lines, &j.p, closed, r)
+		outline, closed = &j.lines, false
+	}
 	switch j.l.Kind {
 	case Polygon:
-		j.c.fill(&j.p, fill)
+		j.c.fill(area, fill)
 		if j.st.hatchKind != "" {
-			j.c.hatch(&j.p, j.st.hatchKind, j.st.hatch)
+			j.c.hatch(area, j.st.hatchKind, j.st.hatch)
 		}
 		if fill.A == 0 || max(pw, ph) >= minOutlined {
-			j.c.strokePath(&j.p, true, j.st.line, stroke)
+			j.c.strokePath(outline, closed, j.st.line, stroke)
 		}
 	case Line:
-		j.c.strokePath(&j.p, false, j.st.line, stroke)
+		j.c.strokePath(outline, false, j.st.line, stroke)
 	case Point:
 		j.symbols(fill, stroke)
 	}

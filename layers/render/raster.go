@@ -18,14 +18,25 @@ const maxCoord = 1 << 20
 type path struct {
 	xy     []float32
 	starts []int
+	offs   []float32 // distance along the source line where part k starts
 }
 
 func (p *path) reset() {
 	p.xy = p.xy[:0]
 	p.starts = p.starts[:0]
+	p.offs = p.offs[:0]
 }
 
-func (p *path) begin() { p.starts = append(p.starts, len(p.xy)/2) }
+func (p *path) begin() { p.beginAt(0) }
+
+// beginAt starts a part that begins off pixels along its source line.
+func (p *path) beginAt(off float32) {
+	p.starts = append(p.starts, len(p.xy)/2)
+	p.offs = append(p.offs, off)
+}
+
+// offset is where part k starts along its source line.
+func (p *path) offset(k int) float32 { return p.offs[k] }
 
 func (p *path) add(x, y float32) {
 	x = min(max(x, -maxCoord), maxCoord)

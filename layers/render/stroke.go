@@ -32,7 +32,7 @@ func (c *canvas) strokePath(p *path, closed bool, ls lineStyle, col color.NRGBA)
 		}
 		if len(ls.dash) >= 2 {
 			c.dash.reset()
-			dashLine(&c.dash, xy, closed, ls.dash)
+			dashLine(&c.dash, xy, closed, ls.dash, p.offset(k))
 			for d := 0; d < c.dash.parts(); d++ {
 				strokeLine(&c.stroke, c.dash.part(d), false, ls)
 			}
@@ -58,7 +58,7 @@ func (c *canvas) hairlines(p *path, closed bool, ls lineStyle, col color.NRGBA) 
 		}
 		if len(ls.dash) >= 2 {
 			c.dash.reset()
-			dashLine(&c.dash, xy, closed, ls.dash)
+			dashLine(&c.dash, xy, closed, ls.dash, p.offset(k))
 			for d := 0; d < c.dash.parts(); d++ {
 				c.polyline(c.dash.part(d), false, col)
 			}
@@ -253,9 +253,10 @@ func disc(out *path, x, y, r float32) {
 	}
 }
 
-// dashLine splits a polyline into dash pieces. The pattern restarts at each
-// part's first vertex, which every tile sees the same way.
-func dashLine(out *path, xy []float32, closed bool, dash []float32) {
+// dashLine splits a polyline into dash pieces. The pattern starts at the
+// source line's first vertex, off pixels before xy begins, which every tile
+// sees the same way.
+func dashLine(out *path, xy []float32, closed bool, dash []float32, off float32) {
 	n := len(xy) / 2
 	if closed {
 		xy = append(xy[:2*n:2*n], xy[0], xy[1])
@@ -273,6 +274,16 @@ func dashLine(out *path, xy []float32, closed bool, dash []float32) {
 		return
 	}
 	k, left, drawing := 0, dash[0], true
+	for off = float32(math.Mod(float64(off), float64(total))); off > 0; {
+		if off < left {
+			left -= off
+			break
+		}
+		off -= left
+		drawing = !drawing
+		k = (k + 1) % len(dash)
+		left = max(dash[k], 0.5)
+	}
 	if drawing {
 		out.begin()
 		out.add(xy[0], xy[1])
