@@ -1,0 +1,158 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// LayerInfo describes one table registered in gpkg_contents. Columns lists
+// every column of the table (PK and geometry included) as PRAGMA table_info
+// gives them. LayerInfo is a plain value.
+type LayerInfo struct {
+	Table, DataType, Identifier, Description, GeomColumn, GeomType, PK string
+	SRSID, Z, M                                                        int
+	Extent                                                             orb.Bound
+	HasExtent, RTree, IsView                                           bool
+	Columns                                                            []Column
+}
+
+// queryer is what *sql.DB, *sql.Tx and *sql.Conn share.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Layers lists the feature and attributes tables and views of gpkg_contents
+// in table name order.
+func (db *DB) Layers(ctx context.Context) ([]LayerInfo, error) {
+	infos, err := readContents(ctx, db.R)
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %s: gpkg_contents: %w", db.Path, err)
+	}
+	for i := range infos {
+		if err := completeLayer(ctx, db.R, &infos[i]); err != nil {
+			return nil, fmt.Errorf("gpkg: %s: table %s: %w", db.Path, infos[i].Table, err)
+		}
+	}
+	return infos, nil
+}
+
+// readContents reads gpkg_contents joined with gpkg_geometry_columns.
+func readContents(ctx context.Context, q queryer) ([]LayerInfo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.table_name, c.data_type, coalesce(c.identifier, ''), coalesce(c.description, ''),
+		c.min_x, c.min_y, c.max_x, c.max_y, coalesce(g.srs_id, c.srs_id, 0),
+		coalesce(g.column_name, ''), coalesce(g.geometry_type_name, ''), coalesce(g.z, 0), coalesce(g.m, 0)
+		FROM gpkg_contents c LEFT JOIN gpkg_geometry_columns g ON lower(g.table_name) = lower(c.table_name)
+		WHERE c.data_type IN ('features', 'attributes') ORDER BY c.table_name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LayerInfo
+	for rows.Next() {
+		var l LayerInfo
+		var ext [4]sql.NullFloat64
+		if err := rows.Scan(&l.Table, &l.DataType, &l.Identifier, &l.Description, &ext[0], &ext[1], &ext[2], &ext[3],
+			&l.SRSID, &l.GeomColumn, &l.GeomType, &l.Z, &l.M); err != nil {
+			return nil, err
+		}
+		if ext[0].Valid && ext[1].Valid && ext[2].Valid && ext[3].Valid {
+			l.HasExtent = true
+			l.Extent = orb.Bound{Min: orb.Point{ext[0].Float64, ext[1].Float64}, Max: orb.Point{ext[2].Float64, ext[3].Float64}}
+		}
+		l.GeomType = strings.ToUpper(l.GeomType)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// completeLayer fills the columns, primary key, view and R-tree flags.
+func completeLayer(ctx context.Context, q queryer, l *LayerInfo) error {
+	var kind string
+	err := q.QueryRowContext(ctx, "SELECT type FROM sqlite_master WHERE lower(name) = lower(?) AND type IN ('table', 'view')", l.Table).Scan(&kind)
+	if err == sql.ErrNoRows {
+		return fmt.Errorf("registered in gpkg_contents but missing")
+	}
+	if err != nil {
+		return err
+	}
+	l.IsView = kind == "view"
+	if l.Columns, err = tableColumns(ctx, q, l.Table); err != nil {
+		return err
+	}
+	l.PK = primaryKey(l.Columns)
+	if l.PK == "" && l.IsView {
+		l.PK = firstIntegerColumn(l.Columns)
+	}
+	if l.GeomColumn != "" {
+		var n int
+		err = q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE lower(name) = lower(?)", RTreeName(l.Table, l.GeomColumn)).Scan(&n)
+		l.RTree = n > 0
+	}
+	return err
+}
+
+// tableColumns reads PRAGMA table_info of table.
+func tableColumns(ctx context.Context, q queryer, table string) ([]Column, error) {
+	rows, err := q.QueryContext(ctx, "PRAGMA table_info("+QuoteIdent(table)+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []Column
+	for rows.Next() {
+		var cid, notNull, pk int
+		var name, typ string
+		var def sql.NullString
+		if err := rows.Scan(&cid, &name, &typ, &notNull, &def, &pk); err != nil {
+			return nil, err
+		}
+		cols = append(cols, Column{Name: name, Type: typ, NotNull: notNull != 0, PK: pk != 0, Default: def.String})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("table %s has no columns", table)
+	}
+	return cols, nil
+}
+
+// primaryKey returns the single INTEGER primary key column, or "".
+func primaryKey(cols []Column) string {
+	pk, n := "", 0
+	for _, c := range cols {
+		if c.PK {
+			pk, n = c.Name, n+1
+		}
+	}
+	if n != 1 {
+		return ""
+	}
+	for _, c := range cols {
+		if c.Name == pk && !strings.Contains(strings.ToUpper(c.Type), "INT") {
+			return ""
+		}
+	}
+	return pk
+}
+
+// firstIntegerColumn guesses a view's feature id: the first INTEGER column
+// (GDAL names it fid or OGC_FID).
+func firstIntegerColumn(cols []Column) string {
+	for _, c := range cols {
+		if strings.EqualFold(c.Name, "fid") || strings.EqualFold(c.Name, "ogc_fid") {
+			return c.Name
+		}
+	}
+	for _, c := range cols {
+		if strings.Contains(strings.ToUpper(c.Type), "INT") {
+			return c.Name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,87 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// rtreeExtension is the gpkg_extensions definition of the R-tree extension.
+const rtreeExtension = "http://www.geopackage.org/spec120/#extension_rtree"
+
+// rtreeTriggers are the R-tree maintenance triggers of the GeoPackage
+// specification (Annex F.3, the insert, update1-update4 and delete set that
+// GDAL writes and validate_gpkg.py requires). Placeholders: {I} rtree name,
+// {T} table, {C} geometry column, {P} primary key, all quoted.
+var rtreeTriggers = []string{
+	`CREATE TRIGGER {I_insert} AFTER INSERT ON {T} WHEN (new.{C} NOT NULL AND NOT ST_IsEmpty(NEW.{C})) BEGIN INSERT OR REPLACE INTO {I} VALUES (NEW.{P},ST_MinX(NEW.{C}), ST_MaxX(NEW.{C}),ST_MinY(NEW.{C}), ST_MaxY(NEW.{C})); END`,
+	`CREATE TRIGGER {I_update1} AFTER UPDATE OF {C} ON {T} WHEN OLD.{P} = NEW.{P} AND (NEW.{C} NOTNULL AND NOT ST_IsEmpty(NEW.{C})) BEGIN INSERT OR REPLACE INTO {I} VALUES (NEW.{P},ST_MinX(NEW.{C}), ST_MaxX(NEW.{C}),ST_MinY(NEW.{C}), ST_MaxY(NEW.{C})); END`,
+	`CREATE TRIGGER {I_update2} AFTER UPDATE OF {C} ON {T} WHEN OLD.{P} = NEW.{P} AND (NEW.{C} ISNULL OR ST_IsEmpty(NEW.{C})) BEGIN DELETE FROM {I} WHERE id = OLD.{P}; END`,
+	`CREATE TRIGGER {I_update3} AFTER UPDATE ON {T} WHEN OLD.{P} != NEW.{P} AND (NEW.{C} NOTNULL AND NOT ST_IsEmpty(NEW.{C})) BEGIN DELETE FROM {I} WHERE id = OLD.{P}; INSERT OR REPLACE INTO {I} VALUES (NEW.{P},ST_MinX(NEW.{C}), ST_MaxX(NEW.{C}),ST_MinY(NEW.{C}), ST_MaxY(NEW.{C})); END`,
+	`CREATE TRIGGER {I_update4} AFTER UPDATE ON {T} WHEN OLD.{P} != NEW.{P} AND (NEW.{C} ISNULL OR ST_IsEmpty(NEW.{C})) BEGIN DELETE FROM {I} WHERE id IN (OLD.{P}, NEW.{P}); END`,
+	`CREATE TRIGGER {I_delete} AFTER DELETE ON {T} WHEN old.{C} NOT NULL BEGIN DELETE FROM {I} WHERE id = OLD.{P}; END`,
+}
+
+// triggerSuffixes name the triggers above, in order.
+var triggerSuffixes = []string{"_insert", "_update1", "_update2", "_update3", "_update4", "_delete"}
+
+// RTreeName returns the name of the R-tree table of table.col.
+func RTreeName(table, col string) string { return "rtree_" + table + "_" + col }
+
+// expandTrigger fills the placeholders of a trigger template.
+func expandTrigger(tmpl, table, col, pk string) string {
+	rt := RTreeName(table, col)
+	pairs := []string{"{T}", QuoteIdent(table), "{C}", QuoteIdent(col), "{P}", QuoteIdent(pk), "{I}", QuoteIdent(rt)}
+	for _, s := range triggerSuffixes {
+		pairs = append(pairs, "{I"+s+"}", QuoteIdent(rt+s))
+	}
+	return strings.NewReplacer(pairs...).Replace(tmpl)
+}
+
+// CreateSpatialIndex adds the gpkg_rtree_index extension to table.geomCol:
+// the rtree_<table>_<col> virtual table, its triggers and the
+// gpkg_extensions row, and fills it from the existing rows. It does nothing
+// when the index exists. A nil tx runs in a transaction of its own.
+func (db *DB) CreateSpatialIndex(ctx context.Context, tx *sql.Tx, table, geomCol string) error {
+	return db.inTx(ctx, tx, func(tx *sql.Tx) error {
+		if err := createSpatialIndex(ctx, tx, table, geomCol); err != nil {
+			return fmt.Errorf("gpkg: %s: spatial index of %s.%s: %w", db.Path, table, geomCol, err)
+		}
+		return nil
+	})
+}
+
+func createSpatialIndex(ctx context.Context, tx *sql.Tx, table, col string) error {
+	rt := RTreeName(table, col)
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = ?", rt).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	cols, err := tableColumns(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	pk := primaryKey(cols)
+	if pk == "" {
+		return fmt.Errorf("table %s has no integer primary key", table)
+	}
+	stmts := []string{"CREATE VIRTUAL TABLE " + QuoteIdent(rt) + " USING rtree(id, minx, maxx, miny, maxy)"}
+	for _, t := range rtreeTriggers {
+		stmts = append(stmts, expandTrigger(t, table, col, pk))
+	}
+	c, p := QuoteIdent(col), QuoteIdent(pk)
+	stmts = append(stmts, "INSERT OR REPLACE INTO "+QuoteIdent(rt)+" SELECT "+p+", ST_MinX("+c+"), ST_MaxX("+c+"), ST_MinY("+c+"), ST_MaxY("+c+") FROM "+
+		QuoteIdent(table)+" WHERE "+c+" NOT NULL AND ST_MinX("+c+") NOT NULL")
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
+		VALUES (?, ?, 'gpkg_rtree_index', ?, 'write-only')`, table, col, rtreeExtension)
+	return err
+}
