@@ -137,6 +137,25 @@ func (t *typeface) draw(dst *image.RGBA, s string, x, y int, text, halo color.NR
 	}
 }
 
+// masks renders s (w x h pixels) into a text mask and a halo mask, both
+// with a haloRadius border, for drawing turned.
+func (t *typeface) masks(s string, w, h int) (text, halo *image.Alpha) {
+	b := image.Rect(0, 0, w+2*haloRadius, h+2*haloRadius)
+	text, halo = image.NewAlpha(b), image.NewAlpha(b)
+	pen := fixed.I(haloRadius)
+	base := haloRadius + t.ascent
+	for _, r := range s {
+		g := t.glyph(r)
+		if g.mask != nil {
+			at := g.rect.Add(image.Pt(pen.Round(), base))
+			draw.DrawMask(text, at, image.Opaque, image.Point{}, g.mask, image.Point{}, draw.Over)
+			draw.DrawMask(halo, at.Inset(-haloRadius), image.Opaque, image.Point{}, g.halo, image.Point{}, draw.Over)
+		}
+		pen += g.adv
+	}
+	return text, halo
+}
+
 // dilate grows an alpha mask by radius r (a disc-shaped max filter).
 func dilate(m *image.Alpha, r int) *image.Alpha {
 	w, h := m.Rect.Dx(), m.Rect.Dy()

@@ -35,6 +35,7 @@ type candidate struct {
 	room   float64 // polygons: width available at the anchor
 	radius float64 // points: symbol radius
 	w, h   int     // text box in pixels
+	angle  float64 // lines: text direction in radians, clockwise on screen
 }
 
 // candidate records the label of slot i if its anchor falls in the canvas.
@@ -53,7 +54,7 @@ func (j *drawJob) candidate(geo Geometry, o orb.Point, i int, pw, ph float64) {
 		c.u, c.v, c.room, ok = interior(geo, o, i, j.g)
 		c.size = pw * ph
 	case Line:
-		c.u, c.v, c.size, ok = midpoint(geo, o, i, j.g)
+		c.u, c.v, c.size, c.angle, ok = midpoint(geo, o, i, j.g)
 	case Point:
 		c.u, c.v = j.g.toPixel(o[0]+float64(geo.Ring(i, 0)[0]), o[1]+float64(geo.Ring(i, 0)[1]))
 		ok = geo.NumRings(i) > 0
@@ -67,6 +68,9 @@ func (j *drawJob) candidate(geo Geometry, o orb.Point, i int, pw, ph float64) {
 	}
 	c.w, c.h = t.measure(c.text), t.height
 	if c.kind == Polygon && (float64(c.w) > c.room || float64(c.h) > ph) {
+		return
+	}
+	if c.kind == Line && c.size < float64(c.w)*1.2 {
 		return
 	}
 	c.u += j.g.ox
@@ -116,8 +120,9 @@ func crossings(xs []float64, xy []float32, y float64) []float64 {
 }
 
 // midpoint returns the point halfway along the longest part of a line, in
-// canvas pixels, with that part's length in pixels.
-func midpoint(geo Geometry, o orb.Point, i int, g grid) (x, y, length float64, ok bool) {
+// canvas pixels, with that part's length in pixels and the direction of
+// the line there (screen radians, turned so text reads left to right).
+func midpoint(geo Geometry, o orb.Point, i int, g grid) (x, y, length, angle float64, ok bool) {
 	var best []float32
 	for r, nr := 0, geo.NumRings(i); r < nr; r++ {
 		xy := geo.Ring(i, r)
@@ -126,7 +131,7 @@ func midpoint(geo Geometry, o orb.Point, i int, g grid) (x, y, length float64, o
 		}
 	}
 	if best == nil {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	half := length / 2
 	for k := 0; k+3 < len(best); k += 2 {
@@ -135,11 +140,17 @@ func midpoint(geo Geometry, o orb.Point, i int, g grid) (x, y, length float64, o
 		if l >= half && l > 0 {
 			t := half / l
 			px, py := g.toPixel(o[0]+x0+t*(x1-x0), o[1]+y0+t*(y1-y0))
-			return px, py, length / g.res, true
+			angle = math.Atan2(-(y1 - y0), x1-x0) // map y up, screen y down
+			if angle > math.Pi/2 {
+				angle -= math.Pi
+			} else if angle <= -math.Pi/2 {
+				angle += math.Pi
+			}
+			return px, py, length / g.res, angle, true
 		}
 		half -= l
 	}
-	return 0, 0, 0, false
+	return 0, 0, 0, 0, false
 }
 
 func lineLength(xy []float32) float64 {
@@ -245,6 +256,9 @@ func (lb *labeler) one(c candidate) error {
 		return err
 	}
 	w, h := c.w, c.h
+	if c.kind == Line && math.Abs(c.angle) > minRotation {
+		return lb.rotated(t, c, x, y)
+	}
 	for _, at := range offsets(c, w, h) {
 		min := image.Pt(int(math.Round(x+at.X)), int(math.Round(y+at.Y)))
 		r := image.Rectangle{Min: min, Max: min.Add(image.Pt(w, h))}
@@ -256,6 +270,55 @@ func (lb *labeler) one(c candidate) error {
 		}
 	}
 	return nil
+}
+
+// minRotation is the smallest line angle (radians) worth rotating a label
+// for; flatter lines get horizontal labels, which are crisper.
+const minRotation = 0.09
+
+// rotated places a line label centred on (x, y), turned to the line.
+// Collisions use the rotated box's bounds.
+func (lb *labeler) rotated(t *typeface, c candidate, x, y float64) error {
+	hw, hh := float64(c.w)/2+haloRadius, float64(c.h)/2+haloRadius
+	cos, sin := math.Cos(c.angle), math.Sin(c.angle)
+	ex, ey := math.Abs(hw*cos)+math.Abs(hh*sin), math.Abs(hw*sin)+math.Abs(hh*cos)
+	r := image.Rect(int(math.Floor(x-ex)), int(math.Floor(y-ey)), int(math.Ceil(x+ex)), int(math.Ceil(y+ey)))
+	if !lb.free(r) {
+		return nil
+	}
+	lb.take(r)
+	text, halo := t.masks(c.text, c.w, c.h)
+	cx, cy := float64(text.Rect.Dx())/2, float64(text.Rect.Dy())/2
+	for py := r.Min.Y; py < r.Max.Y; py++ {
+		for px := r.Min.X; px < r.Max.X; px++ {
+			// Turn the pixel centre back into the label's own frame.
+			dx, dy := float64(px)+0.5-x, float64(py)+0.5-y
+			u, v := dx*cos+dy*sin+cx, -dx*sin+dy*cos+cy
+			if a := sample(halo, u, v); a > 0 {
+				blend(lb.img, px, py, labelHalo, a)
+			}
+			if a := sample(text, u, v); a > 0 {
+				blend(lb.img, px, py, labelText, a)
+			}
+		}
+	}
+	lb.placed++
+	return nil
+}
+
+// sample reads an alpha mask at (u, v) with bilinear interpolation.
+func sample(m *image.Alpha, u, v float64) uint32 {
+	u, v = u-0.5, v-0.5
+	x0, y0 := int(math.Floor(u)), int(math.Floor(v))
+	fx, fy := u-float64(x0), v-float64(y0)
+	at := func(x, y int) float64 {
+		if !(image.Point{x, y}.In(m.Rect)) {
+			return 0
+		}
+		return float64(m.Pix[y*m.Stride+x])
+	}
+	a := at(x0, y0)*(1-fx)*(1-fy) + at(x0+1, y0)*fx*(1-fy) + at(x0, y0+1)*(1-fx)*fy + at(x0+1, y0+1)*fx*fy
+	return uint32(a + 0.5)
 }
 
 // offsets lists where the label box's top-left may go relative to its
