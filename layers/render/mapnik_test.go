@@ -71,14 +71,19 @@ func hex(c interface{ RGBA() (r, g, b, a uint32) }) string {
 
 // mapnikLayers describes a LayerList for the Mapnik script (one style per
 // layer; class colours are not compared).
-func mapnikLayers(ll LayerList, visible func(*Layer) bool) []mapnikLayer {
+// tables maps layer codes to table names (nil = the same).
+func mapnikLayers(ll LayerList, visible func(*Layer) bool, tables map[string]string) []mapnikLayer {
 	var out []mapnikLayer
 	for _, l := range ll {
 		if !visible(l) {
 			continue
 		}
+		table := l.Code
+		if t, ok := tables[l.Code]; ok {
+			table = t
+		}
 		kind := [...]string{"polygon", "line", "point"}[l.Kind]
-		out = append(out, mapnikLayer{Table: l.Code, Kind: kind, Fill: hex(l.Style.Fill), Stroke: hex(l.Style.Stroke),
+		out = append(out, mapnikLayer{Table: table, Kind: kind, Fill: hex(l.Style.Fill), Stroke: hex(l.Style.Stroke),
 			Opacity: l.Style.Opacity, Width: l.Style.Width, Size: l.Style.Size})
 	}
 	return out
@@ -171,13 +176,13 @@ func BenchmarkMapnikSynthetic(b *testing.B) {
 			b.Skip("no GeoPackage for Mapnik: ", err)
 		}
 	}
-	compareMapnik(b, src, gpkg, Fit(syntheticExtent(side), 1920, 1080))
+	compareMapnik(b, src, gpkg, Fit(syntheticExtent(side), 1920, 1080), nil)
 }
 
 // compareMapnik times our cold frame and Mapnik's on the same view.
-func compareMapnik(b *testing.B, src LayerList, gpkg string, v Viewport) {
+func compareMapnik(b *testing.B, src LayerList, gpkg string, v Viewport, tables map[string]string) {
 	scale := v.Scale()
-	ls := mapnikLayers(src, func(l *Layer) bool { return l.Visible && l.inScale(scale) })
+	ls := mapnikLayers(src, func(l *Layer) bool { return l.Visible && l.inScale(scale) }, tables)
 	secs, err := mapnikSeconds(gpkg, v, ls, os.Getenv("LANTU_MAPNIK_PNG"))
 	if err != nil {
 		b.Skip("Mapnik comparison skipped: ", err)
