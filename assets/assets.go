@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed catalog fonts rules
+//go:embed all:catalog fonts all:rules
 var files embed.FS
 
 // FS returns the embedded asset tree, rooted at this folder.
