@@ -240,15 +240,20 @@ func (c *canvas) box(x0, y0, x1, y1 float64, col color.NRGBA, share float64) {
 }
 
 // hatchPattern returns the coverage (0..255) of a hatch at a global pixel.
-// Lines are 1 px wide every 8 px; dots are 2x2 every 6 px.
+// Lines are about 1 px wide every 8 px (diagonals anti-aliased); dots are
+// 2x2 every 6 px.
 func hatchPattern(kind string) func(x, y int64) uint8 {
 	const n = 8
 	mod := func(a int64, m int64) int64 { return ((a % m) + m) % m }
+	diag := func(s int64) uint8 { // s = x±y at the pixel, line where s = 0 mod n
+		d := mod(s, n)
+		return diagAA[min(d, n-d)]
+	}
 	switch kind {
 	case "diagonal":
-		return func(x, y int64) uint8 { return on(mod(x+y, n) == 0) }
+		return func(x, y int64) uint8 { return diag(x + y) }
 	case "cross":
-		return func(x, y int64) uint8 { return on(mod(x+y, n) == 0 || mod(x-y, n) == 0) }
+		return func(x, y int64) uint8 { return max(diag(x+y), diag(x-y)) }
 	case "horizontal":
 		return func(_, y int64) uint8 { return on(mod(y, n) == 0) }
 	case "vertical":
@@ -258,6 +263,10 @@ func hatchPattern(kind string) func(x, y int64) uint8 {
 	}
 	return nil
 }
+
+// diagAA is the coverage of a 1 px diagonal line at a pixel whose x+y is
+// d steps from the line: 1 - distance, the distance being d/sqrt(2).
+var diagAA = [5]uint8{255, 75, 0, 0, 0}
 
 func on(b bool) uint8 {
 	if b {
