@@ -23,7 +23,8 @@ import (
 // DefaultBackground is the light neutral paper colour under the map.
 var DefaultBackground = color.NRGBA{0xf4, 0xf3, 0xef, 0xff}
 
-// Options configure a Renderer.
+// Options configure a Renderer. A value, read once by New: safe for
+// concurrent use (Underlay itself must be).
 type Options struct {
 	CacheBytes int64 // tile cache budget; 0 = 256 MiB, negative = no cache
 	Workers    int   // tile workers; 0 = GOMAXPROCS
@@ -33,13 +34,15 @@ type Options struct {
 	Underlay func(ctx context.Context, v Viewport) image.Image
 }
 
-// FeatureRef names one feature of a layer (by code).
+// FeatureRef names one feature of a layer (by code). A value: safe for
+// concurrent use.
 type FeatureRef struct {
 	Layer string
 	FID   int64
 }
 
-// Request is one frame to draw.
+// Request is one frame to draw. Render only reads it: safe for concurrent
+// use as long as callers do not change its maps and slices meanwhile.
 type Request struct {
 	View      Viewport
 	Layers    []string           // codes to draw; nil = each layer's default visibility

@@ -28,7 +28,8 @@ type Data interface {
 	Read(fn func(g Geometry))
 }
 
-// Kind is what a layer's features are drawn as.
+// Kind is what a layer's features are drawn as. It is a value: safe for
+// concurrent use.
 type Kind uint8
 
 // Feature kinds.
