@@ -1,0 +1,246 @@
+// Package layers is the blueprint: one GeoPackage holding every catalog
+// layer, an in-memory spatial index and flat render geometry per layer, and
+// the single Edit API that writes a feature and its journal row together.
+package layers
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers/catalog"
+	"lantu/layers/gpkg"
+)
+
+// Errors callers may test for with errors.Is.
+var (
+	ErrReadOnly     = errors.New("layers: blueprint is read-only")
+	ErrNoLayer      = errors.New("layers: no such layer")
+	ErrNoFeature    = errors.New("layers: no such feature")
+	ErrNotEditable  = errors.New("layers: layer is not editable")
+	ErrInvalidInput = errors.New("layers: invalid input")
+)
+
+// Blueprint is one open blueprint file. It is safe for concurrent use:
+// reads run on a pool of reader connections, edits are serialised on the
+// one writer.
+type Blueprint struct {
+	db     *gpkg.DB
+	path   string
+	srid   int
+	cat    *catalog.Catalog
+	user   string
+	layers []*Layer
+	byKey  map[string]*Layer
+
+	extentMu sync.RWMutex
+	extent   orb.Bound
+
+	writeMu sync.Mutex // serialises Apply and Bulk
+}
+
+// CreateOptions configure a new blueprint.
+type CreateOptions struct {
+	Catalog *catalog.Catalog // nil: the embedded default catalog
+	SRID    int              // EPSG code of every layer; 0: 4550
+	User    string           // recorded in updated_by and the journal
+}
+
+// OpenOptions configure opening a blueprint.
+type OpenOptions struct {
+	ReadOnly bool
+	User     string
+	Catalog  *catalog.Catalog      // nil: the embedded default catalog
+	Progress func(done, total int) // layers indexed so far; called from worker goroutines
+}
+
+// Path is the blueprint's file.
+func (b *Blueprint) Path() string { return b.path }
+
+// SRID is the EPSG code of the blueprint's layers (that of the first layer
+// for an arbitrary GeoPackage).
+func (b *Blueprint) SRID() int { return b.srid }
+
+// Catalog is the layer catalog the blueprint was opened with.
+func (b *Blueprint) Catalog() *catalog.Catalog { return b.cat }
+
+// DB is the underlying GeoPackage, for packages that keep their own tables.
+func (b *Blueprint) DB() *gpkg.DB { return b.db }
+
+// ReadOnly reports whether edits are refused.
+func (b *Blueprint) ReadOnly() bool { return b.db.ReadOnly }
+
+// User is the name recorded with edits.
+func (b *Blueprint) User() string { return b.user }
+
+// Extent is the union of the layers' extents.
+func (b *Blueprint) Extent() orb.Bound {
+	b.extentMu.RLock()
+	defer b.extentMu.RUnlock()
+	return b.extent
+}
+
+// Layers are the blueprint's vector layers in draw order: catalog order, then
+// imported layers by table name.
+func (b *Blueprint) Layers() []*Layer { return b.layers }
+
+// Layer finds a layer by catalog code or table name; nil if none.
+func (b *Blueprint) Layer(codeOrTable string) *Layer { return b.byKey[codeOrTable] }
+
+// Close releases the file.
+func (b *Blueprint) Close() error { return b.db.Close() }
+
+// layer is Layer with an error naming the file for unknown names.
+func (b *Blueprint) layer(name string) (*Layer, error) {
+	if l := b.byKey[name]; l != nil {
+		return l, nil
+	}
+	return nil, fmt.Errorf("%w: %q in %s", ErrNoLayer, name, b.path)
+}
+
+// Create makes a new blueprint file with one empty feature table per vector
+// catalog layer. It fails if the file exists.
+func Create(path string, opt CreateOptions) (*Blueprint, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("layers: create %s: file exists", path)
+	}
+	cat, err := catalogOrDefault(opt.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	if opt.SRID == 0 {
+		opt.SRID = 4550
+	}
+	db, err := gpkg.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := createSchema(context.Background(), db, cat, opt.SRID); err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("layers: create %s: %w", path, err)
+	}
+	db.Close()
+	return Open(path, OpenOptions{User: opt.User, Catalog: cat})
+}
+
+func catalogOrDefault(c *catalog.Catalog) (*catalog.Catalog, error) {
+	if c != nil {
+		return c, nil
+	}
+	return catalog.Default()
+}
+
+// Open opens a blueprint, or any GeoPackage, and builds every layer's index
+// in parallel. Tables the catalog does not know become imported layers.
+func Open(path string, opt OpenOptions) (*Blueprint, error) {
+	cat, err := catalogOrDefault(opt.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gpkg.Open(path, opt.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	b := &Blueprint{db: db, path: path, cat: cat, user: opt.User, byKey: map[string]*Layer{}}
+	if b.user == "" {
+		b.user = defaultUser()
+	}
+	ctx := context.Background()
+	if err := b.loadLayers(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := b.buildIndexes(ctx, opt.Progress); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func defaultUser() string {
+	for _, k := range []string{"LANTU_USER", "USER", "USERNAME"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return "unknown"
+}
+
+// loadLayers reads the GeoPackage's feature tables and matches them to the
+// catalog through lantu_catalog.
+func (b *Blueprint) loadLayers(ctx context.Context) error {
+	infos, err := b.db.Layers(ctx)
+	if err != nil {
+		return err
+	}
+	codes, err := readCatalogMap(ctx, b.db)
+	if err != nil {
+		return fmt.Errorf("layers: %s: lantu_catalog: %w", b.path, err)
+	}
+	var known, imported []*Layer
+	for _, info := range infos {
+		if info.DataType != "features" || strings.HasPrefix(info.Table, "lantu_") {
+			continue
+		}
+		l := newLayer(info)
+		if def := b.cat.Layer(codes[info.Table]); def != nil {
+			l.Code, l.Def = def.Code, def
+			known = append(known, l)
+		} else {
+			l.Code, l.Def, l.Imported = info.Table, catalog.DefaultLayer(info.Table, info.GeomType), true
+			imported = append(imported, l)
+		}
+	}
+	sort.SliceStable(known, func(i, j int) bool { return known[i].Def.Order < known[j].Def.Order })
+	sort.SliceStable(imported, func(i, j int) bool { return imported[i].Table < imported[j].Table })
+	b.layers = append(known, imported...)
+	for _, l := range b.layers {
+		b.byKey[l.Table] = l
+		if _, taken := b.byKey[l.Code]; !taken {
+			b.byKey[l.Code] = l
+		}
+		if b.srid == 0 && l.SRID > 0 {
+			b.srid = l.SRID
+		}
+	}
+	return nil
+}
+
+// readCatalogMap returns table -> catalog code from lantu_catalog, or an
+// empty map for a GeoPackage that has none.
+func readCatalogMap(ctx context.Context, db *gpkg.DB) (map[string]string, error) {
+	m := map[string]string{}
+	var n int
+	if err := db.R.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name='lantu_catalog'`).Scan(&n); err != nil || n == 0 {
+		return m, err
+	}
+	rows, err := db.R.QueryContext(ctx, `SELECT table_name, code FROM lantu_catalog`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			return nil, err
+		}
+		m[t] = c
+	}
+	return m, rows.Err()
+}
+
+// nullString scans a nullable text column.
+func nullString(ns sql.NullString) string {
+	if ns.Valid {
+		return ns.String
+	}
+	return ""
+}

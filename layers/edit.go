@@ -1,0 +1,377 @@
+package layers
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"lantu/layers/gpkg"
+)
+
+// Op is the kind of an edit.
+type Op string
+
+// The three edit operations.
+const (
+	OpInsert Op = "insert"
+	OpUpdate Op = "update"
+	OpDelete Op = "delete"
+)
+
+// Edit is one change to one feature.
+type Edit struct {
+	Op    Op
+	Layer string       // catalog code or table
+	UID   string       // the feature; on insert, empty means a new UUID
+	Geom  orb.Geometry // insert: required; update: nil leaves it unchanged
+	Attrs map[string]any
+}
+
+// JournalEntry is one row of lantu_journal.
+type JournalEntry struct {
+	ID          int64
+	Time        time.Time
+	User        string
+	Op          Op
+	Layer       string // table
+	UID         string
+	FID         int64
+	BaseVersion int64
+	Before      json.RawMessage // GeoJSON Feature, or null for an insert
+	After       json.RawMessage // GeoJSON Feature, or null for a delete
+}
+
+// timeFormat is how Lantu writes timestamps: UTC with milliseconds, as
+// GeoPackage's DATETIME columns expect.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// Apply writes the edits in one transaction: each feature with its uid,
+// version, updated_at and updated_by, and a lantu_journal row holding the
+// operation, base version and before/after values. The in-memory index is
+// updated after the commit. It returns the features as written (nil for a
+// delete).
+func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error) {
+	if b.db.ReadOnly {
+		return nil, fmt.Errorf("%w: %s", ErrReadOnly, b.path)
+	}
+	b.writeMu.Lock()
+	defer b.writeMu.Unlock()
+	tx, err := b.db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC().Format(timeFormat)
+	out := make([]*Feature, len(edits))
+	fids := make([]int64, len(edits))
+	var indexed []*Layer
+	for i, e := range edits {
+		l, err := b.editableLayer(e.Layer)
+		if err != nil {
+			return nil, err
+		}
+		if !l.HasRTree {
+			if err := b.db.CreateSpatialIndex(ctx, tx, l.Table, l.GeomColumn); err != nil {
+				return nil, fmt.Errorf("layers: %s: index %q: %w", b.path, l.Table, err)
+			}
+			indexed = append(indexed, l)
+		}
+		if out[i], fids[i], err = b.applyOne(ctx, tx, l, e, now); err != nil {
+			return nil, fmt.Errorf("layers: %s: %s %s %q: %w", b.path, e.Op, l.Table, e.UID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("layers: %s: commit: %w", b.path, err)
+	}
+	for _, l := range indexed {
+		l.HasRTree = true
+	}
+	for i, e := range edits {
+		b.reindex(b.byKey[e.Layer], fids[i], out[i])
+	}
+	b.recomputeExtent()
+	return out, nil
+}
+
+func (b *Blueprint) editableLayer(name string) (*Layer, error) {
+	l, err := b.layer(name)
+	if err != nil {
+		return nil, err
+	}
+	if !l.Editable() {
+		return nil, fmt.Errorf("%w: %q in %s", ErrNotEditable, l.Table, b.path)
+	}
+	return l, nil
+}
+
+// applyOne writes one edit and its journal row; it returns the feature as
+// written (nil for a delete) and its fid.
+func (b *Blueprint) applyOne(ctx context.Context, tx *sql.Tx, l *Layer, e Edit, now string) (*Feature, int64, error) {
+	if e.Op != OpInsert && e.Op != OpUpdate && e.Op != OpDelete {
+		return nil, 0, fmt.Errorf("%w: operation %q", ErrInvalidInput, e.Op)
+	}
+	if err := l.checkAttrs(e.Attrs); err != nil {
+		return nil, 0, err
+	}
+	var before *Feature
+	if e.Op != OpInsert {
+		var err error
+		if before, err = b.currentInTx(ctx, tx, l, e.UID); err != nil {
+			return nil, 0, err
+		}
+	}
+	var after *Feature
+	var err error
+	switch e.Op {
+	case OpInsert:
+		after, err = b.insertRow(ctx, tx, l, e, now)
+	case OpUpdate:
+		after, err = b.updateRow(ctx, tx, l, before, e, now)
+	case OpDelete:
+		_, err = tx.ExecContext(ctx, "DELETE FROM "+gpkg.QuoteIdent(l.Table)+" WHERE "+gpkg.QuoteIdent(l.PK)+" = ?", before.FID)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := b.journal(ctx, tx, l, e.Op, before, after, now); err != nil {
+		return nil, 0, err
+	}
+	fid := before.fidOr(after)
+	return after, fid, touchContents(ctx, tx, l, after, now)
+}
+
+// fidOr is f's fid, or other's when f is nil.
+func (f *Feature) fidOr(other *Feature) int64 {
+	if f != nil {
+		return f.FID
+	}
+	return other.FID
+}
+
+// checkAttrs refuses attributes the table does not have, and system columns.
+func (l *Layer) checkAttrs(attrs map[string]any) error {
+	for k := range attrs {
+		switch {
+		case k == "uid" || k == "version" || k == "updated_at" || k == "updated_by" || k == l.PK || k == l.GeomColumn:
+			return fmt.Errorf("%w: field %q is maintained by the blueprint", ErrInvalidInput, k)
+		case !l.hasColumn(k):
+			return fmt.Errorf("%w: layer %q has no field %q", ErrInvalidInput, l.Table, k)
+		}
+	}
+	return nil
+}
+
+func (b *Blueprint) currentInTx(ctx context.Context, tx *sql.Tx, l *Layer, uid string) (*Feature, error) {
+	if uid == "" {
+		return nil, fmt.Errorf("%w: a uid is required", ErrInvalidInput)
+	}
+	rows, err := tx.QueryContext(ctx, l.selectSQL(false)+" WHERE uid = ?", uid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: uid %s", ErrNoFeature, uid)
+	}
+	return l.scanRow(rows, false)
+}
+
+func (b *Blueprint) insertRow(ctx context.Context, tx *sql.Tx, l *Layer, e Edit, now string) (*Feature, error) {
+	if e.Geom == nil {
+		return nil, fmt.Errorf("%w: an insert needs a geometry", ErrInvalidInput)
+	}
+	blob, err := gpkg.EncodeGeometry(e.Geom, int32(l.SRID))
+	if err != nil {
+		return nil, err
+	}
+	uid := e.UID
+	if uid == "" {
+		uid = uuid.NewString()
+	}
+	cols := []string{l.GeomColumn, "uid", "version", "updated_at", "updated_by"}
+	args := []any{blob, uid, 0, now, b.user}
+	for k, v := range e.Attrs {
+		cols = append(cols, k)
+		args = append(args, sqlValue(v))
+	}
+	q := "INSERT INTO " + gpkg.QuoteIdent(l.Table) + " (" + quoteAll(cols) + ") VALUES (?" + strings.Repeat(",?", len(cols)-1) + ")"
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	fid, err := res.LastInsertId()
+	if err != nil {
+		return nil, err
+	}
+	attrs := map[string]any{}
+	for _, c := range l.attrColumns() {
+		if !isSystem(c.Name) {
+			attrs[c.Name] = nil
+		}
+	}
+	for k, v := range e.Attrs {
+		attrs[k] = sqlValue(v)
+	}
+	attrs["updated_at"], attrs["updated_by"] = now, b.user
+	return &Feature{Layer: l, FID: fid, UID: uid, Geom: e.Geom, Attrs: attrs}, nil
+}
+
+func (b *Blueprint) updateRow(ctx context.Context, tx *sql.Tx, l *Layer, cur *Feature, e Edit, now string) (*Feature, error) {
+	after := &Feature{Layer: l, FID: cur.FID, UID: cur.UID, Version: cur.Version, Geom: cur.Geom, Attrs: map[string]any{}}
+	for k, v := range cur.Attrs {
+		after.Attrs[k] = v
+	}
+	sets := []string{"updated_at = ?", "updated_by = ?"}
+	args := []any{now, b.user}
+	if e.Geom != nil {
+		blob, err := gpkg.EncodeGeometry(e.Geom, int32(l.SRID))
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, gpkg.QuoteIdent(l.GeomColumn)+" = ?")
+		args = append(args, blob)
+		after.Geom = e.Geom
+	}
+	for k, v := range e.Attrs {
+		sets = append(sets, gpkg.QuoteIdent(k)+" = ?")
+		args = append(args, sqlValue(v))
+		after.Attrs[k] = sqlValue(v)
+	}
+	after.Attrs["updated_at"], after.Attrs["updated_by"] = now, b.user
+	args = append(args, cur.FID)
+	_, err := tx.ExecContext(ctx, "UPDATE "+gpkg.QuoteIdent(l.Table)+" SET "+strings.Join(sets, ", ")+" WHERE "+gpkg.QuoteIdent(l.PK)+" = ?", args...)
+	return after, err
+}
+
+func isSystem(name string) bool {
+	return name == "uid" || name == "version"
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = gpkg.QuoteIdent(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// sqlValue turns Go values into what database/sql stores.
+func sqlValue(v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UTC().Format(timeFormat)
+	case int:
+		return int64(v)
+	case int32:
+		return int64(v)
+	case float32:
+		return float64(v)
+	case []byte:
+		return string(v)
+	}
+	return v
+}
+
+func (b *Blueprint) journal(ctx context.Context, tx *sql.Tx, l *Layer, op Op, before, after *Feature, now string) error {
+	ref := after
+	if ref == nil {
+		ref = before
+	}
+	var base int64
+	if before != nil {
+		base = before.Version
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO lantu_journal (ts, user, op, layer, uid, fid, base_version, before, after)
+		VALUES (?,?,?,?,?,?,?,?,?)`, now, b.user, string(op), l.Table, ref.UID, ref.FID, base, featureJSON(before), featureJSON(after))
+	return err
+}
+
+// featureJSON is a GeoJSON Feature with the uid as id, or NULL.
+func featureJSON(f *Feature) any {
+	if f == nil {
+		return nil
+	}
+	gf := geojson.NewFeature(f.Geom)
+	gf.ID = f.UID
+	gf.Properties = geojson.Properties{}
+	for k, v := range f.Attrs {
+		gf.Properties[k] = v
+	}
+	gf.Properties["version"] = f.Version
+	data, err := json.Marshal(gf)
+	if err != nil {
+		return nil
+	}
+	return string(data)
+}
+
+// touchContents records the change time and grows the layer's extent in
+// gpkg_contents.
+func touchContents(ctx context.Context, tx *sql.Tx, l *Layer, f *Feature, now string) error {
+	if f == nil || f.Geom == nil {
+		_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?`, now, l.Table)
+		return err
+	}
+	bb := f.Geom.Bound()
+	_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET last_change = ?,
+		min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),
+		max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`,
+		now, bb.Min[0], bb.Min[0], bb.Min[1], bb.Min[1], bb.Max[0], bb.Max[0], bb.Max[1], bb.Max[1], l.Table)
+	return err
+}
+
+// reindex brings the layer's flat geometry and index up to date after a
+// committed edit.
+// f is nil for a delete.
+func (b *Blueprint) reindex(l *Layer, fid int64, f *Feature) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.flat == nil {
+		l.flat = newFlat(l.originHint(), l.labelColumn() != "")
+	}
+	if f == nil {
+		l.flat.remove(fid)
+	} else {
+		l.flat.appendGeometry(fid, f.Geom, attrText(f.Attrs[l.classColumn()]), attrText(f.Attrs[l.labelColumn()]))
+	}
+	l.count, l.extent = l.flat.tree.Len(), l.flat.bounds()
+}
+
+func attrText(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// JournalSince returns the journal entries with id > afterID, oldest first.
+func (b *Blueprint) JournalSince(ctx context.Context, afterID int64) ([]JournalEntry, error) {
+	rows, err := b.db.R.QueryContext(ctx, `SELECT id, ts, user, op, layer, uid, coalesce(fid,0), base_version,
+		coalesce(before,'null'), coalesce(after,'null') FROM lantu_journal WHERE id > ? ORDER BY id`, afterID)
+	if err != nil {
+		return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
+	}
+	defer rows.Close()
+	var out []JournalEntry
+	for rows.Next() {
+		var e JournalEntry
+		var ts, op, before, after string
+		if err := rows.Scan(&e.ID, &ts, &e.User, &op, &e.Layer, &e.UID, &e.FID, &e.BaseVersion, &before, &after); err != nil {
+			return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
+		}
+		e.Op, e.Before, e.After = Op(op), json.RawMessage(before), json.RawMessage(after)
+		e.Time, _ = time.Parse(timeFormat, ts)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,351 @@
+package layers
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+// errFlatWKB is returned for WKB the flat decoder cannot walk.
+var errFlatWKB = errors.New("layers: invalid WKB")
+
+// flat keeps one layer's geometry for drawing and searching: coordinates as
+// float32 offsets from an origin in one slice, ring and feature offsets, and a
+// per-feature box. It is append-only: an edit appends a new slot and marks
+// the old one dead. Not safe for concurrent use; Layer guards it.
+type flat struct {
+	origin    orb.Point
+	originSet bool
+	xy        []float32 // x0,y0,x1,y1,...
+	ringStart []int32   // point index where ring k starts; len = rings+1
+	partStart []bool    // ring k starts a new part (outer ring, line, point)
+	featRing  []int32   // ring index where slot i starts; len = slots+1
+	fid       []int64
+	box       [][4]float32 // minx, miny, maxx, maxy relative to origin
+	dead      []bool
+	class     []uint16 // index into classes; 0 = none
+	classes   []string
+	classIdx  map[string]uint16
+	label     []string // nil when the layer has no label field
+	tree      rtree.RTreeGN[float32, int32]
+	slotOf    map[int64]int32 // fid -> live slot
+}
+
+func newFlat(origin orb.Point, labels bool) *flat {
+	f := &flat{
+		origin:    origin,
+		originSet: origin != orb.Point{},
+		ringStart: []int32{0},
+		featRing:  []int32{0},
+		classes:   []string{""},
+		classIdx:  map[string]uint16{"": 0},
+		slotOf:    map[int64]int32{},
+	}
+	if labels {
+		f.label = []string{}
+	}
+	return f
+}
+
+// classID interns a class value.
+func (f *flat) classID(c string) uint16 {
+	if id, ok := f.classIdx[c]; ok {
+		return id
+	}
+	if len(f.classes) >= math.MaxUint16 {
+		return 0
+	}
+	id := uint16(len(f.classes))
+	f.classes = append(f.classes, c)
+	f.classIdx[c] = id
+	return id
+}
+
+// appendWKB decodes one WKB geometry into a new slot. An empty geometry
+// still gets a slot (so fids stay aligned) but no index entry.
+func (f *flat) appendWKB(fid int64, wkb []byte, class, label string) error {
+	firstRing := len(f.ringStart) - 1
+	firstPt := len(f.xy) / 2
+	w := wkbWalker{f: f}
+	if _, err := w.geometry(wkb, 0); err != nil {
+		f.truncate(firstRing, firstPt)
+		return err
+	}
+	return f.finishSlot(fid, firstPt, class, label)
+}
+
+// appendGeometry adds an orb geometry as a new slot.
+func (f *flat) appendGeometry(fid int64, g orb.Geometry, class, label string) error {
+	firstPt := len(f.xy) / 2
+	f.addOrb(g)
+	return f.finishSlot(fid, firstPt, class, label)
+}
+
+func (f *flat) truncate(ring, pt int) {
+	f.ringStart = f.ringStart[:ring+1]
+	f.partStart = f.partStart[:ring]
+	f.xy = f.xy[:2*pt]
+}
+
+func (f *flat) finishSlot(fid int64, firstPt int, class, label string) error {
+	slot := int32(len(f.fid))
+	f.featRing = append(f.featRing, int32(len(f.ringStart)-1))
+	f.fid = append(f.fid, fid)
+	f.dead = append(f.dead, false)
+	f.class = append(f.class, f.classID(class))
+	if f.label != nil {
+		f.label = append(f.label, label)
+	}
+	b := [4]float32{float32(math.Inf(1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Inf(-1))}
+	for i := 2 * firstPt; i < len(f.xy); i += 2 {
+		x, y := f.xy[i], f.xy[i+1]
+		b[0], b[1] = min(b[0], x), min(b[1], y)
+		b[2], b[3] = max(b[2], x), max(b[3], y)
+	}
+	f.box = append(f.box, b)
+	if prev, ok := f.slotOf[fid]; ok {
+		f.kill(prev)
+	}
+	f.slotOf[fid] = slot
+	if b[0] <= b[2] {
+		f.tree.Insert([2]float32{b[0], b[1]}, [2]float32{b[2], b[3]}, slot)
+	}
+	return nil
+}
+
+// kill marks a slot dead and removes it from the index.
+func (f *flat) kill(slot int32) {
+	if f.dead[slot] {
+		return
+	}
+	f.dead[slot] = true
+	b := f.box[slot]
+	if b[0] <= b[2] {
+		f.tree.Delete([2]float32{b[0], b[1]}, [2]float32{b[2], b[3]}, slot)
+	}
+	if s, ok := f.slotOf[f.fid[slot]]; ok && s == slot {
+		delete(f.slotOf, f.fid[slot])
+	}
+}
+
+// remove deletes the live slot of fid, if any.
+func (f *flat) remove(fid int64) {
+	if s, ok := f.slotOf[fid]; ok {
+		f.kill(s)
+	}
+}
+
+func (f *flat) addPoint(x, y float64) {
+	if !f.originSet {
+		// Round to a kilometre so origins are easy to read in a debugger.
+		f.origin = orb.Point{math.Round(x/1000) * 1000, math.Round(y/1000) * 1000}
+		f.originSet = true
+	}
+	f.xy = append(f.xy, float32(x-f.origin[0]), float32(y-f.origin[1]))
+}
+
+// closeRing ends the current ring; part says it starts a new part.
+func (f *flat) closeRing(part bool) {
+	f.ringStart = append(f.ringStart, int32(len(f.xy)/2))
+	f.partStart = append(f.partStart, part)
+}
+
+func (f *flat) addOrb(g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Point:
+		f.addPoint(g[0], g[1])
+		f.closeRing(true)
+	case orb.MultiPoint:
+		for _, p := range g {
+			f.addOrb(p)
+		}
+	case orb.LineString:
+		f.addPoints(g, true)
+	case orb.MultiLineString:
+		for _, l := range g {
+			f.addPoints(l, true)
+		}
+	case orb.Ring:
+		f.addPolygon(orb.Polygon{g})
+	case orb.Polygon:
+		f.addPolygon(g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			f.addPolygon(p)
+		}
+	case orb.Collection:
+		for _, c := range g {
+			f.addOrb(c)
+		}
+	case orb.Bound:
+		f.addPolygon(g.ToPolygon())
+	}
+}
+
+func (f *flat) addPoints(ps []orb.Point, part bool) {
+	if len(ps) == 0 {
+		return
+	}
+	for _, p := range ps {
+		f.addPoint(p[0], p[1])
+	}
+	f.closeRing(part)
+}
+
+func (f *flat) addPolygon(p orb.Polygon) {
+	for k, r := range p {
+		start := len(f.xy) / 2
+		f.addPoints(r, k == 0)
+		f.orient(start, k == 0)
+	}
+}
+
+// orient reverses the ring just added when its winding is wrong: outer
+// rings counter-clockwise, holes clockwise.
+func (f *flat) orient(start int, outer bool) {
+	end := len(f.xy) / 2
+	if end-start < 3 {
+		return
+	}
+	var a float64
+	pts := f.xy[2*start : 2*end]
+	for i := 0; i+3 < len(pts); i += 2 {
+		a += float64(pts[i])*float64(pts[i+3]) - float64(pts[i+2])*float64(pts[i+1])
+	}
+	n := len(pts)
+	a += float64(pts[n-2])*float64(pts[1]) - float64(pts[0])*float64(pts[n-1])
+	if (a > 0) != outer && a != 0 {
+		for i, j := 0, n/2-1; i < j; i, j = i+1, j-1 {
+			pts[2*i], pts[2*j] = pts[2*j], pts[2*i]
+			pts[2*i+1], pts[2*j+1] = pts[2*j+1], pts[2*i+1]
+		}
+	}
+}
+
+// wkbWalker decodes WKB straight into a flat, dropping Z and M.
+type wkbWalker struct {
+	f     *flat
+	depth int
+}
+
+func (w *wkbWalker) geometry(b []byte, off int) (int, error) {
+	if w.depth > 32 {
+		return 0, fmt.Errorf("%w: nesting too deep", errFlatWKB)
+	}
+	if len(b)-off < 5 {
+		return 0, fmt.Errorf("%w: short header at byte %d", errFlatWKB, off)
+	}
+	var bo binary.ByteOrder = binary.LittleEndian
+	switch b[off] {
+	case 0:
+		bo = binary.BigEndian
+	case 1:
+	default:
+		return 0, fmt.Errorf("%w: byte order %d at byte %d", errFlatWKB, b[off], off)
+	}
+	typ := bo.Uint32(b[off+1:])
+	dims := 2
+	if typ&0x80000000 != 0 { // EWKB Z
+		dims++
+	}
+	if typ&0x40000000 != 0 { // EWKB M
+		dims++
+	}
+	if typ&0x20000000 != 0 {
+		return 0, fmt.Errorf("%w: EWKB SRID is not allowed in GeoPackage", errFlatWKB)
+	}
+	typ &= 0x0fffffff
+	switch typ / 1000 {
+	case 1, 2:
+		dims++
+	case 3:
+		dims += 2
+	}
+	typ %= 1000
+	off += 5
+	w.depth++
+	defer func() { w.depth-- }()
+	return w.body(b, off, bo, typ, dims)
+}
+
+func (w *wkbWalker) body(b []byte, off int, bo binary.ByteOrder, typ uint32, dims int) (int, error) {
+	switch typ {
+	case 1:
+		if len(b)-off < 8*dims {
+			return 0, fmt.Errorf("%w: short point", errFlatWKB)
+		}
+		x := math.Float64frombits(bo.Uint64(b[off:]))
+		y := math.Float64frombits(bo.Uint64(b[off+8:]))
+		if !math.IsNaN(x) && !math.IsNaN(y) {
+			w.f.addPoint(x, y)
+			w.f.closeRing(true)
+		}
+		return off + 8*dims, nil
+	case 2:
+		return w.points(b, off, bo, dims, true)
+	case 3:
+		return w.polygon(b, off, bo, dims)
+	case 4, 5, 6, 7:
+		n, off, err := count(b, off, bo, 5)
+		if err != nil {
+			return 0, err
+		}
+		for i := 0; i < n; i++ {
+			if off, err = w.geometry(b, off); err != nil {
+				return 0, err
+			}
+		}
+		return off, nil
+	}
+	return 0, fmt.Errorf("%w: geometry type %d", errFlatWKB, typ)
+}
+
+func (w *wkbWalker) polygon(b []byte, off int, bo binary.ByteOrder, dims int) (int, error) {
+	n, off, err := count(b, off, bo, 4)
+	if err != nil {
+		return 0, err
+	}
+	for k := 0; k < n; k++ {
+		start := len(w.f.xy) / 2
+		if off, err = w.points(b, off, bo, dims, k == 0); err != nil {
+			return 0, err
+		}
+		w.f.orient(start, k == 0)
+	}
+	return off, nil
+}
+
+func (w *wkbWalker) points(b []byte, off int, bo binary.ByteOrder, dims int, part bool) (int, error) {
+	n, off, err := count(b, off, bo, 8*dims)
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return off, nil
+	}
+	for i := 0; i < n; i++ {
+		x := math.Float64frombits(bo.Uint64(b[off:]))
+		y := math.Float64frombits(bo.Uint64(b[off+8:]))
+		w.f.addPoint(x, y)
+		off += 8 * dims
+	}
+	w.f.closeRing(part)
+	return off, nil
+}
+
+// count reads an element count and checks the rest of b can hold it.
+func count(b []byte, off int, bo binary.ByteOrder, minSize int) (int, int, error) {
+	if len(b)-off < 4 {
+		return 0, 0, fmt.Errorf("%w: short count at byte %d", errFlatWKB, off)
+	}
+	n := int(bo.Uint32(b[off:]))
+	off += 4
+	if n < 0 || n > (len(b)-off)/minSize {
+		return 0, 0, fmt.Errorf("%w: count %d exceeds the %d bytes left", errFlatWKB, n, len(b)-off)
+	}
+	return n, off, nil
+}
