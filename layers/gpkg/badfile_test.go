@@ -161,3 +161,29 @@ func TestBrokenBlobRow(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAttributesOnlyFile reads a GeoPackage without gpkg_geometry_columns,
+// which the specification allows when there are no feature tables.
+func TestAttributesOnlyFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "attrs.gpkg")
+	db, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateTable(ctx, nil, TableSpec{Table: "a", DataType: "attributes", Columns: []Column{{Name: "v", Type: "TEXT"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.W.Exec("DROP TABLE gpkg_geometry_columns"); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := db.Layers(ctx)
+	if err != nil || len(ls) != 1 || ls[0].DataType != "attributes" {
+		t.Fatalf("Layers = %+v, %v", ls, err)
+	}
+	if probs := db.Check(ctx); len(probs) > 0 {
+		t.Fatalf("Check: %v", probs)
+	}
+	db.Close()
+	validateWithGDAL(t, path)
+}

@@ -52,7 +52,9 @@ func (db *DB) Check(ctx context.Context) []Problem {
 		return c.probs
 	}
 	c.srs()
-	c.geometryColumns()
+	if c.tableExists("gpkg_geometry_columns") {
+		c.geometryColumns()
+	}
 	infos, err := db.Layers(ctx)
 	if err != nil {
 		c.add("", "%v", err)
@@ -83,13 +85,22 @@ func (c *checker) header() {
 
 func (c *checker) requiredTables() bool {
 	ok := true
-	for _, t := range []string{"gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns"} {
-		if c.count(t, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", t) == 0 {
+	for _, t := range []string{"gpkg_spatial_ref_sys", "gpkg_contents"} {
+		if !c.tableExists(t) {
 			c.add(t, "required table missing")
 			ok = false
 		}
 	}
+	if ok && !c.tableExists("gpkg_geometry_columns") &&
+		c.count("gpkg_contents", "SELECT count(*) FROM gpkg_contents WHERE data_type = 'features'") > 0 {
+		c.add("gpkg_geometry_columns", "required table missing (the file has features)")
+		ok = false
+	}
 	return ok
+}
+
+func (c *checker) tableExists(t string) bool {
+	return c.count(t, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", t) > 0
 }
 
 func (c *checker) srs() {
@@ -99,7 +110,9 @@ func (c *checker) srs() {
 		}
 	}
 	for _, src := range []string{"gpkg_contents", "gpkg_geometry_columns"} {
-		c.missingSRS(src)
+		if c.tableExists(src) {
+			c.missingSRS(src)
+		}
 	}
 }
 

@@ -210,3 +210,46 @@ func TestDSN(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentReadWrite reads through the reader pool while the writer
+// inserts: WAL lets both proceed, and -race checks the DB value.
+func TestConcurrentReadWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "concurrent.gpkg")
+	createFixtureFile(t, path)
+	db, err := Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	blob, _ := EncodeGeometry(orb.Point{1, 2}, 4550)
+	done := make(chan error, 4)
+	for range 3 {
+		go func() {
+			for range 20 {
+				if _, err := db.Layers(context.Background()); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	go func() {
+		for range 50 {
+			if _, err := db.W.Exec(`INSERT INTO "0" (geom) VALUES (?)`, blob); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.R.QueryRow(`SELECT count(*) FROM "rtree_0_geom"`).Scan(&n); err != nil || n != 52 {
+		t.Fatalf("%d indexed points (%v), want 2 fixtures + 50", n, err)
+	}
+}

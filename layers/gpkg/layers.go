@@ -43,10 +43,19 @@ func (db *DB) Layers(ctx context.Context) ([]LayerInfo, error) {
 
 // readContents reads gpkg_contents joined with gpkg_geometry_columns.
 func readContents(ctx context.Context, q queryer) ([]LayerInfo, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'gpkg_geometry_columns'").Scan(&n); err != nil {
+		return nil, err
+	}
+	geomCols := "gpkg_geometry_columns"
+	if n == 0 {
+		// Allowed for a GeoPackage without feature tables.
+		geomCols = "(SELECT NULL AS table_name, NULL AS column_name, NULL AS geometry_type_name, NULL AS srs_id, NULL AS z, NULL AS m)"
+	}
 	rows, err := q.QueryContext(ctx, `SELECT c.table_name, c.data_type, coalesce(c.identifier, ''), coalesce(c.description, ''),
 		c.min_x, c.min_y, c.max_x, c.max_y, coalesce(g.srs_id, c.srs_id, 0),
 		coalesce(g.column_name, ''), coalesce(g.geometry_type_name, ''), coalesce(g.z, 0), coalesce(g.m, 0)
-		FROM gpkg_contents c LEFT JOIN gpkg_geometry_columns g ON lower(g.table_name) = lower(c.table_name)
+		FROM gpkg_contents c LEFT JOIN `+geomCols+` g ON lower(g.table_name) = lower(c.table_name)
 		WHERE c.data_type IN ('features', 'attributes') ORDER BY c.table_name`)
 	if err != nil {
 		return nil, err
