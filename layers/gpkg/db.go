@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // Sentinel errors, wrapped with %w by the functions of this package.
@@ -42,7 +43,11 @@ type DB struct {
 // dsn builds a SQLite URI for path. The path is percent-escaped so that
 // spaces, '?', '#', '%' and non-ASCII names survive.
 func dsn(path string, ro, immutable bool) string {
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive path: file:/C:/...
+	}
+	u := url.URL{Scheme: "file", Path: p}
 	q := "?_busy_timeout=10000&_foreign_keys=1"
 	switch {
 	case immutable:
