@@ -130,7 +130,7 @@ func EncodeGeometry(g orb.Geometry, srsID int32) ([]byte, error) {
 	b = append(b, 'G', 'P', 0, flags)
 	b = binary.LittleEndian.AppendUint32(b, uint32(srsID))
 	if head > 8 {
-		bd := g.Bound()
+		bd, _ := geomBound(g)
 		for _, v := range [4]float64{bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]} {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 		}

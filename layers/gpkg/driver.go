@@ -81,8 +81,8 @@ func BlobBound(b []byte) (bd orb.Bound, ok bool) {
 		return h.Envelope, true
 	}
 	g, _, _, err := DecodeWKB(b[h.WKBOffset:])
-	if err != nil || isEmpty(g) {
+	if err != nil {
 		return orb.Bound{}, false
 	}
-	return g.Bound(), true
+	return geomBound(g)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -83,11 +84,19 @@ func appendHeader(b []byte, t uint32, n int) []byte {
 }
 
 func appendPoints(b []byte, ps []orb.Point) []byte {
-	for _, p := range ps {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p[0]))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p[1]))
+	n := len(b)
+	b = slices.Grow(b, 16*len(ps))[:n+16*len(ps)]
+	for i, p := range ps {
+		o := n + 16*i
+		binary.LittleEndian.PutUint64(b[o:], math.Float64bits(p[0]))
+		binary.LittleEndian.PutUint64(b[o+8:], math.Float64bits(p[1]))
 	}
 	return b
+}
+
+func appendPoint(b []byte, p orb.Point) []byte {
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p[0]))
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(p[1]))
 }
 
 func appendPolygon(b []byte, p orb.Polygon) []byte {
@@ -103,7 +112,7 @@ func appendPolygon(b []byte, p orb.Polygon) []byte {
 func appendWKB(b []byte, g orb.Geometry) []byte {
 	switch g := g.(type) {
 	case orb.Point:
-		return appendPoints(appendHeader(b, wkbPoint, 0), []orb.Point{g})
+		return appendPoint(appendHeader(b, wkbPoint, 0), g)
 	case orb.LineString:
 		return appendPoints(appendHeader(b, wkbLineString, len(g)), g)
 	case orb.Ring:
@@ -115,7 +124,7 @@ func appendWKB(b []byte, g orb.Geometry) []byte {
 	case orb.MultiPoint:
 		b = appendHeader(b, wkbMultiPoint, len(g))
 		for _, p := range g {
-			b = appendPoints(appendHeader(b, wkbPoint, 0), []orb.Point{p})
+			b = appendPoint(appendHeader(b, wkbPoint, 0), p)
 		}
 		return b
 	case orb.MultiLineString:
