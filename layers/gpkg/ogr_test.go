@@ -3,7 +3,9 @@ package gpkg
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -228,4 +230,103 @@ func rtreeIDs(t *testing.T, db *DB) []int64 {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// TestReadGDALTypes has ogr2ogr write every fixture geometry (plus a NULL)
+// from testdata/gdal_types.csv in 2D, XYZ and XYZM, and decodes GDAL's blobs
+// back to the fixtures.
+func TestReadGDALTypes(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	want := map[string]fixture{}
+	for _, fx := range loadFixtures(t) {
+		want[fx.name] = fx
+	}
+	for _, dim := range []string{"XY", "XYZ", "XYZM"} {
+		t.Run(dim, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "types.gpkg")
+			ogr2ogr(t, "-f", "GPKG", "-dim", dim, "-a_srs", "EPSG:4550", "-nln", "types", "-oo", "GEOM_POSSIBLE_NAMES=wkt",
+				"-oo", "KEEP_GEOM_COLUMNS=NO", path, filepath.Join("testdata", "gdal_types.csv"))
+			db, err := Open(path, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			n := checkTypes(t, db, want, dim != "XY", dim == "XYZM")
+			if c := ogrCounts(t, path)["types"]; c != n || n != len(want)+1 {
+				t.Fatalf("%d rows, ogrinfo counts %d, want %d", n, c, len(want)+1)
+			}
+			if probs := db.Check(context.Background()); len(probs) > 0 {
+				t.Fatalf("Check: %v", probs)
+			}
+		})
+	}
+}
+
+func checkTypes(t *testing.T, db *DB, want map[string]fixture, hasZ, hasM bool) int {
+	rows, err := db.R.Query("SELECT name, geom FROM types")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name string
+		var blob []byte
+		if err := rows.Scan(&name, &blob); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		fx, ok := want[name]
+		if !ok {
+			if blob != nil {
+				t.Fatalf("%s: blob for a NULL geometry", name)
+			}
+			continue
+		}
+		g, err := DecodeGeometry(blob)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		empty := isEmpty(fx.geom)
+		if !sameGeom(g.Geom, fx.geom) || g.Empty != empty || g.SRSID != 4550 || (!empty && (g.HasZ != hasZ || g.HasM != hasM)) {
+			t.Fatalf("%s: got %#v empty=%v z=%v m=%v srs=%d, want %s", name, g.Geom, g.Empty, g.HasZ, g.HasM, g.SRSID, fx.wkt)
+		}
+		if bd, ok := BlobBound(blob); ok != !empty || (ok && bd != fx.geom.Bound()) {
+			t.Fatalf("%s: BlobBound %v %v, want %v", name, bd, ok, fx.geom.Bound())
+		}
+	}
+	return n
+}
+
+// TestGDALReadsOurBlobs has ogr2ogr export the "any" table of a file we
+// wrote to CSV with WKT, and compares GDAL's reading with the fixtures.
+func TestGDALReadsOurBlobs(t *testing.T) {
+	requireTool(t, "ogr2ogr")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ours.gpkg")
+	createFixtureFile(t, path)
+	out := filepath.Join(dir, "any.csv")
+	ogr2ogr(t, "-f", "CSV", "-lco", "GEOMETRY=AS_WKT", out, path, "any")
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures := loadFixtures(t)
+	if len(recs) != len(fixtures)+2 { // header and the NULL row
+		t.Fatalf("%d CSV records, want %d", len(recs), len(fixtures)+2)
+	}
+	byName := map[string]string{}
+	for _, r := range recs[1:] {
+		byName[r[1]] = r[0] // WKT, uid, version
+	}
+	for _, fx := range fixtures {
+		if got := parseWKT(t, byName[fx.name]); !sameGeom(got, fx.geom) {
+			t.Errorf("%s: GDAL reads %s, want %s", fx.name, byName[fx.name], fx.wkt)
+		}
+	}
 }
