@@ -32,11 +32,12 @@ const (
 )
 
 // DB is an open GeoPackage: W is the single writer connection, R a pool of
-// readers. DB is safe for concurrent use; writes serialise on W.
+// read-only connections. DB is safe for concurrent use; writes serialise on
+// W. Readers see the last committed state (WAL).
 type DB struct {
-	W        *sql.DB // the one writer, MaxOpenConns(1); nil-safe to use only when !ReadOnly
-	R        *sql.DB // reader pool
-	Path     string
+	W        *sql.DB // the one writer, MaxOpenConns(1); nil when ReadOnly
+	R        *sql.DB // reader pool, opened mode=ro
+	Path     string  // absolute path of the file
 	ReadOnly bool
 }
 
