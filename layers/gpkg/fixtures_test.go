@@ -69,91 +69,106 @@ type wkbOpts struct {
 // testWKB writes g in any byte order and dimension, with z = x+y and m = 7:
 // an encoder independent of EncodeWKB.
 func testWKB(g orb.Geometry, o wkbOpts) []byte {
-	var b []byte
-	head := func(t uint32, n int) {
-		if o.order == binary.BigEndian {
-			b = append(b, 0)
-		} else {
-			b = append(b, 1)
+	e := &testEncoder{o: o}
+	e.geometry(g)
+	return e.b
+}
+
+type testEncoder struct {
+	o wkbOpts
+	b []byte
+}
+
+// typeWord returns the type code with ISO offsets or EWKB flags.
+func (e *testEncoder) typeWord(t uint32) uint32 {
+	o := e.o
+	switch {
+	case o.ewkb:
+		if o.hasZ {
+			t |= ewkbZ
 		}
-		switch {
-		case o.ewkb:
-			if o.hasZ {
-				t |= ewkbZ
-			}
-			if o.hasM {
-				t |= ewkbM
-			}
-			if o.srid {
-				t |= ewkbSRID
-			}
-		case o.hasZ && o.hasM:
-			t += 3000
-		case o.hasZ:
-			t += 1000
-		case o.hasM:
-			t += 2000
+		if o.hasM {
+			t |= ewkbM
 		}
-		b = o.order.AppendUint32(b, t)
-		if o.ewkb && o.srid {
-			b = o.order.AppendUint32(b, 4550)
+		if o.srid {
+			t |= ewkbSRID
 		}
-		if n >= 0 {
-			b = o.order.AppendUint32(b, uint32(n))
+	case o.hasZ && o.hasM:
+		t += 3000
+	case o.hasZ:
+		t += 1000
+	case o.hasM:
+		t += 2000
+	}
+	return t
+}
+
+// head writes byte order, type, EWKB SRID and, when n >= 0, a count.
+func (e *testEncoder) head(t uint32, n int) {
+	if e.o.order == binary.BigEndian {
+		e.b = append(e.b, 0)
+	} else {
+		e.b = append(e.b, 1)
+	}
+	e.b = e.o.order.AppendUint32(e.b, e.typeWord(t))
+	if e.o.ewkb && e.o.srid {
+		e.b = e.o.order.AppendUint32(e.b, 4550)
+	}
+	if n >= 0 {
+		e.b = e.o.order.AppendUint32(e.b, uint32(n))
+	}
+}
+
+func (e *testEncoder) points(ps []orb.Point) {
+	for _, p := range ps {
+		vals := []float64{p[0], p[1]}
+		if e.o.hasZ {
+			vals = append(vals, p[0]+p[1])
+		}
+		if e.o.hasM {
+			vals = append(vals, 7)
+		}
+		for _, v := range vals {
+			e.b = e.o.order.AppendUint64(e.b, math.Float64bits(v))
 		}
 	}
-	f := func(v float64) { b = o.order.AppendUint64(b, math.Float64bits(v)) }
-	pts := func(ps []orb.Point) {
-		for _, p := range ps {
-			f(p[0])
-			f(p[1])
-			if o.hasZ {
-				f(p[0] + p[1])
-			}
-			if o.hasM {
-				f(7)
-			}
+}
+
+func (e *testEncoder) geometry(g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Point:
+		e.head(wkbPoint, -1)
+		e.points([]orb.Point{g})
+	case orb.LineString:
+		e.head(wkbLineString, len(g))
+		e.points(g)
+	case orb.Polygon:
+		e.head(wkbPolygon, len(g))
+		for _, r := range g {
+			e.b = e.o.order.AppendUint32(e.b, uint32(len(r)))
+			e.points(r)
+		}
+	case orb.MultiPoint:
+		e.head(wkbMultiPoint, len(g))
+		for _, p := range g {
+			e.geometry(p)
+		}
+	case orb.MultiLineString:
+		e.head(wkbMultiLineString, len(g))
+		for _, l := range g {
+			e.geometry(l)
+		}
+	case orb.MultiPolygon:
+		e.head(wkbMultiPolygon, len(g))
+		for _, p := range g {
+			e.geometry(p)
+		}
+	case orb.Collection:
+		e.head(wkbGeometryCollection, len(g))
+		for _, m := range g {
+			e.geometry(m)
 		}
 	}
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Point:
-			head(wkbPoint, -1)
-			pts([]orb.Point{g})
-		case orb.LineString:
-			head(wkbLineString, len(g))
-			pts(g)
-		case orb.Polygon:
-			head(wkbPolygon, len(g))
-			for _, r := range g {
-				b = o.order.AppendUint32(b, uint32(len(r)))
-				pts(r)
-			}
-		case orb.MultiPoint:
-			head(wkbMultiPoint, len(g))
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.MultiLineString:
-			head(wkbMultiLineString, len(g))
-			for _, l := range g {
-				walk(l)
-			}
-		case orb.MultiPolygon:
-			head(wkbMultiPolygon, len(g))
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.Collection:
-			head(wkbGeometryCollection, len(g))
-			for _, m := range g {
-				walk(m)
-			}
-		}
-	}
-	walk(g)
-	return b
 }
 
 // testBlob wraps WKB in a GeoPackageBinary header with the given envelope
