@@ -104,3 +104,33 @@ func benchInsert(b *testing.B, indexed bool) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkCreateSpatialIndex builds the R-tree of a filled table (what a
+// bulk load does at commit), reporting indexed rows/s.
+func BenchmarkCreateSpatialIndex(b *testing.B) {
+	const rows = 20_000
+	ctx := context.Background()
+	blob, _ := EncodeGeometry(benchPolygon(), 4550)
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Create(filepath.Join(b.TempDir(), "index.gpkg"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.CreateTable(ctx, nil, TableSpec{Table: "t", GeomType: "POLYGON", SRSID: 4550}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.W.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < ?)
+			INSERT INTO t (geom) SELECT ? FROM n`, rows, blob); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := db.CreateSpatialIndex(ctx, nil, "t", "geom"); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

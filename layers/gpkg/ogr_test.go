@@ -330,3 +330,46 @@ func TestGDALReadsOurBlobs(t *testing.T) {
 		}
 	}
 }
+
+// TestSpatialIndexFill indexes a filled table (more rows than one fill
+// batch, with NULL, empty and broken geometries) and compares the R-tree
+// with the one the triggers build for the same rows.
+func TestSpatialIndexFill(t *testing.T) {
+	ctx := context.Background()
+	db, err := Create(filepath.Join(t.TempDir(), "fill.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, table := range []string{"filled", "triggered"} {
+		if err := db.CreateTable(ctx, nil, TableSpec{Table: table, SRSID: 4550}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.CreateSpatialIndex(ctx, nil, "triggered", "geom"); err != nil {
+		t.Fatal(err)
+	}
+	var blobs [][]byte
+	for _, fx := range loadFixtures(t) {
+		b, _ := EncodeGeometry(fx.geom, 4550)
+		blobs = append(blobs, b)
+	}
+	blobs = append(blobs, nil, []byte("GP broken"))
+	for i := range fillBatch + 500 {
+		for _, table := range []string{"filled", "triggered"} {
+			q := "INSERT INTO " + table + " (fid, geom) VALUES (?, ?)"
+			if _, err := db.W.Exec(q, 3*i+1, blobs[i%len(blobs)]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := db.CreateSpatialIndex(ctx, nil, "filled", "geom"); err != nil {
+		t.Fatal(err)
+	}
+	var diff, n, want int
+	err = db.R.QueryRow(`SELECT (SELECT count(*) FROM (SELECT * FROM rtree_filled_geom EXCEPT SELECT * FROM rtree_triggered_geom)),
+		(SELECT count(*) FROM rtree_filled_geom), (SELECT count(*) FROM rtree_triggered_geom)`).Scan(&diff, &n, &want)
+	if err != nil || diff != 0 || n != want || n == 0 {
+		t.Fatalf("%d of %d filled R-tree rows differ from the triggers' %d rows (%v)", diff, n, want, err)
+	}
+}

@@ -4,7 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
+
+	"github.com/paulmach/orb"
 )
 
 // rtreeExtension is the gpkg_extensions definition of the R-tree extension.
@@ -73,15 +77,79 @@ func createSpatialIndex(ctx context.Context, tx *sql.Tx, table, col string) erro
 	for _, t := range rtreeTriggers {
 		stmts = append(stmts, expandTrigger(t, table, col, pk))
 	}
-	c, p := QuoteIdent(col), QuoteIdent(pk)
-	stmts = append(stmts, "INSERT OR REPLACE INTO "+QuoteIdent(rt)+" SELECT "+p+", ST_MinX("+c+"), ST_MaxX("+c+"), ST_MinY("+c+"), ST_MaxY("+c+") FROM "+
-		QuoteIdent(table)+" WHERE "+c+" NOT NULL AND ST_MinX("+c+") NOT NULL")
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return err
 		}
 	}
+	if err := fillRTree(ctx, tx, table, col, pk); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
 		VALUES (?, ?, 'gpkg_rtree_index', ?, 'write-only')`, table, col, rtreeExtension)
 	return err
+}
+
+// fillBatch is how many rows fillRTree reads before inserting them.
+const fillBatch = 4096
+
+// indexEntry is one R-tree row.
+type indexEntry struct {
+	id int64
+	bd orb.Bound
+	ok bool // false for empty or undecodable geometries, which are skipped
+}
+
+// fillRTree indexes the existing rows of table, computing the bounds in Go
+// (a header read per blob) rather than through four SQL function calls per
+// row; rows are read in primary key batches so no cursor stays open while
+// the R-tree is written.
+func fillRTree(ctx context.Context, tx *sql.Tx, table, col, pk string) error {
+	p := QuoteIdent(pk)
+	sel := "SELECT " + p + ", " + QuoteIdent(col) + " FROM " + QuoteIdent(table) + " WHERE " + p + " > ? AND " +
+		QuoteIdent(col) + " NOT NULL ORDER BY " + p + " LIMIT " + strconv.Itoa(fillBatch)
+	ins, err := tx.PrepareContext(ctx, "INSERT OR REPLACE INTO "+QuoteIdent(RTreeName(table, col))+" VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	batch := make([]indexEntry, 0, fillBatch)
+	for last := int64(math.MinInt64); ; {
+		var n int
+		batch, n, err = readBounds(ctx, tx, sel, last, batch[:0])
+		if err != nil || n == 0 {
+			return err
+		}
+		for _, e := range batch {
+			if !e.ok {
+				continue
+			}
+			if _, err := ins.ExecContext(ctx, e.id, e.bd.Min[0], e.bd.Max[0], e.bd.Min[1], e.bd.Max[1]); err != nil {
+				return err
+			}
+		}
+		last = batch[len(batch)-1].id
+	}
+}
+
+// readBounds reads one batch of rows after the given key and returns their
+// entries and how many rows it read.
+func readBounds(ctx context.Context, tx *sql.Tx, sel string, after int64, batch []indexEntry) ([]indexEntry, int, error) {
+	rows, err := tx.QueryContext(ctx, sel, after)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var blob sql.RawBytes
+		if err := rows.Scan(&id, &blob); err != nil {
+			return nil, 0, err
+		}
+		n++
+		bd, ok := BlobBound(blob)
+		batch = append(batch, indexEntry{id: id, bd: bd, ok: ok})
+	}
+	return batch, n, rows.Err()
 }
