@@ -27,6 +27,7 @@ func TestOpenBadFiles(t *testing.T) {
 		{"random.gpkg", randomBytes, true},
 		{"plain sqlite.gpkg", plainSQLite, true},
 		{"wrong app id.gpkg", wrongAppID, true},
+		{"no tables.gpkg", gpkgIDNoTables, true},
 		{"empty.gpkg", func(t *testing.T, p string) { writeFile(t, p, nil) }, true},
 		{"missing.gpkg", func(t *testing.T, p string) {}, false},
 	}
@@ -42,6 +43,7 @@ func TestOpenBadFiles(t *testing.T) {
 			if !strings.Contains(err.Error(), path) {
 				t.Fatalf("error %q does not name the file", err)
 			}
+			t.Log(err)
 			if c.notGPKG && !errors.Is(err, ErrNotGeoPackage) {
 				t.Fatalf("error %v is not ErrNotGeoPackage", err)
 			}
@@ -86,6 +88,20 @@ func plainSQLite(t *testing.T, path string) {
 	}
 	defer db.Close()
 	if _, err := db.Exec("CREATE TABLE t (a INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// gpkgIDNoTables writes an SQLite file with the GPKG application_id and no
+// GeoPackage tables.
+func gpkgIDNoTables(t *testing.T, path string) {
+	plainSQLite(t, path)
+	db, err := sql.Open(DriverName, dsn(path, false, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id = %d", appGPKG)); err != nil {
 		t.Fatal(err)
 	}
 }
