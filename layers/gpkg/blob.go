@@ -65,20 +65,33 @@ func ParseHeader(b []byte) (Header, error) {
 	if h.EnvelopeCode > 4 {
 		return h, fmt.Errorf("%w: envelope code %d", ErrInvalidBlob, h.EnvelopeCode)
 	}
-	var order binary.ByteOrder = binary.BigEndian
-	if h.LittleEndian {
-		order = binary.LittleEndian
-	}
-	h.SRSID = int32(order.Uint32(b[4:]))
+	le := h.LittleEndian
+	h.SRSID = int32(u32(b[4:], le))
 	h.WKBOffset = 8 + 8*envelopeDoubles[h.EnvelopeCode]
 	if len(b) < h.WKBOffset {
 		return h, fmt.Errorf("%w: envelope code %d needs %d bytes, blob has %d", ErrInvalidBlob, h.EnvelopeCode, h.WKBOffset, len(b))
 	}
 	if h.EnvelopeCode > 0 {
-		f := func(i int) float64 { return math.Float64frombits(order.Uint64(b[8+8*i:])) }
-		h.Envelope = orb.Bound{Min: orb.Point{f(0), f(2)}, Max: orb.Point{f(1), f(3)}}
+		h.Envelope = orb.Bound{
+			Min: orb.Point{f64(b[8:], le), f64(b[24:], le)},
+			Max: orb.Point{f64(b[16:], le), f64(b[32:], le)},
+		}
 	}
 	return h, nil
+}
+
+func u32(b []byte, le bool) uint32 {
+	if le {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return binary.BigEndian.Uint32(b)
+}
+
+func f64(b []byte, le bool) float64 {
+	if le {
+		return math.Float64frombits(binary.LittleEndian.Uint64(b))
+	}
+	return math.Float64frombits(binary.BigEndian.Uint64(b))
 }
 
 // DecodeGeometry decodes a GeoPackageBinary blob. Extended blobs (a
