@@ -8,7 +8,7 @@ import (
 )
 
 // Problem is one structural defect Check found. Table is empty for problems
-// of the file as a whole. Problem is a plain value.
+// of the file as a whole. Problem is a plain value, safe for concurrent use.
 type Problem struct {
 	Table, Message string
 }

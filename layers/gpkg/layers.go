@@ -11,7 +11,8 @@ import (
 
 // LayerInfo describes one table registered in gpkg_contents. Columns lists
 // every column of the table (PK and geometry included) as PRAGMA table_info
-// gives them. LayerInfo is a plain value.
+// gives them. LayerInfo is a plain value, safe for concurrent use when not
+// modified.
 type LayerInfo struct {
 	Table, DataType, Identifier, Description, GeomColumn, GeomType, PK string
 	SRSID, Z, M                                                        int

@@ -11,7 +11,8 @@ import (
 )
 
 // Column is one column of a user table. Default is an SQL expression written
-// as is (for example `0` or `'none'`). Column is a plain value.
+// as is (for example `0` or `'none'`). Column is a plain value, safe for
+// concurrent use.
 type Column struct {
 	Name, Type          string
 	NotNull, PK, Unique bool
@@ -20,7 +21,8 @@ type Column struct {
 
 // TableSpec describes a feature or attributes table to create. Z and M are 0
 // (prohibited), 1 (mandatory) or 2 (optional). DataType is "features" (the
-// default) or "attributes". TableSpec is a plain value.
+// default) or "attributes". TableSpec is a plain value, safe for concurrent
+// use when not modified.
 type TableSpec struct {
 	Table, Identifier, Description, GeomColumn, GeomType string
 	SRSID                                                int
