@@ -124,6 +124,12 @@ func checkLayer(t *testing.T, db *DB, l LayerInfo) {
 	if l.PK != "fid" || l.GeomColumn != "geom" || l.SRSID != 4550 || !l.RTree || l.IsView || len(l.Columns) != 4 {
 		t.Fatalf("layer %+v", l)
 	}
+	if want := (Column{Name: "uid", Type: "TEXT", Unique: true}); l.Columns[2] != want {
+		t.Fatalf("column %+v, want %+v", l.Columns[2], want)
+	}
+	if want := (Column{Name: "version", Type: "INTEGER", NotNull: true, Default: "0"}); l.Columns[3] != want {
+		t.Fatalf("column %+v, want %+v", l.Columns[3], want)
+	}
 	var n, indexed int
 	if err := db.R.QueryRow("SELECT count(*) FROM " + QuoteIdent(l.Table) + " WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)").Scan(&n); err != nil {
 		t.Fatal(err)

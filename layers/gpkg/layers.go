@@ -129,7 +129,62 @@ func tableColumns(ctx context.Context, q queryer, table string) ([]Column, error
 	if len(cols) == 0 {
 		return nil, fmt.Errorf("table %s has no columns", table)
 	}
-	return cols, nil
+	return cols, markUnique(ctx, q, table, cols)
+}
+
+// markUnique sets Unique on columns that alone make up a unique index.
+func markUnique(ctx context.Context, q queryer, table string, cols []Column) error {
+	names, err := uniqueIndexes(ctx, q, table)
+	if err != nil {
+		return err
+	}
+	for _, idx := range names {
+		icols, err := indexColumns(ctx, q, idx)
+		if err != nil {
+			return err
+		}
+		for i := range cols {
+			if len(icols) == 1 && cols[i].Name == icols[0] {
+				cols[i].Unique = true
+			}
+		}
+	}
+	return nil
+}
+
+// uniqueIndexes lists the unique indexes of table (views have none).
+func uniqueIndexes(ctx context.Context, q queryer, table string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1", table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+func indexColumns(ctx context.Context, q queryer, index string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT coalesce(name, '') FROM pragma_index_info(?)", index)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
 }
 
 // primaryKey returns the single INTEGER primary key column, or "".
