@@ -44,7 +44,7 @@ func syntheticCity(side float64) LayerList {
 		{Code: "landuse", Kind: Polygon, Visible: true, Data: parcels, Style: Style{
 			Fill: rgb("#dddddd"), Stroke: rgb("#9a9a9a"), Width: 0.6, Opacity: 0.9,
 			ClassColor: palette(map[string]string{"07": "#ffe38c", "08": "#f0b0e0", "09": "#f08080", "10": "#c8a0c8", "11": "#a0c0e0", "14": "#9fd49a"})}},
-		{Code: "buildings", Kind: Polygon, Visible: true, MaxScale: 50000, Data: buildings, Style: Style{
+		{Code: "buildings", Kind: Polygon, Visible: true, MinScale: 50000, Data: buildings, Style: Style{
 			Fill: rgb("#c9c2b8"), Stroke: rgb("#8f877c"), Width: 0.5}},
 		{Code: "roads", Kind: Line, Visible: true, Data: roads, Style: Style{Stroke: rgb("#ffffff"), Width: 2}},
 		{Code: "poi", Kind: Point, Visible: true, Labels: true, Data: pois, Style: Style{

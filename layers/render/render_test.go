@@ -227,11 +227,13 @@ func TestScaleRange(t *testing.T) {
 		want            bool
 	}{
 		{0, 0, 1e6, true},
-		{0, 50000, 1e4, true},
-		{0, 50000, 1e5, false},
-		{5000, 0, 1e3, false},
-		{50000, 1000, 1e4, true}, // most-zoomed-out first
+		{50000, 0, 1e4, true}, // shown up to 1:50000
+		{50000, 0, 1e5, false},
+		{0, 5000, 1e3, false}, // hidden when zoomed in past 1:5000
+		{0, 5000, 1e4, true},
+		{50000, 1000, 1e4, true},
 		{50000, 1000, 1e5, false},
+		{50000, 1000, 500, false},
 	}
 	for _, c := range cases {
 		l := &Layer{MinScale: c.min, MaxScale: c.max}

@@ -63,8 +63,8 @@ type Layer struct {
 	Code     string
 	Kind     Kind
 	Style    Style
-	MinScale float64 // scale denominators; 0 = unlimited
-	MaxScale float64
+	MinScale float64 // most zoomed out scale denominator shown; 0 = unlimited
+	MaxScale float64 // most zoomed in scale denominator shown; 0 = unlimited
 	Visible  bool // shown when a request names no layers
 	Labels   bool // has a label field
 	Data     Data
@@ -76,15 +76,11 @@ type Source interface {
 	Layers() []*Layer
 }
 
-// inScale reports whether the layer shows at scale denominator s. The range
-// is taken as numeric bounds in either order, so both "min < max" and the
-// "minimum scale is the most zoomed out" convention work.
+// inScale reports whether the layer shows at scale denominator s: between
+// MaxScale (most zoomed in) and MinScale (most zoomed out), as in the
+// catalog and QGIS; a zero bound is unlimited.
 func (l *Layer) inScale(s float64) bool {
-	lo, hi := l.MinScale, l.MaxScale
-	if lo > 0 && hi > 0 && lo > hi {
-		lo, hi = hi, lo
-	}
-	return (lo <= 0 || s >= lo) && (hi <= 0 || s <= hi)
+	return (l.MaxScale <= 0 || s >= l.MaxScale) && (l.MinScale <= 0 || s <= l.MinScale)
 }
 
 // LayerList is a fixed Source. It is safe for concurrent use.
