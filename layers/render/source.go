@@ -65,8 +65,8 @@ type Layer struct {
 	Style    Style
 	MinScale float64 // most zoomed out scale denominator shown; 0 = unlimited
 	MaxScale float64 // most zoomed in scale denominator shown; 0 = unlimited
-	Visible  bool // shown when a request names no layers
-	Labels   bool // has a label field
+	Visible  bool    // shown when a request names no layers
+	Labels   bool    // has a label field
 	Data     Data
 }
 
