@@ -1,0 +1,105 @@
+package conflict
+
+import (
+	"fmt"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/twpayne/go-geos"
+)
+
+// Repair records an input geometry that was invalid or empty and how it was
+// handled.
+type Repair struct {
+	Layer  string `json:"layer"`
+	FID    int64  `json:"fid"`
+	Reason string `json:"reason"` // GEOS's IsValidReason, or "empty geometry"
+	Action string `json:"action"` // "made valid", "skipped"
+}
+
+// toGEOS converts an orb geometry into gctx, repairs it with MakeValid when
+// invalid, and keeps its polygonal parts. It returns nil for a geometry with
+// no area, with a Repair saying why.
+func toGEOS(gctx *geos.Context, layer string, f *Feature) (*geos.Geom, *Repair, error) {
+	if f.Geom == nil {
+		return nil, &Repair{layer, f.FID, "empty geometry", "skipped"}, nil
+	}
+	b, err := wkb.Marshal(f.Geom)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: layer %q fid %d: %v", ErrGeometry, layer, f.FID, err)
+	}
+	g, err := gctx.NewGeomFromWKB(b)
+	if err != nil {
+		return nil, &Repair{layer, f.FID, "unreadable geometry: " + err.Error(), "skipped"}, nil
+	}
+	var rep *Repair
+	if !g.IsValid() {
+		rep = &Repair{layer, f.FID, g.IsValidReason(), "made valid"}
+		g = g.MakeValid()
+	}
+	g = polygonal(gctx, g)
+	if g == nil || g.IsEmpty() || g.Area() == 0 {
+		reason := "empty geometry"
+		if rep != nil {
+			reason = rep.Reason + "; no area left"
+		}
+		return nil, &Repair{layer, f.FID, reason, "skipped"}, nil
+	}
+	return g, rep, nil
+}
+
+// polygonal keeps only the polygon parts of g, as one (Multi)Polygon; nil
+// when there are none.
+func polygonal(gctx *geos.Context, g *geos.Geom) *geos.Geom {
+	switch g.TypeID() {
+	case geos.TypeIDPolygon, geos.TypeIDMultiPolygon:
+		return g
+	case geos.TypeIDGeometryCollection:
+	default:
+		return nil
+	}
+	var parts []*geos.Geom
+	collectPolygons(g, &parts)
+	if len(parts) == 0 {
+		return nil
+	}
+	clones := make([]*geos.Geom, len(parts))
+	for i, p := range parts {
+		clones[i] = p.Clone()
+	}
+	return gctx.NewCollection(geos.TypeIDMultiPolygon, clones)
+}
+
+func collectPolygons(g *geos.Geom, out *[]*geos.Geom) {
+	switch g.TypeID() {
+	case geos.TypeIDPolygon:
+		if !g.IsEmpty() {
+			*out = append(*out, g)
+		}
+	case geos.TypeIDMultiPolygon, geos.TypeIDGeometryCollection:
+		for i := range g.NumGeometries() {
+			collectPolygons(g.Geometry(i), out)
+		}
+	}
+}
+
+// toMultiPolygon converts a polygonal GEOS geometry to orb.
+func toMultiPolygon(g *geos.Geom) (orb.MultiPolygon, error) {
+	og, err := wkb.Unmarshal(g.ToWKB())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrGeometry, err)
+	}
+	switch t := og.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{t}, nil
+	case orb.MultiPolygon:
+		return t, nil
+	}
+	return nil, fmt.Errorf("%w: %s where a polygon was expected", ErrGeometry, og.GeoJSONType())
+}
+
+// geosBound returns g's envelope as an orb.Bound.
+func geosBound(g *geos.Geom) orb.Bound {
+	b := g.Bounds()
+	return orb.Bound{Min: orb.Point{b.MinX, b.MinY}, Max: orb.Point{b.MaxX, b.MaxY}}
+}

@@ -1,0 +1,263 @@
+package conflict
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/twpayne/go-geos"
+)
+
+// bGeom is a B feature parsed into one worker's GEOS context.
+type bGeom struct {
+	idx  int
+	g    *geos.Geom
+	prep *geos.PrepGeom
+}
+
+// worker owns one GEOS context; both operands of every operation live in it.
+type worker struct {
+	e    *ruleRun
+	gctx *geos.Context
+	bs   []*bGeom
+	tree *geos.STRtree
+}
+
+// work runs the worker over chunks of A until none are left.
+func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkDone func()) ([]Patch, error) {
+	w := &worker{e: e, gctx: geos.NewContext()}
+	if err := w.parseB(); err != nil {
+		return nil, err
+	}
+	var out []Patch
+	for {
+		lo, hi, ok := next()
+		if !ok {
+			return out, nil
+		}
+		for i := lo; i < hi; i++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			ps, err := w.featureA(&e.a[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ps...)
+		}
+		chunkDone()
+	}
+}
+
+// parseB converts every B feature once, buffering it for setbacks, into an STRtree.
+func (w *worker) parseB() error {
+	r := w.e.rule
+	w.tree = w.gctx.NewSTRtree(10)
+	for i := range w.e.b {
+		f := &w.e.b[i]
+		g, rep, err := toGEOS(w.gctx, r.B.Layer, f)
+		if err != nil {
+			return err
+		}
+		w.e.addRepair(rep)
+		if g == nil {
+			continue
+		}
+		if r.Kind == KindSetback {
+			g = g.Buffer(r.Distance, 8)
+		}
+		bg := &bGeom{idx: i, g: g}
+		w.bs = append(w.bs, bg)
+		if err := w.tree.Insert(g, bg); err != nil {
+			return fmt.Errorf("%w: layer %q fid %d: %v", ErrGeometry, r.B.Layer, f.FID, err)
+		}
+	}
+	return nil
+}
+
+// candidates returns the B features whose boxes meet a's, in B order.
+func (w *worker) candidates(a *geos.Geom) []*bGeom {
+	var out []*bGeom
+	if len(w.bs) == 0 {
+		return nil
+	}
+	w.tree.Query(a, func(v any) { out = append(out, v.(*bGeom)) })
+	slices.SortFunc(out, func(x, y *bGeom) int { return x.idx - y.idx })
+	for _, b := range out {
+		if b.prep == nil {
+			b.prep = b.g.Prepare()
+		}
+	}
+	return out
+}
+
+// featureA computes the patches of one A feature. A GEOS failure on one
+// feature (a topology exception on repaired input) is recorded as a repair
+// and the feature is skipped, never taking the run down.
+func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
+	r := w.e.rule
+	a, rep, err := toGEOS(w.gctx, r.A.Layer, f)
+	if err != nil || a == nil {
+		w.e.addRepair(rep)
+		return nil, err
+	}
+	w.e.addRepair(rep)
+	defer func() {
+		if v := recover(); v != nil {
+			w.e.addRepair(&Repair{r.A.Layer, f.FID, fmt.Sprint("overlay failed: ", v), "skipped"})
+			ps, err = nil, nil
+		}
+	}()
+	if r.Kind == KindWithin {
+		return w.within(f, a)
+	}
+	return w.pairs(f, a)
+}
+
+// pairs emits A ∩ B for each B meeting A whose classes conflict.
+func (w *worker) pairs(f *Feature, a *geos.Geom) ([]Patch, error) {
+	var out []Patch
+	for _, b := range w.candidates(a) {
+		bf := &w.e.b[b.idx]
+		if bf.FID == f.FID && w.e.rule.A.Layer == w.e.rule.B.Layer {
+			continue
+		}
+		pair, ok := w.e.classConflict(f, bf)
+		if !ok || !b.prep.Intersects(a) {
+			continue
+		}
+		inter := a
+		if !b.prep.Covers(a) {
+			inter = a.Intersection(b.g)
+		}
+		p, err := w.patch(f, bf, inter, pair)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
+// within emits the part of A outside the union of the B features meeting it.
+func (w *worker) within(f *Feature, a *geos.Geom) ([]Patch, error) {
+	var meet []*geos.Geom
+	for _, b := range w.candidates(a) {
+		if b.prep.Covers(a) {
+			return nil, nil
+		}
+		if b.prep.Intersects(a) {
+			meet = append(meet, b.g)
+		}
+	}
+	rest := a
+	if len(meet) > 0 {
+		u := w.gctx.NewCollection(geos.TypeIDGeometryCollection, cloneAll(meet)).UnaryUnion()
+		rest = a.Difference(u)
+	}
+	p, err := w.patch(f, nil, rest, "")
+	if p == nil || err != nil {
+		return nil, err
+	}
+	return []Patch{*p}, nil
+}
+
+func cloneAll(gs []*geos.Geom) []*geos.Geom {
+	out := make([]*geos.Geom, len(gs))
+	for i, g := range gs {
+		out[i] = g.Clone()
+	}
+	return out
+}
+
+// patch turns an overlay result into a Patch, or nil when it is a sliver.
+func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error) {
+	r := w.e.rule
+	g = polygonal(w.gctx, g)
+	if g == nil || g.IsEmpty() {
+		return nil, nil
+	}
+	area := g.Area()
+	if area <= 0 || area < r.MinArea {
+		return nil, nil
+	}
+	if r.MinWidth > 0 && g.Buffer(-r.MinWidth/2, 4).IsEmpty() {
+		return nil, nil
+	}
+	mp, err := toMultiPolygon(g)
+	if err != nil {
+		return nil, fmt.Errorf("layer %q fid %d: %w", r.A.Layer, a.FID, err)
+	}
+	c := g.Centroid()
+	p := &Patch{
+		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
+		A: w.e.ref(r.A.Layer, a, r.AClassField), B: Ref{Layer: r.B.Layer},
+		Area: area, Perimeter: g.Length(), Geom: mp, Status: StatusOpen,
+	}
+	p.Centroid[0], p.Centroid[1] = c.X(), c.Y()
+	if b != nil {
+		p.B = w.e.ref(r.B.Layer, b, r.BClassField)
+	}
+	if r.Kind == KindSlope {
+		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
+	}
+	return p, nil
+}
+
+// keyFields are the attributes kept with a patch's features, besides the class.
+var keyFields = []string{"mc", "xmmc", "dkbh", "pzwh", "xzqdm"}
+
+func (e *ruleRun) ref(layer string, f *Feature, classField string) Ref {
+	attrs := map[string]any{}
+	for _, k := range append([]string{classField}, keyFields...) {
+		if v, ok := f.Attrs[k]; ok && k != "" && v != nil {
+			attrs[k] = v
+		}
+	}
+	return Ref{Layer: layer, FID: f.FID, UID: f.UID, Attrs: attrs}
+}
+
+// classConflict tells whether the pair conflicts under the rule's class
+// mapping, and the class pair to record. Kinds without classes always do.
+func (e *ruleRun) classConflict(a, b *Feature) (string, bool) {
+	r := e.rule
+	if r.Kind != KindDifference && r.Kind != KindAttribute {
+		return "", true
+	}
+	ac, bc := toText(a.Attrs[r.AClassField]), toText(b.Attrs[r.BClassField])
+	pair := ac + "→" + bc
+	if r.Kind == KindDifference {
+		return pair, hasAnyPrefix(ac, r.AConstruction) != hasAnyPrefix(bc, r.BConstruction)
+	}
+	return pair, !r.compatible(ac, bc)
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// compatible looks up A's class by longest prefix in the mapping; without
+// an entry, classes agree when their first MatchPrefix characters do.
+func (r *Rule) compatible(ac, bc string) bool {
+	best := ""
+	for k := range r.Compatible {
+		if strings.HasPrefix(ac, k) && len(k) > len(best) {
+			best = k
+		}
+	}
+	if best != "" {
+		return hasAnyPrefix(bc, r.Compatible[best])
+	}
+	if n := r.MatchPrefix; n > 0 && len(ac) >= n && len(bc) >= n {
+		return ac[:n] == bc[:n]
+	}
+	return ac == bc
+}
