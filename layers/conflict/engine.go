@@ -34,8 +34,8 @@ type Options struct {
 	// DistrictLayer and DistrictField name the admin-division layer; defaults
 	// XZ_QXXZQ and xzqdm. A missing layer leaves patches without a district.
 	DistrictLayer, DistrictField string
-	// OnlyA restricts a rule's A features to these fids per A layer (incremental re-check).
-	OnlyA map[string]map[int64]bool
+
+	preA []Feature // incremental re-check: the A features to check, already loaded
 }
 
 // RuleResult sums up one rule's run.
@@ -133,13 +133,10 @@ func (e *ruleRun) run(ctx context.Context) (RuleResult, []Patch, error) {
 // load reads A (within the district's box, if any) and B (within A's box).
 func (e *ruleRun) load(ctx context.Context) error {
 	var err error
-	e.a, err = loadLayer(ctx, e.src, e.rule.A, e.dist.bound(e.opt.District))
-	if err != nil {
+	if e.opt.preA != nil {
+		e.a = e.opt.preA
+	} else if e.a, err = loadLayer(ctx, e.src, e.rule.A, e.dist.bound(e.opt.District)); err != nil {
 		return err
-	}
-	if only := e.opt.OnlyA; only != nil {
-		keep := only[e.rule.A.Layer]
-		e.a = slices.DeleteFunc(e.a, func(f Feature) bool { return !keep[f.FID] })
 	}
 	if len(e.a) == 0 {
 		return nil

@@ -1,0 +1,196 @@
+package conflict
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"lantu/layers"
+	"lantu/layers/crs"
+)
+
+// Recheck re-checks only the features touched since the last run, read
+// from the blueprint's journal: for each rule, the edited A features and
+// the A features near edited B features. Without an earlier run it makes a
+// full Run.
+func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options) (*RecheckStats, error) {
+	start := time.Now()
+	if err := ensureTables(ctx, bp.DB(), bp.SRID()); err != nil {
+		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)
+	}
+	since, ok := lastRun(ctx, bp)
+	if !ok {
+		res, err := Run(ctx, bp, rules, opt)
+		if err != nil {
+			return nil, err
+		}
+		return &RecheckStats{Patches: len(res.Patches), Duration: time.Since(start), Full: true}, nil
+	}
+	entries, err := bp.JournalSince(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	st := &RecheckStats{Journal: len(entries)}
+	if len(entries) == 0 {
+		st.Duration = time.Since(start)
+		return st, nil
+	}
+	rules, err = rules.Select(opt.Rules)
+	if err != nil {
+		return nil, err
+	}
+	if err := rules.Validate(BlueprintSource(bp)); err != nil {
+		return nil, err
+	}
+	touched := touchedUIDs(bp, entries)
+	var ran []string
+	for _, r := range rules.Rules {
+		n, p, err := recheckRule(ctx, bp, r, touched, opt)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		st.Features += n
+		st.Patches += p
+		ran = append(ran, r.ID)
+	}
+	st.Duration = time.Since(start)
+	return st, recordRun(ctx, bp, now(), "incremental", entries[len(entries)-1].ID, ran, st.Patches)
+}
+
+// touchedUIDs maps a layer's table name to the uids edited in it.
+func touchedUIDs(bp *layers.Blueprint, entries []layers.JournalEntry) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, e := range entries {
+		l := bp.Layer(e.Layer)
+		if l == nil {
+			continue
+		}
+		if out[l.Table] == nil {
+			out[l.Table] = map[string]bool{}
+		}
+		out[l.Table][e.UID] = true
+	}
+	return out
+}
+
+func tableOf(bp *layers.Blueprint, name string) string {
+	if l := bp.Layer(name); l != nil {
+		return l.Table
+	}
+	return name
+}
+
+// recheckRule re-runs one rule over the A features the edits may affect
+// and merges the result for exactly those A features.
+func recheckRule(ctx context.Context, bp *layers.Blueprint, r *Rule, touched map[string]map[string]bool, opt Options) (int, int, error) {
+	aUIDs := map[string]bool{}
+	for uid := range touched[tableOf(bp, r.A.Layer)] {
+		aUIDs[uid] = true
+	}
+	if r.B.Layer != "" {
+		if err := affectedByB(ctx, bp, r, touched[tableOf(bp, r.B.Layer)], aUIDs); err != nil {
+			return 0, 0, err
+		}
+	}
+	if len(aUIDs) == 0 {
+		return 0, 0, nil
+	}
+	feats, err := featuresByUID(ctx, bp, r, aUIDs)
+	if err != nil {
+		return 0, 0, err
+	}
+	o := opt
+	o.Rules, o.preA, o.Progress = []string{r.ID}, feats, nil
+	if o.preA == nil {
+		o.preA = []Feature{}
+	}
+	res, err := RunSource(ctx, BlueprintSource(bp), &RuleSet{Rules: []*Rule{r}}, o)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(res.Rules) == 1 && res.Rules[0].Skipped != "" {
+		return 0, 0, nil
+	}
+	sc := scope{rules: []string{r.ID}, district: opt.District, aUIDs: aUIDs}
+	if err := save(ctx, bp.DB(), bp.SRID(), res.Patches, sc); err != nil {
+		return 0, 0, fmt.Errorf("conflict: %s: save: %w", bp.Path(), err)
+	}
+	return len(feats), len(res.Patches), nil
+}
+
+// affectedByB adds to aUIDs the A features of stored patches with an edited
+// B feature, and the A features near the edited B features' new shapes.
+func affectedByB(ctx context.Context, bp *layers.Blueprint, r *Rule, bUIDs map[string]bool, aUIDs map[string]bool) error {
+	if len(bUIDs) == 0 {
+		return nil
+	}
+	uids := make([]any, 0, len(bUIDs))
+	for u := range bUIDs {
+		uids = append(uids, u)
+	}
+	rows, err := bp.DB().R.QueryContext(ctx, `SELECT DISTINCT a_uid FROM lantu_conflicts WHERE rule_id = ? AND b_uid IN (`+
+		placeholders(len(uids))+`)`, append([]any{r.ID}, uids...)...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var u string
+		if rows.Scan(&u) == nil {
+			aUIDs[u] = true
+		}
+	}
+	rows.Close()
+	for u := range bUIDs {
+		f, err := bp.FeatureByUID(ctx, r.B.Layer, u)
+		if err != nil || f.Geom == nil {
+			continue // deleted: its patches were found above
+		}
+		box := f.Geom.Bound().Pad(r.Distance)
+		err = bp.Query(ctx, layers.Query{Layers: []string{r.A.Layer}, BBox: box, Where: r.A.expr.SQL(), NoGeom: true},
+			func(a *layers.Feature) error { aUIDs[a.UID] = true; return nil })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// featuresByUID loads the A features still present and passing the rule's
+// A filter (evaluated in Go), reprojected to the blueprint's CRS.
+func featuresByUID(ctx context.Context, bp *layers.Blueprint, r *Rule, uids map[string]bool) ([]Feature, error) {
+	var tr *crs.Transformer
+	if l := bp.Layer(r.A.Layer); l != nil && l.SRID != bp.SRID() && l.SRID > 0 {
+		var err error
+		if tr, err = crs.NewTransformer(l.SRID, bp.SRID()); err != nil {
+			return nil, fmt.Errorf("%w: layer %q: %v", ErrCRS, r.A.Layer, err)
+		}
+	}
+	var out []Feature
+	for u := range uids {
+		f, err := bp.FeatureByUID(ctx, r.A.Layer, u)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue // deleted since
+		}
+		if !r.A.expr.Match(f.Attrs) {
+			continue
+		}
+		g := f.Geom
+		if tr != nil && g != nil {
+			if g, err = tr.Geometry(g); err != nil {
+				return nil, errors.Join(ErrCRS, err)
+			}
+		}
+		out = append(out, Feature{FID: f.FID, UID: f.UID, Geom: g, Attrs: f.Attrs})
+	}
+	sortFeatures(out)
+	return out, nil
+}
+
+func sortFeatures(fs []Feature) {
+	slices.SortFunc(fs, func(a, b Feature) int { return cmpInt(a.FID, b.FID) })
+}
