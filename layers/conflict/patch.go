@@ -36,6 +36,7 @@ type Patch struct {
 	Area        float64          `json:"area_m2"`
 	Perimeter   float64          `json:"perimeter_m"`
 	Geom        orb.MultiPolygon `json:"-"`
+	SRID        int              `json:"srid"` // CRS of Geom
 	Centroid    orb.Point        `json:"-"`
 	Status      string           `json:"status"`
 	Reviewer    string           `json:"reviewer,omitempty"`

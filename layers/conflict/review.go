@@ -150,6 +150,7 @@ func scanPatch(rows *sql.Rows, noGeom bool) (Patch, error) {
 	if err != nil {
 		return p, fmt.Errorf("lantu_conflicts fid %d: %w", p.ID, err)
 	}
+	p.SRID = int(g.SRSID)
 	switch t := g.Geom.(type) {
 	case orb.MultiPolygon:
 		p.Geom = t

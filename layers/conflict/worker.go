@@ -195,7 +195,7 @@ func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error)
 	p := &Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
 		A: w.e.ref(r.A.Layer, a, r.AClassField), B: Ref{Layer: r.B.Layer},
-		Area: area, Perimeter: g.Length(), Geom: mp, Status: StatusOpen,
+		Area: area, Perimeter: g.Length(), Geom: mp, SRID: w.e.src.SRID(), Status: StatusOpen,
 	}
 	p.Centroid[0], p.Centroid[1] = c.X(), c.Y()
 	if b != nil {

@@ -1,0 +1,162 @@
+package conflict
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb/encoding/wkt"
+	"github.com/xuri/excelize/v2"
+
+	"lantu/layers/gpkg"
+)
+
+// exportHeaders are the columns of CSV and XLSX exports: English key, Chinese header.
+var exportHeaders = [][2]string{
+	{"id", "编号"}, {"rule_id", "规则"}, {"severity", "严重程度"}, {"kind", "类型"},
+	{"a_layer", "图层A"}, {"a_fid", "要素A"}, {"a_uid", "要素A标识"}, {"b_layer", "图层B"}, {"b_fid", "要素B"},
+	{"b_uid", "要素B标识"}, {"class_pair", "用地分类对"}, {"district", "行政区"}, {"area_m2", "面积(平方米)"},
+	{"perimeter_m", "周长(米)"}, {"status", "状态"}, {"reviewer", "审核人"}, {"reviewed_at", "审核时间"},
+	{"comment", "说明"},
+}
+
+func (p *Patch) row() []string {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+	i := func(x int64) string { return strconv.FormatInt(x, 10) }
+	return []string{i(p.ID), p.RuleID, p.Severity, p.Kind, p.A.Layer, i(p.A.FID), p.A.UID, p.B.Layer, i(p.B.FID),
+		p.B.UID, p.ClassPair, p.District, f(p.Area), f(p.Perimeter), p.Status, p.Reviewer, p.ReviewedAt, p.Comment}
+}
+
+// Export writes patches to path; the extension picks the format: .json,
+// .csv (with WKT), .xlsx (Chinese headers) or .gpkg (a standalone
+// GeoPackage of the patches).
+func Export(ctx context.Context, patches []Patch, path string) error {
+	var err error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		err = exportJSON(patches, path)
+	case ".csv":
+		err = exportCSV(patches, path)
+	case ".xlsx":
+		err = exportXLSX(patches, path)
+	case ".gpkg":
+		err = exportGPKG(ctx, patches, path)
+	default:
+		return fmt.Errorf("%w: %s: unknown format (want .json, .csv, .xlsx or .gpkg)", ErrExport, path)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrExport, path, err)
+	}
+	return nil
+}
+
+func exportJSON(patches []Patch, path string) error {
+	type out struct {
+		Patch
+		WKT string `json:"wkt"`
+	}
+	list := make([]out, len(patches))
+	for i, p := range patches {
+		list[i] = out{p, wkt.MarshalString(p.Geom)}
+	}
+	b, err := json.MarshalIndent(list, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+func exportCSV(patches []Patch, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	head := make([]string, 0, len(exportHeaders)+1)
+	for _, h := range exportHeaders {
+		head = append(head, h[0])
+	}
+	w.Write(append(head, "wkt"))
+	for i := range patches {
+		w.Write(append(patches[i].row(), wkt.MarshalString(patches[i].Geom)))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func exportXLSX(patches []Patch, path string) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "冲突图斑"
+	x.SetSheetName("Sheet1", sheet)
+	for c, h := range exportHeaders {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		x.SetCellStr(sheet, cell, h[1])
+	}
+	for r := range patches {
+		for c, v := range patches[r].row() {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			if h := exportHeaders[c][0]; h == "area_m2" || h == "perimeter_m" || h == "id" || strings.HasSuffix(h, "_fid") {
+				n, _ := strconv.ParseFloat(v, 64)
+				x.SetCellFloat(sheet, cell, n, -1, 64)
+			} else {
+				x.SetCellStr(sheet, cell, v)
+			}
+		}
+	}
+	return x.SaveAs(path)
+}
+
+func exportGPKG(ctx context.Context, patches []Patch, path string) error {
+	srid := 4550
+	if len(patches) > 0 && patches[0].SRID > 0 {
+		srid = patches[0].SRID
+	}
+	os.Remove(path)
+	db, err := gpkg.Create(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := ensureTables(ctx, db, srid); err != nil {
+		return err
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ts := now()
+	for i := range patches {
+		p := patches[i]
+		if err := upsert(ctx, tx, srid, &p, nil, ts); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE lantu_conflicts SET status=?, reviewer=?, reviewed_at=?, comment=?,
+			first_seen=coalesce(nullif(?,''),first_seen), last_seen=coalesce(nullif(?,''),last_seen) WHERE fid=?`,
+			orDefault(patches[i].Status, StatusOpen), patches[i].Reviewer, patches[i].ReviewedAt, patches[i].Comment,
+			patches[i].FirstSeen, patches[i].LastSeen, p.ID); err != nil {
+			return err
+		}
+	}
+	if err := db.UpdateExtent(ctx, tx, TableConflicts); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
