@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"lantu/layers"
+	"lantu/layers/conflict"
+)
+
+func init() { root.AddCommand(checkCmd()) }
+
+// checkReport is the --json output of `lantuctl check`.
+type checkReport struct {
+	File    string                         `json:"file"`
+	Rules   map[string]conflict.RuleResult `json:"rules"`
+	Order   []string                       `json:"order"`
+	Patches int                            `json:"patches"`
+	AreaM2  float64                        `json:"area_m2"`
+	Seconds float64                        `json:"seconds"`
+	Repairs []conflict.Repair              `json:"repairs,omitempty"`
+}
+
+func checkCmd() *cobra.Command {
+	var ruleFiles, ruleIDs []string
+	var district, out string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Run the conflict rules on a blueprint; store patches in lantu_conflicts",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rules, err := conflict.DefaultRules()
+			if err != nil {
+				return err
+			}
+			if err := rules.LoadRuleFiles(ruleFiles...); err != nil {
+				return usagef("%v", err)
+			}
+			if _, err := rules.Select(ruleIDs); err != nil {
+				return usagef("%v", err)
+			}
+			bp, err := layers.Open(args[0], layers.OpenOptions{})
+			if err != nil {
+				return err
+			}
+			defer bp.Close()
+			start := time.Now()
+			bar := newBar(asJSON)
+			res, err := conflict.Run(cmd.Context(), bp, rules, conflict.Options{Rules: ruleIDs, District: district,
+				Progress: func(done, total int) { bar.ChangeMax(total); bar.Set(done) }})
+			bar.Finish()
+			fmt.Fprintln(os.Stderr)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := conflict.Export(cmd.Context(), res.Patches, out); err != nil {
+					return err
+				}
+			}
+			return report(os.Stdout, args[0], res, time.Since(start), asJSON)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&ruleFiles, "rules", nil, "extra rule file(s) (TOML); rules with a known id replace it")
+	f.StringSliceVar(&ruleIDs, "rule", nil, "run only these rule id(s)")
+	f.StringVar(&district, "district", "", "only patches in this district code")
+	f.StringVar(&out, "out", "", "also write the patches to F.json, .csv, .gpkg or .xlsx")
+	f.BoolVar(&asJSON, "json", false, "print one JSON document with the figures per rule")
+	return cmd
+}
+
+func newBar(quiet bool) *progressbar.ProgressBar {
+	w := io.Writer(os.Stderr)
+	if quiet {
+		w = io.Discard
+	}
+	return progressbar.NewOptions(1000, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("check"),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+}
+
+func report(w io.Writer, file string, res *conflict.Result, took time.Duration, asJSON bool) error {
+	rep := checkReport{File: file, Rules: map[string]conflict.RuleResult{}, Seconds: took.Seconds(), Repairs: res.Repairs}
+	for _, r := range res.Rules {
+		rep.Rules[r.ID] = r
+		rep.Order = append(rep.Order, r.ID)
+		rep.Patches += r.Patches
+		rep.AreaM2 += r.Area
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rule\tkind\tpatches\tarea m²\tms\t")
+	for _, r := range res.Rules {
+		if r.Skipped != "" {
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t%s\n", r.ID, r.Kind, r.Skipped)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%.1f\t\n", r.ID, r.Kind, r.Patches, r.Area, r.Millis)
+	}
+	fmt.Fprintf(tw, "total\t\t%d\t%.1f\t%.0f\t\n", rep.Patches, rep.AreaM2, took.Seconds()*1000)
+	tw.Flush()
+	for _, r := range res.Repairs {
+		fmt.Fprintf(w, "repaired: layer %s fid %d: %s (%s)\n", r.Layer, r.FID, r.Reason, r.Action)
+	}
+	return nil
+}
