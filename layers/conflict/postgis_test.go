@@ -41,8 +41,8 @@ func randomSource(seed uint64, n int) *memSource {
 // pgQueries compute the same overlays in PostGIS.
 var pgQueries = map[string]string{
 	KindExclusive: `SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom))),0) FROM lantu_a a JOIN lantu_b b ON ST_Intersects(a.geom, b.geom)`,
-	KindWithin: `SELECT coalesce(sum(ST_Area(coalesce(ST_Difference(a.geom, (SELECT ST_Union(b.geom) FROM lantu_b b WHERE ST_Intersects(a.geom, b.geom))), a.geom))),0) FROM lantu_a a`,
-	KindSetback: `SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, ST_Buffer(b.geom, 20, 8)))),0) FROM lantu_a a JOIN lantu_b b ON ST_DWithin(a.geom, b.geom, 20)`,
+	KindWithin:    `SELECT coalesce(sum(ST_Area(coalesce(ST_Difference(a.geom, (SELECT ST_Union(b.geom) FROM lantu_b b WHERE ST_Intersects(a.geom, b.geom))), a.geom))),0) FROM lantu_a a`,
+	KindSetback:   `SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, ST_Buffer(b.geom, 20, 8)))),0) FROM lantu_a a JOIN lantu_b b ON ST_DWithin(a.geom, b.geom, 20)`,
 }
 
 func connectPG(tb testing.TB) *pgx.Conn {
