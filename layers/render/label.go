@@ -17,6 +17,12 @@ const (
 	pointLabelSize = 12
 	minLabelArea   = 24 * 12 // polygons smaller than this (px) are not labelled
 	cellSize       = 4       // collision grid cell in pixels
+	labelGap       = 4       // free pixels kept around each label
+
+	// pointLabelMaxScale is the smallest scale (largest denominator) at
+	// which point features are labelled: beyond it, point names crowd out
+	// the areas and lines a planner reads at city scale.
+	pointLabelMaxScale = 50000
 )
 
 var (
@@ -262,7 +268,7 @@ func (lb *labeler) one(c candidate) error {
 	for _, at := range offsets(c, w, h) {
 		min := image.Pt(int(math.Round(x+at.X)), int(math.Round(y+at.Y)))
 		r := image.Rectangle{Min: min, Max: min.Add(image.Pt(w, h))}
-		if lb.free(r.Inset(-haloRadius)) {
+		if lb.free(r.Inset(-haloRadius - labelGap)) {
 			lb.take(r.Inset(-haloRadius))
 			t.draw(lb.img, c.text, r.Min.X, r.Min.Y+t.ascent, labelText, labelHalo)
 			lb.placed++

@@ -276,7 +276,7 @@ func (r *Renderer) renderTile(ctx context.Context, f *frame, tx, ty int64) (*til
 	margin := 0.0
 	for _, d := range f.layers {
 		j := &drawJob{c: c, g: g, w: TileSize, h: TileSize, l: d.l, st: d.st, order: d.order}
-		if d.l.Labels {
+		if d.l.Labels && (d.l.Kind != Point || f.res/PixelSize <= pointLabelMaxScale) {
 			j.labels = &t.labels
 		}
 		if err := j.run(ctx); err != nil {
