@@ -1,0 +1,135 @@
+// Package i18n holds the workstation's user-interface strings in Chinese
+// and English and picks the language from a setting or LANG.
+package i18n
+
+import (
+	"os"
+	"strings"
+	"sync/atomic"
+)
+
+// Lang is a user-interface language.
+type Lang string
+
+// The supported languages.
+const (
+	Zh Lang = "zh"
+	En Lang = "en"
+)
+
+var current atomic.Value // Lang
+
+// Set chooses the language of T. Safe for concurrent use.
+func Set(l Lang) {
+	if l != En {
+		l = Zh
+	}
+	current.Store(l)
+}
+
+// Current is the language T uses; Chinese unless set otherwise.
+func Current() Lang {
+	if l, ok := current.Load().(Lang); ok {
+		return l
+	}
+	return Zh
+}
+
+// FromEnv returns English when LC_ALL, LC_MESSAGES or LANG names an en_*
+// locale, else Chinese.
+func FromEnv() Lang {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			if strings.HasPrefix(v, "en_") || v == "en" {
+				return En
+			}
+			return Zh
+		}
+	}
+	return Zh
+}
+
+// T returns the string for key in the current language; an unknown key is
+// returned as is.
+func T(key string) string {
+	s, ok := table[key]
+	if !ok {
+		return key
+	}
+	if Current() == En {
+		return s[1]
+	}
+	return s[0]
+}
+
+// Pick returns zh or en by the current language, falling back to the other
+// when the chosen one is empty.
+func Pick(zh, en string) string {
+	if Current() == En && en != "" || zh == "" {
+		return en
+	}
+	return zh
+}
+
+// table maps keys to {Chinese, English}.
+var table = map[string][2]string{
+	"app.title":        {"蓝图 · 一张图工作站", "Lantu · One-Blueprint Workstation"},
+	"menu.file":        {"文件", "File"},
+	"menu.open":        {"打开…", "Open…"},
+	"menu.recent":      {"最近打开", "Recent"},
+	"menu.quit":        {"退出", "Quit"},
+	"menu.view":        {"视图", "View"},
+	"menu.full":        {"全图", "Full extent"},
+	"menu.districts":   {"区县书签", "District bookmarks"},
+	"menu.settings":    {"设置", "Settings"},
+	"menu.language":    {"界面语言", "Language"},
+	"lang.zh":          {"中文", "Chinese"},
+	"lang.en":          {"英文", "English"},
+	"tab.layers":       {"图层", "Layers"},
+	"tab.identify":     {"识别", "Identify"},
+	"tab.measure":      {"测量", "Measure"},
+	"tool.pan":         {"平移", "Pan"},
+	"tool.identify":    {"识别", "Identify"},
+	"tool.zoombox":     {"拉框放大", "Zoom box"},
+	"tool.distance":    {"测距离", "Distance"},
+	"tool.area":        {"测面积", "Area"},
+	"tool.full":        {"全图", "Full extent"},
+	"tool.zoomin":      {"放大", "Zoom in"},
+	"tool.zoomout":     {"缩小", "Zoom out"},
+	"tree.search":      {"搜索图层（中文、英文或代码）", "Search layers (Chinese, English or code)"},
+	"tree.opacity":     {"不透明度", "Opacity"},
+	"tree.zoomto":      {"缩放到图层", "Zoom to layer"},
+	"tree.none":        {"未选择图层", "No layer selected"},
+	"tree.features":    {"个要素", "features"},
+	"identify.hint":    {"选择“识别”工具后单击地图，查看鼠标下各可见图层的要素属性。", "Choose the Identify tool and click the map to list the features under the cursor in every visible layer."},
+	"identify.none":    {"此处没有要素", "No feature here"},
+	"identify.copy":    {"复制属性", "Copy attributes"},
+	"identify.copied":  {"已复制到剪贴板", "Copied to the clipboard"},
+	"identify.layer":   {"图层", "Layer"},
+	"identify.zoom":    {"缩放到要素", "Zoom to feature"},
+	"measure.hint":     {"单击添加节点，右键单击结束并重新开始。", "Click to add vertices; right-click to finish and start again."},
+	"measure.distance": {"距离", "Distance"},
+	"measure.area":     {"面积", "Area"},
+	"measure.planar":   {"平面（CGCS2000 高斯投影）", "Planar (CGCS2000 Gauss-Krüger)"},
+	"measure.ellipse":  {"椭球面（CGCS2000）", "Ellipsoidal (CGCS2000)"},
+	"measure.clear":    {"清除", "Clear"},
+	"measure.perim":    {"周长", "Perimeter"},
+	"measure.mu":       {"亩", "mu"},
+	"measure.ha":       {"公顷", "ha"},
+	"status.scale":     {"比例尺 1:", "Scale 1:"},
+	"status.xy":        {"X/Y", "X/Y"},
+	"status.lonlat":    {"经纬度", "Lon/Lat"},
+	"status.rendering": {"绘制中…", "Drawing…"},
+	"place.search":     {"查找地点（区县、地名）", "Find a place (district, name)"},
+	"place.none":       {"未找到", "Nothing found"},
+	"progress.open":    {"正在打开蓝图", "Opening the blueprint"},
+	"progress.demo":    {"首次运行：正在生成示范蓝图", "First run: generating the demo blueprint"},
+	"progress.cancel":  {"取消", "Cancel"},
+	"error.open":       {"无法打开", "Cannot open"},
+	"panel.later":      {"此面板将在后续版本提供。", "This panel comes in a later version."},
+	"tab.conflicts":    {"冲突", "Conflicts"},
+	"tab.terrain":      {"地形", "Terrain"},
+	"tab.proposals":    {"方案", "Proposals"},
+	"tab.sync":         {"同步", "Sync"},
+	"restart.lang":     {"界面语言将在重新启动后生效。", "The language applies after a restart."},
+}
