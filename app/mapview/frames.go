@@ -5,7 +5,6 @@ import (
 	"image"
 	"time"
 
-
 	"lantu/layers/render"
 )
 

@@ -73,7 +73,7 @@ type MapView struct {
 	sized   bool
 
 	post    func(func()) // runs a function on the UI goroutine: fyne.Do
-	mu      sync.Mutex // guards cancel and seq, touched by workers' completion
+	mu      sync.Mutex   // guards cancel and seq, touched by workers' completion
 	cancel  context.CancelFunc
 	seq     uint64
 	pending int

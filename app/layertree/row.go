@@ -1,0 +1,69 @@
+package layertree
+
+import (
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// row is one tree line: a checkbox (groups and layers), a legend swatch
+// and the name.
+type row struct {
+	widget.BaseWidget
+	p      *Panel
+	id     string
+	check  *widget.Check
+	swatch *canvas.Rectangle
+	hatch  *canvas.Line
+	label  *widget.Label
+	box    *fyne.Container
+}
+
+func newRow(p *Panel) *row {
+	r := &row{p: p, label: widget.NewLabel("")}
+	r.check = widget.NewCheck("", func(on bool) {
+		if r.id != "" && !strings.HasPrefix(r.id, "c:") {
+			r.p.SetVisible(r.id, on)
+		}
+	})
+	r.swatch = canvas.NewRectangle(color.Transparent)
+	r.swatch.SetMinSize(fyne.NewSize(22, 14))
+	r.swatch.StrokeWidth = 1.5
+	r.hatch = canvas.NewLine(color.Transparent)
+	r.hatch.StrokeWidth = 1
+	sw := container.NewStack(r.swatch, container.NewWithoutLayout(r.hatch))
+	r.label.Truncation = fyne.TextTruncateEllipsis
+	r.box = container.NewBorder(nil, nil, container.NewHBox(r.check, container.NewCenter(sw)), nil, r.label)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// bind shows node id.
+func (r *row) bind(id string) {
+	r.id = ""
+	isClass := strings.HasPrefix(id, "c:")
+	r.check.Hidden = isClass
+	if !isClass {
+		on, partial := r.p.state(id)
+		r.check.SetChecked(on)
+		r.check.Partial = partial
+		r.check.Refresh()
+	}
+	r.label.TextStyle.Bold = strings.HasPrefix(id, "g:")
+	r.label.SetText(r.p.nodeText(id))
+	fill, stroke, hatch, ok := r.p.swatch(id)
+	r.swatch.Hidden = !ok
+	r.swatch.FillColor, r.swatch.StrokeColor = fill, stroke
+	r.hatch.Hidden = !ok || hatch == ""
+	r.hatch.StrokeColor = stroke
+	r.hatch.Position1, r.hatch.Position2 = fyne.NewPos(2, 12), fyne.NewPos(20, 2)
+	r.swatch.Refresh()
+	r.hatch.Refresh()
+	r.id = id
+}

@@ -1,0 +1,323 @@
+// Package layertree is the layer panel: the catalog's groups as a tree with
+// tri-state group checkboxes, legend swatches, expandable class legends,
+// search by Chinese or English name or code, per-layer opacity, feature
+// counts and zoom-to-layer.
+package layertree
+
+import (
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"lantu/app/i18n"
+	"lantu/layers/catalog"
+)
+
+// Entry is one layer shown in the tree.
+type Entry struct {
+	Code  string
+	Def   *catalog.Layer
+	Count int
+	Bound orb.Bound
+}
+
+// Panel is the layer panel. Use it on the UI goroutine only.
+type Panel struct {
+	// OnVisibility is called with the visible codes after a change.
+	OnVisibility func(codes []string)
+	// OnOpacity is called when a layer's opacity changes.
+	OnOpacity func(code string, op float64)
+	// OnZoom is called to zoom to a layer's extent.
+	OnZoom func(b orb.Bound)
+
+	cat      *catalog.Catalog
+	entries  map[string]*Entry
+	visible  map[string]bool
+	opacity  map[string]float64
+	children map[string][]string // tree id -> child ids
+	filter   string
+	selected string
+
+	Tree    *widget.Tree
+	search  *widget.Entry
+	slider  *widget.Slider
+	info    *widget.Label
+	zoomBtn *widget.Button
+	content fyne.CanvasObject
+}
+
+// Tree ids: "g:<path joined by />" for groups, "l:<code>" for layers and
+// "c:<code>:<class>" for legend classes.
+const root = ""
+
+// New builds the panel over entries (in draw order); visible gives the
+// initially visible codes (nil: each layer's catalog default).
+func New(cat *catalog.Catalog, entries []Entry, visible []string) *Panel {
+	p := &Panel{cat: cat, entries: map[string]*Entry{}, visible: map[string]bool{}, opacity: map[string]float64{}}
+	for i := range entries {
+		e := &entries[i]
+		p.entries[e.Code] = e
+		if visible == nil {
+			p.visible[e.Code] = e.Def.Visible
+		}
+	}
+	for _, c := range visible {
+		p.visible[c] = true
+	}
+	p.rebuild()
+	p.build()
+	return p
+}
+
+// Content is the panel's widget tree.
+func (p *Panel) Content() fyne.CanvasObject { return p.content }
+
+// Visible returns the visible codes in draw order.
+func (p *Panel) Visible() []string {
+	out := []string{}
+	for _, l := range p.ordered() {
+		if p.visible[l.Code] {
+			out = append(out, l.Code)
+		}
+	}
+	return out
+}
+
+// SetVisible shows or hides a layer or every layer of a group id.
+func (p *Panel) SetVisible(id string, on bool) {
+	for _, code := range p.layersUnder(id) {
+		p.visible[code] = on
+	}
+	p.Tree.Refresh()
+	if p.OnVisibility != nil {
+		p.OnVisibility(p.Visible())
+	}
+}
+
+// SetFilter shows only the layers whose code or names contain s.
+func (p *Panel) SetFilter(s string) {
+	p.filter = strings.ToLower(strings.TrimSpace(s))
+	p.rebuild()
+	p.Tree.Refresh()
+	if p.filter != "" {
+		p.Tree.OpenAllBranches()
+	}
+}
+
+func (p *Panel) ordered() []*Entry {
+	out := make([]*Entry, 0, len(p.entries))
+	for _, e := range p.entries {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b *Entry) int {
+		if a.Def.Tree != b.Def.Tree {
+			return a.Def.Tree - b.Def.Tree
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	return out
+}
+
+func (p *Panel) matches(e *Entry) bool {
+	if p.filter == "" {
+		return true
+	}
+	d := e.Def
+	for _, s := range []string{e.Code, d.Table, d.NameZh, d.NameEn} {
+		if strings.Contains(strings.ToLower(s), p.filter) {
+			return true
+		}
+	}
+	return false
+}
+
+// rebuild computes the children of every tree node from the entries'
+// group paths, keeping only layers that match the filter.
+func (p *Panel) rebuild() {
+	p.children = map[string][]string{}
+	seen := map[string]bool{}
+	for _, e := range p.ordered() {
+		if !p.matches(e) {
+			continue
+		}
+		parent := root
+		for i := range e.Def.Group {
+			id := "g:" + strings.Join(e.Def.Group[:i+1], "/")
+			if !seen[id] {
+				seen[id] = true
+				p.children[parent] = append(p.children[parent], id)
+			}
+			parent = id
+		}
+		p.children[parent] = append(p.children[parent], "l:"+e.Code)
+		if pal := p.palette(e); pal != nil {
+			for _, c := range pal.Classes {
+				p.children["l:"+e.Code] = append(p.children["l:"+e.Code], "c:"+e.Code+":"+c.Code)
+			}
+		}
+	}
+}
+
+func (p *Panel) palette(e *Entry) *catalog.Palette {
+	if p.cat == nil || e.Def.ClassField == "" {
+		return nil
+	}
+	return p.cat.Palette(e.Def)
+}
+
+// layersUnder lists the layer codes at or below a tree id.
+func (p *Panel) layersUnder(id string) []string {
+	if code, ok := strings.CutPrefix(id, "l:"); ok {
+		return []string{code}
+	}
+	var out []string
+	for _, c := range p.children[id] {
+		out = append(out, p.layersUnder(c)...)
+	}
+	return out
+}
+
+// state is the tri-state of a node: all on, some on, none on.
+func (p *Panel) state(id string) (checked, partial bool) {
+	codes := p.layersUnder(id)
+	n := 0
+	for _, c := range codes {
+		if p.visible[c] {
+			n++
+		}
+	}
+	return n > 0 && n == len(codes), n > 0 && n < len(codes)
+}
+
+// build makes the widgets.
+func (p *Panel) build() {
+	p.Tree = widget.NewTree(
+		func(id string) []string { return p.children[id] },
+		func(id string) bool { return !strings.HasPrefix(id, "c:") && len(p.children[id]) > 0 },
+		func(bool) fyne.CanvasObject { return newRow(p) },
+		func(id string, _ bool, o fyne.CanvasObject) { o.(*row).bind(id) },
+	)
+	p.Tree.OnSelected = p.selectNode
+	p.search = widget.NewEntry()
+	p.search.SetPlaceHolder(i18n.T("tree.search"))
+	p.search.OnChanged = p.SetFilter
+	p.slider = widget.NewSlider(0, 100)
+	p.slider.SetValue(100)
+	p.slider.OnChanged = func(v float64) {
+		if p.selected != "" {
+			p.opacity[p.selected] = v / 100
+			if p.OnOpacity != nil {
+				p.OnOpacity(p.selected, v/100)
+			}
+		}
+	}
+	p.slider.Disable()
+	p.info = widget.NewLabel(i18n.T("tree.none"))
+	p.info.Truncation = fyne.TextTruncateEllipsis
+	p.zoomBtn = widget.NewButton(i18n.T("tree.zoomto"), func() {
+		if e := p.entries[p.selected]; e != nil && p.OnZoom != nil {
+			p.OnZoom(e.Bound)
+		}
+	})
+	p.zoomBtn.Disable()
+	bottom := container.NewVBox(widget.NewSeparator(), p.info,
+		container.NewBorder(nil, nil, widget.NewLabel(i18n.T("tree.opacity")), nil, p.slider), p.zoomBtn)
+	p.content = container.NewBorder(p.search, bottom, nil, nil, p.Tree)
+	for _, id := range p.children[root] {
+		p.Tree.OpenBranch(id)
+	}
+}
+
+// selectNode makes a layer the target of the opacity slider and zoom.
+func (p *Panel) selectNode(id string) {
+	code, ok := strings.CutPrefix(id, "l:")
+	e := p.entries[code]
+	if !ok || e == nil {
+		return
+	}
+	p.selected = code
+	op, set := p.opacity[code]
+	if !set {
+		op = 1
+	}
+	p.slider.Enable()
+	p.slider.SetValue(op * 100)
+	p.info.SetText(fmt.Sprintf("%s · %s · %d %s", i18n.Pick(e.Def.NameZh, e.Def.NameEn), code, e.Count, i18n.T("tree.features")))
+	p.zoomBtn.Enable()
+}
+
+// nodeText is the label of a tree node.
+func (p *Panel) nodeText(id string) string {
+	switch {
+	case strings.HasPrefix(id, "g:"):
+		path := strings.Split(id[2:], "/")
+		return groupName(path[len(path)-1])
+	case strings.HasPrefix(id, "l:"):
+		e := p.entries[id[2:]]
+		if e == nil {
+			return id
+		}
+		return fmt.Sprintf("%s  (%d)", i18n.Pick(e.Def.NameZh, e.Def.NameEn), e.Count)
+	}
+	_, cls := p.class(id)
+	if cls == nil {
+		return id
+	}
+	return cls.Code + " " + i18n.Pick(cls.NameZh, cls.NameEn)
+}
+
+// groupName shows the Chinese or the English half of "现状 Status"-style
+// names; plain names stay as they are.
+func groupName(s string) string {
+	zh, en, ok := strings.Cut(s, " ")
+	if !ok {
+		return s
+	}
+	return i18n.Pick(zh, en)
+}
+
+func (p *Panel) class(id string) (*Entry, *catalog.Class) {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) != 3 {
+		return nil, nil
+	}
+	e := p.entries[parts[1]]
+	if e == nil {
+		return nil, nil
+	}
+	pal := p.palette(e)
+	if pal == nil {
+		return e, nil
+	}
+	c, _ := pal.Lookup(parts[2])
+	return e, c
+}
+
+// swatch returns the legend colours of a node: fill, stroke, hatch.
+func (p *Panel) swatch(id string) (fill, stroke color.NRGBA, hatch string, ok bool) {
+	if strings.HasPrefix(id, "c:") {
+		e, c := p.class(id)
+		if c == nil {
+			return
+		}
+		return c.Color, e.Def.Style.Stroke, "", true
+	}
+	e := p.entries[strings.TrimPrefix(id, "l:")]
+	if !strings.HasPrefix(id, "l:") || e == nil {
+		return
+	}
+	s := e.Def.Style
+	fill = s.Fill
+	if s.Opacity > 0 && s.Opacity < 1 {
+		fill.A = uint8(float64(fill.A) * s.Opacity)
+	} else if s.Opacity <= 0 {
+		fill = color.NRGBA{}
+	}
+	return fill, s.Stroke, s.Hatch, true
+}

@@ -1,0 +1,93 @@
+package layertree
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"lantu/layers/catalog"
+)
+
+func newTestPanel(t *testing.T) (*Panel, *catalog.Catalog) {
+	t.Helper()
+	test.NewTempApp(t)
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []Entry
+	for _, l := range cat.Layers {
+		entries = append(entries, Entry{Code: l.Code, Def: l, Count: 3})
+	}
+	return New(cat, entries, []string{"XZ_QXXZQ"}), cat
+}
+
+func TestCheckboxTogglesVisibility(t *testing.T) {
+	p, _ := newTestPanel(t)
+	var got []string
+	p.OnVisibility = func(codes []string) { got = codes }
+	r := newRow(p)
+	r.bind("l:XZ_QXXZQ")
+	if !r.check.Checked {
+		t.Fatal("visible layer shows unchecked")
+	}
+	test.Tap(r.check)
+	if slices.Contains(got, "XZ_QXXZQ") || got == nil {
+		t.Fatalf("after unticking, visible = %v", got)
+	}
+	test.Tap(r.check)
+	if !slices.Contains(got, "XZ_QXXZQ") {
+		t.Fatalf("after ticking again, visible = %v", got)
+	}
+}
+
+func TestGroupTriState(t *testing.T) {
+	p, cat := newTestPanel(t)
+	group := "g:" + strings.Join(cat.Layer("XZ_QXXZQ").Group, "/")
+	if on, partial := p.state(group); on || !partial {
+		t.Fatalf("group with one of several layers on: checked=%v partial=%v", on, partial)
+	}
+	p.SetVisible(group, true)
+	if on, partial := p.state(group); !on || partial {
+		t.Fatalf("after ticking the group: checked=%v partial=%v", on, partial)
+	}
+	top := "g:" + cat.Layer("XZ_QXXZQ").Group[0]
+	p.SetVisible(top, false)
+	for _, c := range p.Visible() {
+		if cat.Layer(c).Group[0] == cat.Layer("XZ_QXXZQ").Group[0] {
+			t.Fatalf("layer %s still visible after unticking %s", c, top)
+		}
+	}
+}
+
+func TestSearch(t *testing.T) {
+	p, _ := newTestPanel(t)
+	for _, q := range []string{"区县行政区", "district boundaries", "xz_qxxzq"} {
+		p.SetFilter(q)
+		if !slices.Contains(p.layersUnder(root), "XZ_QXXZQ") {
+			t.Errorf("search %q does not find XZ_QXXZQ", q)
+		}
+		if n := len(p.layersUnder(root)); n > 5 {
+			t.Errorf("search %q keeps %d layers", q, n)
+		}
+	}
+}
+
+func TestClassLegend(t *testing.T) {
+	p, cat := newTestPanel(t)
+	for _, l := range cat.Layers {
+		if pal := cat.Palette(l); pal != nil && l.ClassField != "" {
+			kids := p.children["l:"+l.Code]
+			if len(kids) != len(pal.Classes) {
+				t.Fatalf("%s: %d legend rows for %d classes", l.Code, len(kids), len(pal.Classes))
+			}
+			if fill, _, _, ok := p.swatch(kids[0]); !ok || fill != pal.Classes[0].Color {
+				t.Fatalf("%s: first class swatch %v, want %v", l.Code, fill, pal.Classes[0].Color)
+			}
+			return
+		}
+	}
+	t.Fatal("no catalog layer has a class palette")
+}
