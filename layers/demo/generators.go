@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"lantu/layers/catalog"
 )
@@ -31,12 +32,11 @@ func (g *gen) subdivide(l *catalog.Layer, perDistrict int) error {
 		if err != nil {
 			return err
 		}
-		prep := container.Prepare()
 		b := d.poly.Bound()
 		var seeds []orb.Point
 		for tries := 0; len(seeds) < n && tries < n*50; tries++ {
 			p := orb.Point{b.Min[0] + r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
-			if prep.ContainsXY(p[0], p[1]) {
+			if planar.MultiPolygonContains(d.poly, p) {
 				seeds = append(seeds, p)
 			}
 		}
@@ -99,9 +99,12 @@ func (g *gen) tessellate(l *catalog.Layer, cell float64, keep func(orb.Point) bo
 
 // cellsOf walks the grid cells that may touch the city, stopping when fn
 // returns false; cells far outside are skipped cheaply.
-func (g *gen) cellsOf(gr grid, fn func(i, j int64) bool) {
+func (g *gen) cellsOf(gr grid, fn func(i, j int64) bool) { g.cellsIn(gr, g.bound, fn) }
+
+// cellsIn is cellsOf limited to the cells covering b.
+func (g *gen) cellsIn(gr grid, b orb.Bound, fn func(i, j int64) bool) {
 	stop := false
-	gr.cells(g.bound, func(i, j int64) {
+	gr.cells(b, func(i, j int64) {
 		if stop {
 			return
 		}
@@ -239,7 +242,7 @@ func (g *gen) regulatoryPlots(l *catalog.Layer) error {
 	gr := grid{origin: g.bound.Min, cell: 400 / math.Sqrt(g.k), jitter: 0.2, seed: uint64(g.opt.Seed) * 53}
 	r := rng(g.opt.Seed, l.Code)
 	var err error
-	g.cellsOf(gr, func(i, j int64) bool {
+	g.cellsIn(gr, g.around(g.urbanR), func(i, j int64) bool {
 		c := gr.centre(i, j)
 		if g.dist(c) > g.urbanR {
 			return true
@@ -306,7 +309,7 @@ func (g *gen) changes(l *catalog.Layer) error {
 	gr := grid{origin: g.bound.Min, cell: g.cell, jitter: 0.22, seed: uint64(g.opt.Seed)*31 + uint64(len("XZ_DLTB"))}
 	r := rng(g.opt.Seed, l.Code)
 	var err error
-	g.cellsOf(gr, func(i, j int64) bool {
+	g.cellsIn(gr, g.around(g.urbanR*1.6), func(i, j int64) bool {
 		if r.Float64() > 0.05 || g.dist(gr.centre(i, j)) > g.urbanR*1.6 {
 			return true
 		}
@@ -360,4 +363,9 @@ func (g *gen) walks(l *catalog.Layer, r *rand.Rand, n int) error {
 		}
 	}
 	return nil
+}
+
+// around is the square bound of radius r around the city centre.
+func (g *gen) around(r float64) orb.Bound {
+	return orb.Bound{Min: orb.Point{g.centre[0] - r, g.centre[1] - r}, Max: orb.Point{g.centre[0] + r, g.centre[1] + r}}
 }

@@ -21,6 +21,8 @@ type geo struct {
 	ctx     *geos.Context
 	outline *geos.Geom
 	prep    *geos.PrepGeom
+
+	mask *mask
 }
 
 func newGeo(outline orb.Polygon) (*geo, error) {
@@ -34,6 +36,7 @@ func newGeo(outline orb.Polygon) (*geo, error) {
 	}
 	g.outline = largestPolygon(o)
 	g.prep = g.outline.Prepare()
+	g.mask = newMask(polygons(toOrb(g.outline)))
 	return g, nil
 }
 
@@ -142,8 +145,12 @@ func (g *geo) buffer(o orb.Geometry, width float64) orb.MultiPolygon {
 	return polygons(toOrb(gg.Buffer(width, 4).Intersection(g.outline)))
 }
 
-// inside reports whether a point lies in the city.
-func (g *geo) inside(p orb.Point) bool { return g.prep.ContainsXY(p[0], p[1]) }
+// inside reports whether a point lies in the city. It runs in Go on the
+// valid outline: GEOSPreparedContainsXY is emulated on GEOS 3.11 and gives
+// wrong answers there.
+func (g *geo) inside(p orb.Point) bool {
+	return g.mask.contains(p)
+}
 
 // source is the real data the demo is shaped by, in EPSG:4550.
 type source struct {

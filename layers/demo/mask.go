@@ -1,0 +1,81 @@
+package demo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// mask answers point-in-outline queries fast: a coarse grid whose cells
+// are known to be inside, outside, or crossed by the outline (only those
+// fall back to an exact test). Read-only after newMask: safe for
+// concurrent use.
+type mask struct {
+	poly   orb.MultiPolygon
+	bound  orb.Bound
+	cell   float64
+	nx, ny int
+	state  []uint8 // 0 outside, 1 inside, 2 crossed by an edge
+}
+
+const maskCell = 1000.0
+
+func newMask(mp orb.MultiPolygon) *mask {
+	b := mp.Bound()
+	m := &mask{poly: mp, bound: b, cell: maskCell}
+	m.nx = int(math.Ceil((b.Max[0]-b.Min[0])/maskCell)) + 1
+	m.ny = int(math.Ceil((b.Max[1]-b.Min[1])/maskCell)) + 1
+	m.state = make([]uint8, m.nx*m.ny)
+	m.markEdges()
+	for j := 0; j < m.ny; j++ {
+		for i := 0; i < m.nx; i++ {
+			k := j*m.nx + i
+			if m.state[k] == 2 {
+				continue
+			}
+			c := orb.Point{b.Min[0] + (float64(i)+0.5)*maskCell, b.Min[1] + (float64(j)+0.5)*maskCell}
+			if planar.MultiPolygonContains(mp, c) {
+				m.state[k] = 1
+			}
+		}
+	}
+	return m
+}
+
+// markEdges flags every cell an outline segment's bounding box touches.
+func (m *mask) markEdges() {
+	for _, p := range m.poly {
+		for _, r := range p {
+			for k := 1; k < len(r); k++ {
+				sb := orb.Bound{Min: r[k-1], Max: r[k-1]}.Extend(r[k])
+				i0, j0 := m.index(sb.Min)
+				i1, j1 := m.index(sb.Max)
+				for j := max(j0, 0); j <= min(j1, m.ny-1); j++ {
+					for i := max(i0, 0); i <= min(i1, m.nx-1); i++ {
+						m.state[j*m.nx+i] = 2
+					}
+				}
+			}
+		}
+	}
+}
+
+func (m *mask) index(p orb.Point) (int, int) {
+	return int(math.Floor((p[0] - m.bound.Min[0]) / m.cell)), int(math.Floor((p[1] - m.bound.Min[1]) / m.cell))
+}
+
+// contains reports whether p lies inside the outline.
+func (m *mask) contains(p orb.Point) bool {
+	i, j := m.index(p)
+	if i < 0 || j < 0 || i >= m.nx || j >= m.ny {
+		return false
+	}
+	switch m.state[j*m.nx+i] {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	return planar.MultiPolygonContains(m.poly, p)
+}
