@@ -1,0 +1,270 @@
+package terrain
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+
+	"golang.org/x/image/tiff/lzw"
+)
+
+// layout describes how band 1's pixels are stored.
+type layout struct {
+	width, height   int
+	bps, format     int // bits per sample, SampleFormat (1 uint, 2 int, 3 float)
+	spp, planar     int
+	compression     int
+	predictor       int
+	blockW, blockH  int // strip: width x rowsPerStrip
+	tiled           bool
+	offsets, counts []float64
+}
+
+func (t *tiffFile) layout() (layout, error) {
+	l := layout{
+		width: int(t.num(tagWidth, 0)), height: int(t.num(tagHeight, 0)),
+		bps: int(t.num(tagBitsPerSample, 1)), format: int(t.num(tagSampleFormat, 1)),
+		spp: int(t.num(tagSamplesPerPx, 1)), planar: int(t.num(tagPlanarConfig, 1)),
+		compression: int(t.num(tagCompression, 1)), predictor: int(t.num(tagPredictor, 1)),
+	}
+	if l.width <= 0 || l.height <= 0 {
+		return l, t.errf("image width/height tags 256/257 missing or zero")
+	}
+	if int64(l.width)*int64(l.height) > maxCells {
+		return l, fmt.Errorf("%w: %s: %d x %d pixels", ErrTooLarge, t.name, l.width, l.height)
+	}
+	if err := t.checkSampleType(l); err != nil {
+		return l, err
+	}
+	switch l.compression {
+	case 1, 5, 8, 32946, 32773:
+	default:
+		return l, t.unsupported("compression %d (tag 259); supported: none, LZW, Deflate, PackBits", l.compression)
+	}
+	if l.predictor < 1 || l.predictor > 3 || (l.predictor == 3 && l.format != 3) || (l.predictor == 2 && l.format == 3) {
+		return l, t.unsupported("predictor %d (tag 317) with sample format %d", l.predictor, l.format)
+	}
+	if l.spp < 1 || l.spp > 64 {
+		return l, t.errf("samples per pixel tag 277 = %d", l.spp)
+	}
+	return l, t.blocks(&l)
+}
+
+func (t *tiffFile) checkSampleType(l layout) error {
+	ok := false
+	switch l.format {
+	case 1, 2:
+		ok = l.bps == 8 || l.bps == 16 || l.bps == 32
+	case 3:
+		ok = l.bps == 32 || l.bps == 64
+	}
+	if !ok {
+		return t.unsupported("sample format %d (tag 339) with %d bits per sample (tag 258)", l.format, l.bps)
+	}
+	return nil
+}
+
+func (t *tiffFile) blocks(l *layout) error {
+	if _, ok := t.tags[tagTileOffsets]; ok {
+		l.tiled = true
+		l.blockW, l.blockH = int(t.num(tagTileWidth, 0)), int(t.num(tagTileLength, 0))
+		l.offsets, l.counts = t.tags[tagTileOffsets].nums, t.tags[tagTileBytes].nums
+	} else {
+		l.blockW, l.blockH = l.width, int(t.num(tagRowsPerStrip, float64(l.height)))
+		if l.blockH > l.height || l.blockH <= 0 {
+			l.blockH = l.height
+		}
+		l.offsets, l.counts = t.tags[tagStripOffsets].nums, t.tags[tagStripBytes].nums
+	}
+	if l.blockW <= 0 || l.blockH <= 0 || l.blockW > 1<<16 || l.blockH > 1<<20 {
+		return t.errf("block size %d x %d", l.blockW, l.blockH)
+	}
+	across := (l.width + l.blockW - 1) / l.blockW
+	down := (l.height + l.blockH - 1) / l.blockH
+	need := across * down
+	if l.planar == 2 {
+		need *= l.spp
+	}
+	if len(l.offsets) < across*down || len(l.counts) < across*down {
+		return t.errf("%d block offsets/byte counts (tags 273/279 or 324/325) for %d blocks", len(l.offsets), need)
+	}
+	return nil
+}
+
+// readPixels decodes band 1 into dst (width*height).
+func (t *tiffFile) readPixels(l layout, dst []float32) error {
+	across := (l.width + l.blockW - 1) / l.blockW
+	down := (l.height + l.blockH - 1) / l.blockH
+	stride := l.spp
+	if l.planar == 2 {
+		stride = 1
+	}
+	bytesPS := l.bps / 8
+	rowBytes := l.blockW * stride * bytesPS
+	want := rowBytes * l.blockH
+	for by := 0; by < down; by++ {
+		for bx := 0; bx < across; bx++ {
+			i := by*across + bx
+			raw, err := t.blockBytes(l, i, want)
+			if err != nil {
+				return err
+			}
+			if err := t.unpredict(l, raw, rowBytes, stride); err != nil {
+				return err
+			}
+			t.place(l, raw, bx, by, stride, dst)
+		}
+	}
+	return nil
+}
+
+func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
+	off, n := l.offsets[i], l.counts[i]
+	if off < 0 || n < 0 || off > float64(len(t.data)) || n > float64(len(t.data))-off {
+		return nil, t.errf("block %d at %v+%v outside the file", i, off, n)
+	}
+	src := t.data[int(off) : int(off)+int(n)]
+	out := make([]byte, want)
+	var r io.Reader
+	switch l.compression {
+	case 1:
+		copy(out, src)
+		return out, nil
+	case 32773:
+		return out, unpackBits(src, out)
+	case 5:
+		rc := lzw.NewReader(bytes.NewReader(src), lzw.MSB, 8)
+		defer rc.Close()
+		r = rc
+	default:
+		zr, err := zlib.NewReader(bytes.NewReader(src))
+		if err != nil {
+			return nil, t.errf("deflate block %d: %v", i, err)
+		}
+		r = zr
+	}
+	if _, err := io.ReadFull(r, out); err != nil && err != io.ErrUnexpectedEOF {
+		return nil, t.errf("decompress block %d: %v", i, err)
+	}
+	return out, nil
+}
+
+func unpackBits(src, dst []byte) error {
+	o := 0
+	for i := 0; i < len(src) && o < len(dst); {
+		n := int(int8(src[i]))
+		i++
+		switch {
+		case n >= 0:
+			k := min(n+1, len(src)-i, len(dst)-o)
+			copy(dst[o:], src[i:i+k])
+			i, o = i+n+1, o+k
+		case n != -128:
+			if i >= len(src) {
+				return nil
+			}
+			for k := 0; k < 1-n && o < len(dst); k++ {
+				dst[o] = src[i]
+				o++
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+// unpredict reverses TIFF predictors 2 (horizontal) and 3 (floating point).
+func (t *tiffFile) unpredict(l layout, raw []byte, rowBytes, stride int) error {
+	switch l.predictor {
+	case 2:
+		for r := 0; r+rowBytes <= len(raw); r += rowBytes {
+			t.undiffRow(raw[r:r+rowBytes], l.bps/8, stride)
+		}
+	case 3:
+		tmp := make([]byte, rowBytes)
+		for r := 0; r+rowBytes <= len(raw); r += rowBytes {
+			undiffFloatRow(raw[r:r+rowBytes], tmp, l.bps/8, t.order)
+		}
+	}
+	return nil
+}
+
+func (t *tiffFile) undiffRow(row []byte, size, stride int) {
+	n := len(row) / size
+	for i := stride; i < n; i++ {
+		switch size {
+		case 1:
+			row[i] += row[i-stride]
+		case 2:
+			t.order.PutUint16(row[2*i:], t.order.Uint16(row[2*i:])+t.order.Uint16(row[2*(i-stride):]))
+		case 4:
+			t.order.PutUint32(row[4*i:], t.order.Uint32(row[4*i:])+t.order.Uint32(row[4*(i-stride):]))
+		}
+	}
+}
+
+// undiffFloatRow undoes predictor 3: byte differences over the row, then the
+// byte planes (most significant first) are woven back into values written in
+// the file's byte order.
+func undiffFloatRow(row, tmp []byte, size int, order binary.ByteOrder) {
+	for i := 1; i < len(row); i++ {
+		row[i] += row[i-1]
+	}
+	n := len(row) / size
+	for i := 0; i < n; i++ {
+		for b := 0; b < size; b++ {
+			pos := b // big-endian position
+			if order == binary.LittleEndian {
+				pos = size - 1 - b
+			}
+			tmp[i*size+pos] = row[b*n+i]
+		}
+	}
+	copy(row, tmp)
+}
+
+func (t *tiffFile) place(l layout, raw []byte, bx, by, stride int, dst []float32) {
+	size := l.bps / 8
+	for r := 0; r < l.blockH; r++ {
+		y := by*l.blockH + r
+		if y >= l.height {
+			break
+		}
+		for c := 0; c < l.blockW; c++ {
+			x := bx*l.blockW + c
+			if x >= l.width {
+				break
+			}
+			p := (r*l.blockW + c) * stride * size
+			if p+size > len(raw) {
+				return
+			}
+			dst[y*l.width+x] = t.sample(l, raw[p:p+size])
+		}
+	}
+}
+
+func (t *tiffFile) sample(l layout, b []byte) float32 {
+	o := t.order
+	switch {
+	case l.format == 3 && l.bps == 32:
+		return math.Float32frombits(o.Uint32(b))
+	case l.format == 3:
+		return float32(math.Float64frombits(o.Uint64(b)))
+	case l.bps == 8 && l.format == 2:
+		return float32(int8(b[0]))
+	case l.bps == 8:
+		return float32(b[0])
+	case l.bps == 16 && l.format == 2:
+		return float32(int16(o.Uint16(b)))
+	case l.bps == 16:
+		return float32(o.Uint16(b))
+	case l.format == 2:
+		return float32(int32(o.Uint32(b)))
+	default:
+		return float32(o.Uint32(b))
+	}
+}

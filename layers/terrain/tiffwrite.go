@@ -1,0 +1,173 @@
+package terrain
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+
+	"lantu/layers/crs"
+)
+
+// SampleType selects the GeoTIFF sample type written.
+type SampleType int
+
+// Written sample types.
+const (
+	Float32 SampleType = iota
+	Byte               // values rounded to the nearest integer and clamped to 0..255, as GDAL does
+)
+
+type outTag struct {
+	tag, typ uint16
+	count    uint32
+	data     []byte
+}
+
+// WriteGeoTIFF writes g as a single-band, uncompressed, stripped GeoTIFF with
+// the same georeferencing keys and GDAL_NODATA tag gdaldem writes.
+func WriteGeoTIFF(path string, g *Grid, st SampleType) error {
+	b, err := EncodeGeoTIFF(g, st)
+	if err != nil {
+		return fmt.Errorf("terrain: write %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("terrain: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// EncodeGeoTIFF returns the GeoTIFF bytes WriteGeoTIFF writes.
+func EncodeGeoTIFF(g *Grid, st SampleType) ([]byte, error) {
+	if g.Width <= 0 || g.Height <= 0 || len(g.Data) != g.Width*g.Height {
+		return nil, fmt.Errorf("%w: grid %d x %d with %d values", ErrFormat, g.Width, g.Height, len(g.Data))
+	}
+	le := binary.LittleEndian
+	pix := encodePixels(g, st)
+	bps, sf := uint16(32), uint16(3)
+	if st == Byte {
+		bps, sf = 8, 1
+	}
+	short := func(v ...uint16) []byte {
+		b := make([]byte, 2*len(v))
+		for i, x := range v {
+			le.PutUint16(b[2*i:], x)
+		}
+		return b
+	}
+	long := func(v uint32) []byte { b := make([]byte, 4); le.PutUint32(b, v); return b }
+	doubles := func(v ...float64) []byte {
+		b := make([]byte, 8*len(v))
+		for i, x := range v {
+			le.PutUint64(b[8*i:], math.Float64bits(x))
+		}
+		return b
+	}
+	tags := []outTag{
+		{tagWidth, 4, 1, long(uint32(g.Width))}, {tagHeight, 4, 1, long(uint32(g.Height))},
+		{tagBitsPerSample, 3, 1, short(bps)}, {tagCompression, 3, 1, short(1)},
+		{tagPhotometric, 3, 1, short(1)}, {tagSamplesPerPx, 3, 1, short(1)},
+		{tagRowsPerStrip, 4, 1, long(uint32(g.Height))},
+		{tagStripBytes, 4, 1, long(uint32(len(pix)))}, {tagStripOffsets, 4, 1, long(0)},
+		{tagPlanarConfig, 3, 1, short(1)}, {tagSampleFormat, 3, 1, short(sf)},
+	}
+	gt := g.GeoTransform
+	if gt != [6]float64{0, 1, 0, 0, 0, 1} {
+		if gt[2] != 0 || gt[4] != 0 {
+			return nil, fmt.Errorf("%w: rotated geotransform", ErrUnsupported)
+		}
+		tags = append(tags, outTag{tagPixelScale, 12, 3, doubles(gt[1], -gt[5], 0)},
+			outTag{tagTiepoint, 12, 6, doubles(0, 0, 0, gt[0], gt[3], 0)})
+	}
+	if keys := geoKeyDir(g.EPSG); keys != nil {
+		tags = append(tags, outTag{tagGeoKeys, 3, uint32(len(keys)), short(keys...)})
+	}
+	if g.HasNoData {
+		s := strconv.FormatFloat(g.NoData, 'g', -1, 64) + "\x00"
+		tags = append(tags, outTag{tagGDALNoData, 2, uint32(len(s)), []byte(s)})
+	}
+	return layoutTIFF(tags, pix), nil
+}
+
+func geoKeyDir(epsg int) []uint16 {
+	if epsg <= 0 || epsg > 65535 {
+		return nil
+	}
+	model, key := uint16(1), uint16(keyProjectedType)
+	if d, err := crs.Lookup(epsg); err == nil && d.Geographic {
+		model, key = 2, keyGeographicType
+	}
+	return []uint16{1, 1, 0, 3, keyModelType, 0, 1, model, keyRasterType, 0, 1, 1, key, 0, 1, uint16(epsg)}
+}
+
+func encodePixels(g *Grid, st SampleType) []byte {
+	if st == Byte {
+		out := make([]byte, len(g.Data))
+		for i, v := range g.Data {
+			out[i] = roundByte(v)
+		}
+		return out
+	}
+	out := make([]byte, 4*len(g.Data))
+	for i, v := range g.Data {
+		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
+	}
+	return out
+}
+
+// roundByte converts as GDALCopyWords does: round half up, clamp to 0..255.
+func roundByte(v float32) byte {
+	switch {
+	case v != v || v <= 0:
+		return 0
+	case v >= 255:
+		return 255
+	}
+	return byte(math.Floor(float64(v) + 0.5))
+}
+
+// layoutTIFF writes header, pixel strip, IFD and out-of-line values.
+func layoutTIFF(tags []outTag, pix []byte) []byte {
+	le := binary.LittleEndian
+	sort.Slice(tags, func(i, j int) bool { return tags[i].tag < tags[j].tag })
+	var buf bytes.Buffer
+	buf.Write([]byte{'I', 'I', 42, 0, 0, 0, 0, 0})
+	stripOff := uint32(buf.Len())
+	buf.Write(pix)
+	if buf.Len()%2 == 1 {
+		buf.WriteByte(0)
+	}
+	ifdOff := uint32(buf.Len())
+	extraOff := ifdOff + 2 + 12*uint32(len(tags)) + 4
+	var ifd, extra bytes.Buffer
+	binary.Write(&ifd, le, uint16(len(tags)))
+	for _, t := range tags {
+		if t.tag == tagStripOffsets {
+			t.data = make([]byte, 4)
+			le.PutUint32(t.data, stripOff)
+		}
+		binary.Write(&ifd, le, t.tag)
+		binary.Write(&ifd, le, t.typ)
+		binary.Write(&ifd, le, t.count)
+		if len(t.data) <= 4 {
+			v := make([]byte, 4)
+			copy(v, t.data)
+			ifd.Write(v)
+			continue
+		}
+		binary.Write(&ifd, le, extraOff+uint32(extra.Len()))
+		extra.Write(t.data)
+		if extra.Len()%2 == 1 {
+			extra.WriteByte(0)
+		}
+	}
+	ifd.Write([]byte{0, 0, 0, 0})
+	buf.Write(ifd.Bytes())
+	buf.Write(extra.Bytes())
+	out := buf.Bytes()
+	le.PutUint32(out[4:], ifdOff)
+	return out
+}
