@@ -173,7 +173,7 @@ func (g *gen) special(code string) func(*catalog.Layer) error {
 		},
 		"GH_ZX":       g.heritage,
 		"XZ_DZZHYFQ":  func(l *catalog.Layer) error { return g.eastBlobs(l, 10, 3000) },
-		"XZ_DZZHD":    func(l *catalog.Layer) error { return g.points(l, rng(g.opt.Seed, l.Code), g.count(40), 25000, 0) },
+		"XZ_DZZHD":    func(l *catalog.Layer) error { return g.points(l, rng(g.opt.Seed, l.Code), g.count(40), 15000, 0) },
 		"XZ_BGDC2021": func(l *catalog.Layer) error { return g.changes(l) },
 		"XZ_BGDC2022": func(l *catalog.Layer) error { return g.changes(l) },
 		"XZ_BGDC2023": func(l *catalog.Layer) error { return g.changes(l) },

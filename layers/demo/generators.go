@@ -288,14 +288,12 @@ func (g *gen) eastBlobs(l *catalog.Layer, n int, radius float64) error {
 
 // points scatters points, optionally only east of the centre by minEast.
 func (g *gen) points(l *catalog.Layer, r *rand.Rand, n int, minEast, _ float64) error {
-	for i := 0; i < n; i++ {
+	for i, tries := 0, 0; i < n && tries < 1000*n; tries++ {
 		p := g.randomInside(r, 0, 0)
 		if minEast > 0 && g.east(p) < minEast {
-			p = g.randomInside(r, 0, 0)
-			if g.east(p) < minEast {
-				continue
-			}
+			continue
 		}
+		i++
 		if err := g.put(l, p, nil); err != nil {
 			return err
 		}

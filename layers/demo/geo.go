@@ -62,9 +62,16 @@ func toOrb(gg *geos.Geom) orb.Geometry {
 func polygons(o orb.Geometry) orb.MultiPolygon {
 	switch o := o.(type) {
 	case orb.Polygon:
+		if len(o) == 0 || len(o[0]) < 4 {
+			return nil
+		}
 		return orb.MultiPolygon{o}
 	case orb.MultiPolygon:
-		return o
+		var out orb.MultiPolygon
+		for _, p := range o {
+			out = append(out, polygons(p)...)
+		}
+		return out
 	case orb.Collection:
 		var out orb.MultiPolygon
 		for _, c := range o {
@@ -133,7 +140,13 @@ func (g *geo) clipLine(l orb.LineString) orb.MultiLineString {
 			}
 		}
 	}
-	return out
+	kept := out[:0]
+	for _, ls := range out {
+		if len(ls) >= 2 {
+			kept = append(kept, ls)
+		}
+	}
+	return kept
 }
 
 // buffer returns the polygonal buffer of a geometry, clipped to the outline.
