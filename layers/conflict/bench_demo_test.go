@@ -156,3 +156,10 @@ func shift(g orb.Geometry, dx float64) orb.Geometry {
 	}
 	return g
 }
+
+func getenv(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
