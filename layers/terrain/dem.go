@@ -18,14 +18,17 @@ const (
 // Options are gdaldem's shared flags. The zero value is not valid: use
 // DefaultOptions.
 type Options struct {
-	Alg                        Alg
-	Scale                      float64 // -s: ratio of vertical to horizontal units
-	ZFactor                    float64 // -z (hillshade)
-	Azimuth                    float64 // --az (hillshade), degrees
-	Altitude                   float64 // --alt (hillshade), degrees
-	ComputeEdges               bool
-	Percent                    bool // slope in percent
-	Trigonometric, ZeroForFlat bool // aspect
+	Alg              Alg
+	Scale            float64 // -s: ratio of vertical to horizontal units
+	ZFactor          float64 // -z (hillshade)
+	Azimuth          float64 // --az (hillshade), degrees
+	Altitude         float64 // --alt (hillshade), degrees
+	ComputeEdges     bool
+	Percent          bool // slope in percent
+	Trigonometric    bool // aspect: counter-clockwise from east
+	ZeroForFlat      bool // aspect: 0 instead of nodata on flat cells
+	Multidirectional bool // hillshade: USGS oblique-weighted from 225, 270, 315, 360
+	Combined         bool // hillshade: combined slope and oblique shading
 }
 
 // DefaultOptions returns gdaldem's defaults.
@@ -80,6 +83,11 @@ func Aspect(g *Grid, o Options) *Grid {
 		}
 		return aspectVal(dx, dy, o)
 	}
+	if o.ZeroForFlat {
+		out := process(g, k, 0, o.ComputeEdges)
+		out.HasNoData = false
+		return out
+	}
 	return process(g, k, SlopeNoData, o.ComputeEdges)
 }
 
@@ -122,10 +130,16 @@ func Hillshade(g *Grid, o Options) *Grid {
 	k := func(w *[9]float64) float32 {
 		x, y := gradient(w, o.Alg, iew, ins)
 		c := (sinAlt - (y*cosAz - x*sinAz)) / math.Sqrt(1+zs*zs*(x*x+y*y))
+		if o.Combined {
+			c = 1 - math.Acos(math.Max(-1, math.Min(1, c)))*math.Atan(math.Sqrt(zs*zs*(x*x+y*y)))/(math.Pi*math.Pi/4)
+		}
 		if c <= 0 {
 			return 1
 		}
 		return float32(1 + 254*c)
+	}
+	if o.Multidirectional {
+		k = multiKernel(o.Alg, iew, ins, zs, sinAlt, math.Cos(o.Altitude*d2r)*zs)
 	}
 	return process(g, k, HillshadeNoData, o.ComputeEdges)
 }
@@ -202,40 +216,60 @@ func fillWindow(g *Grid, r, c int, w *[9]float64, edges bool) bool {
 	return true
 }
 
+// cellOrExtrap returns the window cell at (r, c) for a centre at
+// (r-dy, c-dx), as gdaldem's -compute_edges does: beyond the top or bottom
+// row the column is clamped and the rows extrapolated; beyond the left or
+// right column of an inner row the columns are extrapolated.
 func cellOrExtrap(g *Grid, r, c, dy, dx int) (float32, bool) {
 	W, H := g.Width, g.Height
 	if r >= 0 && r < H && c >= 0 && c < W {
 		v := g.Data[r*W+c]
 		return v, g.IsNoData(v)
 	}
-	// Step back inside along each axis that is out of range.
-	nr, fr, nc, fc := r, r, c, c
-	if r < 0 || r >= H {
-		nr, fr = r-dy, r-2*dy
+	cr := r - dy
+	if cr == 0 || cr == H-1 {
+		c = max(0, min(c, W-1))
+		if r >= 0 && r < H {
+			v := g.Data[r*W+c]
+			return v, g.IsNoData(v)
+		}
+		return extrap(g, g.Data[(r-dy)*W+c], g.Data[(r-2*dy)*W+c])
 	}
-	if c < 0 || c >= W {
-		nc, fc = c-dx, c-2*dx
-	}
-	if r >= 0 && r < H {
-		a, b := g.Data[r*W+nc], g.Data[r*W+fc]
-		return extrap(g, a, b)
-	}
-	if c >= 0 && c < W {
-		a, b := g.Data[nr*W+c], g.Data[fr*W+c]
-		return extrap(g, a, b)
-	}
-	// Corner: extrapolate the row, then the two extrapolated rows.
-	a, and := cellOrExtrap(g, nr, c, 0, dx)
-	b, bnd := cellOrExtrap(g, fr, c, 0, dx)
-	if and || bnd {
-		return 0, true
-	}
-	return extrap(g, a, b)
+	return extrap(g, g.Data[r*W+c-dx], g.Data[r*W+c-2*dx])
 }
 
 func extrap(g *Grid, a, b float32) (float32, bool) {
 	if g.IsNoData(a) || g.IsNoData(b) {
 		return 0, true
 	}
-	return 2*a - b, false
+	v := 2*a - b
+	if g.IsNoData(v) {
+		v = float32(g.NoData) * (1 + 3*epsilon32)
+	}
+	return v, false
+}
+
+const epsilon32 = 1.1920929e-07
+
+// multiKernel is gdaldem's -multidirectional shading (USGS OF 92-422):
+// four azimuths weighted by the squared sine of their angle to the aspect.
+func multiKernel(alg Alg, iew, ins, zs, sinAlt, cosAltZ float64) kernel {
+	s127, c127 := 127*sinAlt, 127*cosAltZ
+	c225 := 127 * math.Cos(225*math.Pi/180) * cosAltZ
+	return func(w *[9]float64) float32 {
+		x, y := gradient(w, alg, iew, ins)
+		xx, yy := x*x, y*y
+		sum := xx + yy
+		if sum == 0 {
+			return float32(1 + 254*sinAlt)
+		}
+		v225 := math.Max(0, s127+(x-y)*c225)
+		v270 := math.Max(0, s127-x*c127)
+		v315 := math.Max(0, s127+(x+y)*c225)
+		v360 := math.Max(0, s127-y*c127)
+		w225 := 0.5*sum - x*y
+		w315 := sum - w225
+		c := (w225*v225 + xx*v270 + w315*v315 + yy*v360) / sum / math.Sqrt(1+zs*zs*sum)
+		return float32(1 + c)
+	}
 }
