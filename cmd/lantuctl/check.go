@@ -66,7 +66,7 @@ func checkCmd() *cobra.Command {
 					return err
 				}
 			}
-			return report(os.Stdout, args[0], res, time.Since(start), asJSON)
+			return report(cmd.OutOrStdout(), args[0], res, time.Since(start), asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -104,7 +104,7 @@ func report(w io.Writer, file string, res *conflict.Result, took time.Duration, 
 	fmt.Fprintln(tw, "rule\tkind\tpatches\tarea m²\tms\t")
 	for _, r := range res.Rules {
 		if r.Skipped != "" {
-			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t%s\n", r.ID, r.Kind, r.Skipped)
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t  %s\n", r.ID, r.Kind, r.Skipped)
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%.1f\t\n", r.ID, r.Kind, r.Patches, r.Area, r.Millis)

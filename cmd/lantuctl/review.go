@@ -38,7 +38,7 @@ func reviewCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("%s: patch %d %s by %s\n", args[0], id, status, reviewer)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: patch %d %s by %s\n", args[0], id, status, reviewer)
 			return nil
 		},
 	}
