@@ -20,7 +20,9 @@ func synthDEM(w, h int) *Grid {
 		}
 	}
 	for _, i := range []int{w*5 + 5, w*20 + 30, w*(h-1) + 3, 17} {
-		g.Data[i] = -9999
+		if i < len(g.Data) {
+			g.Data[i] = -9999
+		}
 	}
 	return g
 }

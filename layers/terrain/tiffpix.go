@@ -3,7 +3,6 @@ package terrain
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -186,7 +185,7 @@ func (t *tiffFile) unpredict(l layout, raw []byte, rowBytes, stride int) error {
 	case 3:
 		tmp := make([]byte, rowBytes)
 		for r := 0; r+rowBytes <= len(raw); r += rowBytes {
-			undiffFloatRow(raw[r:r+rowBytes], tmp, l.bps/8, t.order)
+			undiffFloatRow(raw[r:r+rowBytes], tmp, l.bps/8)
 		}
 	}
 	return nil
@@ -207,20 +206,17 @@ func (t *tiffFile) undiffRow(row []byte, size, stride int) {
 }
 
 // undiffFloatRow undoes predictor 3: byte differences over the row, then the
-// byte planes (most significant first) are woven back into values written in
-// the file's byte order.
-func undiffFloatRow(row, tmp []byte, size int, order binary.ByteOrder) {
+// byte planes are woven back as libtiff does on a little-endian host (the
+// writers in use): plane 0 lands on the last byte of each value's buffer
+// slot, whatever the file's byte order.
+func undiffFloatRow(row, tmp []byte, size int) {
 	for i := 1; i < len(row); i++ {
 		row[i] += row[i-1]
 	}
 	n := len(row) / size
 	for i := 0; i < n; i++ {
 		for b := 0; b < size; b++ {
-			pos := b // big-endian position
-			if order == binary.LittleEndian {
-				pos = size - 1 - b
-			}
-			tmp[i*size+pos] = row[b*n+i]
+			tmp[i*size+size-1-b] = row[b*n+i]
 		}
 	}
 	copy(row, tmp)
