@@ -2,6 +2,7 @@ package demo
 
 import (
 	"math"
+	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -27,20 +28,36 @@ func newMask(mp orb.MultiPolygon) *mask {
 	m.nx = int(math.Ceil((b.Max[0]-b.Min[0])/maskCell)) + 1
 	m.ny = int(math.Ceil((b.Max[1]-b.Min[1])/maskCell)) + 1
 	m.state = make([]uint8, m.nx*m.ny)
-	m.markEdges()
 	for j := 0; j < m.ny; j++ {
-		for i := 0; i < m.nx; i++ {
-			k := j*m.nx + i
-			if m.state[k] == 2 {
-				continue
-			}
-			c := orb.Point{b.Min[0] + (float64(i)+0.5)*maskCell, b.Min[1] + (float64(j)+0.5)*maskCell}
-			if planar.MultiPolygonContains(mp, c) {
-				m.state[k] = 1
+		m.fillRow(j)
+	}
+	m.markEdges()
+	return m
+}
+
+// fillRow marks the cells of row j whose centres lie inside, by the
+// even-odd crossings of the row's centre line with the outline.
+func (m *mask) fillRow(j int) {
+	y := m.bound.Min[1] + (float64(j)+0.5)*m.cell
+	var xs []float64
+	for _, p := range m.poly {
+		for _, r := range p {
+			for k := 1; k < len(r); k++ {
+				a, b := r[k-1], r[k]
+				if (a[1] <= y) != (b[1] <= y) {
+					xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+				}
 			}
 		}
 	}
-	return m
+	sort.Float64s(xs)
+	for k := 0; k+1 < len(xs); k += 2 {
+		i0 := int(math.Ceil((xs[k]-m.bound.Min[0])/m.cell - 0.5))
+		i1 := int(math.Floor((xs[k+1]-m.bound.Min[0])/m.cell - 0.5))
+		for i := max(i0, 0); i <= min(i1, m.nx-1); i++ {
+			m.state[j*m.nx+i] = 1
+		}
+	}
 }
 
 // markEdges flags every cell an outline segment's bounding box touches.
