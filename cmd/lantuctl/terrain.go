@@ -1,0 +1,179 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+	"github.com/spf13/cobra"
+
+	"lantu/layers/terrain"
+)
+
+func init() { root.AddCommand(terrainCmd()) }
+
+func terrainCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "terrain",
+		Short: "Terrain analyses like gdaldem (slope, aspect, hillshade), profiles and zonal statistics",
+	}
+	cmd.AddCommand(demCmd("slope"), demCmd("aspect"), demCmd("hillshade"), profileCmd(), statsCmd())
+	return cmd
+}
+
+type demFlags struct {
+	out, alg                       string
+	o                              terrain.Options
+	percent, trig, zeroFlat, edges bool
+	multi, combined                bool
+}
+
+func demCmd(mode string) *cobra.Command {
+	f := demFlags{o: terrain.DefaultOptions()}
+	cmd := &cobra.Command{
+		Use:   mode + " IN --out OUT.tif",
+		Short: "Write the " + mode + " of a DEM (GeoTIFF, .asc or .hgt) as GeoTIFF, value for value like gdaldem " + mode,
+		Args:  cobra.ExactArgs(1),
+		RunE:  func(cmd *cobra.Command, args []string) error { return runDEM(cmd, mode, args[0], f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "", "output GeoTIFF (required)")
+	fl.StringVar(&f.alg, "alg", "Horn", "gradient algorithm: Horn or ZevenbergenThorne")
+	fl.Float64VarP(&f.o.Scale, "scale", "s", 1, "ratio of vertical to horizontal units (111120 for degrees and metres)")
+	fl.BoolVar(&f.edges, "compute-edges", false, "compute values at the raster edges and next to nodata")
+	switch mode {
+	case "slope":
+		fl.BoolVarP(&f.percent, "percent", "p", false, "slope in percent instead of degrees")
+	case "aspect":
+		fl.BoolVar(&f.trig, "trigonometric", false, "angle counter-clockwise from east")
+		fl.BoolVar(&f.zeroFlat, "zero-for-flat", false, "0 instead of nodata for flat cells")
+	case "hillshade":
+		fl.Float64VarP(&f.o.ZFactor, "zfactor", "z", 1, "vertical exaggeration")
+		fl.Float64Var(&f.o.Azimuth, "az", 315, "light azimuth in degrees clockwise from north")
+		fl.Float64Var(&f.o.Altitude, "alt", 45, "light altitude in degrees")
+		fl.BoolVar(&f.multi, "multidirectional", false, "multidirectional shading")
+		fl.BoolVar(&f.combined, "combined", false, "combined slope and oblique shading")
+	}
+	return cmd
+}
+
+func runDEM(cmd *cobra.Command, mode, in string, f demFlags) error {
+	if f.out == "" {
+		return usagef("terrain %s: --out is required", mode)
+	}
+	o := f.o
+	switch strings.ToLower(f.alg) {
+	case "horn":
+		o.Alg = terrain.Horn
+	case "zevenbergenthorne":
+		o.Alg = terrain.ZevenbergenThorne
+	default:
+		return usagef("terrain %s: --alg %q: want Horn or ZevenbergenThorne", mode, f.alg)
+	}
+	if o.Multidirectional, o.Combined = f.multi, f.combined; o.Multidirectional && o.Combined {
+		return usagef("terrain hillshade: --multidirectional and --combined exclude each other")
+	}
+	o.Percent, o.Trigonometric, o.ZeroForFlat, o.ComputeEdges = f.percent, f.trig, f.zeroFlat, f.edges
+	dem, err := terrain.ReadDEM(in)
+	if err != nil {
+		return err
+	}
+	switch mode {
+	case "slope":
+		return terrain.WriteGeoTIFF(f.out, terrain.Slope(dem, o), terrain.Float32)
+	case "aspect":
+		return terrain.WriteGeoTIFF(f.out, terrain.Aspect(dem, o), terrain.Float32)
+	default:
+		return terrain.WriteGeoTIFF(f.out, terrain.Hillshade(dem, o), terrain.Byte)
+	}
+}
+
+func profileCmd() *cobra.Command {
+	var line string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "profile DEM --line WKT",
+		Short: "Elevation profile along a line (in the DEM's CRS): distance, x, y, elevation, slope; ascent and descent",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			g, err := wkt.Unmarshal(line)
+			ls, ok := g.(orb.LineString)
+			if err != nil || !ok || len(ls) < 2 {
+				return usagef("terrain profile: --line %q is not a LINESTRING WKT with two or more points", line)
+			}
+			dem, err := terrain.ReadDEM(args[0])
+			if err != nil {
+				return err
+			}
+			return printProfile(cmd.OutOrStdout(), dem.Profile(ls), asJSON)
+		},
+	}
+	cmd.Flags().StringVar(&line, "line", "", "LINESTRING WKT in the DEM's CRS")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document")
+	return cmd
+}
+
+func printProfile(w io.Writer, p terrain.ProfileResult, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "distance_m\tx\ty\televation_m\tslope_deg\t")
+	for _, q := range p.Points {
+		if !q.Valid {
+			fmt.Fprintf(tw, "%.1f\t%.2f\t%.2f\t-\t-\t\n", q.Distance, q.X, q.Y)
+			continue
+		}
+		fmt.Fprintf(tw, "%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", q.Distance, q.X, q.Y, q.Elevation, q.Slope)
+	}
+	tw.Flush()
+	_, err := fmt.Fprintf(w, "length %.1f m, ascent %.1f m, descent %.1f m\n", p.Length, p.Ascent, p.Descent)
+	return err
+}
+
+func statsCmd() *cobra.Command {
+	var poly string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "stats DEM --polygon WKT",
+		Short: "Zonal statistics of a polygon: elevation min/max/mean, cells, area per slope class",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			g, err := wkt.Unmarshal(poly)
+			if err != nil || (g.GeoJSONType() != "Polygon" && g.GeoJSONType() != "MultiPolygon") {
+				return usagef("terrain stats: --polygon %q is not a POLYGON or MULTIPOLYGON WKT", poly)
+			}
+			dem, err := terrain.ReadDEM(args[0])
+			if err != nil {
+				return err
+			}
+			return printStats(cmd.OutOrStdout(), dem.Stats(g, nil), asJSON)
+		},
+	}
+	cmd.Flags().StringVar(&poly, "polygon", "", "POLYGON or MULTIPOLYGON WKT in the DEM's CRS")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document")
+	return cmd
+}
+
+var slopeClassNames = [5]string{"<=2°", "2-6°", "6-15°", "15-25°", ">25°"}
+
+func printStats(w io.Writer, s terrain.ZoneStats, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	fmt.Fprintf(w, "cells %d, area %.0f m², elevation min %.2f max %.2f mean %.2f m\n", s.Cells, s.Area, s.Min, s.Max, s.Mean)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "slope\tarea_m2\tshare\t")
+	for k, name := range slopeClassNames {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.1f%%\t\n", name, s.ClassArea[k], 100*s.ClassShare[k])
+	}
+	return tw.Flush()
+}
