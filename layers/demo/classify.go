@@ -234,6 +234,12 @@ func (g *gen) value(l *catalog.Layer, f catalog.Field, geom orb.Geometry, d *dis
 		return fmt.Sprintf("%s-%02d", d.code[4:], n%40+1)
 	case "pdjb":
 		return fmt.Sprint(1 + n%5)
+	case "ydyhdm":
+		return g.planClass(centroid(geom))
+	case "dlbm":
+		return g.statusClass(centroid(geom))
+	case "ydxz":
+		return g.cgClass(centroid(geom))
 	}
 	return g.numberOrText(f, n, u)
 }
