@@ -42,19 +42,19 @@ const (
 	HillshadeNoData = 0
 )
 
-type kernel func(w *[9]float64) float32
+type kernel func(w [9]float64) float32
 
 // Slope computes slope in degrees (or percent) into a new grid.
 func Slope(g *Grid, o Options) *Grid {
 	ew, ns := g.GeoTransform[1], g.GeoTransform[5]
 	var k kernel
 	if o.Alg == ZevenbergenThorne {
-		k = func(w *[9]float64) float32 {
+		k = func(w [9]float64) float32 {
 			dx, dy := (w[3]-w[5])/ew, (w[7]-w[1])/ns
 			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(2*o.Scale), o.Percent)
 		}
 	} else {
-		k = func(w *[9]float64) float32 {
+		k = func(w [9]float64) float32 {
 			dx := ((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])) / ew
 			dy := ((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])) / ns
 			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(8*o.Scale), o.Percent)
@@ -73,7 +73,7 @@ func slopeVal(t float64, percent bool) float32 {
 // Aspect computes aspect in degrees clockwise from north (or counter-clockwise
 // from east with Trigonometric); flat cells are nodata unless ZeroForFlat.
 func Aspect(g *Grid, o Options) *Grid {
-	k := func(w *[9]float64) float32 {
+	k := func(w [9]float64) float32 {
 		var dx, dy float64
 		if o.Alg == ZevenbergenThorne {
 			dx, dy = w[5]-w[3], w[7]-w[1]
@@ -127,7 +127,7 @@ func Hillshade(g *Grid, o Options) *Grid {
 	cosAltZ := math.Cos(o.Altitude*d2r) * zs
 	cosAz, sinAz := math.Cos(o.Azimuth*d2r)*cosAltZ, math.Sin(o.Azimuth*d2r)*cosAltZ
 	iew, ins := 1/g.GeoTransform[1], 1/g.GeoTransform[5]
-	k := func(w *[9]float64) float32 {
+	k := func(w [9]float64) float32 {
 		x, y := gradient(w, o.Alg, iew, ins)
 		c := (sinAlt - (y*cosAz - x*sinAz)) / math.Sqrt(1+zs*zs*(x*x+y*y))
 		if o.Combined {
@@ -146,7 +146,7 @@ func Hillshade(g *Grid, o Options) *Grid {
 
 // gradient returns gdaldem's (x, y) terms: west minus east and south minus
 // north, divided by the signed resolutions.
-func gradient(w *[9]float64, alg Alg, iew, ins float64) (float64, float64) {
+func gradient(w [9]float64, alg Alg, iew, ins float64) (float64, float64) {
 	if alg == ZevenbergenThorne {
 		return (w[3] - w[5]) * iew, (w[7] - w[1]) * ins
 	}
@@ -184,13 +184,23 @@ func processRow(g *Grid, dst []float32, r int, k kernel, nd float32, edges bool)
 			dst[c] = nd
 			continue
 		}
+		if !border && !g.HasNoData {
+			dst[c] = k(loadWindow(g.Data, r, c, W))
+			continue
+		}
 		var w [9]float64
 		if !fillWindow(g, r, c, &w, edges) {
 			dst[c] = nd
 			continue
 		}
-		dst[c] = k(&w)
+		dst[c] = k(w)
 	}
+}
+
+// loadWindow reads the 3x3 window of an inner cell.
+func loadWindow(d []float32, r, c, W int) [9]float64 {
+	a, m, z := d[(r-1)*W+c-1:(r-1)*W+c+2], d[r*W+c-1:r*W+c+2], d[(r+1)*W+c-1:(r+1)*W+c+2]
+	return [9]float64{float64(a[0]), float64(a[1]), float64(a[2]), float64(m[0]), float64(m[1]), float64(m[2]), float64(z[0]), float64(z[1]), float64(z[2])}
 }
 
 // fillWindow loads the 3x3 window around (c, r); cells outside the grid are
@@ -256,7 +266,7 @@ const epsilon32 = 1.1920929e-07
 func multiKernel(alg Alg, iew, ins, zs, sinAlt, cosAltZ float64) kernel {
 	s127, c127 := 127*sinAlt, 127*cosAltZ
 	c225 := 127 * math.Cos(225*math.Pi/180) * cosAltZ
-	return func(w *[9]float64) float32 {
+	return func(w [9]float64) float32 {
 		x, y := gradient(w, alg, iew, ins)
 		xx, yy := x*x, y*y
 		sum := xx + yy
