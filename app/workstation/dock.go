@@ -1,0 +1,42 @@
+package workstation
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+)
+
+// Panel is a tab of the right-hand dock (识别 Identify, 测量 Measure, and
+// later 冲突 Conflicts, 地形 Terrain, 方案 Proposals, 同步 Sync). Panels are
+// used on the UI goroutine only.
+type Panel interface {
+	ID() string    // stable key, e.g. "identify"
+	Title() string // tab title in the current language
+	Content() fyne.CanvasObject
+}
+
+// Dock holds the registered panels as tabs. Use it on the UI goroutine.
+type Dock struct {
+	tabs   *container.AppTabs
+	panels map[string]*container.TabItem
+}
+
+func newDock() *Dock {
+	return &Dock{tabs: container.NewAppTabs(), panels: map[string]*container.TabItem{}}
+}
+
+// Register adds p as a tab (or replaces the tab with the same ID).
+func (d *Dock) Register(p Panel) {
+	item := container.NewTabItem(p.Title(), p.Content())
+	if old := d.panels[p.ID()]; old != nil {
+		d.tabs.Remove(old)
+	}
+	d.panels[p.ID()] = item
+	d.tabs.Append(item)
+}
+
+// Show selects a panel's tab.
+func (d *Dock) Show(id string) {
+	if item := d.panels[id]; item != nil {
+		d.tabs.Select(item)
+	}
+}

@@ -1,0 +1,231 @@
+package workstation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"lantu/app/i18n"
+	"lantu/app/layertree"
+	"lantu/layers"
+	"lantu/layers/crs"
+	"lantu/layers/demo"
+	"lantu/layers/render"
+)
+
+// Preference keys.
+const (
+	prefLast    = "last_file"
+	prefRecent  = "recent_files"
+	prefLang    = "language"
+	prefViewX   = "view_x"
+	prefViewY   = "view_y"
+	prefViewRes = "view_res"
+	prefVisible = "visible_layers"
+	prefVisSet  = "visible_layers_set"
+)
+
+// DemoPath is where the first run writes the demo blueprint.
+func DemoPath() string {
+	dir, err := os.UserConfigDir()
+	if home, herr := os.UserHomeDir(); herr == nil {
+		dir = filepath.Join(home, ".local", "share")
+	} else if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "lantu", "demo-small.gpkg")
+}
+
+// OpenDefault opens the last blueprint, or the demo one, generating it on
+// the first run.
+func (w *Workstation) OpenDefault() {
+	if last := w.app.Preferences().String(prefLast); last != "" {
+		if _, err := os.Stat(last); err == nil {
+			w.Open(last)
+			return
+		}
+	}
+	path := DemoPath()
+	if _, err := os.Stat(path); err == nil {
+		w.Open(path)
+		return
+	}
+	w.generateDemo(path)
+}
+
+// generateDemo writes the demo blueprint off the UI goroutine, then opens it.
+func (w *Workstation) generateDemo(path string) {
+	w.longWork(i18n.T("progress.demo"), func(ctx context.Context, report func(string, float64)) error {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		tmp := path + ".tmp"
+		_, err := demo.Generate(ctx, tmp, demo.Options{Scale: "small", Progress: func(stage string, done, total int) {
+			report(stage, float64(done)/float64(max(total, 1)))
+		}})
+		if err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		return os.Rename(tmp, path)
+	}, func() { w.Open(path) })
+}
+
+// Open opens a blueprint (any GeoPackage) off the UI goroutine.
+func (w *Workstation) Open(path string) {
+	w.opened = time.Now()
+	var bp *layers.Blueprint
+	w.longWork(i18n.T("progress.open")+"\n"+filepath.Base(path), func(ctx context.Context, report func(string, float64)) error {
+		var err error
+		bp, err = layers.Open(path, layers.OpenOptions{Progress: func(done, total int) {
+			report(filepath.Base(path), float64(done)/float64(max(total, 1)))
+		}})
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", i18n.T("error.open"), path, err)
+		}
+		if ctx.Err() != nil {
+			bp.Close()
+			return ctx.Err()
+		}
+		return nil
+	}, func() { w.show(bp) })
+}
+
+// show installs an opened blueprint.
+func (w *Workstation) show(bp *layers.Blueprint) {
+	if w.trace {
+		log.Printf("trace: blueprint open %.0f ms", float64(time.Since(w.opened).Microseconds())/1000)
+	}
+	if w.bp != nil {
+		w.saveSettings()
+		w.bp.Close()
+	}
+	w.bp = bp
+	w.geo, _ = crs.NewGeodesic(bp.SRID())
+	w.ll, _ = crs.NewTransformer(bp.SRID(), crs.CGCS2000)
+	w.win.SetTitle(i18n.T("app.title") + " — " + filepath.Base(bp.Path()))
+	w.tree = layertree.New(bp.Catalog(), entriesOf(bp), w.savedVisible(bp.Path()))
+	w.tree.OnVisibility = w.view.SetLayers
+	w.tree.OnOpacity = w.view.SetOpacity
+	w.tree.OnZoom = w.view.ZoomTo
+	w.left.Objects = []fyne.CanvasObject{w.tree.Content()}
+	w.left.Refresh()
+	w.first = true
+	w.view.SetLayers(w.tree.Visible())
+	w.view.SetRenderer(render.New(render.FromBlueprint(bp), render.Options{}))
+	w.places.load(bp)
+	w.win.SetMainMenu(w.menu())
+	w.remember(bp.Path())
+	if !w.restoreView(bp.Path()) {
+		w.zoomFull()
+	}
+}
+
+// entriesOf lists the blueprint's vector layers for the tree.
+func entriesOf(bp *layers.Blueprint) []layertree.Entry {
+	var out []layertree.Entry
+	for _, l := range bp.Layers() {
+		def := l.Def
+		if def == nil || def.Geometry == "raster" {
+			continue
+		}
+		out = append(out, layertree.Entry{Code: l.Code, Def: def, Count: l.Count(), Bound: l.Extent()})
+	}
+	return out
+}
+
+// longWork runs fn on a goroutine behind a modal progress bar with a
+// Cancel button, then calls done on the UI goroutine if fn succeeded.
+func (w *Workstation) longWork(title string, fn func(ctx context.Context, report func(string, float64)) error, done func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	stage := widget.NewLabel("")
+	body := container.NewVBox(widget.NewLabel(title), bar, stage)
+	d := dialog.NewCustom(i18n.T("progress.open"), i18n.T("progress.cancel"), container.NewGridWrap(fyne.NewSize(420, body.MinSize().Height), body), w.win)
+	d.SetOnClosed(cancel)
+	d.Show()
+	report := func(s string, f float64) {
+		fyne.Do(func() { stage.SetText(s); bar.SetValue(f) })
+	}
+	go func() {
+		err := fn(ctx, report)
+		fyne.Do(func() {
+			d.SetOnClosed(nil)
+			d.Hide()
+			cancel()
+			switch {
+			case errors.Is(err, context.Canceled):
+			case err != nil:
+				dialog.ShowError(err, w.win)
+			default:
+				done()
+			}
+		})
+	}()
+}
+
+// recent lists recently opened files, newest first.
+func (w *Workstation) recent() []string { return w.app.Preferences().StringList(prefRecent) }
+
+func (w *Workstation) remember(path string) {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		path = abs
+	}
+	list := slices.DeleteFunc(w.recent(), func(s string) bool { return s == path })
+	list = append([]string{path}, list...)
+	w.app.Preferences().SetStringList(prefRecent, list[:min(len(list), 8)])
+	w.app.Preferences().SetString(prefLast, path)
+}
+
+// saveSettings stores the view and visible layers of the open blueprint.
+func (w *Workstation) saveSettings() {
+	if w.bp == nil || w.tree == nil {
+		return
+	}
+	p := w.app.Preferences()
+	v := w.view.View()
+	key := prefKey(w.bp.Path())
+	p.SetFloat(key+prefViewX, v.Center[0])
+	p.SetFloat(key+prefViewY, v.Center[1])
+	p.SetFloat(key+prefViewRes, v.Res)
+	p.SetStringList(key+prefVisible, w.tree.Visible())
+	p.SetBool(key+prefVisSet, true)
+}
+
+func prefKey(path string) string {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		path = abs
+	}
+	return path + "#"
+}
+
+func (w *Workstation) savedVisible(path string) []string {
+	p := w.app.Preferences()
+	if !p.Bool(prefKey(path) + prefVisSet) {
+		return nil
+	}
+	return p.StringList(prefKey(path) + prefVisible)
+}
+
+func (w *Workstation) restoreView(path string) bool {
+	p, key := w.app.Preferences(), prefKey(path)
+	res := p.Float(key + prefViewRes)
+	if res <= 0 {
+		return false
+	}
+	w.view.SetView(orb.Point{p.Float(key + prefViewX), p.Float(key + prefViewY)}, res)
+	return true
+}
