@@ -1,0 +1,239 @@
+package terrain
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers/crs"
+	"lantu/layers/gpkg"
+)
+
+// TileSize is the width and height of stored coverage tiles.
+const TileSize = 256
+
+const wgs84Geo3D = `GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4979"]]`
+
+const coverageExt = "http://docs.opengeospatial.org/is/17-066r1/17-066r1.html"
+
+var coverageDDL = []string{
+	`CREATE TABLE IF NOT EXISTS gpkg_tile_matrix_set (table_name TEXT NOT NULL PRIMARY KEY, srs_id INTEGER NOT NULL, min_x DOUBLE NOT NULL, min_y DOUBLE NOT NULL, max_x DOUBLE NOT NULL, max_y DOUBLE NOT NULL, CONSTRAINT fk_gtms_table_name FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gtms_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))`,
+	`CREATE TABLE IF NOT EXISTS gpkg_tile_matrix (table_name TEXT NOT NULL, zoom_level INTEGER NOT NULL, matrix_width INTEGER NOT NULL, matrix_height INTEGER NOT NULL, tile_width INTEGER NOT NULL, tile_height INTEGER NOT NULL, pixel_x_size DOUBLE NOT NULL, pixel_y_size DOUBLE NOT NULL, CONSTRAINT pk_ttm PRIMARY KEY (table_name, zoom_level), CONSTRAINT fk_tmm_table_name FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name))`,
+	`CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))`,
+	`CREATE TABLE IF NOT EXISTS gpkg_2d_gridded_coverage_ancillary (id INTEGER PRIMARY KEY AUTOINCREMENT, tile_matrix_set_name TEXT NOT NULL UNIQUE, datatype TEXT NOT NULL DEFAULT 'integer', scale REAL NOT NULL DEFAULT 1.0, offset REAL NOT NULL DEFAULT 0.0, precision REAL DEFAULT 1.0, data_null REAL, grid_cell_encoding TEXT DEFAULT 'grid-value-is-center', uom TEXT, field_name TEXT DEFAULT 'Height', quantity_definition TEXT DEFAULT 'Height', CONSTRAINT fk_g2dgtct_name FOREIGN KEY(tile_matrix_set_name) REFERENCES gpkg_tile_matrix_set(table_name), CHECK (datatype in ('integer','float')))`,
+	`CREATE TABLE IF NOT EXISTS gpkg_2d_gridded_tile_ancillary (id INTEGER PRIMARY KEY AUTOINCREMENT, tpudt_name TEXT NOT NULL, tpudt_id INTEGER NOT NULL, scale REAL NOT NULL DEFAULT 1.0, offset REAL NOT NULL DEFAULT 0.0, min REAL DEFAULT NULL, max REAL DEFAULT NULL, mean REAL DEFAULT NULL, std_dev REAL DEFAULT NULL, CONSTRAINT fk_g2dgtat_name FOREIGN KEY (tpudt_name) REFERENCES gpkg_contents(table_name), UNIQUE (tpudt_name, tpudt_id))`,
+}
+
+// Import stores g as a GeoPackage 2D gridded coverage (float32 TIFF tiles of
+// TileSize, with pyramid levels halving the resolution) in table,
+// reprojecting bilinearly to targetEPSG first when the grid's CRS differs.
+func Import(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG int) error {
+	if g.EPSG != 0 && targetEPSG != 0 && g.EPSG != targetEPSG {
+		rg, err := Reproject(g, targetEPSG)
+		if err != nil {
+			return fmt.Errorf("terrain: import %s: %w", table, err)
+		}
+		g = rg
+	}
+	if g.GeoTransform[2] != 0 || g.GeoTransform[4] != 0 || g.GeoTransform[5] >= 0 {
+		return fmt.Errorf("%w: import %s: rotated or south-up grid", ErrUnsupported, table)
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("terrain: import %s: %w", table, err)
+	}
+	defer tx.Rollback()
+	if err := writeCoverage(ctx, db, tx, table, g); err != nil {
+		return fmt.Errorf("terrain: import %s: %w", table, err)
+	}
+	return tx.Commit()
+}
+
+func writeCoverage(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table string, g *Grid) error {
+	for _, q := range coverageDDL {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	// The coverage extension requires the WGS 84 3D CRS row.
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES ('WGS 84 geographic 3D', 4979, 'EPSG', 4979, ?, 'WGS 84 3D')`, wgs84Geo3D); err != nil {
+		return err
+	}
+	srs := g.EPSG
+	if srs == 0 {
+		srs = -1
+	} else if err := db.EnsureSRS(ctx, tx, srs); err != nil {
+		return err
+	}
+	levels := 1
+	for (g.Width>>(levels-1)) > TileSize || (g.Height>>(levels-1)) > TileSize {
+		levels++
+	}
+	span := TileSize << (levels - 1) // full-resolution pixels per coarsest tile
+	tw, th := (g.Width+span-1)/span*span, (g.Height+span-1)/span*span
+	gt := g.GeoTransform
+	minX, maxY := gt[0], gt[3]
+	maxX, minY := minX+float64(tw)*gt[1], maxY+float64(th)*gt[5]
+	q := gpkg.QuoteIdent(table)
+	stmts := []struct {
+		sql  string
+		args []any
+	}{
+		{`CREATE TABLE ` + q + ` (id INTEGER PRIMARY KEY AUTOINCREMENT, zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL, UNIQUE (zoom_level, tile_column, tile_row))`, nil},
+		{`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, '2d-gridded-coverage', ?, 'DEM', strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?)`,
+			[]any{table, table, gt[0], gt[3] + float64(g.Height)*gt[5], gt[0] + float64(g.Width)*gt[1], gt[3], srs}},
+		{`INSERT INTO gpkg_tile_matrix_set VALUES (?, ?, ?, ?, ?, ?)`, []any{table, srs, minX, minY, maxX, maxY}},
+		{`INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, data_null, grid_cell_encoding, uom) VALUES (?, 'float', 1, 0, 1, ?, 'grid-value-is-area', 'm')`, []any{table, nullValue(g)}},
+		{`INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_2d_gridded_coverage_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{coverageExt}},
+		{`INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_2d_gridded_tile_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{coverageExt}},
+		{`INSERT INTO gpkg_extensions VALUES (?, 'tile_data', 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{table, coverageExt}},
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s.sql, s.args...); err != nil {
+			return err
+		}
+	}
+	level := g
+	for z := levels - 1; z >= 0; z-- {
+		if err := writeLevel(ctx, tx, table, level, z, tw>>(levels-1-z), th>>(levels-1-z)); err != nil {
+			return err
+		}
+		if z > 0 {
+			level = halve(level)
+		}
+	}
+	return nil
+}
+
+func nullValue(g *Grid) any {
+	if g.HasNoData && !math.IsNaN(g.NoData) {
+		return g.NoData
+	}
+	return nil
+}
+
+func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, ph int) error {
+	q := gpkg.QuoteIdent(table)
+	mw, mh := pw/TileSize, ph/TileSize
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_tile_matrix VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		table, z, mw, mh, TileSize, TileSize, g.GeoTransform[1], -g.GeoTransform[5]); err != nil {
+		return err
+	}
+	for tr := 0; tr*TileSize < g.Height; tr++ {
+		for tc := 0; tc*TileSize < g.Width; tc++ {
+			tile, st := cutTile(g, tc, tr)
+			blob, err := EncodeGeoTIFF(tile, Float32)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO `+q+` (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)`, z, tc, tr, blob)
+			if err != nil {
+				return err
+			}
+			id, _ := res.LastInsertId()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, min, max, mean, std_dev) VALUES (?, ?, ?, ?, ?, ?)`,
+				table, id, st[0], st[1], st[2], st[3]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// cutTile copies one TileSize tile (nodata-padded) and its min, max, mean
+// and standard deviation (nil when the tile has no data).
+func cutTile(g *Grid, tc, tr int) (*Grid, [4]any) {
+	t := &Grid{Width: TileSize, Height: TileSize, Data: make([]float32, TileSize*TileSize), GeoTransform: [6]float64{0, 1, 0, 0, 0, 1}}
+	fill := float32(g.NoData)
+	if !g.HasNoData {
+		fill = float32(math.NaN())
+	}
+	n, sum, sq := 0, 0.0, 0.0
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for r := 0; r < TileSize; r++ {
+		for c := 0; c < TileSize; c++ {
+			x, y := tc*TileSize+c, tr*TileSize+r
+			v := fill
+			if x < g.Width && y < g.Height {
+				v = g.Data[y*g.Width+x]
+			}
+			t.Data[r*TileSize+c] = v
+			if v == v && !g.IsNoData(v) && (x < g.Width && y < g.Height) {
+				n++
+				sum, sq = sum+float64(v), sq+float64(v)*float64(v)
+				lo, hi = math.Min(lo, float64(v)), math.Max(hi, float64(v))
+			}
+		}
+	}
+	if n == 0 {
+		return t, [4]any{nil, nil, nil, nil}
+	}
+	mean := sum / float64(n)
+	return t, [4]any{lo, hi, mean, math.Sqrt(math.Max(0, sq/float64(n)-mean*mean))}
+}
+
+// halve averages 2x2 blocks of valid cells into a grid of half resolution.
+func halve(g *Grid) *Grid {
+	w, h := (g.Width+1)/2, (g.Height+1)/2
+	gt := g.GeoTransform
+	out := &Grid{Width: w, Height: h, Data: make([]float32, w*h), GeoTransform: [6]float64{gt[0], 2 * gt[1], 0, gt[3], 0, 2 * gt[5]},
+		EPSG: g.EPSG, HasNoData: g.HasNoData, NoData: g.NoData}
+	for r := 0; r < h; r++ {
+		for c := 0; c < w; c++ {
+			sum, n := 0.0, 0
+			for k := 0; k < 4; k++ {
+				x, y := 2*c+k%2, 2*r+k/2
+				if x < g.Width && y < g.Height {
+					if v := g.Data[y*g.Width+x]; !g.IsNoData(v) {
+						sum, n = sum+float64(v), n+1
+					}
+				}
+			}
+			if n == 0 {
+				out.Data[r*w+c] = float32(g.NoData)
+			} else {
+				out.Data[r*w+c] = float32(sum / float64(n))
+			}
+		}
+	}
+	return out
+}
+
+// Reproject warps g bilinearly into targetEPSG at about the same cell count.
+func Reproject(g *Grid, targetEPSG int) (*Grid, error) {
+	fwd, err := crs.NewTransformer(g.EPSG, targetEPSG)
+	if err != nil {
+		return nil, err
+	}
+	gt := g.GeoTransform
+	src := orb.Bound{Min: orb.Point{gt[0], gt[3] + float64(g.Height)*gt[5]}, Max: orb.Point{gt[0] + float64(g.Width)*gt[1], gt[3]}}
+	b, err := fwd.Bound(src)
+	if err != nil {
+		return nil, err
+	}
+	cell := math.Sqrt((b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]) / float64(g.Width*g.Height))
+	w, h := int(math.Ceil((b.Max[0]-b.Min[0])/cell)), int(math.Ceil((b.Max[1]-b.Min[1])/cell))
+	out := NewGrid(w, h, [6]float64{b.Min[0], cell, 0, b.Max[1], 0, -cell}, targetEPSG)
+	out.HasNoData, out.NoData = true, -9999
+	if g.HasNoData && !math.IsNaN(g.NoData) {
+		out.NoData = g.NoData
+	}
+	row := make([]orb.Point, w)
+	for r := 0; r < h; r++ {
+		for c := range row {
+			row[c] = orb.Point{b.Min[0] + (float64(c)+0.5)*cell, b.Max[1] - (float64(r)+0.5)*cell}
+		}
+		for c := range row {
+			p, err := fwd.Inverse(row[c])
+			v, ok := g.Value(p[0], p[1])
+			if err != nil || !ok {
+				v = out.NoData
+			}
+			out.Data[r*w+c] = float32(v)
+		}
+	}
+	return out, nil
+}
