@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"lantu/layers/gpkg"
 )
 
@@ -67,5 +69,35 @@ func checkValidator(t *testing.T, path string) {
 	}
 	if msg, err := exec.Command("/usr/bin/python3", script, path).CombinedOutput(); err != nil {
 		t.Fatalf("validate_gpkg.py: %v\n%s", err, msg)
+	}
+}
+
+func TestCoverageRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dem.gpkg")
+	db, err := gpkg.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dem := synthDEM(600, 300)
+	ctx := context.Background()
+	if err := Import(ctx, db, "dem", dem, 4550); err != nil {
+		t.Fatal(err)
+	}
+	cov, err := OpenCoverage(ctx, db, "dem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cov.Levels) != 3 || cov.EPSG != 4550 {
+		t.Fatalf("levels %+v epsg %d", cov.Levels, cov.EPSG)
+	}
+	x, y := 500000+30*123.5, 4650000-30*77.5
+	v, ok, err := cov.At(ctx, x, y)
+	if err != nil || !ok || float32(v) != dem.At(123, 77) {
+		t.Fatalf("At = %v %v %v, want %v", v, ok, err, dem.At(123, 77))
+	}
+	g, err := cov.Read(ctx, orb.Bound{Min: orb.Point{500000, 4641000}, Max: orb.Point{518000, 4650000}}, 100)
+	if err != nil || g.GeoTransform[1] != 60 {
+		t.Fatalf("display read: cell %v, %v", g.GeoTransform[1], err)
 	}
 }

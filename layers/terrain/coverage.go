@@ -1,0 +1,144 @@
+package terrain
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers/gpkg"
+)
+
+// Coverage is a stored GeoPackage 2D gridded coverage. It is safe for
+// concurrent use (reads go through the database's reader pool).
+type Coverage struct {
+	db         *gpkg.DB
+	Table      string
+	EPSG       int
+	MinX, MaxY float64
+	HasNoData  bool
+	NoData     float64
+	Levels     []Level // finest first
+}
+
+// Level is one zoom level of a coverage.
+type Level struct {
+	Zoom, MatrixWidth, MatrixHeight int
+	CellX, CellY                    float64
+}
+
+// OpenCoverage reads the tile matrix set and levels of table.
+func OpenCoverage(ctx context.Context, db *gpkg.DB, table string) (*Coverage, error) {
+	c := &Coverage{db: db, Table: table}
+	var null sql.NullFloat64
+	err := db.R.QueryRowContext(ctx, `SELECT s.srs_id, s.min_x, s.max_y, a.data_null FROM gpkg_tile_matrix_set s
+		JOIN gpkg_2d_gridded_coverage_ancillary a ON a.tile_matrix_set_name = s.table_name WHERE s.table_name = ?`, table).
+		Scan(&c.EPSG, &c.MinX, &c.MaxY, &null)
+	if err != nil {
+		return nil, fmt.Errorf("terrain: coverage %s in %s: %w", table, db.Path, err)
+	}
+	c.HasNoData, c.NoData = null.Valid, null.Float64
+	rows, err := db.R.QueryContext(ctx, `SELECT zoom_level, matrix_width, matrix_height, pixel_x_size, pixel_y_size FROM gpkg_tile_matrix WHERE table_name = ? ORDER BY zoom_level DESC`, table)
+	if err != nil {
+		return nil, fmt.Errorf("terrain: coverage %s levels: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l Level
+		if err := rows.Scan(&l.Zoom, &l.MatrixWidth, &l.MatrixHeight, &l.CellX, &l.CellY); err != nil {
+			return nil, fmt.Errorf("terrain: coverage %s levels: %w", table, err)
+		}
+		c.Levels = append(c.Levels, l)
+	}
+	if len(c.Levels) == 0 {
+		return nil, fmt.Errorf("%w: coverage %s has no tile matrix rows", ErrFormat, table)
+	}
+	return c, rows.Err()
+}
+
+// Read assembles the tiles covering bbox from the coarsest level whose cell
+// is at most maxCellSize (the finest level when none is; 0 = finest). The
+// grid is aligned to tile edges and so may extend past bbox.
+func (c *Coverage) Read(ctx context.Context, bbox orb.Bound, maxCellSize float64) (*Grid, error) {
+	l := c.Levels[0]
+	for _, cand := range c.Levels {
+		if maxCellSize > 0 && cand.CellX <= maxCellSize {
+			l = cand
+		}
+	}
+	span := float64(TileSize) * l.CellX
+	spanY := float64(TileSize) * l.CellY
+	c0 := max(0, int(math.Floor((bbox.Min[0]-c.MinX)/span)))
+	c1 := min(l.MatrixWidth-1, int(math.Floor((bbox.Max[0]-c.MinX)/span)))
+	r0 := max(0, int(math.Floor((c.MaxY-bbox.Max[1])/spanY)))
+	r1 := min(l.MatrixHeight-1, int(math.Floor((c.MaxY-bbox.Min[1])/spanY)))
+	if c1 < c0 || r1 < r0 {
+		return nil, fmt.Errorf("%w: coverage %s: bbox %v outside the coverage", ErrFormat, c.Table, bbox)
+	}
+	w, h := (c1-c0+1)*TileSize, (r1-r0+1)*TileSize
+	g := NewGrid(w, h, [6]float64{c.MinX + float64(c0)*span, l.CellX, 0, c.MaxY - float64(r0)*spanY, 0, -l.CellY}, c.EPSG)
+	g.HasNoData, g.NoData = true, c.NoData
+	if !c.HasNoData {
+		g.NoData = math.NaN()
+	}
+	for i := range g.Data {
+		g.Data[i] = float32(g.NoData)
+	}
+	return g, c.fillTiles(ctx, g, l.Zoom, c0, c1, r0, r1)
+}
+
+func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 int) error {
+	rows, err := c.db.R.QueryContext(ctx, `SELECT tile_column, tile_row, tile_data FROM `+gpkg.QuoteIdent(c.Table)+
+		` WHERE zoom_level = ? AND tile_column BETWEEN ? AND ? AND tile_row BETWEEN ? AND ?`, zoom, c0, c1, r0, r1)
+	if err != nil {
+		return fmt.Errorf("terrain: coverage %s tiles: %w", c.Table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tc, tr int
+		var blob []byte
+		if err := rows.Scan(&tc, &tr, &blob); err != nil {
+			return fmt.Errorf("terrain: coverage %s tiles: %w", c.Table, err)
+		}
+		t, err := DecodeGeoTIFF(fmt.Sprintf("%s tile %d/%d/%d", c.Table, zoom, tc, tr), blob)
+		if err != nil {
+			return err
+		}
+		ox, oy := (tc-c0)*TileSize, (tr-r0)*TileSize
+		for r := 0; r < min(t.Height, TileSize); r++ {
+			copy(g.Data[(oy+r)*g.Width+ox:(oy+r)*g.Width+ox+min(t.Width, TileSize)], t.Data[r*t.Width:r*t.Width+min(t.Width, TileSize)])
+		}
+	}
+	return rows.Err()
+}
+
+// At returns the bilinear elevation at (x, y) from the finest level.
+func (c *Coverage) At(ctx context.Context, x, y float64) (float64, bool, error) {
+	l := c.Levels[0]
+	g, err := c.Read(ctx, orb.Bound{Min: orb.Point{x - l.CellX, y - l.CellY}, Max: orb.Point{x + l.CellX, y + l.CellY}}, 0)
+	if err != nil {
+		return 0, false, err
+	}
+	v, ok := g.Value(x, y)
+	return v, ok, nil
+}
+
+// Profile samples the finest level along line.
+func (c *Coverage) Profile(ctx context.Context, line orb.LineString) (ProfileResult, error) {
+	g, err := c.Read(ctx, line.Bound(), 0)
+	if err != nil {
+		return ProfileResult{}, err
+	}
+	return g.Profile(line), nil
+}
+
+// Stats computes zonal statistics over the finest level.
+func (c *Coverage) Stats(ctx context.Context, poly orb.Geometry) (ZoneStats, error) {
+	g, err := c.Read(ctx, poly.Bound().Pad(2*c.Levels[0].CellX), 0)
+	if err != nil {
+		return ZoneStats{}, err
+	}
+	return g.Stats(poly, nil), nil
+}
