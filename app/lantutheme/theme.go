@@ -3,6 +3,8 @@
 package lantutheme
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
@@ -24,3 +26,8 @@ func New() *Theme {
 // Font returns the CJK font for every style, so Chinese never falls back
 // to boxes.
 func (t *Theme) Font(fyne.TextStyle) fyne.Resource { return t.font }
+
+// Color uses the light variant: planning maps are read on light paper.
+func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, theme.VariantLight)
+}

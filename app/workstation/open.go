@@ -153,7 +153,12 @@ func (w *Workstation) longWork(title string, fn func(ctx context.Context, report
 	stage := widget.NewLabel("")
 	body := container.NewVBox(widget.NewLabel(title), bar, stage)
 	d := dialog.NewCustom(i18n.T("progress.open"), i18n.T("progress.cancel"), container.NewGridWrap(fyne.NewSize(420, body.MinSize().Height), body), w.win)
-	d.SetOnClosed(cancel)
+	finished := false
+	d.SetOnClosed(func() {
+		if !finished {
+			cancel()
+		}
+	})
 	d.Show()
 	report := func(s string, f float64) {
 		fyne.Do(func() { stage.SetText(s); bar.SetValue(f) })
@@ -161,7 +166,7 @@ func (w *Workstation) longWork(title string, fn func(ctx context.Context, report
 	go func() {
 		err := fn(ctx, report)
 		fyne.Do(func() {
-			d.SetOnClosed(nil)
+			finished = true
 			d.Hide()
 			cancel()
 			switch {
