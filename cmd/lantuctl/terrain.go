@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/spf13/cobra"
 
+	"lantu/layers"
 	"lantu/layers/terrain"
 )
 
@@ -21,7 +24,7 @@ func terrainCmd() *cobra.Command {
 		Use:   "terrain",
 		Short: "Terrain analyses like gdaldem (slope, aspect, hillshade), profiles and zonal statistics",
 	}
-	cmd.AddCommand(demCmd("slope"), demCmd("aspect"), demCmd("hillshade"), profileCmd(), statsCmd())
+	cmd.AddCommand(demCmd("slope"), demCmd("aspect"), demCmd("hillshade"), profileCmd(), statsCmd(), importCmd())
 	return cmd
 }
 
@@ -93,10 +96,10 @@ func runDEM(cmd *cobra.Command, mode, in string, f demFlags) error {
 }
 
 func profileCmd() *cobra.Command {
-	var line string
+	var line, table string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "profile DEM --line WKT",
+		Use:   "profile FILE --line WKT",
 		Short: "Elevation profile along a line (in the DEM's CRS): distance, x, y, elevation, slope; ascent and descent",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -105,7 +108,7 @@ func profileCmd() *cobra.Command {
 			if err != nil || !ok || len(ls) < 2 {
 				return usagef("terrain profile: --line %q is not a LINESTRING WKT with two or more points", line)
 			}
-			dem, err := terrain.ReadDEM(args[0])
+			dem, err := demFor(cmd.Context(), args[0], table, ls.Bound())
 			if err != nil {
 				return err
 			}
@@ -113,6 +116,7 @@ func profileCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&line, "line", "", "LINESTRING WKT in the DEM's CRS")
+	cmd.Flags().StringVar(&table, "table", "dem", "coverage table when FILE is a blueprint")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document")
 	return cmd
 }
@@ -138,10 +142,10 @@ func printProfile(w io.Writer, p terrain.ProfileResult, asJSON bool) error {
 }
 
 func statsCmd() *cobra.Command {
-	var poly string
+	var poly, table string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "stats DEM --polygon WKT",
+		Use:   "stats FILE --polygon WKT",
 		Short: "Zonal statistics of a polygon: elevation min/max/mean, cells, area per slope class",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -149,7 +153,7 @@ func statsCmd() *cobra.Command {
 			if err != nil || (g.GeoJSONType() != "Polygon" && g.GeoJSONType() != "MultiPolygon") {
 				return usagef("terrain stats: --polygon %q is not a POLYGON or MULTIPOLYGON WKT", poly)
 			}
-			dem, err := terrain.ReadDEM(args[0])
+			dem, err := demFor(cmd.Context(), args[0], table, g.Bound())
 			if err != nil {
 				return err
 			}
@@ -157,6 +161,7 @@ func statsCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&poly, "polygon", "", "POLYGON or MULTIPOLYGON WKT in the DEM's CRS")
+	cmd.Flags().StringVar(&table, "table", "dem", "coverage table when FILE is a blueprint")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document")
 	return cmd
 }
@@ -176,4 +181,49 @@ func printStats(w io.Writer, s terrain.ZoneStats, asJSON bool) error {
 		fmt.Fprintf(tw, "%s\t%.0f\t%.1f%%\t\n", name, s.ClassArea[k], 100*s.ClassShare[k])
 	}
 	return tw.Flush()
+}
+
+// demFor reads the DEM around bound: the finest level of the coverage table
+// when path is a GeoPackage, else the whole raster file.
+func demFor(ctx context.Context, path, table string, bound orb.Bound) (*terrain.Grid, error) {
+	if !strings.EqualFold(filepath.Ext(path), ".gpkg") {
+		return terrain.ReadDEM(path)
+	}
+	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer bp.Close()
+	cov, err := terrain.OpenCoverage(ctx, bp.DB(), table)
+	if err != nil {
+		return nil, err
+	}
+	return cov.Read(ctx, bound.Pad(2*cov.Levels[0].CellX), 0)
+}
+
+func importCmd() *cobra.Command {
+	var table string
+	cmd := &cobra.Command{
+		Use:   "import FILE DEM",
+		Short: "Store a DEM (GeoTIFF, .asc, .hgt) in a blueprint as a 2D gridded coverage, reprojected to the blueprint's CRS",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dem, err := terrain.ReadDEM(args[1])
+			if err != nil {
+				return err
+			}
+			bp, err := layers.Open(args[0], layers.OpenOptions{})
+			if err != nil {
+				return err
+			}
+			defer bp.Close()
+			if err := terrain.Import(cmd.Context(), bp.DB(), table, dem, bp.SRID()); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d x %d) as %s in %s\n", args[1], dem.Width, dem.Height, table, args[0])
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&table, "table", "dem", "coverage table name")
+	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"lantu/layers"
 	"lantu/layers/terrain"
 )
 
@@ -116,5 +117,28 @@ func TestTerrainProfileAndStats(t *testing.T) {
 	out, err = runOut(t, "terrain", "profile", in, "--line", "LINESTRING(500100 4600300,500300 4600300)")
 	if err != nil || !strings.Contains(out, "ascent 200.0 m") {
 		t.Fatalf("profile table (%v):\n%s", err, out)
+	}
+}
+
+func TestTerrainImportAndStoredStats(t *testing.T) {
+	bpPath := filepath.Join(t.TempDir(), "bp.gpkg")
+	bp, err := layers.Create(bpPath, layers.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp.Close()
+	if out, err := runOut(t, "terrain", "import", bpPath, terrainFixture(t)); err != nil || !strings.Contains(out, "stored") {
+		t.Fatalf("import (%v): %s", err, out)
+	}
+	out, err := runOut(t, "terrain", "stats", bpPath, "--json", "--polygon", "POLYGON((500100 4600100,500300 4600100,500300 4600300,500100 4600300,500100 4600100))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s terrain.ZoneStats
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Cells != 400 || math.Abs(s.ClassShare[4]-1) > 1e-9 {
+		t.Fatalf("stored stats: %+v", s)
 	}
 }
