@@ -67,13 +67,13 @@ func abs(v float64) float64 {
 
 // FormatArea gives an area in m², 亩 and ha.
 func FormatArea(a float64) string {
-	return fmt.Sprintf("%.2f m²  ·  %.3f %s  ·  %.4f %s", a, a/SquareMetresPerMu, i18n.T("measure.mu"), a/10000, i18n.T("measure.ha"))
+	return fmt.Sprintf("%.2f m²\n  %.3f %s\n  %.4f %s", a, a/SquareMetresPerMu, i18n.T("measure.mu"), a/10000, i18n.T("measure.ha"))
 }
 
 // FormatLength gives a length in metres (and km above 1 km).
 func FormatLength(l float64) string {
 	if l >= 1000 {
-		return fmt.Sprintf("%.2f m  ·  %.3f km", l, l/1000)
+		return fmt.Sprintf("%.2f m\n  %.3f km", l, l/1000)
 	}
 	return fmt.Sprintf("%.2f m", l)
 }
@@ -105,7 +105,8 @@ func (p *measurePanel) Content() fyne.CanvasObject { return p.root }
 
 // show displays a measurement of the sketch.
 func (p *measurePanel) show(tool mapview.Tool, pts []orb.Point) {
-	if tool != mapview.ToolDistance && tool != mapview.ToolArea {
+	if tool != mapview.ToolDistance && tool != mapview.ToolArea || len(pts) == 0 {
+		p.result.SetText("")
 		return
 	}
 	m := Measure(pts, tool == mapview.ToolArea, p.w.geo)
