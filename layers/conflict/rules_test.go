@@ -2,6 +2,7 @@ package conflict
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -99,4 +100,26 @@ b = { layer = "b" }
 	if _, err := set.Select([]string{"Y"}); !errors.Is(err, ErrRule) {
 		t.Errorf("Select(Y) err = %v", err)
 	}
+}
+
+func FuzzParseRules(f *testing.F) {
+	def, err := os.ReadFile("../../assets/rules/default.toml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(def))
+	f.Add("[[rule]]\nid = \"X\"\nkind = \"setback\"\ndistance = 5\na = { layer = \"a\" }\nb = { layer = \"b\", where = \"n = 1\" }\n")
+	schema := mapSchema{"a": {"cls", "n"}, "b": {"n"}}
+	f.Fuzz(func(t *testing.T, src string) {
+		set, err := ParseRules("fuzz.toml", []byte(src))
+		if err != nil {
+			if !errors.Is(err, ErrRule) {
+				t.Fatalf("error without ErrRule: %v", err)
+			}
+			return
+		}
+		if err := set.Validate(schema); err != nil && !errors.Is(err, ErrRule) {
+			t.Fatalf("validation error without ErrRule: %v", err)
+		}
+	})
 }

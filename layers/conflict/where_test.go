@@ -3,6 +3,8 @@ package conflict
 import (
 	"database/sql"
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -149,10 +151,11 @@ func equalInts(a, b []int) bool {
 }
 
 func FuzzParseWhere(f *testing.F) {
-	for _, s := range []string{
-		"dlbm = '0101'", "a = 1 AND (b = 2 OR NOT c IN ('x', 'y'))", "x LIKE '07%'", "y IS NOT NULL",
-		`"q""x" <> -1.5e3`, "((((a=1))))", "a NOT LIKE '_1%'",
-	} {
+	seeds, err := os.ReadFile("testdata/where.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range strings.Split(string(seeds), "\n") {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
