@@ -23,7 +23,7 @@ type Coverage struct {
 	Levels     []Level // finest first
 }
 
-// Level is one zoom level of a coverage.
+// Level is one zoom level of a coverage (a plain value, safe to share).
 type Level struct {
 	Zoom, MatrixWidth, MatrixHeight int
 	CellX, CellY                    float64

@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// Alg is the gradient algorithm.
+// Alg is the gradient algorithm (an immutable value, safe for concurrent use).
 type Alg int
 
 // Gradient algorithms, as gdaldem -alg.
@@ -16,7 +16,7 @@ const (
 )
 
 // Options are gdaldem's shared flags. The zero value is not valid: use
-// DefaultOptions.
+// DefaultOptions. A plain value, safe to share between goroutines.
 type Options struct {
 	Alg              Alg
 	Scale            float64 // -s: ratio of vertical to horizontal units

@@ -35,14 +35,15 @@ func (g *Grid) Value(x, y float64) (v float64, ok bool) {
 	return sum / wsum, wsum > 0
 }
 
-// ProfilePoint is one sample along a profile; Slope is the grade in degrees
+// ProfilePoint is one sample along a profile (a plain value, safe to share); Slope is the grade in degrees
 // of the step from the previous sample (0 for the first).
 type ProfilePoint struct {
 	Distance, X, Y, Elevation, Slope float64
 	Valid                            bool
 }
 
-// ProfileResult is a sampled profile with its total climb and descent.
+// ProfileResult is a sampled profile with its total climb and descent; not
+// safe for concurrent mutation.
 type ProfileResult struct {
 	Points          []ProfilePoint
 	Length          float64
@@ -88,7 +89,7 @@ func (g *Grid) Profile(line orb.LineString) ProfileResult {
 // (<=2, 2-6, 6-15, 15-25, >25).
 var SlopeClasses = [4]float64{2, 6, 15, 25}
 
-// ZoneStats are the statistics of the cells whose centres fall inside a
+// ZoneStats (a plain value, safe to share) are the statistics of the cells whose centres fall inside a
 // polygon. ClassArea and ClassShare are per slope class (see SlopeClasses);
 // cells whose slope is nodata count in Cells but in no class.
 type ZoneStats struct {

@@ -17,13 +17,14 @@ func HillshadeImage(g *Grid, opt Options) *image.Gray {
 	return img
 }
 
-// RampStop is one colour of a ramp at a relative position 0..1.
+// RampStop is one colour of a ramp at a relative position 0..1 (a plain value).
 type RampStop struct {
 	At    float64
 	Color color.NRGBA
 }
 
 // Ramp is a colour ramp over elevations; Min == Max means the grid's range.
+// Read-only use is safe for concurrent use.
 type Ramp struct {
 	Min, Max float64
 	Stops    []RampStop

@@ -12,7 +12,7 @@ import (
 	"lantu/layers/crs"
 )
 
-// SampleType selects the GeoTIFF sample type written.
+// SampleType selects the GeoTIFF sample type written (an immutable value).
 type SampleType int
 
 // Written sample types.
