@@ -106,7 +106,7 @@ func (p *Panel) SetFilter(s string) {
 	p.rebuild()
 	p.Tree.Refresh()
 	if p.filter != "" {
-		p.Tree.OpenAllBranches()
+		p.openGroups(root)
 	}
 }
 
@@ -169,6 +169,16 @@ func (p *Panel) palette(e *Entry) *catalog.Palette {
 		return nil
 	}
 	return p.cat.Palette(e.Def)
+}
+
+// openGroups expands every group below id, leaving class legends closed.
+func (p *Panel) openGroups(id string) {
+	for _, c := range p.children[id] {
+		if strings.HasPrefix(c, "g:") {
+			p.Tree.OpenBranch(c)
+			p.openGroups(c)
+		}
+	}
 }
 
 // layersUnder lists the layer codes at or below a tree id.
