@@ -156,7 +156,10 @@ func attrRows(f *layers.Feature) [][2]string {
 	for _, k := range rest {
 		rows = append(rows, [2]string{k, valueText(f.Attrs[k])})
 	}
-	return append(rows, [2]string{"uid", f.UID})
+	if f.UID != "" {
+		rows = append(rows, [2]string{"uid", f.UID})
+	}
+	return rows
 }
 
 func valueText(v any) string {
