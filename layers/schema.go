@@ -14,7 +14,8 @@ import (
 // table so GeoPackage tools list it.
 var lantuTables = []struct{ name, ddl, desc string }{
 	{"lantu_catalog", `CREATE TABLE lantu_catalog (
-		table_name TEXT PRIMARY KEY NOT NULL,
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		table_name TEXT NOT NULL UNIQUE,
 		code TEXT NOT NULL UNIQUE,
 		name_zh TEXT, name_en TEXT, group_path TEXT)`, "Catalog code of each layer table"},
 	{"lantu_journal", `CREATE TABLE lantu_journal (
@@ -29,7 +30,8 @@ var lantuTables = []struct{ name, ddl, desc string }{
 		before TEXT,
 		after TEXT)`, "Every local change, written with the change"},
 	{"lantu_sync_state", `CREATE TABLE lantu_sync_state (
-		collection TEXT PRIMARY KEY NOT NULL,
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		collection TEXT NOT NULL UNIQUE,
 		cursor TEXT,
 		pushed_journal_id INTEGER NOT NULL DEFAULT 0,
 		updated_at TEXT)`, "Exchange sync cursors per collection"},

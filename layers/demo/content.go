@@ -127,7 +127,7 @@ func (g *gen) layer(l *catalog.Layer) error {
 	}
 	r := rng(g.opt.Seed, l.Code)
 	switch {
-	case l.Role == "approval" || l.Role == "proposal":
+	case l.Geometry == "polygon" && (l.Role == "approval" || l.Role == "proposal"):
 		return g.approvals(l, r, g.count(map[bool]int{true: 60, false: 25}[l.Visible]))
 	case l.Geometry == "polygon":
 		return g.blobs(l, r, g.count(30))
