@@ -58,16 +58,22 @@ func BenchmarkOpen(b *testing.B) {
 	b.ReportMetric(float64(features), "features")
 }
 
-// BenchmarkQuery5km queries a 5 km x 3 km window across all layers from the
-// in-memory index.
-func BenchmarkQuery5km(b *testing.B) {
+// openWindow opens the bench blueprint and returns a 5 km x 3 km window at
+// its centre.
+func openWindow(b *testing.B) (*layers.Blueprint, orb.Bound) {
 	bp, err := layers.Open(benchBlueprint(b), layers.OpenOptions{ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer bp.Close()
 	c := bp.Extent().Center()
-	box := orb.Bound{Min: orb.Point{c[0] - 2500, c[1] - 1500}, Max: orb.Point{c[0] + 2500, c[1] + 1500}}
+	return bp, orb.Bound{Min: orb.Point{c[0] - 2500, c[1] - 1500}, Max: orb.Point{c[0] + 2500, c[1] + 1500}}
+}
+
+// BenchmarkQuery5km queries a 5 km x 3 km window across all layers from the
+// in-memory index.
+func BenchmarkQuery5km(b *testing.B) {
+	bp, box := openWindow(b)
+	defer bp.Close()
 	var hits int
 	for b.Loop() {
 		hits = 0
@@ -83,13 +89,8 @@ func BenchmarkQuery5km(b *testing.B) {
 // BenchmarkQueryFeatures5km streams the same window's features with their
 // attributes and geometry from the GeoPackage.
 func BenchmarkQueryFeatures5km(b *testing.B) {
-	bp, err := layers.Open(benchBlueprint(b), layers.OpenOptions{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	bp, box := openWindow(b)
 	defer bp.Close()
-	c := bp.Extent().Center()
-	box := orb.Bound{Min: orb.Point{c[0] - 2500, c[1] - 1500}, Max: orb.Point{c[0] + 2500, c[1] + 1500}}
 	var n int
 	for b.Loop() {
 		n = 0

@@ -1,12 +1,14 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -235,3 +237,23 @@ func BenchmarkGenerateTiny(b *testing.B)   { benchmarkGenerate(b, "tiny") }
 func BenchmarkGenerateSmall(b *testing.B)  { benchmarkGenerate(b, "small") }
 func BenchmarkGenerateCity(b *testing.B)   { benchmarkGenerate(b, "city") }
 func BenchmarkGenerateStress(b *testing.B) { benchmarkGenerate(b, "stress") }
+
+// TestDemoPassesGDALValidator runs GDAL's validate_gpkg.py on the demo: a
+// point layer given polygons, or an attributes table keyed by text, fails it.
+func TestDemoPassesGDALValidator(t *testing.T) {
+	var script string
+	for _, p := range []string{"/usr/share/doc/python3-gdal/examples/validate_gpkg.py", "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"} {
+		if _, err := os.Stat(p); err == nil {
+			script = p
+			break
+		}
+	}
+	if script == "" {
+		t.Skip("GDAL's validate_gpkg.py is not installed (Debian python3-gdal)")
+	}
+	path, _ := tiny(t)
+	out, err := exec.Command("python3", script, path).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("validate_gpkg.py %s: %v\n%s", path, err, out)
+	}
+}
