@@ -119,12 +119,15 @@ type statusBar struct {
 	xy       *widget.Label
 	lonlat   *widget.Label
 	progress *widget.ProgressBarInfinite
+	extra    *fyne.Container // named segments, see segment
+	segments map[string]*widget.Label
 	root     fyne.CanvasObject
 	updating bool
 }
 
 func newStatusBar(w *Workstation) *statusBar {
-	s := &statusBar{w: w, msg: widget.NewLabel(""), toolName: widget.NewLabel(""), xy: widget.NewLabel(""), lonlat: widget.NewLabel("")}
+	s := &statusBar{w: w, msg: widget.NewLabel(""), toolName: widget.NewLabel(""), xy: widget.NewLabel(""), lonlat: widget.NewLabel(""),
+		extra: container.NewHBox(), segments: map[string]*widget.Label{}}
 	var presets []string
 	for _, p := range mapview.Presets {
 		presets = append(presets, strconv.Itoa(int(p)))
@@ -141,7 +144,7 @@ func newStatusBar(w *Workstation) *statusBar {
 	s.xy.TextStyle.Monospace, s.lonlat.TextStyle.Monospace = true, true
 	scale := container.NewHBox(widget.NewLabel(i18n.T("status.scale")),
 		container.NewGridWrap(fyne.NewSize(130, s.scaleSel.MinSize().Height), s.scaleSel))
-	right := container.NewHBox(s.xy, s.lonlat, scale)
+	right := container.NewHBox(s.extra, s.xy, s.lonlat, scale)
 	s.root = container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(s.toolName, s.msg), right)
 	s.tool(mapview.ToolPan)
 	return s

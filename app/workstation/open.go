@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -125,6 +126,11 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.view.SetLayers(w.tree.Visible())
 	w.view.SetRenderer(render.New(render.FromBlueprint(bp), render.Options{}))
 	w.places.load(bp)
+	for _, p := range w.panels {
+		if o, ok := p.(Opener); ok {
+			o.SetBlueprint(bp)
+		}
+	}
 	w.win.SetMainMenu(w.menu())
 	w.remember(bp.Path())
 	if !w.restoreView(bp.Path()) {
@@ -152,7 +158,7 @@ func (w *Workstation) longWork(title string, fn func(ctx context.Context, report
 	bar := widget.NewProgressBar()
 	stage := widget.NewLabel("")
 	body := container.NewVBox(widget.NewLabel(title), bar, stage)
-	d := dialog.NewCustom(i18n.T("progress.open"), i18n.T("progress.cancel"), container.NewGridWrap(fyne.NewSize(420, body.MinSize().Height), body), w.win)
+	d := dialog.NewCustom(strings.SplitN(title, "\n", 2)[0], i18n.T("progress.cancel"), container.NewGridWrap(fyne.NewSize(420, body.MinSize().Height), body), w.win)
 	finished := false
 	d.SetOnClosed(func() {
 		if !finished {

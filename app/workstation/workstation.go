@@ -44,13 +44,16 @@ type Workstation struct {
 	trace    bool
 	opened   time.Time
 	first    bool
+
+	cursorHooks []func(orb.Point)
+	panels      []Panel
 }
 
 // New makes the window (without a blueprint yet).
 func New(a fyne.App) *Workstation {
 	w := &Workstation{app: a, win: a.NewWindow(i18n.T("app.title")), trace: os.Getenv("LANTU_TRACE") != ""}
 	w.view = mapview.New(nil)
-	w.view.OnCursor = func(p orb.Point) { w.status.cursor(p, w.ll) }
+	w.view.OnCursor = w.cursorMoved
 	w.view.OnViewChanged = func(v render.Viewport) { w.status.scale(v.Scale()) }
 	w.view.OnIdentify = w.identifyAt
 	w.view.Trace = w.traceFrame
@@ -61,6 +64,11 @@ func New(a fyne.App) *Workstation {
 	w.dock.Register(w.identify)
 	w.dock.Register(w.measure)
 	w.status = newStatusBar(w)
+	for _, m := range panelMakers {
+		p := m.Make(w)
+		w.panels = append(w.panels, p)
+		w.dock.Register(p)
+	}
 	w.left = container.NewStack(widget.NewLabel(""))
 	w.win.SetContent(w.layout())
 	w.win.SetMainMenu(w.menu())

@@ -1,0 +1,89 @@
+package workstation
+
+import (
+	"context"
+	"slices"
+
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"lantu/app/mapview"
+	"lantu/layers"
+)
+
+// PanelMaker builds a dock panel for a workstation. Panel packages (the
+// conflicts and terrain panels, later proposals and sync) register one with
+// RegisterPanel from an init function in this package, so that each lives in
+// its own file and package.
+type PanelMaker struct {
+	Order int // tab position: identify 10, measure 20, conflicts 30, terrain 40
+	Make  func(w *Workstation) Panel
+}
+
+var panelMakers []PanelMaker
+
+// registerPanel adds a panel maker; call it from init.
+func registerPanel(m PanelMaker) {
+	panelMakers = append(panelMakers, m)
+	slices.SortStableFunc(panelMakers, func(a, b PanelMaker) int { return a.Order - b.Order })
+}
+
+// Opener is a panel that wants to know when a blueprint is shown.
+type Opener interface {
+	SetBlueprint(bp *layers.Blueprint)
+}
+
+// Map is the map canvas.
+func (w *Workstation) Map() *mapview.MapView { return w.view }
+
+// Blueprint is the blueprint being shown, or nil.
+func (w *Workstation) Blueprint() *layers.Blueprint { return w.bp }
+
+// RunLong runs fn off the UI goroutine behind a progress dialog with a Cancel
+// button, then calls done on the UI goroutine if fn succeeded. report may be
+// called from any goroutine.
+func (w *Workstation) RunLong(title string, fn func(ctx context.Context, report func(stage string, frac float64)) error, done func()) {
+	w.longWork(title, fn, done)
+}
+
+// SetMessage shows a short message in the status bar.
+func (w *Workstation) SetMessage(s string) { w.status.message(s) }
+
+// SetStatus shows text in a named segment of the status bar (for example
+// "conflicts" for the open conflict counts, "elevation" for the height under
+// the cursor); an empty text hides it.
+func (w *Workstation) SetStatus(key, text string) { w.status.segment(key, text) }
+
+// ShowPanel selects a dock tab by panel ID.
+func (w *Workstation) ShowPanel(id string) { w.dock.Show(id) }
+
+// OnCursor adds a listener for the map point under the mouse.
+func (w *Workstation) OnCursor(fn func(p orb.Point)) { w.cursorHooks = append(w.cursorHooks, fn) }
+
+// cursorMoved updates the status bar and the listeners.
+func (w *Workstation) cursorMoved(p orb.Point) {
+	w.status.cursor(p, w.ll)
+	for _, fn := range w.cursorHooks {
+		fn(p)
+	}
+}
+
+// segment sets a named status text, creating its label on first use.
+func (s *statusBar) segment(key, text string) {
+	l := s.segments[key]
+	if l == nil {
+		if text == "" {
+			return
+		}
+		l = widget.NewLabel("")
+		s.segments[key] = l
+		s.extra.Add(l)
+	}
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+	s.extra.Refresh()
+}
