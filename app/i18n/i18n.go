@@ -129,6 +129,7 @@ var table = map[string][2]string{
 	"panel.later":      {"此面板将在后续版本提供。", "This panel comes in a later version."},
 	"tab.conflicts":    {"冲突", "Conflicts"},
 	"tab.terrain":      {"地形", "Terrain"},
+	"tool.profile":     {"剖面", "Profile"},
 	"tab.proposals":    {"方案", "Proposals"},
 	"tab.sync":         {"同步", "Sync"},
 	"restart.lang":     {"界面语言将在重新启动后生效。", "The language applies after a restart."},

@@ -63,7 +63,7 @@ func (m *MapView) Tapped(e *fyne.PointEvent) {
 		if m.OnIdentify != nil {
 			m.OnIdentify(p, m.view.Res)
 		}
-	case ToolDistance, ToolArea:
+	case ToolDistance, ToolArea, ToolProfile:
 		m.sketch = append(m.sketch, p)
 		m.notifySketch()
 		m.Refresh()
@@ -72,7 +72,7 @@ func (m *MapView) Tapped(e *fyne.PointEvent) {
 
 // TappedSecondary finishes a measurement: the next click starts a new one.
 func (m *MapView) TappedSecondary(*fyne.PointEvent) {
-	if m.tool == ToolDistance || m.tool == ToolArea {
+	if m.tool == ToolDistance || m.tool == ToolArea || m.tool == ToolProfile {
 		m.sketch = nil
 		m.Refresh()
 	}

@@ -34,6 +34,7 @@ const (
 	ToolZoomBox
 	ToolDistance
 	ToolArea
+	ToolProfile // a polyline sketch, like ToolDistance, for terrain profiles
 )
 
 // Scale limits and the preset scale denominators.

@@ -186,6 +186,7 @@ func (s *statusBar) message(m string) { s.msg.SetText(m) }
 
 func (s *statusBar) tool(t mapview.Tool) {
 	names := map[mapview.Tool]string{mapview.ToolPan: "tool.pan", mapview.ToolIdentify: "tool.identify",
-		mapview.ToolZoomBox: "tool.zoombox", mapview.ToolDistance: "tool.distance", mapview.ToolArea: "tool.area"}
+		mapview.ToolZoomBox: "tool.zoombox", mapview.ToolDistance: "tool.distance", mapview.ToolArea: "tool.area",
+		mapview.ToolProfile: "tool.profile"}
 	s.toolName.SetText("▸ " + i18n.T(names[t]))
 }

@@ -60,6 +60,23 @@ func (w *Workstation) ShowPanel(id string) { w.dock.Show(id) }
 // OnCursor adds a listener for the map point under the mouse.
 func (w *Workstation) OnCursor(fn func(p orb.Point)) { w.cursorHooks = append(w.cursorHooks, fn) }
 
+// OnSketch adds a listener for sketch changes (measure and profile tools).
+func (w *Workstation) OnSketch(fn func(tool mapview.Tool, pts []orb.Point)) {
+	w.sketchHooks = append(w.sketchHooks, fn)
+}
+
+// SetTool switches the map tool, shows the matching panel and names the
+// tool in the status bar.
+func (w *Workstation) SetTool(t mapview.Tool) { w.setTool(t) }
+
+// sketchChanged passes a sketch to the measure panel and the listeners.
+func (w *Workstation) sketchChanged(t mapview.Tool, pts []orb.Point) {
+	w.measure.show(t, pts)
+	for _, fn := range w.sketchHooks {
+		fn(t, pts)
+	}
+}
+
 // cursorMoved updates the status bar and the listeners.
 func (w *Workstation) cursorMoved(p orb.Point) {
 	w.status.cursor(p, w.ll)

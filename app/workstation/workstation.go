@@ -46,6 +46,7 @@ type Workstation struct {
 	first    bool
 
 	cursorHooks []func(orb.Point)
+	sketchHooks []func(mapview.Tool, []orb.Point)
 	panels      []Panel
 }
 
@@ -60,7 +61,7 @@ func New(a fyne.App) *Workstation {
 	w.dock = newDock()
 	w.identify = newIdentifyPanel(w)
 	w.measure = newMeasurePanel(w)
-	w.view.OnSketch = w.measure.show
+	w.view.OnSketch = w.sketchChanged
 	w.dock.Register(w.identify)
 	w.dock.Register(w.measure)
 	w.status = newStatusBar(w)
