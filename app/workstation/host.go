@@ -54,6 +54,9 @@ func (w *Workstation) SetMessage(s string) { w.status.message(s) }
 // the cursor); an empty text hides it.
 func (w *Workstation) SetStatus(key, text string) { w.status.segment(key, text) }
 
+// Selected is the feature last picked with the identify tool, or nil.
+func (w *Workstation) Selected() *layers.Feature { return w.selected }
+
 // ShowPanel selects a dock tab by panel ID.
 func (w *Workstation) ShowPanel(id string) { w.dock.Show(id) }
 

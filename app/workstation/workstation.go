@@ -47,6 +47,7 @@ type Workstation struct {
 
 	cursorHooks []func(orb.Point)
 	sketchHooks []func(mapview.Tool, []orb.Point)
+	selected    *layers.Feature // the identified feature, or nil
 	panels      []Panel
 }
 
@@ -125,6 +126,10 @@ func (w *Workstation) identifyAt(p orb.Point, res float64) {
 				refs = append(refs, render.FeatureRef{Layer: f.Layer.Code, FID: f.FID})
 			}
 			w.view.SetHighlight(refs[:min(len(refs), 1)])
+			w.selected = nil
+			if len(fs) > 0 {
+				w.selected = fs[0]
+			}
 			w.identify.show(fs)
 			w.dock.Show("identify")
 		})
