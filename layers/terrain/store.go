@@ -27,10 +27,29 @@ var coverageDDL = []string{
 	`CREATE TABLE IF NOT EXISTS gpkg_2d_gridded_tile_ancillary (id INTEGER PRIMARY KEY AUTOINCREMENT, tpudt_name TEXT NOT NULL, tpudt_id INTEGER NOT NULL, scale REAL NOT NULL DEFAULT 1.0, offset REAL NOT NULL DEFAULT 0.0, min REAL DEFAULT NULL, max REAL DEFAULT NULL, mean REAL DEFAULT NULL, std_dev REAL DEFAULT NULL, CONSTRAINT fk_g2dgtat_name FOREIGN KEY (tpudt_name) REFERENCES gpkg_contents(table_name), UNIQUE (tpudt_name, tpudt_id))`,
 }
 
-// Import stores g as a GeoPackage 2D gridded coverage (float32 TIFF tiles of
-// TileSize, with pyramid levels halving the resolution) in table,
-// reprojecting bilinearly to targetEPSG first when the grid's CRS differs.
+// CoverageMeta says what a stored coverage holds (a plain value).
+type CoverageMeta struct {
+	Description string // gpkg_contents description
+	Field       string // ancillary field_name and quantity_definition
+	UOM         string // ancillary unit of measure
+}
+
+// The stored coverages of a blueprint.
+var (
+	DEMMeta   = CoverageMeta{Description: "DEM", Field: "Height", UOM: "m"}
+	SlopeMeta = CoverageMeta{Description: "Slope (degrees)", Field: "Slope", UOM: "degree"}
+)
+
+// Import stores g as a GeoPackage 2D gridded coverage of elevation (Float32
+// TIFF tiles of TileSize, Deflate with the floating-point predictor, with
+// pyramid levels halving the resolution) in table, reprojecting bilinearly
+// to targetEPSG first when the grid's CRS differs.
 func Import(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG int) error {
+	return ImportCoverage(ctx, db, table, g, targetEPSG, DEMMeta)
+}
+
+// ImportCoverage is Import for any quantity described by meta.
+func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG int, meta CoverageMeta) error {
 	if g.EPSG != 0 && targetEPSG != 0 && g.EPSG != targetEPSG {
 		rg, err := Reproject(g, targetEPSG)
 		if err != nil {
@@ -41,52 +60,84 @@ func Import(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG 
 	if g.GeoTransform[2] != 0 || g.GeoTransform[4] != 0 || g.GeoTransform[5] >= 0 {
 		return fmt.Errorf("%w: import %s: rotated or south-up grid", ErrUnsupported, table)
 	}
+	return inTx(ctx, db, table, func(tx *sql.Tx) error { return writeCoverage(ctx, db, tx, table, g, meta) })
+}
+
+// inTx runs fn in one write transaction, naming table in errors.
+func inTx(ctx context.Context, db *gpkg.DB, table string, fn func(tx *sql.Tx) error) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("terrain: import %s: %w", table, err)
 	}
 	defer tx.Rollback()
-	if err := writeCoverage(ctx, db, tx, table, g); err != nil {
+	if err := fn(tx); err != nil {
 		return fmt.Errorf("terrain: import %s: %w", table, err)
 	}
 	return tx.Commit()
 }
 
-func writeCoverage(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table string, g *Grid) error {
+// pyramid is the tile matrix set of a grid: its level count and the padded
+// full-resolution size, a whole number of coarsest tiles.
+type pyramid struct {
+	levels, tw, th         int
+	minX, minY, maxX, maxY float64
+}
+
+func pyramidOf(g *Grid) pyramid {
+	p := pyramid{levels: 1}
+	for (g.Width>>(p.levels-1)) > TileSize || (g.Height>>(p.levels-1)) > TileSize {
+		p.levels++
+	}
+	span := TileSize << (p.levels - 1) // full-resolution pixels per coarsest tile
+	p.tw, p.th = (g.Width+span-1)/span*span, (g.Height+span-1)/span*span
+	gt := g.GeoTransform
+	p.minX, p.maxY = gt[0], gt[3]
+	p.maxX, p.minY = p.minX+float64(p.tw)*gt[1], p.maxY+float64(p.th)*gt[5]
+	return p
+}
+
+// tileSet writes the tables, gpkg_contents and tile matrix set rows shared by
+// coverages and tiles.
+func tileSet(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table, dataType, desc string, g *Grid, p pyramid) (int, error) {
 	for _, q := range coverageDDL {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
+			return 0, err
 		}
-	}
-	// The coverage extension requires the WGS 84 3D CRS row.
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES ('WGS 84 geographic 3D', 4979, 'EPSG', 4979, ?, 'WGS 84 3D')`, wgs84Geo3D); err != nil {
-		return err
 	}
 	srs := g.EPSG
 	if srs == 0 {
 		srs = -1
 	} else if err := db.EnsureSRS(ctx, tx, srs); err != nil {
+		return 0, err
+	}
+	gt := g.GeoTransform
+	q := gpkg.QuoteIdent(table)
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE `+q+` (id INTEGER PRIMARY KEY AUTOINCREMENT, zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL, UNIQUE (zoom_level, tile_column, tile_row))`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?)`,
+		table, dataType, table, desc, gt[0], gt[3]+float64(g.Height)*gt[5], gt[0]+float64(g.Width)*gt[1], gt[3], srs); err != nil {
+		return 0, err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO gpkg_tile_matrix_set VALUES (?, ?, ?, ?, ?, ?)`, table, srs, p.minX, p.minY, p.maxX, p.maxY)
+	return srs, err
+}
+
+func writeCoverage(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table string, g *Grid, meta CoverageMeta) error {
+	p := pyramidOf(g)
+	if _, err := tileSet(ctx, db, tx, table, "2d-gridded-coverage", meta.Description, g, p); err != nil {
 		return err
 	}
-	levels := 1
-	for (g.Width>>(levels-1)) > TileSize || (g.Height>>(levels-1)) > TileSize {
-		levels++
+	// The coverage extension requires the WGS 84 3D CRS row.
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES ('WGS 84 geographic 3D', 4979, 'EPSG', 4979, ?, 'WGS 84 3D')`, wgs84Geo3D); err != nil {
+		return err
 	}
-	span := TileSize << (levels - 1) // full-resolution pixels per coarsest tile
-	tw, th := (g.Width+span-1)/span*span, (g.Height+span-1)/span*span
-	gt := g.GeoTransform
-	minX, maxY := gt[0], gt[3]
-	maxX, minY := minX+float64(tw)*gt[1], maxY+float64(th)*gt[5]
-	q := gpkg.QuoteIdent(table)
 	stmts := []struct {
 		sql  string
 		args []any
 	}{
-		{`CREATE TABLE ` + q + ` (id INTEGER PRIMARY KEY AUTOINCREMENT, zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL, UNIQUE (zoom_level, tile_column, tile_row))`, nil},
-		{`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, '2d-gridded-coverage', ?, 'DEM', strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?)`,
-			[]any{table, table, gt[0], gt[3] + float64(g.Height)*gt[5], gt[0] + float64(g.Width)*gt[1], gt[3], srs}},
-		{`INSERT INTO gpkg_tile_matrix_set VALUES (?, ?, ?, ?, ?, ?)`, []any{table, srs, minX, minY, maxX, maxY}},
-		{`INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, data_null, grid_cell_encoding, uom) VALUES (?, 'float', 1, 0, 1, ?, 'grid-value-is-area', 'm')`, []any{table, nullValue(g)}},
+		{`INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, data_null, grid_cell_encoding, uom, field_name, quantity_definition) VALUES (?, 'float', 1, 0, 1, ?, 'grid-value-is-area', ?, ?, ?)`,
+			[]any{table, nullValue(g), meta.UOM, meta.Field, meta.Field}},
 		{`INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_2d_gridded_coverage_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{coverageExt}},
 		{`INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_2d_gridded_tile_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{coverageExt}},
 		{`INSERT INTO gpkg_extensions VALUES (?, 'tile_data', 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{table, coverageExt}},
@@ -97,8 +148,8 @@ func writeCoverage(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table string, g
 		}
 	}
 	level := g
-	for z := levels - 1; z >= 0; z-- {
-		if err := writeLevel(ctx, tx, table, level, z, tw>>(levels-1-z), th>>(levels-1-z)); err != nil {
+	for z := p.levels - 1; z >= 0; z-- {
+		if err := writeLevel(ctx, tx, table, level, z, p.tw>>(p.levels-1-z), p.th>>(p.levels-1-z)); err != nil {
 			return err
 		}
 		if z > 0 {
@@ -117,15 +168,16 @@ func nullValue(g *Grid) any {
 
 func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, ph int) error {
 	q := gpkg.QuoteIdent(table)
-	mw, mh := pw/TileSize, ph/TileSize
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_tile_matrix VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		table, z, mw, mh, TileSize, TileSize, g.GeoTransform[1], -g.GeoTransform[5]); err != nil {
+	if err := matrixRow(ctx, tx, table, g, z, pw, ph); err != nil {
 		return err
 	}
 	for tr := 0; tr*TileSize < g.Height; tr++ {
 		for tc := 0; tc*TileSize < g.Width; tc++ {
 			tile, st := cutTile(g, tc, tr)
-			blob, err := EncodeGeoTIFF(tile, Float32)
+			if st[0] == nil {
+				continue // no data: a missing tile reads as nodata
+			}
+			blob, err := EncodeLZWGeoTIFF(tile)
 			if err != nil {
 				return err
 			}
@@ -141,6 +193,13 @@ func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, p
 		}
 	}
 	return nil
+}
+
+// matrixRow records one zoom level of pw x ph pixels in gpkg_tile_matrix.
+func matrixRow(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, ph int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO gpkg_tile_matrix VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		table, z, pw/TileSize, ph/TileSize, TileSize, TileSize, g.GeoTransform[1], -g.GeoTransform[5])
+	return err
 }
 
 // cutTile copies one TileSize tile (nodata-padded) and its min, max, mean

@@ -42,11 +42,27 @@ func WriteGeoTIFF(path string, g *Grid, st SampleType) error {
 
 // EncodeGeoTIFF returns the GeoTIFF bytes WriteGeoTIFF writes.
 func EncodeGeoTIFF(g *Grid, st SampleType) ([]byte, error) {
+	return encodeGeoTIFF(g, st, false)
+}
+
+// EncodeLZWGeoTIFF returns a Float32 GeoTIFF compressed with LZW and the
+// floating-point predictor (3), as GDAL writes with COMPRESS=LZW
+// PREDICTOR=3: the encoding of stored coverage tiles (the GeoPackage
+// coverage extension allows no compression or LZW).
+func EncodeLZWGeoTIFF(g *Grid) ([]byte, error) {
+	return encodeGeoTIFF(g, Float32, true)
+}
+
+func encodeGeoTIFF(g *Grid, st SampleType, lzw bool) ([]byte, error) {
 	if g.Width <= 0 || g.Height <= 0 || len(g.Data) != g.Width*g.Height {
 		return nil, fmt.Errorf("%w: grid %d x %d with %d values", ErrFormat, g.Width, g.Height, len(g.Data))
 	}
 	le := binary.LittleEndian
 	pix := encodePixels(g, st)
+	compression := uint16(1)
+	if lzw && st == Float32 {
+		pix, compression = lzwEncode(predictFloatRows(pix, g.Width)), 5
+	}
 	bps, sf := uint16(32), uint16(3)
 	if st == Byte {
 		bps, sf = 8, 1
@@ -68,11 +84,14 @@ func EncodeGeoTIFF(g *Grid, st SampleType) ([]byte, error) {
 	}
 	tags := []outTag{
 		{tagWidth, 4, 1, long(uint32(g.Width))}, {tagHeight, 4, 1, long(uint32(g.Height))},
-		{tagBitsPerSample, 3, 1, short(bps)}, {tagCompression, 3, 1, short(1)},
+		{tagBitsPerSample, 3, 1, short(bps)}, {tagCompression, 3, 1, short(compression)},
 		{tagPhotometric, 3, 1, short(1)}, {tagSamplesPerPx, 3, 1, short(1)},
 		{tagRowsPerStrip, 4, 1, long(uint32(g.Height))},
 		{tagStripBytes, 4, 1, long(uint32(len(pix)))}, {tagStripOffsets, 4, 1, long(0)},
 		{tagPlanarConfig, 3, 1, short(1)}, {tagSampleFormat, 3, 1, short(sf)},
+	}
+	if compression == 5 {
+		tags = append(tags, outTag{tagPredictor, 3, 1, short(3)})
 	}
 	gt := g.GeoTransform
 	if gt != [6]float64{0, 1, 0, 0, 0, 1} {
@@ -116,6 +135,26 @@ func encodePixels(g *Grid, st SampleType) []byte {
 		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
 	}
 	return out
+}
+
+// predictFloatRows applies the floating-point predictor to little-endian
+// float32 rows of w values: byte planes, most significant first, then byte
+// differences along the row.
+func predictFloatRows(pix []byte, w int) []byte {
+	row := 4 * w
+	pred := make([]byte, len(pix))
+	for r := 0; r+row <= len(pix); r += row {
+		src, dst := pix[r:r+row], pred[r:r+row]
+		for i := 0; i < w; i++ {
+			for b := 0; b < 4; b++ {
+				dst[b*w+i] = src[4*i+3-b]
+			}
+		}
+		for i := row - 1; i > 0; i-- {
+			dst[i] -= dst[i-1]
+		}
+	}
+	return pred
 }
 
 // roundByte converts as GDALCopyWords does: round half up, clamp to 0..255.
