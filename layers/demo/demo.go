@@ -40,6 +40,7 @@ func Scales() []string { return []string{"tiny", "small", "city", "stress"} }
 
 // gen holds the state of one generation. Not safe for concurrent use.
 type gen struct {
+	dir    string // the shared data folder
 	ctx    context.Context
 	opt    Options
 	k      float64
@@ -79,7 +80,7 @@ func Generate(ctx context.Context, path string, opt Options) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{ctx: ctx, opt: opt, k: k, src: src, stats: Stats{Layers: map[string]int{}}}
+	g := &gen{ctx: ctx, opt: opt, k: k, src: src, dir: dir, stats: Stats{Layers: map[string]int{}}}
 	if err := g.run(path); err != nil {
 		os.Remove(path)
 		os.Remove(path + "-wal")
@@ -108,7 +109,10 @@ func (g *gen) run(path string) error {
 		return err
 	}
 	g.progress("索引 indexing", 0, 1)
-	return g.w.Commit()
+	if err := g.w.Commit(); err != nil {
+		return err
+	}
+	return g.terrain(bp)
 }
 
 func (g *gen) progress(stage string, done, total int) {

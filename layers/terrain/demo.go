@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 
@@ -32,13 +35,22 @@ func DemoDEM(ctx context.Context, bounds orb.Bound, cell float64, seed int64, et
 		return nil, err
 	}
 	g := NewGrid(w, h, [6]float64{bounds.Min[0], cell, 0, bounds.Min[1] + float64(h)*cell, 0, -cell}, crs.CGCS2000GK)
-	for r := 0; r < h; r++ {
-		if r%256 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		for c := 0; c < w; c++ {
-			g.Data[r*w+c] = demoHeight(base, c, r, w, h, cell, seed)
-		}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := int(next.Add(1) - 1); r < h && ctx.Err() == nil; r = int(next.Add(1) - 1) {
+				for c := 0; c < w; c++ {
+					g.Data[r*w+c] = demoHeight(base, c, r, w, h, cell, seed)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -20,6 +20,10 @@ func TestImportHillshade(t *testing.T) {
 	if err := Import(ctx, db, "dem", dem, 4550); err != nil {
 		t.Fatal(err)
 	}
+	// A second coverage: the extension rows must not repeat.
+	if err := ImportCoverage(ctx, db, "slope", Slope(dem, DefaultOptions()), 4550, SlopeMeta); err != nil {
+		t.Fatal(err)
+	}
 	if err := ImportHillshade(ctx, db, "shade", dem, DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}

@@ -138,8 +138,8 @@ func writeCoverage(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table string, g
 	}{
 		{`INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, data_null, grid_cell_encoding, uom, field_name, quantity_definition) VALUES (?, 'float', 1, 0, 1, ?, 'grid-value-is-area', ?, ?, ?)`,
 			[]any{table, nullValue(g), meta.UOM, meta.Field, meta.Field}},
-		{`INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_2d_gridded_coverage_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{coverageExt}},
-		{`INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_2d_gridded_tile_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{coverageExt}},
+		{`INSERT INTO gpkg_extensions SELECT 'gpkg_2d_gridded_coverage_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write' WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = 'gpkg_2d_gridded_coverage_ancillary' AND extension_name = 'gpkg_2d_gridded_coverage')`, []any{coverageExt}},
+		{`INSERT INTO gpkg_extensions SELECT 'gpkg_2d_gridded_tile_ancillary', NULL, 'gpkg_2d_gridded_coverage', ?, 'read-write' WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = 'gpkg_2d_gridded_tile_ancillary' AND extension_name = 'gpkg_2d_gridded_coverage')`, []any{coverageExt}},
 		{`INSERT INTO gpkg_extensions VALUES (?, 'tile_data', 'gpkg_2d_gridded_coverage', ?, 'read-write')`, []any{table, coverageExt}},
 	}
 	for _, s := range stmts {
