@@ -32,13 +32,14 @@ var (
 // reads run on a pool of reader connections, edits are serialised on the
 // one writer.
 type Blueprint struct {
-	db     *gpkg.DB
-	path   string
-	srid   int
-	cat    *catalog.Catalog
-	user   string
-	layers []*Layer
-	byKey  map[string]*Layer
+	db      *gpkg.DB
+	path    string
+	srid    int
+	cat     *catalog.Catalog
+	user    string
+	layers  []*Layer
+	rasters []*Raster
+	byKey   map[string]*Layer
 
 	extentMu sync.RWMutex
 	extent   orb.Bound
@@ -198,6 +199,9 @@ func (b *Blueprint) loadLayers(ctx context.Context) error {
 			l.Code, l.Def, l.Imported = info.Table, catalog.DefaultLayer(info.Table, info.GeomType), true
 			imported = append(imported, l)
 		}
+	}
+	if err := b.loadRasters(ctx, codes); err != nil {
+		return err
 	}
 	sort.SliceStable(known, func(i, j int) bool { return known[i].Def.Order < known[j].Def.Order })
 	sort.SliceStable(imported, func(i, j int) bool { return imported[i].Table < imported[j].Table })

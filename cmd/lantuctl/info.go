@@ -25,6 +25,8 @@ type layerInfo struct {
 	Count    int        `json:"feature_count"`
 	Extent   [4]float64 `json:"extent"`
 	Imported bool       `json:"imported,omitempty"`
+	Raster   string     `json:"raster,omitempty"` // data type of a raster layer; its tiles are counted as features
+	Levels   int        `json:"zoom_levels,omitempty"`
 }
 
 type blueprintInfo struct {
@@ -33,6 +35,7 @@ type blueprintInfo struct {
 	Extent [4]float64  `json:"extent"`
 	Layers []layerInfo `json:"layers"`
 	Total  int         `json:"total_features"`
+	Tiles  int         `json:"total_tiles,omitempty"`
 }
 
 func infoCmd() *cobra.Command {
@@ -76,14 +79,23 @@ func describe(bp *layers.Blueprint) blueprintInfo {
 		out.Layers = append(out.Layers, li)
 		out.Total += li.Count
 	}
+	for _, r := range bp.Rasters() {
+		li := layerInfo{
+			Table: r.Table, Code: r.Code, GeomType: "RASTER", SRS: fmt.Sprintf("EPSG:%d", r.SRID), Count: r.Tiles,
+			Extent: [4]float64{r.Extent.Min[0], r.Extent.Min[1], r.Extent.Max[0], r.Extent.Max[1]}, Imported: r.Imported,
+			Raster: r.DataType, Levels: r.Levels, NameZh: r.Def.NameZh, NameEn: r.Def.NameEn, Group: r.Def.Group,
+		}
+		out.Layers = append(out.Layers, li)
+		out.Tiles += r.Tiles
+	}
 	return out
 }
 
 func printInfo(info blueprintInfo) {
-	fmt.Printf("%s  %s  %d layers, %d features\nextent %.1f %.1f %.1f %.1f\n\n", info.File, info.SRS, len(info.Layers), info.Total,
+	fmt.Printf("%s  %s  %d layers, %d features, %d raster tiles\nextent %.1f %.1f %.1f %.1f\n\n", info.File, info.SRS, len(info.Layers), info.Total, info.Tiles,
 		info.Extent[0], info.Extent[1], info.Extent[2], info.Extent[3])
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "TABLE\tCODE\tNAME\tGEOMETRY\tSRS\tFEATURES\tEXTENT")
+	fmt.Fprintln(w, "TABLE\tCODE\tNAME\tGEOMETRY\tSRS\tFEATURES/TILES\tEXTENT")
 	for _, l := range info.Layers {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%.0f,%.0f,%.0f,%.0f\n", l.Table, l.Code, l.NameZh, l.GeomType, l.SRS, l.Count,
 			l.Extent[0], l.Extent[1], l.Extent[2], l.Extent[3])

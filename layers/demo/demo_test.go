@@ -111,7 +111,7 @@ func TestGenerateDeterministic(t *testing.T) {
 	}
 }
 
-func TestEveryVectorLayerFilled(t *testing.T) {
+func TestEveryLayerFilled(t *testing.T) {
 	path, st := tiny(t)
 	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
 	if err != nil {
@@ -120,6 +120,10 @@ func TestEveryVectorLayerFilled(t *testing.T) {
 	defer bp.Close()
 	for _, l := range bp.Catalog().Layers {
 		if l.Geometry == "raster" {
+			r := bp.Raster(l.Code)
+			if r == nil || r.Tiles == 0 || r.Tiles != st.Layers[l.Code] || r.SRID != bp.SRID() {
+				t.Errorf("raster layer %s (%s): %+v, stats %d tiles", l.Code, l.NameZh, r, st.Layers[l.Code])
+			}
 			continue
 		}
 		if st.Layers[l.Code] == 0 {
