@@ -101,6 +101,7 @@ var table = map[string][2]string{
 	"tree.zoomto":      {"缩放到图层", "Zoom to layer"},
 	"tree.none":        {"未选择图层", "No layer selected"},
 	"tree.features":    {"个要素", "features"},
+	"tree.tiles":       {"个瓦片", "tiles"},
 	"identify.hint":    {"选择“识别”工具后单击地图，查看鼠标下各可见图层的要素属性。", "Choose the Identify tool and click the map to list the features under the cursor in every visible layer."},
 	"identify.none":    {"此处没有要素", "No feature here"},
 	"identify.copy":    {"复制属性", "Copy attributes"},

@@ -258,7 +258,11 @@ func (p *Panel) selectNode(id string) {
 	}
 	p.slider.Enable()
 	p.slider.SetValue(op * 100)
-	p.info.SetText(fmt.Sprintf("%s · %s · %d %s", i18n.Pick(e.Def.NameZh, e.Def.NameEn), code, e.Count, i18n.T("tree.features")))
+	unit := i18n.T("tree.features")
+	if e.Def.Geometry == "raster" {
+		unit = i18n.T("tree.tiles")
+	}
+	p.info.SetText(fmt.Sprintf("%s · %s · %d %s", i18n.Pick(e.Def.NameZh, e.Def.NameEn), code, e.Count, unit))
 	p.zoomBtn.Enable()
 }
 

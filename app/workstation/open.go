@@ -138,7 +138,8 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	}
 }
 
-// entriesOf lists the blueprint's vector layers for the tree.
+// entriesOf lists the blueprint's layers for the tree: vector layers, and
+// the raster layers (DEM, slope, hillshade) with their tile counts.
 func entriesOf(bp *layers.Blueprint) []layertree.Entry {
 	var out []layertree.Entry
 	for _, l := range bp.Layers() {
@@ -147,6 +148,9 @@ func entriesOf(bp *layers.Blueprint) []layertree.Entry {
 			continue
 		}
 		out = append(out, layertree.Entry{Code: l.Code, Def: def, Count: l.Count(), Bound: l.Extent()})
+	}
+	for _, r := range bp.Rasters() {
+		out = append(out, layertree.Entry{Code: r.Code, Def: r.Def, Count: r.Tiles, Bound: r.Extent})
 	}
 	return out
 }
