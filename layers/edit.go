@@ -344,7 +344,7 @@ func (b *Blueprint) reindex(l *Layer, fid int64, f *Feature) {
 	} else {
 		l.flat.appendGeometry(fid, f.Geom, attrText(f.Attrs[l.classColumn()]), attrText(f.Attrs[l.labelColumn()]))
 	}
-	l.count, l.extent = l.flat.tree.Len(), l.flat.bounds()
+	l.count, l.extent = l.flat.tree.n, l.flat.bounds()
 }
 
 func attrText(v any) string {

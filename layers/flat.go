@@ -1,13 +1,14 @@
 package layers
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // errFlatWKB is returned for WKB the flat decoder cannot walk.
@@ -31,8 +32,9 @@ type flat struct {
 	classes   []string
 	classIdx  map[string]uint16
 	label     []string // nil when the layer has no label field
-	tree      rtree.RTreeGN[float32, int32]
-	slotOf    map[int64]int32 // fid -> live slot
+	tree      spIndex
+	slotOf    fidIndex // fid -> live slot
+	bulk      bool     // loading: boxes go into the tree in one pass at the end
 }
 
 func newFlat(origin orb.Point, labels bool) *flat {
@@ -43,7 +45,6 @@ func newFlat(origin orb.Point, labels bool) *flat {
 		featRing:  []int32{0},
 		classes:   []string{""},
 		classIdx:  map[string]uint16{"": 0},
-		slotOf:    map[int64]int32{},
 	}
 	if labels {
 		f.label = []string{}
@@ -107,14 +108,71 @@ func (f *flat) finishSlot(fid int64, firstPt int, class, label string) error {
 		b[2], b[3] = max(b[2], x), max(b[3], y)
 	}
 	f.box = append(f.box, b)
-	if prev, ok := f.slotOf[fid]; ok {
+	if prev, ok := f.slotOf.get(fid); ok {
 		f.kill(prev)
 	}
-	f.slotOf[fid] = slot
-	if b[0] <= b[2] {
-		f.tree.Insert([2]float32{b[0], b[1]}, [2]float32{b[2], b[3]}, slot)
+	f.slotOf.set(fid, slot)
+	if b[0] <= b[2] && !f.bulk {
+		f.tree.insert(b, slot)
 	}
 	return nil
+}
+
+// buildTree ends a bulk load: it packs the live boxes, in Hilbert order of
+// their centres, into the static part of the index.
+func (f *flat) buildTree() {
+	f.bulk = false
+	type item struct {
+		key  uint64
+		slot int32
+	}
+	mn := [2]float32{float32(math.Inf(1)), float32(math.Inf(1))}
+	mx := [2]float32{float32(math.Inf(-1)), float32(math.Inf(-1))}
+	items := make([]item, 0, len(f.box))
+	for i, b := range f.box {
+		if f.dead[i] || b[0] > b[2] {
+			continue
+		}
+		mn[0], mn[1] = min(mn[0], b[0]), min(mn[1], b[1])
+		mx[0], mx[1] = max(mx[0], b[2]), max(mx[1], b[3])
+		items = append(items, item{slot: int32(i)})
+	}
+	sx, sy := float32(65535)/max(mx[0]-mn[0], 1e-6), float32(65535)/max(mx[1]-mn[1], 1e-6)
+	for k := range items {
+		b := f.box[items[k].slot]
+		cx, cy := ((b[0]+b[2])/2-mn[0])*sx, ((b[1]+b[3])/2-mn[1])*sy
+		items[k].key = uint64(hilbert16(uint32(cx), uint32(cy)))
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.key, b.key) })
+	boxes, slots := make([][4]float32, len(items)), make([]int32, len(items))
+	for k, it := range items {
+		boxes[k], slots[k] = f.box[it.slot], it.slot
+	}
+	f.tree.packed.build(boxes, slots)
+	f.tree.n += len(items)
+}
+
+// hilbert16 is the index of (x, y) on a 65536 x 65536 Hilbert curve.
+func hilbert16(x, y uint32) uint32 {
+	const n = 1 << 16
+	var d uint32
+	for s := uint32(n / 2); s > 0; s /= 2 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += s * s * ((3 * rx) ^ ry)
+		if ry == 0 {
+			if rx == 1 {
+				x, y = n-1-x, n-1-y
+			}
+			x, y = y, x
+		}
+	}
+	return d
 }
 
 // kill marks a slot dead and removes it from the index.
@@ -124,17 +182,17 @@ func (f *flat) kill(slot int32) {
 	}
 	f.dead[slot] = true
 	b := f.box[slot]
-	if b[0] <= b[2] {
-		f.tree.Delete([2]float32{b[0], b[1]}, [2]float32{b[2], b[3]}, slot)
+	if b[0] <= b[2] && !f.bulk {
+		f.tree.remove(b, slot)
 	}
-	if s, ok := f.slotOf[f.fid[slot]]; ok && s == slot {
-		delete(f.slotOf, f.fid[slot])
+	if s, ok := f.slotOf.get(f.fid[slot]); ok && s == slot {
+		f.slotOf.del(f.fid[slot])
 	}
 }
 
 // remove deletes the live slot of fid, if any.
 func (f *flat) remove(fid int64) {
-	if s, ok := f.slotOf[fid]; ok {
+	if s, ok := f.slotOf.get(fid); ok {
 		f.kill(s)
 	}
 }

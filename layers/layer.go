@@ -137,6 +137,7 @@ func (l *Layer) load(ctx context.Context, db *sql.DB) error {
 	}
 	defer rows.Close()
 	f := newFlat(l.originHint(), l.labelColumn() != "")
+	f.bulk = true
 	var (
 		fid          int64
 		blob         sql.RawBytes
@@ -153,10 +154,11 @@ func (l *Layer) load(ctx context.Context, db *sql.DB) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	f.buildTree()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.flat = f
-	l.count, l.extent = f.tree.Len(), f.bounds()
+	l.count, l.extent = f.tree.n, f.bounds()
 	return nil
 }
 
@@ -192,12 +194,12 @@ func appendBlob(f *flat, fid int64, blob []byte, class, label string) error {
 
 // bounds is the union of the live boxes in map coordinates.
 func (f *flat) bounds() orb.Bound {
-	if f.tree.Len() == 0 {
+	b, ok := f.tree.bounds()
+	if !ok {
 		return orb.Bound{}
 	}
-	mn, mx := f.tree.Bounds()
 	return orb.Bound{
-		Min: orb.Point{f.origin[0] + float64(mn[0]), f.origin[1] + float64(mn[1])},
-		Max: orb.Point{f.origin[0] + float64(mx[0]), f.origin[1] + float64(mx[1])},
+		Min: orb.Point{f.origin[0] + float64(b[0]), f.origin[1] + float64(b[1])},
+		Max: orb.Point{f.origin[0] + float64(b[2]), f.origin[1] + float64(b[3])},
 	}
 }

@@ -31,7 +31,7 @@ func (s *Snapshot) Search(box orb.Bound, fn func(i int) bool) {
 	o := s.f.origin
 	mn := [2]float32{float32(box.Min[0] - o[0]), float32(box.Min[1] - o[1])}
 	mx := [2]float32{float32(box.Max[0] - o[0]), float32(box.Max[1] - o[1])}
-	s.f.tree.Search(mn, mx, func(_, _ [2]float32, slot int32) bool {
+	s.f.tree.search([4]float32{mn[0], mn[1], mx[0], mx[1]}, s.f.dead, func(slot int32) bool {
 		return fn(int(slot))
 	})
 }
@@ -50,7 +50,7 @@ func (s *Snapshot) FID(i int) int64 { return s.f.fid[i] }
 
 // Slot returns the live slot of a feature id.
 func (s *Snapshot) Slot(fid int64) (int, bool) {
-	i, ok := s.f.slotOf[fid]
+	i, ok := s.f.slotOf.get(fid)
 	return int(i), ok
 }
 
