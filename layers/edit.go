@@ -5,12 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"lantu/layers/gpkg"
 )
@@ -72,6 +73,8 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 	out := make([]*Feature, len(edits))
 	fids := make([]int64, len(edits))
 	var indexed []*Layer
+	bt := newBatch(tx)
+	defer bt.close()
 	for i, e := range edits {
 		l, err := b.editableLayer(e.Layer)
 		if err != nil {
@@ -83,9 +86,12 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 			}
 			indexed = append(indexed, l)
 		}
-		if out[i], fids[i], err = b.applyOne(ctx, tx, l, e, now); err != nil {
+		if out[i], fids[i], err = b.applyOne(ctx, bt, l, e, now); err != nil {
 			return nil, fmt.Errorf("layers: %s: %s %s %q: %w", b.path, e.Op, l.Table, e.UID, err)
 		}
+	}
+	if err := bt.touchContents(ctx, now); err != nil {
+		return nil, fmt.Errorf("layers: %s: gpkg_contents: %w", b.path, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("layers: %s: commit: %w", b.path, err)
@@ -113,7 +119,8 @@ func (b *Blueprint) editableLayer(name string) (*Layer, error) {
 
 // applyOne writes one edit and its journal row; it returns the feature as
 // written (nil for a delete) and its fid.
-func (b *Blueprint) applyOne(ctx context.Context, tx *sql.Tx, l *Layer, e Edit, now string) (*Feature, int64, error) {
+func (b *Blueprint) applyOne(ctx context.Context, bt *batch, l *Layer, e Edit, now string) (*Feature, int64, error) {
+	tx := bt.tx
 	if e.Op != OpInsert && e.Op != OpUpdate && e.Op != OpDelete {
 		return nil, 0, fmt.Errorf("%w: operation %q", ErrInvalidInput, e.Op)
 	}
@@ -131,20 +138,20 @@ func (b *Blueprint) applyOne(ctx context.Context, tx *sql.Tx, l *Layer, e Edit, 
 	var err error
 	switch e.Op {
 	case OpInsert:
-		after, err = b.insertRow(ctx, tx, l, e, now)
+		after, err = b.insertRow(ctx, bt, l, e, now)
 	case OpUpdate:
 		after, err = b.updateRow(ctx, tx, l, before, e, now)
 	case OpDelete:
-		_, err = tx.ExecContext(ctx, "DELETE FROM "+gpkg.QuoteIdent(l.Table)+" WHERE "+gpkg.QuoteIdent(l.PK)+" = ?", before.FID)
+		_, err = bt.exec(ctx, "DELETE FROM "+gpkg.QuoteIdent(l.Table)+" WHERE "+gpkg.QuoteIdent(l.PK)+" = ?", before.FID)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := b.journal(ctx, tx, l, e.Op, before, after, now); err != nil {
+	if err := b.journal(ctx, bt, l, e.Op, before, after, now); err != nil {
 		return nil, 0, err
 	}
-	fid := before.fidOr(after)
-	return after, fid, touchContents(ctx, tx, l, after, now)
+	bt.touch(l, after)
+	return after, before.fidOr(after), nil
 }
 
 // fidOr is f's fid, or other's when f is nil.
@@ -186,7 +193,7 @@ func (b *Blueprint) currentInTx(ctx context.Context, tx *sql.Tx, l *Layer, uid s
 	return l.scanRow(rows, false)
 }
 
-func (b *Blueprint) insertRow(ctx context.Context, tx *sql.Tx, l *Layer, e Edit, now string) (*Feature, error) {
+func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, now string) (*Feature, error) {
 	if e.Geom == nil {
 		return nil, fmt.Errorf("%w: an insert needs a geometry", ErrInvalidInput)
 	}
@@ -200,12 +207,13 @@ func (b *Blueprint) insertRow(ctx context.Context, tx *sql.Tx, l *Layer, e Edit,
 	}
 	cols := []string{l.GeomColumn, "uid", "version", "updated_at", "updated_by"}
 	args := []any{blob, uid, 0, now, b.user}
-	for k, v := range e.Attrs {
+	keys := slices.Sorted(maps.Keys(e.Attrs)) // a stable column list reuses the statement
+	for _, k := range keys {
 		cols = append(cols, k)
-		args = append(args, sqlValue(v))
+		args = append(args, sqlValue(e.Attrs[k]))
 	}
 	q := "INSERT INTO " + gpkg.QuoteIdent(l.Table) + " (" + quoteAll(cols) + ") VALUES (?" + strings.Repeat(",?", len(cols)-1) + ")"
-	res, err := tx.ExecContext(ctx, q, args...)
+	res, err := bt.exec(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +290,7 @@ func sqlValue(v any) any {
 	return v
 }
 
-func (b *Blueprint) journal(ctx context.Context, tx *sql.Tx, l *Layer, op Op, before, after *Feature, now string) error {
+func (b *Blueprint) journal(ctx context.Context, bt *batch, l *Layer, op Op, before, after *Feature, now string) error {
 	ref := after
 	if ref == nil {
 		ref = before
@@ -291,7 +299,7 @@ func (b *Blueprint) journal(ctx context.Context, tx *sql.Tx, l *Layer, op Op, be
 	if before != nil {
 		base = before.Version
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO lantu_journal (ts, user, op, layer, uid, fid, base_version, before, after)
+	_, err := bt.exec(ctx, `INSERT INTO lantu_journal (ts, user, op, layer, uid, fid, base_version, before, after)
 		VALUES (?,?,?,?,?,?,?,?,?)`, now, b.user, string(op), l.Table, ref.UID, ref.FID, base, featureJSON(before), featureJSON(after))
 	return err
 }
@@ -301,33 +309,7 @@ func featureJSON(f *Feature) any {
 	if f == nil {
 		return nil
 	}
-	gf := geojson.NewFeature(f.Geom)
-	gf.ID = f.UID
-	gf.Properties = geojson.Properties{}
-	for k, v := range f.Attrs {
-		gf.Properties[k] = v
-	}
-	gf.Properties["version"] = f.Version
-	data, err := json.Marshal(gf)
-	if err != nil {
-		return nil
-	}
-	return string(data)
-}
-
-// touchContents records the change time and grows the layer's extent in
-// gpkg_contents.
-func touchContents(ctx context.Context, tx *sql.Tx, l *Layer, f *Feature, now string) error {
-	if f == nil || f.Geom == nil {
-		_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?`, now, l.Table)
-		return err
-	}
-	bb := f.Geom.Bound()
-	_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET last_change = ?,
-		min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),
-		max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`,
-		now, bb.Min[0], bb.Min[0], bb.Min[1], bb.Min[1], bb.Max[0], bb.Max[0], bb.Max[1], bb.Max[1], l.Table)
-	return err
+	return string(appendFeatureJSON(make([]byte, 0, 256), f))
 }
 
 // reindex brings the layer's flat geometry and index up to date after a
