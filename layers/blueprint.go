@@ -45,6 +45,10 @@ type Blueprint struct {
 	extent   orb.Bound
 
 	writeMu sync.Mutex // serialises Apply and Bulk
+
+	loaded  chan struct{} // closed when every index is built
+	loadErr error         // set before loaded closes
+	stop    context.CancelFunc
 }
 
 // CreateOptions configure a new blueprint.
@@ -60,6 +64,15 @@ type OpenOptions struct {
 	User     string
 	Catalog  *catalog.Catalog      // nil: the embedded default catalog
 	Progress func(done, total int) // layers indexed so far; called from worker goroutines
+
+	// Background makes Open return as soon as the layer list is read, and
+	// build the indexes on background goroutines: the Priority layers
+	// first, then the rest. Until a layer's index is ready Layer.Read sees it
+	// empty; WaitLayers waits for some layers, WaitLoaded for all, and Query,
+	// Apply and Bulk wait for all by themselves.
+	Background bool
+	Priority   []string                  // codes or tables to index first
+	LayerReady func(l *Layer, err error) // called from a worker as each index is ready
 }
 
 // Path is the blueprint's file.
@@ -96,7 +109,13 @@ func (b *Blueprint) Layers() []*Layer { return b.layers }
 func (b *Blueprint) Layer(codeOrTable string) *Layer { return b.byKey[codeOrTable] }
 
 // Close releases the file.
-func (b *Blueprint) Close() error { return b.db.Close() }
+func (b *Blueprint) Close() error {
+	if b.stop != nil {
+		b.stop()
+		<-b.loaded
+	}
+	return b.db.Close()
+}
 
 // layer is Layer with an error naming the file for unknown names.
 func (b *Blueprint) layer(name string) (*Layer, error) {
@@ -154,16 +173,51 @@ func Open(path string, opt OpenOptions) (*Blueprint, error) {
 	if b.user == "" {
 		b.user = defaultUser()
 	}
-	ctx := context.Background()
-	if err := b.loadLayers(ctx); err != nil {
+	if err := b.loadLayers(context.Background()); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := b.buildIndexes(ctx, opt.Progress); err != nil {
-		db.Close()
+	b.recomputeExtent() // the declared extents, until the indexes are built
+	ctx, stop := context.WithCancel(context.Background())
+	b.stop, b.loaded = stop, make(chan struct{})
+	go b.buildIndexes(ctx, opt)
+	if opt.Background {
+		return b, nil
+	}
+	if err := b.WaitLoaded(context.Background()); err != nil {
+		b.Close()
 		return nil, err
 	}
 	return b, nil
+}
+
+// WaitLoaded waits until every layer's index is built, and returns the
+// first error met building them.
+func (b *Blueprint) WaitLoaded(ctx context.Context) error {
+	select {
+	case <-b.loaded:
+		return b.loadErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// WaitLayers waits until the indexes of the named layers are built.
+func (b *Blueprint) WaitLayers(ctx context.Context, names []string) error {
+	for _, n := range names {
+		l := b.byKey[n]
+		if l == nil {
+			continue
+		}
+		select {
+		case <-l.ready:
+		case <-b.loaded:
+			return b.loadErr
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 func defaultUser() string {

@@ -38,6 +38,9 @@ func (b *Blueprint) Bulk(ctx context.Context) (*BulkWriter, error) {
 	if b.db.ReadOnly {
 		return nil, fmt.Errorf("%w: %s", ErrReadOnly, b.path)
 	}
+	if err := b.WaitLoaded(ctx); err != nil {
+		return nil, err
+	}
 	b.writeMu.Lock()
 	tx, err := b.db.W.BeginTx(ctx, nil)
 	if err != nil {
@@ -167,7 +170,7 @@ func (b *Blueprint) recomputeExtent() {
 	b.extent = orb.Bound{}
 	first := true
 	for _, l := range b.layers {
-		if l.Count() == 0 {
+		if l.Count() == 0 && !l.pending() {
 			continue
 		}
 		if e := l.Extent(); first {

@@ -62,6 +62,9 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 	if b.db.ReadOnly {
 		return nil, fmt.Errorf("%w: %s", ErrReadOnly, b.path)
 	}
+	if err := b.WaitLoaded(ctx); err != nil {
+		return nil, err
+	}
 	b.writeMu.Lock()
 	defer b.writeMu.Unlock()
 	tx, err := b.db.W.BeginTx(ctx, nil)

@@ -31,6 +31,7 @@ type Layer struct {
 	Columns    []gpkg.Column
 	HasRTree   bool
 
+	ready  chan struct{} // closed when the index is built
 	mu     sync.RWMutex
 	flat   *flat
 	extent orb.Bound
@@ -42,7 +43,7 @@ func newLayer(info gpkg.LayerInfo) *Layer {
 	l := &Layer{
 		Table: info.Table, GeomType: info.GeomType, GeomColumn: info.GeomColumn,
 		PK: info.PK, SRID: info.SRSID, View: info.IsView, Columns: info.Columns,
-		HasRTree: info.RTree, extent: info.Extent,
+		HasRTree: info.RTree, extent: info.Extent, ready: make(chan struct{}),
 	}
 	if l.PK == "" {
 		l.PK = "rowid"
@@ -65,6 +66,17 @@ func (l *Layer) Count() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.count
+}
+
+// pending tells whether the layer's index is still being built (its
+// extent is then the one gpkg_contents declares).
+func (l *Layer) pending() bool {
+	select {
+	case <-l.ready:
+		return false
+	default:
+		return true
+	}
 }
 
 // Extent is the bounding box of the layer's features.
@@ -94,10 +106,11 @@ func (l *Layer) labelColumn() string {
 }
 
 // buildIndexes scans every layer in parallel into its flat geometry and
-// R-tree.
-func (b *Blueprint) buildIndexes(ctx context.Context, progress func(done, total int)) error {
+// R-tree, the priority layers first, then closes b.loaded.
+func (b *Blueprint) buildIndexes(ctx context.Context, opt OpenOptions) {
+	defer close(b.loaded)
 	work := make(chan *Layer)
-	errs := make(chan error, len(b.layers))
+	var errOnce sync.Once
 	var done atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < max(1, runtime.NumCPU()); w++ {
@@ -105,26 +118,45 @@ func (b *Blueprint) buildIndexes(ctx context.Context, progress func(done, total 
 		go func() {
 			defer wg.Done()
 			for l := range work {
-				if err := l.load(ctx, b.db.R); err != nil {
-					errs <- fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
+				err := l.load(ctx, b.db.R)
+				if err != nil {
+					err = fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
+					errOnce.Do(func() { b.loadErr = err })
 				}
-				if progress != nil {
-					progress(int(done.Add(1)), len(b.layers))
+				close(l.ready)
+				if opt.LayerReady != nil {
+					opt.LayerReady(l, err)
+				}
+				if opt.Progress != nil {
+					opt.Progress(int(done.Add(1)), len(b.layers))
 				}
 			}
 		}()
 	}
-	for _, l := range b.layers {
+	for _, l := range b.loadOrder(opt.Priority) {
 		work <- l
 	}
 	close(work)
 	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
 	b.recomputeExtent()
-	return nil
+}
+
+// loadOrder is the priority layers, then the others in catalog order.
+func (b *Blueprint) loadOrder(priority []string) []*Layer {
+	first := map[*Layer]bool{}
+	var out []*Layer
+	for _, n := range priority {
+		if l := b.byKey[n]; l != nil && !first[l] {
+			first[l] = true
+			out = append(out, l)
+		}
+	}
+	for _, l := range b.layers {
+		if !first[l] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // load scans the layer's table into a new flat.

@@ -34,6 +34,9 @@ type Query struct {
 // Query streams the features q selects, layer by layer in draw order, then by
 // fid. fn's error stops the stream and is returned.
 func (b *Blueprint) Query(ctx context.Context, q Query, fn func(*Feature) error) error {
+	if err := b.WaitLoaded(ctx); err != nil {
+		return err
+	}
 	ls := b.layers
 	if len(q.Layers) > 0 {
 		ls = nil
