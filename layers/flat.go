@@ -52,6 +52,34 @@ func newFlat(origin orb.Point, labels bool) *flat {
 	return f
 }
 
+// merge appends the slots of o, a bulk-loaded flat with the same origin
+// and disjoint fids, to f (also still bulk loading).
+func (f *flat) merge(o *flat) {
+	pts, rings, slots := int32(len(f.xy)/2), int32(len(f.ringStart)-1), int32(len(f.fid))
+	f.xy = append(f.xy, o.xy...)
+	for _, r := range o.ringStart[1:] {
+		f.ringStart = append(f.ringStart, r+pts)
+	}
+	f.partStart = append(f.partStart, o.partStart...)
+	for _, r := range o.featRing[1:] {
+		f.featRing = append(f.featRing, r+rings)
+	}
+	f.fid = append(f.fid, o.fid...)
+	f.box = append(f.box, o.box...)
+	f.dead = append(f.dead, o.dead...)
+	for _, c := range o.class {
+		f.class = append(f.class, f.classID(o.classes[c]))
+	}
+	if f.label != nil {
+		f.label = append(f.label, o.label...)
+	}
+	for i, fid := range o.fid {
+		if !o.dead[i] {
+			f.slotOf.set(fid, slots+int32(i))
+		}
+	}
+}
+
 // classID interns a class value.
 func (f *flat) classID(c string) uint16 {
 	if id, ok := f.classIdx[c]; ok {

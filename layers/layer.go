@@ -106,66 +106,197 @@ func (l *Layer) labelColumn() string {
 }
 
 // buildIndexes scans every layer in parallel into its flat geometry and
-// R-tree, the priority layers first, then closes b.loaded.
+// R-tree, the priority layers first, then closes b.loaded. Big tables are
+// scanned in fid ranges by several workers and their parts merged.
 func (b *Blueprint) buildIndexes(ctx context.Context, opt OpenOptions) {
 	defer close(b.loaded)
-	work := make(chan *Layer)
+	workers := max(1, runtime.NumCPU())
+	work := make(chan scanPart)
 	var errOnce sync.Once
 	var done atomic.Int64
+	finish := func(l *Layer, err error) {
+		if err != nil {
+			err = fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
+			errOnce.Do(func() { b.loadErr = err })
+		}
+		close(l.ready)
+		if opt.LayerReady != nil {
+			opt.LayerReady(l, err)
+		}
+		if opt.Progress != nil {
+			opt.Progress(int(done.Add(1)), len(b.layers))
+		}
+	}
 	var wg sync.WaitGroup
-	for w := 0; w < max(1, runtime.NumCPU()); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for l := range work {
-				err := l.load(ctx, b.db.R)
-				if err != nil {
-					err = fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
-					errOnce.Do(func() { b.loadErr = err })
-				}
-				close(l.ready)
-				if opt.LayerReady != nil {
-					opt.LayerReady(l, err)
-				}
-				if opt.Progress != nil {
-					opt.Progress(int(done.Add(1)), len(b.layers))
+			for p := range work {
+				if l, complete, err := p.run(ctx, b.db.R); complete {
+					finish(l, err)
 				}
 			}
 		}()
 	}
-	for _, l := range b.loadOrder(opt.Priority) {
-		work <- l
+	// In the background, the layers shown first are split across the
+	// workers so they are ready soonest; the rest then load one at a time,
+	// leaving the other cores to the user.
+	first, rest := b.loadOrder(opt.Priority)
+	for _, l := range first {
+		n := 1
+		if opt.Background {
+			n = workers
+		}
+		for _, p := range l.parts(ctx, b.db.R, n) {
+			work <- p
+		}
+	}
+	if opt.Background {
+		close(work)
+		wg.Wait()
+		work = make(chan scanPart)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				if l, complete, err := p.run(ctx, b.db.R); complete {
+					finish(l, err)
+				}
+			}
+		}()
+	}
+	for _, l := range rest {
+		work <- l.parts(ctx, b.db.R, 1)[0]
 	}
 	close(work)
 	wg.Wait()
 	b.recomputeExtent()
 }
 
-// loadOrder is the priority layers, then the others in catalog order.
-func (b *Blueprint) loadOrder(priority []string) []*Layer {
-	first := map[*Layer]bool{}
-	var out []*Layer
+// loadOrder splits the layers into the priority ones and the others in
+// catalog order.
+func (b *Blueprint) loadOrder(priority []string) (first, rest []*Layer) {
+	seen := map[*Layer]bool{}
 	for _, n := range priority {
-		if l := b.byKey[n]; l != nil && !first[l] {
-			first[l] = true
-			out = append(out, l)
+		if l := b.byKey[n]; l != nil && !seen[l] {
+			seen[l] = true
+			first = append(first, l)
 		}
 	}
 	for _, l := range b.layers {
-		if !first[l] {
-			out = append(out, l)
+		if !seen[l] {
+			rest = append(rest, l)
 		}
 	}
+	return first, rest
+}
+
+// splitRows is the fid span above which a layer is scanned in parts (a
+// variable so tests can split small tables).
+var splitRows int64 = 50000
+
+// scanPart is one fid range of a layer's table to scan.
+type scanPart struct {
+	l      *Layer
+	i      int
+	lo, hi int64 // fid range; all rows when the layer has one part
+	job    *partJob
+}
+
+// partJob gathers the parts of one layer.
+type partJob struct {
+	mu    sync.Mutex
+	flats []*flat
+	left  int
+	err   error
+}
+
+// parts splits the layer's scan into fid ranges when its table is big, has
+// an integer primary key and a declared extent (the parts must share the
+// float32 origin).
+func (l *Layer) parts(ctx context.Context, db *sql.DB, workers int) []scanPart {
+	whole := []scanPart{{l: l, job: &partJob{flats: make([]*flat, 1), left: 1}}}
+	if workers < 2 || l.View || l.PK == "rowid" || l.originHint() == (orb.Point{}) {
+		return whole
+	}
+	var lo, hi sql.NullInt64
+	pk := gpkg.QuoteIdent(l.PK)
+	if err := db.QueryRowContext(ctx, "SELECT min("+pk+"), max("+pk+") FROM "+gpkg.QuoteIdent(l.Table)).Scan(&lo, &hi); err != nil ||
+		!lo.Valid || hi.Int64-lo.Int64 < splitRows {
+		return whole
+	}
+	job := &partJob{flats: make([]*flat, workers), left: workers}
+	out := make([]scanPart, workers)
+	span := (hi.Int64 - lo.Int64 + 1 + int64(workers) - 1) / int64(workers)
+	for i := range out {
+		out[i] = scanPart{l: l, i: i, lo: lo.Int64 + int64(i)*span, hi: lo.Int64 + int64(i+1)*span - 1, job: job}
+	}
+	out[0].lo, out[workers-1].hi = math.MinInt64, math.MaxInt64
 	return out
 }
 
-// load scans the layer's table into a new flat.
+// run scans the part; when it is the layer's last, it merges the parts,
+// installs the index and reports complete.
+func (p scanPart) run(ctx context.Context, db *sql.DB) (*Layer, bool, error) {
+	var f *flat
+	var err error
+	if len(p.job.flats) == 1 {
+		f, err = p.l.scan(ctx, db, "")
+	} else {
+		pk := gpkg.QuoteIdent(p.l.PK)
+		f, err = p.l.scan(ctx, db, " WHERE "+pk+" BETWEEN ? AND ?", p.lo, p.hi)
+	}
+	j := p.job
+	j.mu.Lock()
+	j.flats[p.i] = f
+	if err != nil && j.err == nil {
+		j.err = err
+	}
+	j.left--
+	last := j.left == 0
+	j.mu.Unlock()
+	if !last {
+		return p.l, false, nil
+	}
+	if j.err != nil {
+		return p.l, true, j.err
+	}
+	all := j.flats[0]
+	for _, o := range j.flats[1:] {
+		all.merge(o)
+	}
+	all.buildTree()
+	p.l.install(all)
+	return p.l, true, nil
+}
+
+// load scans the whole table into a new flat and installs it.
 func (l *Layer) load(ctx context.Context, db *sql.DB) error {
-	q := fmt.Sprintf("SELECT %s, %s, %s, %s FROM %s", gpkg.QuoteIdent(l.PK), gpkg.QuoteIdent(l.GeomColumn),
-		columnOrEmpty(l.classColumn()), columnOrEmpty(l.labelColumn()), gpkg.QuoteIdent(l.Table))
-	rows, err := db.QueryContext(ctx, q)
+	f, err := l.scan(ctx, db, "")
 	if err != nil {
 		return err
+	}
+	f.buildTree()
+	l.install(f)
+	return nil
+}
+
+// install makes f the layer's geometry and index.
+func (l *Layer) install(f *flat) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.flat = f
+	l.count, l.extent = f.tree.n, f.bounds()
+}
+
+// scan reads the layer's rows matching where into a new flat.
+func (l *Layer) scan(ctx context.Context, db *sql.DB, where string, args ...any) (*flat, error) {
+	q := fmt.Sprintf("SELECT %s, %s, %s, %s FROM %s%s", gpkg.QuoteIdent(l.PK), gpkg.QuoteIdent(l.GeomColumn),
+		columnOrEmpty(l.classColumn()), columnOrEmpty(l.labelColumn()), gpkg.QuoteIdent(l.Table), where)
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	f := newFlat(l.originHint(), l.labelColumn() != "")
@@ -177,21 +308,13 @@ func (l *Layer) load(ctx context.Context, db *sql.DB) error {
 	)
 	for rows.Next() {
 		if err := rows.Scan(&fid, &blob, &class, &label); err != nil {
-			return err
+			return nil, err
 		}
 		if err := appendBlob(f, fid, blob, nullString(class), nullString(label)); err != nil {
-			return fmt.Errorf("fid %d: %w", fid, err)
+			return nil, fmt.Errorf("fid %d: %w", fid, err)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	f.buildTree()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.flat = f
-	l.count, l.extent = f.tree.n, f.bounds()
-	return nil
+	return f, rows.Err()
 }
 
 func columnOrEmpty(c string) string {

@@ -126,6 +126,7 @@ var table = map[string][2]string{
 	"progress.open":    {"正在打开蓝图", "Opening the blueprint"},
 	"progress.demo":    {"首次运行：正在生成示范蓝图", "First run: generating the demo blueprint"},
 	"progress.cancel":  {"取消", "Cancel"},
+	"status.indexing":  {"正在建立索引", "Indexing"},
 	"error.open":       {"无法打开", "Cannot open"},
 	"panel.later":      {"此面板将在后续版本提供。", "This panel comes in a later version."},
 	"tab.conflicts":    {"冲突", "Conflicts"},

@@ -11,6 +11,9 @@ import (
 // redraw starts a frame for the current state on a worker goroutine,
 // cancelling the one in flight; the finished image is published with
 // fyne.Do. Until it arrives the previous frame is shown shifted and scaled.
+// Redraw renders the current view again (after the data changed).
+func (m *MapView) Redraw() { m.redraw() }
+
 func (m *MapView) redraw() {
 	m.Refresh()
 	if m.r == nil || !m.sized {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +21,7 @@ import (
 	"lantu/app/i18n"
 	"lantu/app/layertree"
 	"lantu/layers"
+	"lantu/layers/catalog"
 	"lantu/layers/crs"
 	"lantu/layers/demo"
 	"lantu/layers/render"
@@ -89,18 +91,92 @@ func (w *Workstation) Open(path string) {
 	var bp *layers.Blueprint
 	w.longWork(i18n.T("progress.open")+"\n"+filepath.Base(path), func(ctx context.Context, report func(string, float64)) error {
 		var err error
-		bp, err = layers.Open(path, layers.OpenOptions{Progress: func(done, total int) {
-			report(filepath.Base(path), float64(done)/float64(max(total, 1)))
-		}})
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", i18n.T("error.open"), path, err)
-		}
-		if ctx.Err() != nil {
-			bp.Close()
-			return ctx.Err()
-		}
-		return nil
+		bp, err = w.openIndexed(ctx, path, report)
+		return err
 	}, func() { w.show(bp) })
+}
+
+// openIndexed opens path with the indexes built in the background and
+// returns once the layers shown first are ready; the rest follow, counted
+// in the status bar, and redraw the map if they are shown meanwhile.
+func (w *Workstation) openIndexed(ctx context.Context, path string, report func(string, float64)) (*layers.Blueprint, error) {
+	saved := w.savedVisible(path)
+	var opened atomic.Pointer[layers.Blueprint] // set once Open returns
+	opt := layers.OpenOptions{Background: true, Priority: saved}
+	if saved == nil {
+		opt.Priority = defaultVisible()
+	}
+	opt.Progress = func(done, total int) {
+		report(filepath.Base(path), float64(done)/float64(max(total, 1)))
+		fyne.Do(func() { w.indexProgress(opened.Load(), done, total) })
+	}
+	opt.LayerReady = func(l *layers.Layer, err error) {
+		fyne.Do(func() { w.layerReady(opened.Load(), l, err) })
+	}
+	bp, err := layers.Open(path, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", i18n.T("error.open"), path, err)
+	}
+	opened.Store(bp)
+	first := saved
+	if first == nil {
+		for _, l := range bp.Layers() {
+			if l.Def != nil && l.Def.Visible {
+				first = append(first, l.Code)
+			}
+		}
+	}
+	if err := bp.WaitLayers(ctx, first); err != nil {
+		bp.Close()
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s %s: %w", i18n.T("error.open"), path, err)
+	}
+	return bp, nil
+}
+
+// defaultVisible lists the catalog layers shown by default.
+func defaultVisible() []string {
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range cat.Layers {
+		if l.Visible {
+			out = append(out, l.Code)
+		}
+	}
+	return out
+}
+
+// indexProgress shows the background indexing in the status bar.
+func (w *Workstation) indexProgress(bp *layers.Blueprint, done, total int) {
+	if bp == nil || w.bp != bp {
+		return
+	}
+	if done >= total {
+		w.SetStatus("index", "")
+		return
+	}
+	w.SetStatus("index", fmt.Sprintf("%s %d/%d", i18n.T("status.indexing"), done, total))
+}
+
+// layerReady redraws the map when a layer shown now gets its index, and
+// reports a layer that failed to load.
+func (w *Workstation) layerReady(bp *layers.Blueprint, l *layers.Layer, err error) {
+	if bp == nil || w.bp != bp || w.tree == nil {
+		return
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		dialog.ShowError(err, w.win)
+		return
+	}
+	if slices.Contains(w.tree.Visible(), l.Code) && w.renderer != nil {
+		w.renderer.Invalidate("", orb.Bound{})
+		w.view.Redraw()
+	}
 }
 
 // show installs an opened blueprint.
@@ -124,7 +200,8 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.left.Refresh()
 	w.first = true
 	w.view.SetLayers(w.tree.Visible())
-	w.view.SetRenderer(render.New(render.FromBlueprint(bp), render.Options{}))
+	w.renderer = render.New(render.FromBlueprint(bp), render.Options{})
+	w.view.SetRenderer(w.renderer)
 	w.places.load(bp)
 	for _, p := range w.panels {
 		if o, ok := p.(Opener); ok {

@@ -48,6 +48,7 @@ type Workstation struct {
 	cursorHooks []func(orb.Point)
 	sketchHooks []func(mapview.Tool, []orb.Point)
 	selected    *layers.Feature // the identified feature, or nil
+	renderer    *render.Renderer
 	panels      []Panel
 }
 
