@@ -33,12 +33,13 @@ type tile struct {
 
 // tileCache is an LRU of tiles bounded by bytes. Safe for concurrent use.
 type tileCache struct {
-	mu    sync.Mutex
-	max   int64
-	used  int64
-	ll    *list.List // front = most recent; values are *cacheItem
-	items map[tileKey]*list.Element
-	gen   uint64 // bumped by every invalidation
+	mu      sync.Mutex
+	max     int64
+	used    int64
+	ll      *list.List // front = most recent; values are *cacheItem
+	items   map[tileKey]*list.Element
+	aliases map[tileKey]tileKey // frame key -> effective key
+	gen     uint64              // bumped by every invalidation
 }
 
 type cacheItem struct {
@@ -47,7 +48,7 @@ type cacheItem struct {
 }
 
 func newTileCache(max int64) *tileCache {
-	return &tileCache{max: max, ll: list.New(), items: map[tileKey]*list.Element{}}
+	return &tileCache{max: max, ll: list.New(), items: map[tileKey]*list.Element{}, aliases: map[tileKey]tileKey{}}
 }
 
 // get returns a cached tile and marks it recently used.
@@ -56,7 +57,10 @@ func (c *tileCache) get(k tileKey) (*tile, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.items[k]
 	if !ok {
-		return nil, false
+		ek, aliased := c.aliases[k]
+		if e, ok = c.items[ek]; !aliased || !ok {
+			return nil, false
+		}
 	}
 	c.ll.MoveToFront(e)
 	return e.Value.(*cacheItem).t, true
@@ -88,6 +92,34 @@ func (c *tileCache) put(k tileKey, t *tile, gen uint64) {
 	}
 }
 
+// alias makes k, the key of a frame drawing codes, find the tile stored
+// under ek, and adds codes to the layers the tile is listed under.
+func (c *tileCache) alias(k, ek tileKey, codes []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[ek]
+	if !ok {
+		return
+	}
+	t := e.Value.(*cacheItem).t
+	var more []string
+	for _, code := range codes {
+		if !slices.Contains(t.layers, code) {
+			more = append(more, code)
+		}
+	}
+	if len(more) > 0 {
+		t.layers = append(slices.Clip(t.layers), more...) // copy: other tiles share the slice
+	}
+	if k == ek {
+		return
+	}
+	if len(c.aliases) > 4*len(c.items)+1024 {
+		clear(c.aliases) // drop aliases of evicted tiles
+	}
+	c.aliases[k] = ek
+}
+
 func (c *tileCache) remove(e *list.Element) {
 	it := e.Value.(*cacheItem)
 	c.ll.Remove(e)
@@ -96,11 +128,14 @@ func (c *tileCache) remove(e *list.Element) {
 }
 
 // invalidate drops the tiles that draw layer and touch box; an empty layer
-// name matches every layer, and a zero box matches everywhere.
+// name matches every layer, and a zero box matches everywhere. A tile lists
+// the layers of every frame it served, so a layer absent from it when it
+// was drawn still finds it.
 func (c *tileCache) invalidate(layer string, box orb.Bound) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	clear(c.aliases)
 	all := box == orb.Bound{}
 	for e := c.ll.Front(); e != nil; {
 		next := e.Next()

@@ -98,6 +98,7 @@ type frame struct {
 	req    Request
 	layers []drawn
 	set    uint64
+	base   string // the drawing settings every tile key includes
 	codes  []string
 	res    float64
 	phx    uint16
@@ -141,7 +142,8 @@ func (r *Renderer) plan(req Request) *frame {
 	f := &frame{req: req, res: v.Res, opaque: r.opt.Underlay == nil}
 	scale := v.Scale()
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d|%v|%v|", r.style.Load(), f.opaque, r.opt.Background)
+	f.base = fmt.Sprintf("%d|%v|%v|", r.style.Load(), f.opaque, r.opt.Background)
+	h.Write([]byte(f.base))
 	for i, l := range r.src.Layers() {
 		if !wanted(l, req.Layers) || !l.inScale(scale) || l.Data == nil {
 			continue
@@ -202,9 +204,11 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// placed is a tile with its position.
+// placed is a tile with its position and, while missing, the effective
+// key it is stored under.
 type placed struct {
 	tx, ty int64
+	key    tileKey
 	*tile
 }
 
@@ -214,10 +218,10 @@ func (r *Renderer) tiles(ctx context.Context, f *frame) ([]placed, error) {
 	var out, todo []placed
 	for ty := ty0; ty <= ty1; ty++ {
 		for tx := tx0; tx <= tx1; tx++ {
-			if t, ok := r.cache.get(f.key(tx, ty)); ok {
-				out = append(out, placed{tx, ty, t})
+			if t, ek, ok := r.lookup(f, tx, ty); ok {
+				out = append(out, placed{tx: tx, ty: ty, tile: t})
 			} else {
-				todo = append(todo, placed{tx: tx, ty: ty})
+				todo = append(todo, placed{tx: tx, ty: ty, key: ek})
 			}
 		}
 	}
@@ -246,7 +250,8 @@ func (r *Renderer) renderAll(ctx context.Context, f *frame, todo []placed) ([]pl
 					continue
 				}
 				todo[k].tile = t
-				r.cache.put(f.key(todo[k].tx, todo[k].ty), t, gen)
+				r.cache.put(todo[k].key, t, gen)
+				r.cache.alias(f.key(todo[k].tx, todo[k].ty), todo[k].key, f.codes)
 			}
 		}()
 	}
