@@ -58,22 +58,19 @@ func writeShadeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, opt
 		return err
 	}
 	defer stmt.Close()
-	for tr := 0; tr*TileSize < g.Height; tr++ {
-		for tc := 0; tc*TileSize < g.Width; tc++ {
-			img, any := shadeTile(g, hs, tc, tr)
-			if !any {
-				continue
-			}
-			var buf bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
-				return err
-			}
-			if _, err := stmt.ExecContext(ctx, z, tc, tr, buf.Bytes()); err != nil {
-				return err
-			}
+	cols, rows := (g.Width+TileSize-1)/TileSize, (g.Height+TileSize-1)/TileSize
+	return encodeTiles(ctx, cols*rows, func(i int) (encodedTile, error) {
+		img, any := shadeTile(g, hs, i%cols, i/cols)
+		if !any {
+			return encodedTile{}, nil
 		}
-	}
-	return nil
+		var buf bytes.Buffer
+		err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img)
+		return encodedTile{blob: buf.Bytes()}, err
+	}, func(i int, t encodedTile) error {
+		_, err := stmt.ExecContext(ctx, z, i%cols, i/cols, t.blob)
+		return err
+	})
 }
 
 // shadeTile cuts one tile of the hillshade hs of g as a paletted image; any

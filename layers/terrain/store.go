@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -167,32 +169,85 @@ func nullValue(g *Grid) any {
 }
 
 func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, ph int) error {
-	q := gpkg.QuoteIdent(table)
 	if err := matrixRow(ctx, tx, table, g, z, pw, ph); err != nil {
 		return err
 	}
-	for tr := 0; tr*TileSize < g.Height; tr++ {
-		for tc := 0; tc*TileSize < g.Width; tc++ {
-			tile, st := cutTile(g, tc, tr)
-			if st[0] == nil {
-				continue // no data: a missing tile reads as nodata
+	insTile, err := tx.PrepareContext(ctx, `INSERT INTO `+gpkg.QuoteIdent(table)+` (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insTile.Close()
+	insStats, err := tx.PrepareContext(ctx, `INSERT INTO gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, min, max, mean, std_dev) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insStats.Close()
+	cols, rows := (g.Width+TileSize-1)/TileSize, (g.Height+TileSize-1)/TileSize
+	return encodeTiles(ctx, cols*rows, func(i int) (encodedTile, error) {
+		tile, st := cutTile(g, i%cols, i/cols)
+		if st[0] == nil {
+			return encodedTile{}, nil // no data: a missing tile reads as nodata
+		}
+		blob, err := EncodeLZWGeoTIFF(tile)
+		return encodedTile{blob: blob, stats: st}, err
+	}, func(i int, t encodedTile) error {
+		res, err := insTile.ExecContext(ctx, z, i%cols, i/cols, t.blob)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		_, err = insStats.ExecContext(ctx, table, id, t.stats[0], t.stats[1], t.stats[2], t.stats[3])
+		return err
+	})
+}
+
+// encodedTile is one tile ready to store; a nil blob is a tile with no data.
+type encodedTile struct {
+	blob  []byte
+	stats [4]any
+}
+
+// encodeTiles encodes n tiles on all cores and stores them in order on the
+// calling goroutine (the one that owns the transaction).
+func encodeTiles(ctx context.Context, n int, encode func(i int) (encodedTile, error), store func(i int, t encodedTile) error) error {
+	workers := max(1, runtime.NumCPU())
+	results := make([]chan encodedTile, n)
+	errs := make([]error, n)
+	for i := range results {
+		results[i] = make(chan encodedTile, 1)
+	}
+	sem := make(chan struct{}, 2*workers) // bounds the tiles held in memory
+	go func() {
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var t encodedTile
+				if ctx.Err() == nil {
+					t, errs[i] = encode(i)
+				}
+				results[i] <- t
+			}()
+		}
+		wg.Wait()
+	}()
+	var first error
+	for i := 0; i < n; i++ {
+		t := <-results[i]
+		<-sem
+		if first == nil {
+			first = errs[i]
+			if first == nil {
+				first = ctx.Err()
 			}
-			blob, err := EncodeLZWGeoTIFF(tile)
-			if err != nil {
-				return err
-			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO `+q+` (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)`, z, tc, tr, blob)
-			if err != nil {
-				return err
-			}
-			id, _ := res.LastInsertId()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, min, max, mean, std_dev) VALUES (?, ?, ?, ?, ?, ?)`,
-				table, id, st[0], st[1], st[2], st[3]); err != nil {
-				return err
+			if first == nil && t.blob != nil {
+				first = store(i, t)
 			}
 		}
 	}
-	return nil
+	return first
 }
 
 // matrixRow records one zoom level of pw x ph pixels in gpkg_tile_matrix.
