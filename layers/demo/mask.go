@@ -39,8 +39,20 @@ func newMask(mp orb.MultiPolygon) *mask {
 // even-odd crossings of the row's centre line with the outline.
 func (m *mask) fillRow(j int) {
 	y := m.bound.Min[1] + (float64(j)+0.5)*m.cell
-	var xs []float64
-	for _, p := range m.poly {
+	xs := rowCrossings(m.poly, y, nil)
+	for k := 0; k+1 < len(xs); k += 2 {
+		i0 := int(math.Ceil((xs[k]-m.bound.Min[0])/m.cell - 0.5))
+		i1 := int(math.Floor((xs[k+1]-m.bound.Min[0])/m.cell - 0.5))
+		for i := max(i0, 0); i <= min(i1, m.nx-1); i++ {
+			m.state[j*m.nx+i] = 1
+		}
+	}
+}
+
+// rowCrossings appends to xs the sorted x where the line at y crosses the
+// polygons' edges; by even-odd, inside spans run between pairs.
+func rowCrossings(mp orb.MultiPolygon, y float64, xs []float64) []float64 {
+	for _, p := range mp {
 		for _, r := range p {
 			for k := 1; k < len(r); k++ {
 				a, b := r[k-1], r[k]
@@ -51,13 +63,7 @@ func (m *mask) fillRow(j int) {
 		}
 	}
 	sort.Float64s(xs)
-	for k := 0; k+1 < len(xs); k += 2 {
-		i0 := int(math.Ceil((xs[k]-m.bound.Min[0])/m.cell - 0.5))
-		i1 := int(math.Floor((xs[k+1]-m.bound.Min[0])/m.cell - 0.5))
-		for i := max(i0, 0); i <= min(i1, m.nx-1); i++ {
-			m.state[j*m.nx+i] = 1
-		}
-	}
+	return xs
 }
 
 // markEdges flags every cell an outline segment's bounding box touches.

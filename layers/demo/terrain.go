@@ -2,7 +2,13 @@ package demo
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/paulmach/orb"
 
 	"lantu/layers"
 	"lantu/layers/gpkg"
@@ -34,6 +40,7 @@ func (g *gen) terrain(bp *layers.Blueprint) error {
 	if err != nil {
 		return fmt.Errorf("demo: DEM: %w", err)
 	}
+	clipToOutline(dem, g.geo.mask.poly)
 	db := bp.DB()
 	if err := terrain.Import(g.ctx, db, tables["XZ_DEM"], dem, bp.SRID()); err != nil {
 		return err
@@ -56,6 +63,40 @@ func (g *gen) terrain(bp *layers.Blueprint) error {
 	}
 	g.progress("地形 terrain", 3, 3)
 	return nil
+}
+
+// clipToOutline makes the cells whose centres lie outside the outline
+// nodata, so the stored rasters cover the city only.
+func clipToOutline(g *terrain.Grid, outline orb.MultiPolygon) {
+	g.HasNoData, g.NoData = true, -9999
+	gt := g.GeoTransform
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var xs []float64
+			for r := int(next.Add(1) - 1); r < g.Height; r = int(next.Add(1) - 1) {
+				y := gt[3] + (float64(r)+0.5)*gt[5]
+				xs = rowCrossings(outline, y, xs[:0])
+				row := g.Data[r*g.Width : (r+1)*g.Width]
+				c := 0
+				for k := 0; k+1 < len(xs); k += 2 {
+					c0 := min(g.Width, max(0, int(math.Ceil((xs[k]-gt[0])/gt[1]-0.5))))
+					c1 := min(g.Width, max(0, int(math.Floor((xs[k+1]-gt[0])/gt[1]-0.5))+1))
+					for ; c < c0; c++ {
+						row[c] = -9999
+					}
+					c = max(c, c1)
+				}
+				for ; c < g.Width; c++ {
+					row[c] = -9999
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // rasterStats counts a raster layer's tiles as its features.
