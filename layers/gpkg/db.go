@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -131,10 +132,15 @@ func openReader(abs string, immutable bool) (*sql.DB, error) {
 	return r, nil
 }
 
+// writerCacheKiB is the page cache of the writer connection: edits touch
+// the feature table, its R-tree, its indexes and the journal, so a bigger
+// cache than SQLite's 2 MB default saves re-reading pages.
+const writerCacheKiB = 65536
+
 // openWriter opens the single writer connection and switches the file to
 // WAL; it connects at once so that errors surface here.
 func openWriter(abs string) (*sql.DB, error) {
-	w, err := sql.Open(DriverName, dsn(abs, false, false))
+	w, err := sql.Open(DriverName, dsn(abs, false, false)+"&_cache_size=-"+strconv.Itoa(writerCacheKiB))
 	if err != nil {
 		return nil, err
 	}
