@@ -32,6 +32,12 @@ type Options struct {
 	// Underlay, when set, draws beneath the vectors (for example a
 	// hillshade); it returns an image of the viewport's size or nil.
 	Underlay func(ctx context.Context, v Viewport) image.Image
+	// Relief, when set, returns a multiply layer for a frame (for example
+	// hillshade) of the viewport's size, or nil: each frame pixel's RGB is
+	// scaled by the layer's RGB/255 after the vector tiles and before the
+	// selection and labels, so fills take the relief while the selection
+	// and labels stay crisp, as a QGIS multiply blend does.
+	Relief func(ctx context.Context, req Request) (*image.RGBA, error)
 }
 
 // FeatureRef names one feature of a layer (by code). A value: safe for
@@ -120,6 +126,9 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*image.NRGBA, error
 	}
 	img := image.NewRGBA(image.Rect(0, 0, req.View.W, req.View.H))
 	r.compose(ctx, f, img, tiles)
+	if err := r.relief(ctx, req, img); err != nil {
+		return nil, err
+	}
 	if err := r.highlight(ctx, f, img); err != nil {
 		return nil, err
 	}
@@ -312,6 +321,37 @@ func (r *Renderer) compose(ctx context.Context, f *frame, img *image.RGBA, tiles
 		}
 		at := image.Pt(int(t.tx*TileSize-f.fx), int(t.ty*TileSize-f.fy))
 		draw.Draw(img, image.Rectangle{Min: at, Max: at.Add(image.Pt(TileSize, TileSize))}, t.img, image.Point{}, op)
+	}
+}
+
+// relief multiplies the frame by the Relief layer.
+func (r *Renderer) relief(ctx context.Context, req Request, img *image.RGBA) error {
+	if r.opt.Relief == nil {
+		return nil
+	}
+	m, err := r.opt.Relief(ctx, req)
+	if err != nil || m == nil {
+		return err
+	}
+	if m.Rect.Dx() != img.Rect.Dx() || m.Rect.Dy() != img.Rect.Dy() {
+		return fmt.Errorf("%w: relief %v for a %dx%d view", ErrViewport, m.Rect.Size(), req.View.W, req.View.H)
+	}
+	multiply(img, m)
+	return nil
+}
+
+// multiply scales the RGB of every pixel of dst by m's RGB/255 (both of
+// the same size; dst is opaque).
+func multiply(dst, m *image.RGBA) {
+	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	for y := 0; y < h; y++ {
+		d := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
+		s := m.Pix[y*m.Stride : y*m.Stride+4*w]
+		for i := 0; i < len(d); i += 4 {
+			d[i] = uint8((uint32(d[i])*uint32(s[i]) + 127) / 255)
+			d[i+1] = uint8((uint32(d[i+1])*uint32(s[i+1]) + 127) / 255)
+			d[i+2] = uint8((uint32(d[i+2])*uint32(s[i+2]) + 127) / 255)
+		}
 	}
 }
 
