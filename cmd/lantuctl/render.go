@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"lantu/layers"
 	"lantu/layers/crs"
 	"lantu/layers/render"
+	"lantu/layers/terrain"
 )
 
 func init() { root.AddCommand(renderCmd()) }
@@ -69,7 +72,11 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	if req.Layers, err = pickLayers(bp, src, f.layers); err != nil {
 		return err
 	}
-	img, err := render.New(src, render.Options{}).Render(cmd.Context(), req)
+	opt, err := reliefOptions(cmd.Context(), bp)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", path, err)
+	}
+	img, err := render.New(src, opt).Render(cmd.Context(), req)
 	if err != nil {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
@@ -82,6 +89,28 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 		return fmt.Errorf("render: write %s: %w", f.out, err)
 	}
 	return out.Close()
+}
+
+// reliefOptions shades the frame with the blueprint's DEM (table xz_dem)
+// when it has one: hillshade by default, and the elevation ramp and slope
+// classes when --layers names XZ_DEM or XZ_PD.
+func reliefOptions(ctx context.Context, bp *layers.Blueprint) (render.Options, error) {
+	r := bp.Raster(terrain.ElevationLayer)
+	if r == nil || r.DataType != "2d-gridded-coverage" {
+		return render.Options{}, nil
+	}
+	cov, err := terrain.OpenCoverage(ctx, bp.DB(), r.Table)
+	if err != nil {
+		return render.Options{}, err
+	}
+	rel, err := terrain.NewRelief(ctx, cov)
+	if err != nil {
+		return render.Options{}, err
+	}
+	return render.Options{Relief: func(ctx context.Context, req render.Request) (*image.RGBA, error) {
+		b := req.View.Bound()
+		return rel.Image(ctx, b, req.View.W, req.View.H, terrain.PickRelief(req.Layers, req.Opacity))
+	}}, nil
 }
 
 // renderView resolves --bbox, --center/--scale and --crs to a viewport.
@@ -148,14 +177,20 @@ func pickLayers(bp *layers.Blueprint, src render.LayerList, arg string) ([]strin
 		for _, l := range src {
 			codes = append(codes, l.Code)
 		}
+		for _, r := range bp.Rasters() {
+			codes = append(codes, r.Code)
+		}
 		return codes, nil
 	}
 	for _, name := range strings.Split(arg, ",") {
-		l := bp.Layer(strings.TrimSpace(name))
-		if l == nil {
+		name = strings.TrimSpace(name)
+		if l := bp.Layer(name); l != nil {
+			codes = append(codes, l.Code)
+		} else if r := bp.Raster(name); r != nil {
+			codes = append(codes, r.Code)
+		} else {
 			return nil, usagef("render: --layers: no layer %q in %s", name, bp.Path())
 		}
-		codes = append(codes, l.Code)
 	}
 	return codes, nil
 }

@@ -188,7 +188,9 @@ func (r *Relief) factors(g *Grid, on ReliefLayers) []uint8 {
 		mulSlope(f, Slope(g, r.opt), on.Slope)
 	}
 	if on.Hillshade > 0 {
-		mulShade(f, Hillshade(g, r.opt), on.Hillshade, r.opt.Altitude)
+		o := r.opt
+		o.ZFactor = reliefZ(g.GeoTransform[1])
+		mulShade(f, Hillshade(g, o), on.Hillshade, o.Altitude)
 	}
 	out := make([]uint8, 3*n)
 	for i, v := range f {
@@ -196,6 +198,16 @@ func (r *Relief) factors(g *Grid, on ReliefLayers) []uint8 {
 	}
 	return out
 }
+
+// reliefZ is the vertical exaggeration of the shading at a cell size:
+// gentle planning-scale relief needs some to read under coloured plans,
+// and coarser levels, averaged flatter, need more.
+func reliefZ(cell float64) float64 {
+	return reliefBaseZ * math.Sqrt(math.Max(1, cell/30))
+}
+
+// reliefBaseZ is the exaggeration at 30 m cells and finer.
+const reliefBaseZ = 3
 
 // mulColors multiplies f by the NRGBA colours pix with strength a (scaled
 // by each pixel's alpha).
