@@ -39,7 +39,7 @@ type Host interface {
 const StatusKey = "elevation"
 
 // Chart size in pixels.
-const chartW, chartH = 320, 200
+const chartW, chartH = 300, 190
 
 // Panel is the Terrain panel. Its exported methods must be called on the
 // UI goroutine; its queries run on their own goroutines and publish with

@@ -146,7 +146,7 @@ func statsOf(ctx context.Context, cov *terrain.Coverage, poly orb.Geometry) (ter
 const squareMetresPerMu = 10000.0 / 15
 
 // barWidth is the width in pixels of a 100 % bar.
-const barWidth = 70
+const barWidth = 40
 
 // statsTable shows zonal statistics: a summary line and one row per slope
 // class with its area in m² and 亩, its share and a bar. UI goroutine only.
@@ -163,8 +163,8 @@ var slopeClassNames = [5]string{"≤2°", "2–6°", "6–15°", "15–25°", ">
 func newStatsTable() *statsTable {
 	t := &statsTable{head: widget.NewLabel("")}
 	t.head.Wrapping = fyne.TextWrapWord
-	t.grid = container.NewGridWithColumns(5, headLabel("terrain.slope_class"), headLabel("terrain.area_m2"),
-		headLabel("terrain.area_mu"), headLabel("terrain.share"), widget.NewLabel(""))
+	t.grid = container.NewGridWithColumns(4, headLabel("terrain.slope_class"), headLabel("terrain.area_m2"),
+		headLabel("terrain.area_mu"), headLabel("terrain.share"))
 	for k := range t.cells {
 		c := terrain.SlopeColors[k]
 		sw := canvas.NewRectangle(c)
@@ -179,8 +179,7 @@ func newStatsTable() *statsTable {
 		t.grid.Add(container.NewHBox(container.NewCenter(sw), t.cells[k][0]))
 		t.grid.Add(t.cells[k][1])
 		t.grid.Add(t.cells[k][2])
-		t.grid.Add(t.cells[k][3])
-		t.grid.Add(container.NewHBox(container.NewCenter(t.bars[k])))
+		t.grid.Add(container.NewHBox(t.cells[k][3], container.NewCenter(t.bars[k])))
 	}
 	t.grid.Hide()
 	t.root = container.NewVBox(t.head, t.grid)

@@ -207,7 +207,7 @@ func reliefZ(cell float64) float64 {
 }
 
 // reliefBaseZ is the exaggeration at 30 m cells and finer.
-const reliefBaseZ = 3
+const reliefBaseZ = 4
 
 // mulColors multiplies f by the NRGBA colours pix with strength a (scaled
 // by each pixel's alpha).
