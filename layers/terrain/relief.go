@@ -84,6 +84,19 @@ type Relief struct {
 
 	mu     sync.Mutex
 	frames []reliefFrame // most recent first
+	last   reliefField   // the grid and factors of the last read
+}
+
+// reliefField is a read grid with its cell factors, shared read-only.
+type reliefField struct {
+	key fieldKey
+	g   *Grid
+	fac []uint8
+}
+
+type fieldKey struct {
+	cell float64
+	on   ReliefLayers
 }
 
 type reliefKey struct {
@@ -137,17 +150,60 @@ func (r *Relief) Image(ctx context.Context, bound orb.Bound, w, h int, on Relief
 	if img := r.cached(key); img != nil {
 		return img, nil
 	}
-	pad := 2 * math.Max(res, r.cov.Levels[0].CellX)
-	g, err := r.cov.Read(ctx, bound.Pad(pad), res)
+	g, fac, err := r.field(ctx, bound, res, on)
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	img := resample(r.factors(g, on), g, key)
+	img := resample(fac, g, key)
 	r.store(key, img)
 	return img, nil
+}
+
+// field returns the grid and cell factors for a view, reusing the last
+// ones while the view pans inside them at the same level. A new read
+// covers a quarter of the view more on each side, so pans cost only the
+// resampling until they leave it.
+func (r *Relief) field(ctx context.Context, bound orb.Bound, res float64, on ReliefLayers) (*Grid, []uint8, error) {
+	k := fieldKey{cell: r.levelFor(res), on: on}
+	margin := 2 * math.Max(res, r.cov.Levels[0].CellX)
+	r.mu.Lock()
+	last := r.last
+	r.mu.Unlock()
+	if last.g != nil && last.key == k && covers(last.g, bound.Pad(margin)) {
+		return last.g, last.fac, nil
+	}
+	pad := margin + 0.25*math.Max(bound.Max[0]-bound.Min[0], bound.Max[1]-bound.Min[1])
+	g, err := r.cov.Read(ctx, bound.Pad(pad), res)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	fac := r.factors(g, on)
+	r.mu.Lock()
+	r.last = reliefField{key: k, g: g, fac: fac}
+	r.mu.Unlock()
+	return g, fac, nil
+}
+
+// levelFor is the cell size of the level Coverage.Read picks for res.
+func (r *Relief) levelFor(res float64) float64 {
+	cell := r.cov.Levels[0].CellX
+	for _, l := range r.cov.Levels {
+		if l.CellX <= res {
+			cell = l.CellX
+		}
+	}
+	return cell
+}
+
+// covers reports whether g's cell centres span b.
+func covers(g *Grid, b orb.Bound) bool {
+	gt := g.GeoTransform
+	x0, y1 := gt[0]+gt[1]/2, gt[3]+gt[5]/2
+	x1, y0 := gt[0]+(float64(g.Width)-0.5)*gt[1], gt[3]+(float64(g.Height)-0.5)*gt[5]
+	return b.Min[0] >= x0 && b.Max[0] <= x1 && b.Min[1] >= y0 && b.Max[1] <= y1
 }
 
 func (r *Relief) cached(k reliefKey) *image.RGBA {

@@ -167,7 +167,8 @@ func TestPickRelief(t *testing.T) {
 }
 
 // BenchmarkRelief1600x1000 draws the hillshade of a 1600 x 1000 view over
-// a 1024 x 1024 cell DEM: cold (a new view each time) and cached.
+// a 1024 x 1024 cell DEM: cold (a new zoom each time), panned by up to
+// 100 pixels at one zoom, and cached.
 func BenchmarkRelief1600x1000(b *testing.B) {
 	g := NewGrid(1024, 1024, [6]float64{400000, 30, 0, 4700000, 0, -30}, 4550)
 	g.HasNoData, g.NoData = true, -9999
@@ -186,11 +187,23 @@ func BenchmarkRelief1600x1000(b *testing.B) {
 	on := ReliefLayers{Hillshade: hillshadeStrength}
 	b.Run("cold", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
+			rel.mu.Lock()
+			rel.last = reliefField{}
+			rel.mu.Unlock()
 			if _, err := rel.Image(context.Background(), view(float64(i%1000)*15), 1600, 1000, on); err != nil {
 				b.Fatal(err)
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/frame")
+	})
+	b.Run("pan", func(b *testing.B) {
+		rel.Image(context.Background(), view(0), 1600, 1000, on)
+		for i := 0; b.Loop(); i++ {
+			if _, err := rel.Image(context.Background(), view(float64(1+i%100)*15), 1600, 1000, on); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N), "ms/frame")
 	})
 	b.Run("cached", func(b *testing.B) {
 		for b.Loop() {
@@ -200,4 +213,44 @@ func BenchmarkRelief1600x1000(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N), "ms/frame")
 	})
+}
+
+// TestReliefPanReuse checks that a pan drawn from the grid read for an
+// earlier view matches the same view drawn afresh.
+func TestReliefPanReuse(t *testing.T) {
+	cov := storeCoverage(t, synthDEM(400, 400))
+	ctx := context.Background()
+	on := ReliefLayers{Hillshade: 0.7, Slope: 0.5}
+	view := func(dx float64) orb.Bound {
+		return orb.Bound{Min: orb.Point{503000 + dx, 4650000 - 9000}, Max: orb.Point{503000 + dx + 6000, 4650000 - 3000}}
+	}
+	tests := []struct {
+		name string
+		dx   float64
+	}{{"one pixel", 30}, {"a tenth of the view", 600}, {"west", -900}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			warm, err := NewRelief(ctx, cov)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := warm.Image(ctx, view(0), 200, 200, on); err != nil {
+				t.Fatal(err)
+			}
+			panned, err := warm.Image(ctx, view(tc.dx), 200, 200, on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, _ := NewRelief(ctx, cov)
+			want, err := fresh.Image(ctx, view(tc.dx), 200, 200, on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want.Pix {
+				if d := diff(panned.Pix[i], want.Pix[i]); d > 1 {
+					t.Fatalf("pixel %d channel %d: panned %d, fresh %d", i/4, i%4, panned.Pix[i], want.Pix[i])
+				}
+			}
+		})
+	}
 }
