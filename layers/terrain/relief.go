@@ -161,19 +161,20 @@ func (r *Relief) Image(ctx context.Context, bound orb.Bound, w, h int, on Relief
 
 // field returns the grid and cell factors for a view, reusing the last
 // ones while the view pans inside them at the same level. A new read
-// covers a quarter of the view more on each side, so pans cost only the
+// covers reliefSlack of the view more on each side, so pans cost only the
 // resampling until they leave it.
 func (r *Relief) field(ctx context.Context, bound orb.Bound, res float64, on ReliefLayers) (*Grid, []uint8, error) {
-	k := fieldKey{cell: r.levelFor(res), on: on}
+	maxCell := reliefCellRatio * res
+	k := fieldKey{cell: r.levelFor(maxCell), on: on}
 	margin := 2 * math.Max(res, r.cov.Levels[0].CellX)
 	r.mu.Lock()
 	last := r.last
 	r.mu.Unlock()
-	if last.g != nil && last.key == k && covers(last.g, bound.Pad(margin)) {
+	if last.g != nil && last.key == k && covers(last.g, clip(bound.Pad(margin), r.ext.Pad(-k.cell))) {
 		return last.g, last.fac, nil
 	}
-	pad := margin + 0.25*math.Max(bound.Max[0]-bound.Min[0], bound.Max[1]-bound.Min[1])
-	g, err := r.cov.Read(ctx, bound.Pad(pad), res)
+	pad := margin + reliefSlack*math.Max(bound.Max[0]-bound.Min[0], bound.Max[1]-bound.Min[1])
+	g, err := r.cov.Read(ctx, bound.Pad(pad), maxCell)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -187,7 +188,28 @@ func (r *Relief) field(ctx context.Context, bound orb.Bound, res float64, on Rel
 	return g, fac, nil
 }
 
-// levelFor is the cell size of the level Coverage.Read picks for res.
+// Reading: a level's cells may be up to reliefCellRatio times the view's
+// pixels (bilinear resampling hides it, and it saves up to half the cells),
+// and a read reaches reliefSlack of the view beyond each side for pans.
+const (
+	reliefCellRatio = 1.5
+	reliefSlack     = 0.125
+)
+
+// clip is the part of b inside ext (b itself when they do not meet).
+func clip(b, ext orb.Bound) orb.Bound {
+	c := orb.Bound{
+		Min: orb.Point{math.Max(b.Min[0], ext.Min[0]), math.Max(b.Min[1], ext.Min[1])},
+		Max: orb.Point{math.Min(b.Max[0], ext.Max[0]), math.Min(b.Max[1], ext.Max[1])},
+	}
+	if c.Min[0] > c.Max[0] || c.Min[1] > c.Max[1] {
+		return b
+	}
+	return c
+}
+
+// levelFor is the cell size of the level Coverage.Read picks for a
+// largest cell size of res.
 func (r *Relief) levelFor(res float64) float64 {
 	cell := r.cov.Levels[0].CellX
 	for _, l := range r.cov.Levels {
@@ -333,9 +355,19 @@ func resampleRow(img *image.RGBA, fac []uint8, g *Grid, k reliefKey, py int) {
 	r0, ty := splitCoord(fr, g.Height)
 	r1 := min(r0+1, g.Height-1)
 	row := img.Pix[py*img.Stride : py*img.Stride+4*k.w]
+	for i := range row {
+		row[i] = 0xff
+	}
+	if fr < -0.5 || fr > float64(g.Height)-0.5 {
+		return // off the coverage: left as is
+	}
 	for px := 0; px < k.w; px++ {
 		x := k.minX + (float64(px)+0.5)*k.res
-		c0, tx := splitCoord((x-gt[0])/gt[1]-0.5, g.Width)
+		fc := (x-gt[0])/gt[1] - 0.5
+		if fc < -0.5 || fc > float64(g.Width)-0.5 {
+			continue
+		}
+		c0, tx := splitCoord(fc, g.Width)
 		c1 := min(c0+1, g.Width-1)
 		i00, i01 := 3*(r0*g.Width+c0), 3*(r0*g.Width+c1)
 		i10, i11 := 3*(r1*g.Width+c0), 3*(r1*g.Width+c1)
@@ -344,7 +376,6 @@ func resampleRow(img *image.RGBA, fac []uint8, g *Grid, k reliefKey, py int) {
 			bot := float32(fac[i10+c]) + tx*(float32(fac[i11+c])-float32(fac[i10+c]))
 			row[4*px+c] = uint8(top + ty*(bot-top) + 0.5)
 		}
-		row[4*px+3] = 0xff
 	}
 }
 
