@@ -218,31 +218,35 @@ func BenchmarkRelief1600x1000(b *testing.B) {
 // TestReliefPanReuse checks that a pan drawn from the grid read for an
 // earlier view matches the same view drawn afresh.
 func TestReliefPanReuse(t *testing.T) {
-	cov := storeCoverage(t, synthDEM(400, 400))
+	cov := storeCoverage(t, synthDEM(300, 300))
 	ctx := context.Background()
 	on := ReliefLayers{Hillshade: 0.7, Slope: 0.5}
 	view := func(dx float64) orb.Bound {
-		return orb.Bound{Min: orb.Point{503000 + dx, 4650000 - 9000}, Max: orb.Point{503000 + dx + 6000, 4650000 - 3000}}
+		return orb.Bound{Min: orb.Point{503000 + dx, 4650000 - 6000}, Max: orb.Point{503000 + dx + 3000, 4650000 - 3000}}
 	}
 	tests := []struct {
 		name string
 		dx   float64
-	}{{"one pixel", 30}, {"a tenth of the view", 600}, {"west", -900}}
+	}{{"one pixel", 30}, {"a tenth of the view", 300}, {"west", -300}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			warm, err := NewRelief(ctx, cov)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := warm.Image(ctx, view(0), 200, 200, on); err != nil {
+			if _, err := warm.Image(ctx, view(0), 100, 100, on); err != nil {
 				t.Fatal(err)
 			}
-			panned, err := warm.Image(ctx, view(tc.dx), 200, 200, on)
+			read := warm.last.g
+			panned, err := warm.Image(ctx, view(tc.dx), 100, 100, on)
 			if err != nil {
 				t.Fatal(err)
 			}
+			if warm.last.g != read {
+				t.Error("the pan read the coverage again instead of reusing the grid")
+			}
 			fresh, _ := NewRelief(ctx, cov)
-			want, err := fresh.Image(ctx, view(tc.dx), 200, 200, on)
+			want, err := fresh.Image(ctx, view(tc.dx), 100, 100, on)
 			if err != nil {
 				t.Fatal(err)
 			}
