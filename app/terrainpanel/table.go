@@ -87,7 +87,7 @@ func (t *statsTable) show(name string, st terrain.ZoneStats) {
 
 // columnWidths are the widths of the table's columns in points, chosen so
 // that the table fits the dock's default width.
-var columnWidths = []float32{62, 74, 72, 88}
+var columnWidths = []float32{70, 72, 70, 86}
 
 // row lays cells out at columnWidths.
 func row(cells ...fyne.CanvasObject) *fyne.Container {
