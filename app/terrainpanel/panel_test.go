@@ -167,6 +167,7 @@ func TestSlopeStatistics(t *testing.T) {
 	}{
 		{"polygon", square, true, "最低", true},
 		{"point", "POINT(500700 4646500)", true, "请先用", false},
+		{"off the DEM", "POLYGON((400000 4000000, 401000 4000000, 401000 4001000, 400000 4000000))", true, "没有高程数据", false},
 		{"nothing selected", "", true, "请先用", false},
 		{"no DEM", square, false, "没有数字高程模型", false},
 	}
@@ -223,4 +224,13 @@ func TestDrawnArea(t *testing.T) {
 	h.sketched(mapview.ToolArea, ring...)
 	eventually(t, "statistics of the drawn area", func() bool { return p.table.grid.Visible() })
 	checkClasses(t, p.table)
+}
+
+func TestProfileOffTheDEM(t *testing.T) {
+	p, h := newTestPanel(t, true)
+	h.sketched(mapview.ToolProfile, orb.Point{400000, 4000000}, orb.Point{401000, 4000000})
+	eventually(t, "the no-data message", func() bool { return strings.Contains(p.readout.Text, "没有高程数据") })
+	if p.chart.Visible() {
+		t.Error("a chart is shown for a profile off the DEM")
+	}
 }

@@ -18,7 +18,11 @@ const maxCells = 4 << 20
 
 // gridFor reads the finest level of cov over b that stays within
 // maxCells.
+// A nil grid without an error means b misses the coverage.
 func gridFor(ctx context.Context, cov *terrain.Coverage, b orb.Bound) (*terrain.Grid, error) {
+	if !b.Intersects(coverageBound(cov)) {
+		return nil, nil
+	}
 	cell := 0.0
 	for _, l := range cov.Levels {
 		cols := (b.Max[0]-b.Min[0])/l.CellX + 2*terrain.TileSize
@@ -105,4 +109,11 @@ func slopeAt(g *terrain.Grid, p orb.Point) float64 {
 		return 0
 	}
 	return float64(s)
+}
+
+// coverageBound is the map area of the coverage's finest level.
+func coverageBound(cov *terrain.Coverage) orb.Bound {
+	l := cov.Levels[0]
+	w, h := float64(l.MatrixWidth*terrain.TileSize)*l.CellX, float64(l.MatrixHeight*terrain.TileSize)*l.CellY
+	return orb.Bound{Min: orb.Point{cov.MinX, cov.MaxY - h}, Max: orb.Point{cov.MinX + w, cov.MaxY}}
 }

@@ -71,8 +71,8 @@ func (p *Panel) runProfile(line orb.LineString) {
 // profileOf samples the coverage along line at the finest level that fits.
 func profileOf(ctx context.Context, cov *terrain.Coverage, line orb.LineString) (terrain.ProfileResult, error) {
 	g, err := gridFor(ctx, cov, line.Bound().Pad(2*cov.Levels[0].CellX))
-	if err != nil {
-		return terrain.ProfileResult{}, fmt.Errorf("terrain panel: profile: %w", err)
+	if err != nil || g == nil {
+		return terrain.ProfileResult{}, wrap("profile", err)
 	}
 	return g.Profile(line), nil
 }
@@ -131,8 +131,16 @@ func (p *Panel) runStats(poly orb.Geometry, name string) {
 // statsOf computes the statistics at the finest level that fits.
 func statsOf(ctx context.Context, cov *terrain.Coverage, poly orb.Geometry) (terrain.ZoneStats, error) {
 	g, err := gridFor(ctx, cov, poly.Bound().Pad(2*cov.Levels[0].CellX))
-	if err != nil {
-		return terrain.ZoneStats{}, fmt.Errorf("terrain panel: statistics: %w", err)
+	if err != nil || g == nil {
+		return terrain.ZoneStats{}, wrap("statistics", err)
 	}
 	return g.Stats(poly, nil), nil
+}
+
+// wrap names the failed work in err (nil stays nil).
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("terrain panel: %s: %w", what, err)
 }
