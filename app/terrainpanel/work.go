@@ -60,9 +60,13 @@ func (p *Panel) runProfile(line orb.LineString) {
 				p.readout.SetText(err.Error())
 				return
 			}
-			p.chart.Image = img
-			p.chart.Hidden = img == nil
-			p.chart.Refresh()
+			if img == nil { // a typed nil must not reach the canvas
+				p.chart.Hide()
+			} else {
+				p.chart.Image = img
+				p.chart.Show()
+				p.chart.Refresh()
+			}
 			p.readout.SetText(DescribeProfile(res))
 		})
 	})
