@@ -23,7 +23,9 @@ import (
 	"lantu/layers/terrain"
 )
 
-// Host is what the panel needs from the workstation.
+// Host is what the panel needs from the workstation; the panel calls it on
+// the UI goroutine only, so implementations need not be safe for concurrent
+// use.
 type Host interface {
 	Map() *mapview.MapView
 	SetStatus(key, text string)
