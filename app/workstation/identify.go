@@ -24,6 +24,8 @@ const hitTolerance = 4
 // the blueprint, then an exact test (inside a polygon, or within tol map
 // units of a line or point). Safe for concurrent use.
 func Identify(ctx context.Context, bp *layers.Blueprint, codes []string, p orb.Point, tol float64) ([]*layers.Feature, error) {
+	// Raster layers (DEM, slope, hillshade) have no features to pick.
+	codes = slices.DeleteFunc(slices.Clone(codes), func(c string) bool { return bp.Layer(c) == nil })
 	if len(codes) == 0 {
 		return nil, nil
 	}

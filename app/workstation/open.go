@@ -200,7 +200,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.left.Refresh()
 	w.first = true
 	w.view.SetLayers(w.tree.Visible())
-	w.renderer = render.New(render.FromBlueprint(bp), render.Options{})
+	w.renderer = render.New(render.FromBlueprint(bp), w.renderOptions(bp))
 	w.view.SetRenderer(w.renderer)
 	w.places.load(bp)
 	for _, p := range w.panels {

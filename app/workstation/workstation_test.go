@@ -91,6 +91,16 @@ func TestIdentifyHiddenLayers(t *testing.T) {
 	}
 }
 
+// TestIdentifySkipsRasterLayers: a ticked DEM or hillshade has no
+// features and must not fail the pick of the vector layers.
+func TestIdentifySkipsRasterLayers(t *testing.T) {
+	bp := smallBlueprint(t)
+	fs, err := Identify(context.Background(), bp, []string{"XZ_STYY", "XZ_DEM", districtLayer}, orb.Point{500400, 4600500}, 1)
+	if err != nil || len(fs) != 1 || fs[0].Attrs["xzqmc"] != "和平区" {
+		t.Fatalf("got %d features, err %v", len(fs), err)
+	}
+}
+
 func TestMeasure(t *testing.T) {
 	sq := []orb.Point{{500000, 4600000}, {500100, 4600000}, {500100, 4600100}, {500000, 4600100}}
 	a := Measure(sq, true, nil)

@@ -85,6 +85,7 @@ type Relief struct {
 	mu     sync.Mutex
 	frames []reliefFrame // most recent first
 	last   reliefField   // the grid and factors of the last read
+	wide   reliefFrame   // the last resampled area, wider than its view
 }
 
 // reliefField is a read grid with its cell factors, shared read-only.
@@ -150,13 +151,58 @@ func (r *Relief) Image(ctx context.Context, bound orb.Bound, w, h int, on Relief
 	if img := r.cached(key); img != nil {
 		return img, nil
 	}
-	g, fac, err := r.field(ctx, bound, res, on)
+	if img := r.fromWide(key); img != nil {
+		r.store(key, img)
+		return img, nil
+	}
+	// Resample a margin around the view too: pans at this zoom then only
+	// crop it.
+	px, py := max(16, w/reliefWide), max(16, h/reliefWide)
+	wk := reliefKey{minX: bound.Min[0] - float64(px)*res, maxY: bound.Max[1] + float64(py)*res, res: res, w: w + 2*px, h: h + 2*py, on: on}
+	wb := orb.Bound{Min: orb.Point{wk.minX, wk.maxY - float64(wk.h)*res}, Max: orb.Point{wk.minX + float64(wk.w)*res, wk.maxY}}
+	g, fac, err := r.field(ctx, wb, res, on)
 	if err != nil {
 		return nil, err
 	}
-	img := resample(fac, g, key)
+	wide := reliefFrame{key: wk, img: resample(fac, g, wk)}
+	r.mu.Lock()
+	r.wide = wide
+	r.mu.Unlock()
+	img := crop(wide.img, px, py, w, h)
 	r.store(key, img)
 	return img, nil
+}
+
+// reliefWide: the resampled margin on each side is 1/reliefWide of the view.
+const reliefWide = 8
+
+// fromWide crops a view out of the last wide image when the view lies
+// inside it at the same resolution and whole-pixel offset.
+func (r *Relief) fromWide(k reliefKey) *image.RGBA {
+	r.mu.Lock()
+	wide := r.wide
+	r.mu.Unlock()
+	wk := wide.key
+	if wide.img == nil || wk.on != k.on || math.Abs(wk.res-k.res) > 1e-9*k.res {
+		return nil
+	}
+	ox, oy := (k.minX-wk.minX)/k.res, (wk.maxY-k.maxY)/k.res
+	ix, iy := int(math.Round(ox)), int(math.Round(oy))
+	if math.Abs(ox-float64(ix)) > 0.01 || math.Abs(oy-float64(iy)) > 0.01 ||
+		ix < 0 || iy < 0 || ix+k.w > wk.w || iy+k.h > wk.h {
+		return nil
+	}
+	return crop(wide.img, ix, iy, k.w, k.h)
+}
+
+// crop copies the w x h pixels at (x, y) of src into a new image.
+func crop(src *image.RGBA, x, y, w, h int) *image.RGBA {
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	for row := 0; row < h; row++ {
+		o := src.PixOffset(x, y+row)
+		copy(dst.Pix[row*dst.Stride:row*dst.Stride+4*w], src.Pix[o:o+4*w])
+	}
+	return dst
 }
 
 // field returns the grid and cell factors for a view, reusing the last
