@@ -1,9 +1,12 @@
 package terrain
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"image"
+	"image/png"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -19,8 +22,12 @@ type Coverage struct {
 	EPSG       int
 	MinX, MaxY float64
 	HasNoData  bool
-	NoData     float64
+	NoData     float64 // in the values Read returns
 	Levels     []Level // finest first
+
+	integer       bool    // PNG tiles of 16-bit integers
+	scale, offset float64 // value = (raw*tileScale + tileOffset)*scale + offset
+	rawNull       float64 // data_null as stored (raw units for integer coverages)
 }
 
 // Level is one zoom level of a coverage (a plain value, safe to share).
@@ -33,13 +40,18 @@ type Level struct {
 func OpenCoverage(ctx context.Context, db *gpkg.DB, table string) (*Coverage, error) {
 	c := &Coverage{db: db, Table: table}
 	var null sql.NullFloat64
-	err := db.R.QueryRowContext(ctx, `SELECT s.srs_id, s.min_x, s.max_y, a.data_null FROM gpkg_tile_matrix_set s
+	var datatype string
+	err := db.R.QueryRowContext(ctx, `SELECT s.srs_id, s.min_x, s.max_y, a.data_null, a.datatype, a.scale, a.offset FROM gpkg_tile_matrix_set s
 		JOIN gpkg_2d_gridded_coverage_ancillary a ON a.tile_matrix_set_name = s.table_name WHERE s.table_name = ?`, table).
-		Scan(&c.EPSG, &c.MinX, &c.MaxY, &null)
+		Scan(&c.EPSG, &c.MinX, &c.MaxY, &null, &datatype, &c.scale, &c.offset)
 	if err != nil {
 		return nil, fmt.Errorf("terrain: coverage %s in %s: %w", table, db.Path, err)
 	}
-	c.HasNoData, c.NoData = null.Valid, null.Float64
+	c.integer = datatype == "integer"
+	c.HasNoData, c.rawNull, c.NoData = null.Valid, null.Float64, null.Float64
+	if c.integer && null.Valid {
+		c.NoData = integerNoData // raw nulls are mapped to it
+	}
 	rows, err := db.R.QueryContext(ctx, `SELECT zoom_level, matrix_width, matrix_height, pixel_x_size, pixel_y_size FROM gpkg_tile_matrix WHERE table_name = ? ORDER BY zoom_level DESC`, table)
 	if err != nil {
 		return nil, fmt.Errorf("terrain: coverage %s levels: %w", table, err)
@@ -90,8 +102,9 @@ func (c *Coverage) Read(ctx context.Context, bbox orb.Bound, maxCellSize float64
 }
 
 func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 int) error {
-	rows, err := c.db.R.QueryContext(ctx, `SELECT tile_column, tile_row, tile_data FROM `+gpkg.QuoteIdent(c.Table)+
-		` WHERE zoom_level = ? AND tile_column BETWEEN ? AND ? AND tile_row BETWEEN ? AND ?`, zoom, c0, c1, r0, r1)
+	rows, err := c.db.R.QueryContext(ctx, `SELECT t.tile_column, t.tile_row, t.tile_data, coalesce(a.scale, 1), coalesce(a.offset, 0) FROM `+gpkg.QuoteIdent(c.Table)+
+		` t LEFT JOIN gpkg_2d_gridded_tile_ancillary a ON a.tpudt_name = ? AND a.tpudt_id = t.id
+		WHERE t.zoom_level = ? AND t.tile_column BETWEEN ? AND ? AND t.tile_row BETWEEN ? AND ?`, c.Table, zoom, c0, c1, r0, r1)
 	if err != nil {
 		return fmt.Errorf("terrain: coverage %s tiles: %w", c.Table, err)
 	}
@@ -99,10 +112,11 @@ func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 
 	for rows.Next() {
 		var tc, tr int
 		var blob []byte
-		if err := rows.Scan(&tc, &tr, &blob); err != nil {
+		var ts, to float64
+		if err := rows.Scan(&tc, &tr, &blob, &ts, &to); err != nil {
 			return fmt.Errorf("terrain: coverage %s tiles: %w", c.Table, err)
 		}
-		t, err := DecodeGeoTIFF(fmt.Sprintf("%s tile %d/%d/%d", c.Table, zoom, tc, tr), blob)
+		t, err := c.decodeTile(fmt.Sprintf("%s tile %d/%d/%d", c.Table, zoom, tc, tr), blob, ts, to)
 		if err != nil {
 			return err
 		}
@@ -112,6 +126,52 @@ func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 
 		}
 	}
 	return rows.Err()
+}
+
+// integerNoData is the nodata value Read gives for integer coverages.
+const integerNoData = -32768.0
+
+// decodeTile decodes one stored tile into values: a Float32 TIFF, or a PNG
+// of 16-bit (or 8-bit) integers scaled by the tile's and the coverage's
+// scale and offset, with the raw data_null as nodata.
+func (c *Coverage) decodeTile(name string, blob []byte, ts, to float64) (*Grid, error) {
+	if !bytes.HasPrefix(blob, []byte("\x89PNG\r\n\x1a\n")) {
+		t, err := DecodeGeoTIFF(name, blob)
+		if err != nil || (c.scale == 1 && c.offset == 0 && ts == 1 && to == 0) {
+			return t, err
+		}
+		for i, v := range t.Data {
+			if !t.IsNoData(v) && v == v {
+				t.Data[i] = float32((float64(v)*ts+to)*c.scale + c.offset)
+			}
+		}
+		return t, nil
+	}
+	img, err := png.Decode(bytes.NewReader(blob))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: PNG: %v", ErrFormat, name, err)
+	}
+	b := img.Bounds()
+	t := &Grid{Width: b.Dx(), Height: b.Dy(), Data: make([]float32, b.Dx()*b.Dy())}
+	for y := 0; y < t.Height; y++ {
+		for x := 0; x < t.Width; x++ {
+			var raw float64
+			switch im := img.(type) {
+			case *image.Gray16:
+				raw = float64(im.Gray16At(b.Min.X+x, b.Min.Y+y).Y)
+			case *image.Gray:
+				raw = float64(im.GrayAt(b.Min.X+x, b.Min.Y+y).Y)
+			default:
+				return nil, fmt.Errorf("%w: %s: PNG colour model %T (want 16-bit grey)", ErrUnsupported, name, img)
+			}
+			v := (raw*ts+to)*c.scale + c.offset
+			if c.HasNoData && raw == c.rawNull {
+				v = c.NoData
+			}
+			t.Data[y*t.Width+x] = float32(v)
+		}
+	}
+	return t, nil
 }
 
 // At returns the bilinear elevation at (x, y) from the finest level.

@@ -101,3 +101,50 @@ func TestCoverageRead(t *testing.T) {
 		t.Fatalf("display read: cell %v, %v", g.GeoTransform[1], err)
 	}
 }
+
+// TestReadGDALCoverages reads coverages GDAL wrote: Int16 as 16-bit PNG
+// tiles with scale/offset and a raw data_null, Float32 as TIFF tiles.
+func TestReadGDALCoverages(t *testing.T) {
+	if _, err := exec.LookPath("gdal_translate"); err != nil {
+		t.Skip("gdal_translate not installed; skipping the GDAL-written coverages")
+	}
+	src := filepath.Join(dataDir(t), "terra_elev_lux.tif")
+	want, err := ReadGeoTIFF(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, ot string }{{"integer", "Int16"}, {"float", "Float32"}} {
+		path := filepath.Join(t.TempDir(), tc.name+".gpkg")
+		if msg, err := exec.Command("gdal_translate", "-q", "-ot", tc.ot, "-of", "GPKG", "-co", "RASTER_TABLE=dem", src, path).CombinedOutput(); err != nil {
+			t.Fatalf("gdal_translate: %v\n%s", err, msg)
+		}
+		db, err := gpkg.Open(path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cov, err := OpenCoverage(context.Background(), db, "dem")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := cov.Read(context.Background(), orb.Bound{Min: orb.Point{want.GeoTransform[0], want.GeoTransform[3] + float64(want.Height)*want.GeoTransform[5]},
+			Max: orb.Point{want.GeoTransform[0] + float64(want.Width)*want.GeoTransform[1], want.GeoTransform[3]}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := 0
+		for r := 0; r < want.Height; r++ {
+			for c := 0; c < want.Width; c++ {
+				x, y := want.GeoTransform[0]+(float64(c)+0.5)*want.GeoTransform[1], want.GeoTransform[3]+(float64(r)+0.5)*want.GeoTransform[5]
+				gc, gr := int((x-g.GeoTransform[0])/g.GeoTransform[1]), int((y-g.GeoTransform[3])/g.GeoTransform[5])
+				a, b := want.At(c, r), g.At(gc, gr)
+				if want.IsNoData(a) != g.IsNoData(b) || (!want.IsNoData(a) && a != b) {
+					bad++
+				}
+			}
+		}
+		db.Close()
+		if bad > 0 {
+			t.Errorf("%s: %d of %d cells differ from the source GeoTIFF", tc.name, bad, want.Width*want.Height)
+		}
+	}
+}
