@@ -42,25 +42,47 @@ const (
 	HillshadeNoData = 0
 )
 
-type kernel func(w [9]float64) float32
+type kernel func(w *[9]float64) float32
 
 // Slope computes slope in degrees (or percent) into a new grid.
 func Slope(g *Grid, o Options) *Grid {
 	ew, ns := g.GeoTransform[1], g.GeoTransform[5]
 	var k kernel
 	if o.Alg == ZevenbergenThorne {
-		k = func(w [9]float64) float32 {
+		k = func(w *[9]float64) float32 {
 			dx, dy := (w[3]-w[5])/ew, (w[7]-w[1])/ns
 			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(2*o.Scale), o.Percent)
 		}
 	} else {
-		k = func(w [9]float64) float32 {
+		k = func(w *[9]float64) float32 {
 			dx := ((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])) / ew
 			dy := ((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])) / ns
 			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(8*o.Scale), o.Percent)
 		}
+		return processFast(g, k, SlopeNoData, o.ComputeEdges, hornSlopeRun(ew, ns, 8*o.Scale, o.Percent))
 	}
 	return process(g, k, SlopeNoData, o.ComputeEdges)
+}
+
+// hornSlopeRun is the Horn slope kernel over a run of inner cells whose
+// windows hold no nodata: the same arithmetic as the kernel, without a
+// call per cell.
+func hornSlopeRun(ew, ns, div float64, percent bool) runFunc {
+	return func(a, m, z, dst []float32, c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			w0, w1, w2 := float64(a[c-1]), float64(a[c]), float64(a[c+1])
+			w3, w5 := float64(m[c-1]), float64(m[c+1])
+			w6, w7, w8 := float64(z[c-1]), float64(z[c]), float64(z[c+1])
+			dx := ((w0 + w3 + w3 + w6) - (w2 + w5 + w5 + w8)) / ew
+			dy := ((w6 + w7 + w7 + w8) - (w0 + w1 + w1 + w2)) / ns
+			t := math.Sqrt(dx*dx+dy*dy) / div
+			if percent {
+				dst[c] = float32(100 * t)
+			} else {
+				dst[c] = float32(math.Atan(t) * 180 / math.Pi)
+			}
+		}
+	}
 }
 
 func slopeVal(t float64, percent bool) float32 {
@@ -73,7 +95,7 @@ func slopeVal(t float64, percent bool) float32 {
 // Aspect computes aspect in degrees clockwise from north (or counter-clockwise
 // from east with Trigonometric); flat cells are nodata unless ZeroForFlat.
 func Aspect(g *Grid, o Options) *Grid {
-	k := func(w [9]float64) float32 {
+	k := func(w *[9]float64) float32 {
 		var dx, dy float64
 		if o.Alg == ZevenbergenThorne {
 			dx, dy = w[5]-w[3], w[7]-w[1]
@@ -127,7 +149,7 @@ func Hillshade(g *Grid, o Options) *Grid {
 	cosAltZ := math.Cos(o.Altitude*d2r) * zs
 	cosAz, sinAz := math.Cos(o.Azimuth*d2r)*cosAltZ, math.Sin(o.Azimuth*d2r)*cosAltZ
 	iew, ins := 1/g.GeoTransform[1], 1/g.GeoTransform[5]
-	k := func(w [9]float64) float32 {
+	k := func(w *[9]float64) float32 {
 		x, y := gradient(w, o.Alg, iew, ins)
 		c := (sinAlt - (y*cosAz - x*sinAz)) / math.Sqrt(1+zs*zs*(x*x+y*y))
 		if o.Combined {
@@ -140,13 +162,40 @@ func Hillshade(g *Grid, o Options) *Grid {
 	}
 	if o.Multidirectional {
 		k = multiKernel(o.Alg, iew, ins, zs, sinAlt, math.Cos(o.Altitude*d2r)*zs)
+	} else if o.Alg == Horn && !o.Combined {
+		return processFast(g, k, HillshadeNoData, o.ComputeEdges, hornShadeRun(iew, ins, zs, sinAlt, cosAz, sinAz))
 	}
 	return process(g, k, HillshadeNoData, o.ComputeEdges)
 }
 
+// hornShadeRun is the Horn hillshade kernel over a run of inner cells whose
+// windows hold no nodata.
+func hornShadeRun(iew, ins, zs, sinAlt, cosAz, sinAz float64) runFunc {
+	zz := zs * zs
+	return func(a, m, z, dst []float32, c0, c1 int) {
+		if c1 <= c0 {
+			return
+		}
+		a, m, z, dst = a[c0-1:c1+1], m[c0-1:c1+1], z[c0-1:c1+1], dst[c0:c1]
+		for i := range dst {
+			w0, w1, w2 := float64(a[i]), float64(a[i+1]), float64(a[i+2])
+			w3, w5 := float64(m[i]), float64(m[i+2])
+			w6, w7, w8 := float64(z[i]), float64(z[i+1]), float64(z[i+2])
+			x := ((w0 + w3 + w3 + w6) - (w2 + w5 + w5 + w8)) * iew
+			y := ((w6 + w7 + w7 + w8) - (w0 + w1 + w1 + w2)) * ins
+			v := (sinAlt - (y*cosAz - x*sinAz)) / math.Sqrt(1+zz*(x*x+y*y))
+			if v <= 0 {
+				dst[i] = 1
+			} else {
+				dst[i] = float32(1 + 254*v)
+			}
+		}
+	}
+}
+
 // gradient returns gdaldem's (x, y) terms: west minus east and south minus
 // north, divided by the signed resolutions.
-func gradient(w [9]float64, alg Alg, iew, ins float64) (float64, float64) {
+func gradient(w *[9]float64, alg Alg, iew, ins float64) (float64, float64) {
 	if alg == ZevenbergenThorne {
 		return (w[3] - w[5]) * iew, (w[7] - w[1]) * ins
 	}
@@ -158,6 +207,23 @@ func gradient(w [9]float64, alg Alg, iew, ins float64) (float64, float64) {
 // process runs k over every cell with gdaldem's edge and nodata rules, in
 // row blocks across runtime.NumCPU workers.
 func process(g *Grid, k kernel, dstNoData float32, edges bool) *Grid {
+	return processFast(g, k, dstNoData, edges, func(a, m, z, dst []float32, c0, c1 int) {
+		var w [9]float64
+		for c := c0; c < c1; c++ {
+			w = [9]float64{float64(a[c-1]), float64(a[c]), float64(a[c+1]), float64(m[c-1]), float64(m[c]), float64(m[c+1]),
+				float64(z[c-1]), float64(z[c]), float64(z[c+1])}
+			dst[c] = k(&w)
+		}
+	})
+}
+
+// runFunc computes the inner cells c0..c1-1 of a row from the rows above
+// (a), at (m) and below (z), all of whose windows hold data.
+type runFunc func(a, m, z, dst []float32, c0, c1 int)
+
+// processFast is process with run for the windows free of nodata and k
+// for the rest (edges and cells next to nodata).
+func processFast(g *Grid, k kernel, dstNoData float32, edges bool, run runFunc) *Grid {
 	out := &Grid{Width: g.Width, Height: g.Height, Data: make([]float32, len(g.Data)),
 		GeoTransform: g.GeoTransform, EPSG: g.EPSG, HasNoData: true, NoData: float64(dstNoData)}
 	workers := runtime.NumCPU()
@@ -168,7 +234,7 @@ func process(g *Grid, k kernel, dstNoData float32, edges bool) *Grid {
 		go func(r0, r1 int) {
 			defer wg.Done()
 			for r := r0; r < r1; r++ {
-				processRow(g, out.Data[r*g.Width:(r+1)*g.Width], r, k, dstNoData, edges)
+				processRow(g, out.Data[r*g.Width:(r+1)*g.Width], r, k, run, dstNoData, edges)
 			}
 		}(r0, min(r0+rows, g.Height))
 	}
@@ -176,31 +242,54 @@ func process(g *Grid, k kernel, dstNoData float32, edges bool) *Grid {
 	return out
 }
 
-func processRow(g *Grid, dst []float32, r int, k kernel, nd float32, edges bool) {
+func processRow(g *Grid, dst []float32, r int, k kernel, run runFunc, nd float32, edges bool) {
 	W, H := g.Width, g.Height
-	for c := 0; c < W; c++ {
-		border := r == 0 || c == 0 || r == H-1 || c == W-1
-		if border && (!edges || W < 2 || H < 2) {
-			dst[c] = nd
-			continue
+	if r == 0 || r == H-1 || W < 3 {
+		for c := 0; c < W; c++ {
+			dst[c] = edgeCell(g, r, c, k, nd, edges)
 		}
-		if !border && !g.HasNoData {
-			dst[c] = k(loadWindow(g.Data, r, c, W))
-			continue
-		}
-		var w [9]float64
-		if !fillWindow(g, r, c, &w, edges) {
-			dst[c] = nd
-			continue
-		}
-		dst[c] = k(w)
+		return
 	}
+	dst[0] = edgeCell(g, r, 0, k, nd, edges)
+	dst[W-1] = edgeCell(g, r, W-1, k, nd, edges)
+	a, m, z := g.Data[(r-1)*W:r*W], g.Data[r*W:(r+1)*W], g.Data[(r+1)*W:(r+2)*W]
+	if !g.HasNoData {
+		run(a, m, z, dst, 1, W-1)
+		return
+	}
+	ndv, ndNaN := float32(g.NoData), math.IsNaN(g.NoData)
+	bad := func(c int) bool { // column c of the window holds nodata
+		for _, v := range [3]float32{a[c], m[c], z[c]} {
+			if v == ndv || (ndNaN && v != v) {
+				return true
+			}
+		}
+		return false
+	}
+	start := 1
+	for c := 1; c < W-1; c++ {
+		if bad(c-1) || bad(c) || bad(c+1) {
+			run(a, m, z, dst, start, c)
+			dst[c] = edgeCell(g, r, c, k, nd, edges)
+			start = c + 1
+		}
+	}
+	run(a, m, z, dst, start, W-1)
 }
 
-// loadWindow reads the 3x3 window of an inner cell.
-func loadWindow(d []float32, r, c, W int) [9]float64 {
-	a, m, z := d[(r-1)*W+c-1:(r-1)*W+c+2], d[r*W+c-1:r*W+c+2], d[(r+1)*W+c-1:(r+1)*W+c+2]
-	return [9]float64{float64(a[0]), float64(a[1]), float64(a[2]), float64(m[0]), float64(m[1]), float64(m[2]), float64(z[0]), float64(z[1]), float64(z[2])}
+// edgeCell is one cell on the grid's edge or next to nodata, with gdaldem's
+// rules for both.
+func edgeCell(g *Grid, r, c int, k kernel, nd float32, edges bool) float32 {
+	W, H := g.Width, g.Height
+	border := r == 0 || c == 0 || r == H-1 || c == W-1
+	if border && (!edges || W < 2 || H < 2) {
+		return nd
+	}
+	var w [9]float64
+	if !fillWindow(g, r, c, &w, edges) {
+		return nd
+	}
+	return k(&w)
 }
 
 // fillWindow loads the 3x3 window around (c, r); cells outside the grid are
@@ -266,7 +355,7 @@ const epsilon32 = 1.1920929e-07
 func multiKernel(alg Alg, iew, ins, zs, sinAlt, cosAltZ float64) kernel {
 	s127, c127 := 127*sinAlt, 127*cosAltZ
 	c225 := 127 * math.Cos(225*math.Pi/180) * cosAltZ
-	return func(w [9]float64) float32 {
+	return func(w *[9]float64) float32 {
 		x, y := gradient(w, alg, iew, ins)
 		xx, yy := x*x, y*y
 		sum := xx + yy

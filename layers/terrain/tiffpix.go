@@ -3,9 +3,13 @@ package terrain
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/image/tiff/lzw"
 )
@@ -104,20 +108,31 @@ func (t *tiffFile) readPixels(l layout, dst []float32) error {
 	bytesPS := l.bps / 8
 	rowBytes := l.blockW * stride * bytesPS
 	want := rowBytes * l.blockH
-	for by := 0; by < down; by++ {
-		for bx := 0; bx < across; bx++ {
-			i := by*across + bx
-			raw, err := t.blockBytes(l, i, want)
-			if err != nil {
-				return err
+	// Blocks are independent: decode them on every core.
+	n := across * down
+	var next atomic.Int64
+	var first error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.NumCPU(), n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				raw, err := t.blockBytes(l, i, want)
+				if err == nil {
+					err = t.unpredict(l, raw, rowBytes, stride)
+				}
+				if err != nil {
+					once.Do(func() { first = err })
+					return
+				}
+				t.place(l, raw, i%across, i/across, stride, dst)
 			}
-			if err := t.unpredict(l, raw, rowBytes, stride); err != nil {
-				return err
-			}
-			t.place(l, raw, bx, by, stride, dst)
-		}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return first
 }
 
 func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
@@ -224,10 +239,23 @@ func undiffFloatRow(row, tmp []byte, size int) {
 
 func (t *tiffFile) place(l layout, raw []byte, bx, by, stride int, dst []float32) {
 	size := l.bps / 8
+	fast := l.format == 3 && l.bps == 32 && stride == 1 && t.order == binary.LittleEndian
 	for r := 0; r < l.blockH; r++ {
 		y := by*l.blockH + r
 		if y >= l.height {
 			break
+		}
+		if fast {
+			x0, n := bx*l.blockW, min(l.blockW, l.width-bx*l.blockW)
+			p := r * l.blockW * 4
+			if p+4*n > len(raw) {
+				return
+			}
+			row := dst[y*l.width+x0 : y*l.width+x0+n]
+			for c := range row {
+				row[c] = math.Float32frombits(binary.LittleEndian.Uint32(raw[p+4*c:]))
+			}
+			continue
 		}
 		for c := 0; c < l.blockW; c++ {
 			x := bx*l.blockW + c

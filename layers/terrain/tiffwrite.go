@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 
 	"lantu/layers/crs"
 )
@@ -123,18 +125,38 @@ func geoKeyDir(epsg int) []uint16 {
 }
 
 func encodePixels(g *Grid, st SampleType) []byte {
+	size := 4
 	if st == Byte {
-		out := make([]byte, len(g.Data))
-		for i, v := range g.Data {
-			out[i] = roundByte(v)
+		size = 1
+	}
+	out := make([]byte, size*len(g.Data))
+	parallelChunks(len(g.Data), func(i0, i1 int) {
+		if st == Byte {
+			for i := i0; i < i1; i++ {
+				out[i] = roundByte(g.Data[i])
+			}
+			return
 		}
-		return out
-	}
-	out := make([]byte, 4*len(g.Data))
-	for i, v := range g.Data {
-		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
-	}
+		for i := i0; i < i1; i++ {
+			binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(g.Data[i]))
+		}
+	})
 	return out
+}
+
+// parallelChunks splits 0..n into one contiguous chunk per core.
+func parallelChunks(n int, fn func(i0, i1 int)) {
+	workers := max(1, min(runtime.NumCPU(), n/65536))
+	step := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for i0 := 0; i0 < n; i0 += step {
+		wg.Add(1)
+		go func(i0, i1 int) {
+			defer wg.Done()
+			fn(i0, i1)
+		}(i0, min(n, i0+step))
+	}
+	wg.Wait()
 }
 
 // predictFloatRows applies the floating-point predictor to little-endian
@@ -173,6 +195,7 @@ func layoutTIFF(tags []outTag, pix []byte) []byte {
 	le := binary.LittleEndian
 	sort.Slice(tags, func(i, j int) bool { return tags[i].tag < tags[j].tag })
 	var buf bytes.Buffer
+	buf.Grow(len(pix) + 4096)
 	buf.Write([]byte{'I', 'I', 42, 0, 0, 0, 0, 0})
 	stripOff := uint32(buf.Len())
 	buf.Write(pix)
