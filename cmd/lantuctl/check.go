@@ -52,9 +52,13 @@ func checkCmd() *cobra.Command {
 				return err
 			}
 			defer bp.Close()
+			slope, err := conflict.TerrainSlope(cmd.Context(), bp)
+			if err != nil {
+				return err
+			}
 			start := time.Now()
 			bar := newBar(asJSON)
-			res, err := conflict.Run(cmd.Context(), bp, rules, conflict.Options{Rules: ruleIDs, District: district,
+			res, err := conflict.Run(cmd.Context(), bp, rules, conflict.Options{Rules: ruleIDs, District: district, Slope: slope,
 				Progress: func(done, total int) { bar.ChangeMax(total); bar.Set(done) }})
 			bar.Finish()
 			fmt.Fprintln(os.Stderr)

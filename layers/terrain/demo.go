@@ -111,7 +111,12 @@ func demoHeight(base *lattice, c, r, w, h int, cell float64, seed int64) float32
 	relief := math.Max(base.at(c, r), 0)
 	hills := east * east * (250 + 0.8*relief) * (0.6 + fbm(x/4000, y/4000, seed, 5))
 	plain := 45 + 8*fbm(x/9000, y/9000, seed+1, 3)
-	return float32(plain + hills)
+	// Sharp ridges in the eastern third, where slopes pass 25°.
+	ridges := 0.0
+	if e := (east - 0.65) / 0.35; e > 0 {
+		ridges = e * 380 * (1 - math.Abs(2*fbm(x/1400, y/1400, seed+2, 3)-1))
+	}
+	return float32(plain + hills + ridges)
 }
 
 // fbm is deterministic fractal value noise in 0..1.
