@@ -116,7 +116,7 @@ func profileCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&line, "line", "", "LINESTRING WKT in the DEM's CRS")
-	cmd.Flags().StringVar(&table, "table", "dem", "coverage table when FILE is a blueprint")
+	cmd.Flags().StringVar(&table, "table", terrain.DEMTable, "coverage table when FILE is a blueprint")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document")
 	return cmd
 }
@@ -161,7 +161,7 @@ func statsCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&poly, "polygon", "", "POLYGON or MULTIPOLYGON WKT in the DEM's CRS")
-	cmd.Flags().StringVar(&table, "table", "dem", "coverage table when FILE is a blueprint")
+	cmd.Flags().StringVar(&table, "table", terrain.DEMTable, "coverage table when FILE is a blueprint")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON document")
 	return cmd
 }
@@ -224,6 +224,6 @@ func importCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&table, "table", "dem", "coverage table name")
+	cmd.Flags().StringVar(&table, "table", terrain.DEMTable, "coverage table name (the catalog DEM layer by default)")
 	return cmd
 }
