@@ -31,6 +31,7 @@ type viewRenderer struct {
 	img      *canvas.Image
 	box      *canvas.Rectangle
 	sketch   []*canvas.Line
+	marks    []*canvas.Line
 	vertices []*canvas.Circle
 	barBack  *canvas.Rectangle
 	bar      *canvas.Rectangle
@@ -64,6 +65,9 @@ func (r *viewRenderer) MinSize() fyne.Size { return fyne.NewSize(100, 100) }
 
 func (r *viewRenderer) Objects() []fyne.CanvasObject {
 	objs := []fyne.CanvasObject{r.bg, r.img}
+	for _, l := range r.marks {
+		objs = append(objs, l)
+	}
 	for _, l := range r.sketch {
 		objs = append(objs, l)
 	}
@@ -82,6 +86,7 @@ func (r *viewRenderer) Refresh() {
 	r.img.Hidden = m.frame == nil
 	r.box.Hidden = !m.boxing
 	r.refreshSketch()
+	r.refreshMarks()
 	r.Layout(m.Size())
 	r.bg.Refresh()
 	r.box.Refresh()
@@ -127,6 +132,7 @@ func (r *viewRenderer) Layout(size fyne.Size) {
 		r.img.Resize(fyne.NewSize(float32(float64(m.frameAt.W)*k)/s, float32(float64(m.frameAt.H)*k)/s))
 	}
 	r.layoutBox()
+	r.layoutMarks()
 	r.layoutSketch()
 	r.layoutScaleBar(size)
 	r.north.Move(fyne.NewPos(size.Width-36, 10))

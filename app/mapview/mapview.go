@@ -69,6 +69,7 @@ type MapView struct {
 	frame   image.Image     // the last finished frame
 	frameAt render.Viewport // the view it was drawn for
 	sketch  []orb.Point
+	marks   [][]orb.Point    // outlined over the frame, see SetMarks
 	box     [2]fyne.Position // zoom box corners while dragging
 	boxing  bool
 	sized   bool
