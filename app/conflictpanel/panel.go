@@ -304,7 +304,7 @@ func (p *Panel) updateNode(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 	if gi, ok := groupIndex(id); ok && gi < len(p.groups) {
 		g := p.groups[gi]
 		l.TextStyle.Bold = true
-		l.SetText(fmt.Sprintf("%s  %d · %s", g.Title, len(g.Patches), FormatArea(g.Area)))
+		l.SetText(fmt.Sprintf("%d · %s  %s", len(g.Patches), FormatArea(g.Area), g.Title))
 		return
 	}
 	l.TextStyle.Bold = false
