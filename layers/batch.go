@@ -5,6 +5,8 @@ import (
 	"database/sql"
 
 	"github.com/paulmach/orb"
+
+	"lantu/layers/gpkg"
 )
 
 // batch is the state of one Apply transaction: its prepared statements,
@@ -15,10 +17,65 @@ type batch struct {
 	stmts   map[string]*sql.Stmt
 	touched map[*Layer]*orb.Bound // nil bound: changed, nothing added
 	order   []*Layer
+	manual  map[*Layer]bool // layers whose R-tree the batch maintains itself
+	resume  []func() error
 }
 
 func newBatch(tx *sql.Tx) *batch {
-	return &batch{tx: tx, stmts: map[string]*sql.Stmt{}, touched: map[*Layer]*orb.Bound{}}
+	return &batch{tx: tx, stmts: map[string]*sql.Stmt{}, touched: map[*Layer]*orb.Bound{}, manual: map[*Layer]bool{}}
+}
+
+// manualRTreeEdits is how many edits of one layer in a batch make it worth
+// suspending the layer's R-tree triggers and writing the index directly.
+const manualRTreeEdits = 64
+
+// suspendTriggers takes over the R-tree of every layer with many edits.
+func (bt *batch) suspendTriggers(ctx context.Context, b *Blueprint, edits []Edit) error {
+	count := map[*Layer]int{}
+	for _, e := range edits {
+		if l := b.byKey[e.Layer]; l != nil {
+			count[l]++
+		}
+	}
+	for l, n := range count {
+		if n < manualRTreeEdits || !l.HasRTree || !l.Editable() || bt.manual[l] {
+			continue
+		}
+		resume, err := gpkg.SuspendRTreeTriggers(ctx, bt.tx, l.Table, l.GeomColumn)
+		if err != nil {
+			return err
+		}
+		bt.manual[l] = true
+		bt.resume = append(bt.resume, resume)
+	}
+	return nil
+}
+
+// index writes fid's box into the layer's R-tree when the batch maintains
+// it (g nil or empty: the row leaves the index).
+func (bt *batch) index(ctx context.Context, l *Layer, fid int64, g orb.Geometry) error {
+	if !bt.manual[l] {
+		return nil
+	}
+	rt := gpkg.QuoteIdent(gpkg.RTreeName(l.Table, l.GeomColumn))
+	if g == nil || gpkg.IsEmpty(g) {
+		_, err := bt.exec(ctx, "DELETE FROM "+rt+" WHERE id = ?", fid)
+		return err
+	}
+	b := g.Bound()
+	_, err := bt.exec(ctx, "INSERT OR REPLACE INTO "+rt+" VALUES (?, ?, ?, ?, ?)", fid, b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+	return err
+}
+
+// resumeTriggers recreates the suspended triggers; call it before commit.
+func (bt *batch) resumeTriggers() error {
+	for _, r := range bt.resume {
+		if err := r(); err != nil {
+			return err
+		}
+	}
+	bt.resume = nil
+	return nil
 }
 
 // exec runs q with args through a statement prepared once per batch.

@@ -78,6 +78,9 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 	var indexed []*Layer
 	bt := newBatch(tx)
 	defer bt.close()
+	if err := bt.suspendTriggers(ctx, b, edits); err != nil {
+		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
+	}
 	for i, e := range edits {
 		l, err := b.editableLayer(e.Layer)
 		if err != nil {
@@ -95,6 +98,9 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 	}
 	if err := bt.touchContents(ctx, now); err != nil {
 		return nil, fmt.Errorf("layers: %s: gpkg_contents: %w", b.path, err)
+	}
+	if err := bt.resumeTriggers(); err != nil {
+		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("layers: %s: commit: %w", b.path, err)
@@ -151,6 +157,15 @@ func (b *Blueprint) applyOne(ctx context.Context, bt *batch, l *Layer, e Edit, n
 		return nil, 0, err
 	}
 	if err := b.journal(ctx, bt, l, e.Op, before, after, now); err != nil {
+		return nil, 0, err
+	}
+	switch {
+	case e.Op == OpDelete:
+		err = bt.index(ctx, l, before.FID, nil)
+	case e.Op == OpInsert || e.Geom != nil:
+		err = bt.index(ctx, l, after.FID, after.Geom)
+	}
+	if err != nil {
 		return nil, 0, err
 	}
 	bt.touch(l, after)

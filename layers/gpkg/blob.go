@@ -151,6 +151,10 @@ func EncodeGeometry(g orb.Geometry, srsID int32) ([]byte, error) {
 	return appendWKB(b, g), nil
 }
 
+// IsEmpty reports whether g has no coordinates at all (the GeoPackage empty
+// flag; R-trees leave such rows out).
+func IsEmpty(g orb.Geometry) bool { return isEmpty(g) }
+
 // isEmpty reports whether g has no coordinates at all.
 func isEmpty(g orb.Geometry) bool {
 	switch g := g.(type) {
