@@ -106,7 +106,12 @@ func (w *Workstation) openIndexed(ctx context.Context, path string, report func(
 	if saved == nil {
 		opt.Priority = defaultVisible()
 	}
+	var lastReport atomic.Int64 // unix ms; the bar repaints at most every 150 ms
 	opt.Progress = func(done, total int) {
+		now, last := time.Now().UnixMilli(), lastReport.Load()
+		if done < total && (now-last < 150 || !lastReport.CompareAndSwap(last, now)) {
+			return
+		}
 		report(filepath.Base(path), float64(done)/float64(max(total, 1)))
 		fyne.Do(func() { w.indexProgress(opened.Load(), done, total) })
 	}
@@ -200,6 +205,9 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.left.Refresh()
 	w.first = true
 	w.view.SetLayers(w.tree.Visible())
+	if !w.restoreView(bp.Path()) { // the view first, so the first frame is the right one
+		w.zoomFull()
+	}
 	w.renderer = render.New(render.FromBlueprint(bp), w.renderOptions(bp))
 	w.view.SetRenderer(w.renderer)
 	w.places.load(bp)
@@ -210,9 +218,6 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	}
 	w.win.SetMainMenu(w.menu())
 	w.remember(bp.Path())
-	if !w.restoreView(bp.Path()) {
-		w.zoomFull()
-	}
 }
 
 // entriesOf lists the blueprint's layers for the tree: vector layers, and
