@@ -6,14 +6,17 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
 )
 
 // bGeom is a B feature parsed into one worker's GEOS context.
 type bGeom struct {
-	idx  int
-	g    *geos.Geom
-	prep *geos.PrepGeom
+	idx    int
+	g      *geos.Geom
+	prep   *geos.PrepGeom
+	ring   []orb.Point // the simple outer ring of a valid one-ring polygon, else nil
+	convex bool
 }
 
 // worker owns one GEOS context; both operands of every operation live in it.
@@ -68,6 +71,10 @@ func (w *worker) parseB() error {
 			g = g.Buffer(r.Distance, 8)
 		}
 		bg := &bGeom{idx: i, g: g}
+		if rep == nil && r.Kind != KindSetback {
+			bg.ring = simpleRing(f.Geom)
+			bg.convex = bg.ring != nil && convex(bg.ring)
+		}
 		w.bs = append(w.bs, bg)
 		if err := w.tree.Insert(g, bg); err != nil {
 			return fmt.Errorf("%w: layer %q fid %d: %v", ErrGeometry, r.B.Layer, f.FID, err)
@@ -112,19 +119,43 @@ func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 	if r.Kind == KindWithin {
 		return w.within(f, a)
 	}
-	return w.pairs(f, a)
+	var ring []orb.Point
+	if rep == nil && r.MinWidth == 0 {
+		ring = simpleRing(f.Geom)
+	}
+	return w.pairs(f, a, ring)
 }
 
-// pairs emits A ∩ B for each B meeting A whose classes conflict.
-func (w *worker) pairs(f *Feature, a *geos.Geom) ([]Patch, error) {
+// pairs emits A ∩ B for each B meeting A whose classes conflict. When one
+// of the two is convex and both are simple valid rings (aRing, b.ring), the
+// intersection is clipped in Go; else GEOS computes it.
+func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, error) {
 	var out []Patch
+	aConvex := aRing != nil && convex(aRing)
 	for _, b := range w.candidates(a) {
 		bf := &w.e.b[b.idx]
 		if bf.FID == f.FID && w.e.rule.A.Layer == w.e.rule.B.Layer {
 			continue
 		}
 		pair, ok := w.e.classConflict(f, bf)
-		if !ok || !b.prep.Intersects(a) {
+		if !ok {
+			continue
+		}
+		if aRing != nil && b.ring != nil && (b.convex || aConvex) {
+			var clipped []orb.Point
+			if b.convex {
+				clipped, ok = clipConvex(aRing, b.ring)
+			} else {
+				clipped, ok = clipConvex(b.ring, aRing)
+			}
+			if ok {
+				if p := w.ringPatch(f, bf, clipped, pair); p != nil {
+					out = append(out, *p)
+				}
+				continue
+			}
+		}
+		if !b.prep.Intersects(a) {
 			continue
 		}
 		inter := a
@@ -205,6 +236,29 @@ func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error)
 		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
 	}
 	return p, nil
+}
+
+// ringPatch is patch for a clipped ring (nil or too small: no patch).
+func (w *worker) ringPatch(a, b *Feature, ring []orb.Point, pair string) *Patch {
+	r := w.e.rule
+	if ring == nil {
+		return nil
+	}
+	area, perimeter, c := ringMeasures(ring)
+	if area <= 0 || area < r.MinArea {
+		return nil
+	}
+	closed := append(orb.Ring(ring), ring[0])
+	p := &Patch{
+		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
+		A: w.e.ref(r.A.Layer, a, r.AClassField), B: w.e.ref(r.B.Layer, b, r.BClassField),
+		Area: area, Perimeter: perimeter, Geom: orb.MultiPolygon{{closed}}, SRID: w.e.src.SRID(),
+		Status: StatusOpen, Centroid: c,
+	}
+	if r.Kind == KindSlope {
+		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
+	}
+	return p
 }
 
 // keyFields are the attributes kept with a patch's features, besides the class.
