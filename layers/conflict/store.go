@@ -152,10 +152,31 @@ func save(ctx context.Context, db *gpkg.DB, srid int, patches []Patch, sc scope)
 			}
 		}
 	}
-	if err := db.UpdateExtent(ctx, tx, TableConflicts); err != nil {
+	if sc.aUIDs == nil {
+		if err := db.UpdateExtent(ctx, tx, TableConflicts); err != nil {
+			return err
+		}
+	} else if err := growExtent(ctx, tx, patches); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// growExtent widens the declared extent of lantu_conflicts by patches: an
+// incremental re-check adds a few and need not scan the table.
+func growExtent(ctx context.Context, tx *sql.Tx, patches []Patch) error {
+	if len(patches) == 0 {
+		return nil
+	}
+	b := patches[0].Geom.Bound()
+	for _, p := range patches[1:] {
+		b = b.Union(p.Geom.Bound())
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+		min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),
+		max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`,
+		b.Min[0], b.Min[0], b.Min[1], b.Min[1], b.Max[0], b.Max[0], b.Max[1], b.Max[1], TableConflicts)
+	return err
 }
 
 func loadStored(ctx context.Context, tx *sql.Tx, sc scope) (map[string][]*stored, error) {
@@ -164,6 +185,12 @@ func loadStored(ctx context.Context, tx *sql.Tx, sc scope) (map[string][]*stored
 	args := make([]any, len(sc.rules))
 	for i, r := range sc.rules {
 		args[i] = r
+	}
+	if sc.aUIDs != nil && len(sc.aUIDs) <= maxUIDArgs { // incremental: the (rule_id, a_uid) index finds them
+		q += ` AND a_uid IN (` + placeholders(len(sc.aUIDs)) + `)`
+		for u := range sc.aUIDs {
+			args = append(args, u)
+		}
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -183,6 +210,10 @@ func loadStored(ctx context.Context, tx *sql.Tx, sc scope) (map[string][]*stored
 	}
 	return out, rows.Err()
 }
+
+// maxUIDArgs bounds the uids bound into one query (SQLite allows 32766
+// parameters); bigger re-checks filter the rule's rows in Go instead.
+const maxUIDArgs = 10000
 
 func placeholders(n int) string {
 	if n == 0 {
