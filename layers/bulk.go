@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
 	"lantu/layers/gpkg"
@@ -67,7 +66,7 @@ func (w *BulkWriter) Insert(layer string, g orb.Geometry, attrs map[string]any) 
 	}
 	uid, _ := attrs["uid"].(string)
 	if uid == "" {
-		uid = uuid.NewString()
+		uid = newUID()
 	}
 	args := make([]any, 0, 4+len(st.cols))
 	args = append(args, blob, uid, w.now, w.b.user)

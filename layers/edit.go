@@ -221,7 +221,7 @@ func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, 
 	}
 	uid := e.UID
 	if uid == "" {
-		uid = uuid.NewString()
+		uid = newUID()
 	}
 	cols := []string{l.GeomColumn, "uid", "version", "updated_at", "updated_by"}
 	args := []any{blob, uid, 0, now, b.user}
@@ -374,4 +374,14 @@ func (b *Blueprint) JournalSince(ctx context.Context, afterID int64) ([]JournalE
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// newUID returns a new feature uid: a time-ordered UUID (version 7), so a
+// batch of new features appends to the uid index instead of scattering
+// across it. It falls back to a random UUID if the clock source fails.
+func newUID() string {
+	if u, err := uuid.NewV7(); err == nil {
+		return u.String()
+	}
+	return uuid.NewString()
 }
