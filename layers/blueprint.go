@@ -71,8 +71,11 @@ type OpenOptions struct {
 	// empty; WaitLayers waits for some layers, WaitLoaded for all, and Query,
 	// Apply and Bulk wait for all by themselves.
 	Background bool
-	Priority   []string                  // codes or tables to index first
-	LayerReady func(l *Layer, err error) // called from a worker as each index is ready
+	Priority   []string // codes or tables to index first
+	// PriorityFunc, when set, picks the layers to index first once the
+	// layer list and extents are read (it replaces Priority).
+	PriorityFunc func(b *Blueprint) []string
+	LayerReady   func(l *Layer, err error) // called from a worker as each index is ready
 }
 
 // Path is the blueprint's file.
@@ -178,6 +181,9 @@ func Open(path string, opt OpenOptions) (*Blueprint, error) {
 		return nil, err
 	}
 	b.recomputeExtent() // the declared extents, until the indexes are built
+	if opt.PriorityFunc != nil {
+		opt.Priority = opt.PriorityFunc(b)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	b.stop, b.loaded = stop, make(chan struct{})
 	go b.buildIndexes(ctx, opt)

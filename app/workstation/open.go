@@ -21,7 +21,6 @@ import (
 	"lantu/app/i18n"
 	"lantu/app/layertree"
 	"lantu/layers"
-	"lantu/layers/catalog"
 	"lantu/layers/crs"
 	"lantu/layers/demo"
 	"lantu/layers/render"
@@ -88,10 +87,12 @@ func (w *Workstation) generateDemo(path string) {
 // Open opens a blueprint (any GeoPackage) off the UI goroutine.
 func (w *Workstation) Open(path string) {
 	w.opened = time.Now()
+	v := w.view.View()
+	size := [2]int{v.W, v.H}
 	var bp *layers.Blueprint
 	w.longWork(i18n.T("progress.open")+"\n"+filepath.Base(path), func(ctx context.Context, report func(string, float64)) error {
 		var err error
-		bp, err = w.openIndexed(ctx, path, report)
+		bp, err = w.openIndexed(ctx, path, size, report)
 		return err
 	}, func() { w.show(bp) })
 }
@@ -99,14 +100,23 @@ func (w *Workstation) Open(path string) {
 // openIndexed opens path with the indexes built in the background and
 // returns once the layers shown first are ready; the rest follow, counted
 // in the status bar, and redraw the map if they are shown meanwhile.
-func (w *Workstation) openIndexed(ctx context.Context, path string, report func(string, float64)) (*layers.Blueprint, error) {
+func (w *Workstation) openIndexed(ctx context.Context, path string, size [2]int, report func(string, float64)) (*layers.Blueprint, error) {
 	saved := w.savedVisible(path)
 	var opened atomic.Pointer[layers.Blueprint] // set once Open returns
-	opt := layers.OpenOptions{Background: true, Priority: saved}
-	if saved == nil {
-		opt.Priority = defaultVisible()
-	}
-	var lastReport atomic.Int64 // unix ms; the bar repaints at most every 150 ms
+	var first []string                          // the layers the first frame draws
+	var lastReport atomic.Int64                 // unix ms; the bar repaints at most every 150 ms
+	opt := layers.OpenOptions{Background: true, PriorityFunc: func(bp *layers.Blueprint) []string {
+		vis := saved
+		if vis == nil {
+			for _, l := range bp.Layers() {
+				if l.Def != nil && l.Def.Visible {
+					vis = append(vis, l.Code)
+				}
+			}
+		}
+		first = drawnAt(bp, vis, w.initialScale(path, bp, size))
+		return first
+	}}
 	opt.Progress = func(done, total int) {
 		now, last := time.Now().UnixMilli(), lastReport.Load()
 		if done < total && (now-last < 150 || !lastReport.CompareAndSwap(last, now)) {
@@ -123,14 +133,6 @@ func (w *Workstation) openIndexed(ctx context.Context, path string, report func(
 		return nil, fmt.Errorf("%s %s: %w", i18n.T("error.open"), path, err)
 	}
 	opened.Store(bp)
-	first := saved
-	if first == nil {
-		for _, l := range bp.Layers() {
-			if l.Def != nil && l.Def.Visible {
-				first = append(first, l.Code)
-			}
-		}
-	}
 	if err := bp.WaitLayers(ctx, first); err != nil {
 		bp.Close()
 		if errors.Is(err, context.Canceled) {
@@ -141,16 +143,30 @@ func (w *Workstation) openIndexed(ctx context.Context, path string, report func(
 	return bp, nil
 }
 
-// defaultVisible lists the catalog layers shown by default.
-func defaultVisible() []string {
-	cat, err := catalog.Default()
-	if err != nil {
-		return nil
+// initialScale is the scale the blueprint will first be shown at: the saved
+// view's, or the full extent's in a view of size device pixels (a typical
+// map area before the window is laid out).
+func (w *Workstation) initialScale(path string, bp *layers.Blueprint, size [2]int) float64 {
+	if size[0] < 100 || size[1] < 100 {
+		size = [2]int{1000, 800}
 	}
+	if res := w.app.Preferences().Float(prefKey(path) + prefViewRes); res > 0 {
+		return res / render.PixelSize
+	}
+	return render.Fit(bp.Extent(), size[0], size[1]).Scale()
+}
+
+// drawnAt keeps the layers of codes drawn at scale (their catalog scale
+// range holds it): the ones the first frame needs.
+func drawnAt(bp *layers.Blueprint, codes []string, scale float64) []string {
 	var out []string
-	for _, l := range cat.Layers {
-		if l.Visible {
-			out = append(out, l.Code)
+	for _, c := range codes {
+		l := bp.Layer(c)
+		if l == nil || l.Def == nil {
+			continue
+		}
+		if (l.Def.MaxScale <= 0 || scale >= l.Def.MaxScale) && (l.Def.MinScale <= 0 || scale <= l.Def.MinScale) {
+			out = append(out, c)
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -116,5 +117,20 @@ func TestMeasure(t *testing.T) {
 	}
 	if got := Measure(sq[:2], true, nil); got.Planar != 0 {
 		t.Fatalf("two-point area %v", got.Planar)
+	}
+}
+
+// TestDrawnAt keeps the layers the first frame draws at a scale: buildings
+// only from 1:25000, land use at every scale, rasters and unknown codes never.
+func TestDrawnAt(t *testing.T) {
+	bp := smallBlueprint(t)
+	codes := []string{"XZ_JZW", "XZ_DLTB", "XZ_STYY", "NO_SUCH"}
+	for _, tc := range []struct {
+		scale float64
+		want  string
+	}{{1e6, "XZ_DLTB"}, {10000, "XZ_JZW XZ_DLTB"}} {
+		if got := strings.Join(drawnAt(bp, codes, tc.scale), " "); got != tc.want {
+			t.Errorf("1:%.0f: %q, want %q", tc.scale, got, tc.want)
+		}
 	}
 }
