@@ -3,6 +3,9 @@ package layers
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -19,6 +22,69 @@ type batch struct {
 	order   []*Layer
 	manual  map[*Layer]bool // layers whose R-tree the batch maintains itself
 	resume  []func() error
+	journal [][]any                        // journal rows not yet written, in edit order
+	boxes   map[*Layer]map[int64]orb.Bound // R-tree rows not yet written
+}
+
+// Rows are written in multi-row INSERTs of these many rows: one statement
+// per chunk instead of one per edit.
+const (
+	journalChunk = 64 // 9 parameters each
+	rtreeChunk   = 128
+)
+
+// addJournal queues a journal row, writing a chunk when it is full.
+func (bt *batch) addJournal(ctx context.Context, row []any) error {
+	bt.journal = append(bt.journal, row)
+	if len(bt.journal) < journalChunk {
+		return nil
+	}
+	return bt.flushJournal(ctx)
+}
+
+func (bt *batch) flushJournal(ctx context.Context) error {
+	if len(bt.journal) == 0 {
+		return nil
+	}
+	q := `INSERT INTO lantu_journal (ts, user, op, layer, uid, fid, base_version, before, after) VALUES (?,?,?,?,?,?,?,?,?)` +
+		strings.Repeat(",(?,?,?,?,?,?,?,?,?)", len(bt.journal)-1)
+	args := make([]any, 0, 9*len(bt.journal))
+	for _, r := range bt.journal {
+		args = append(args, r...)
+	}
+	bt.journal = bt.journal[:0]
+	_, err := bt.exec(ctx, q, args...)
+	return err
+}
+
+// flushBoxes writes the queued R-tree rows of every manual layer.
+func (bt *batch) flushBoxes(ctx context.Context) error {
+	for l, boxes := range bt.boxes {
+		rt := gpkg.QuoteIdent(gpkg.RTreeName(l.Table, l.GeomColumn))
+		fids := slices.Sorted(maps.Keys(boxes))
+		for i := 0; i < len(fids); i += rtreeChunk {
+			chunk := fids[i:min(len(fids), i+rtreeChunk)]
+			q := "INSERT OR REPLACE INTO " + rt + " VALUES (?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?)", len(chunk)-1)
+			args := make([]any, 0, 5*len(chunk))
+			for _, fid := range chunk {
+				b := boxes[fid]
+				args = append(args, fid, b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+			}
+			if _, err := bt.exec(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+	}
+	bt.boxes = nil
+	return nil
+}
+
+// flush writes everything queued; call it before commit.
+func (bt *batch) flush(ctx context.Context) error {
+	if err := bt.flushJournal(ctx); err != nil {
+		return err
+	}
+	return bt.flushBoxes(ctx)
 }
 
 func newBatch(tx *sql.Tx) *batch {
@@ -57,14 +123,20 @@ func (bt *batch) index(ctx context.Context, l *Layer, fid int64, g orb.Geometry)
 	if !bt.manual[l] {
 		return nil
 	}
-	rt := gpkg.QuoteIdent(gpkg.RTreeName(l.Table, l.GeomColumn))
+	if bt.boxes == nil {
+		bt.boxes = map[*Layer]map[int64]orb.Bound{}
+	}
+	if bt.boxes[l] == nil {
+		bt.boxes[l] = map[int64]orb.Bound{}
+	}
 	if g == nil || gpkg.IsEmpty(g) {
+		delete(bt.boxes[l], fid) // a queued row of this batch goes too
+		rt := gpkg.QuoteIdent(gpkg.RTreeName(l.Table, l.GeomColumn))
 		_, err := bt.exec(ctx, "DELETE FROM "+rt+" WHERE id = ?", fid)
 		return err
 	}
-	b := g.Bound()
-	_, err := bt.exec(ctx, "INSERT OR REPLACE INTO "+rt+" VALUES (?, ?, ?, ?, ?)", fid, b.Min[0], b.Max[0], b.Min[1], b.Max[1])
-	return err
+	bt.boxes[l][fid] = g.Bound()
+	return nil
 }
 
 // resumeTriggers recreates the suspended triggers; call it before commit.

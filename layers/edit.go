@@ -96,6 +96,9 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 			return nil, fmt.Errorf("layers: %s: %s %s %q: %w", b.path, e.Op, l.Table, e.UID, err)
 		}
 	}
+	if err := bt.flush(ctx); err != nil {
+		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
+	}
 	if err := bt.touchContents(ctx, now); err != nil {
 		return nil, fmt.Errorf("layers: %s: gpkg_contents: %w", b.path, err)
 	}
@@ -317,9 +320,7 @@ func (b *Blueprint) journal(ctx context.Context, bt *batch, l *Layer, op Op, bef
 	if before != nil {
 		base = before.Version
 	}
-	_, err := bt.exec(ctx, `INSERT INTO lantu_journal (ts, user, op, layer, uid, fid, base_version, before, after)
-		VALUES (?,?,?,?,?,?,?,?,?)`, now, b.user, string(op), l.Table, ref.UID, ref.FID, base, featureJSON(before), featureJSON(after))
-	return err
+	return bt.addJournal(ctx, []any{now, b.user, string(op), l.Table, ref.UID, ref.FID, base, featureJSON(before), featureJSON(after)})
 }
 
 // featureJSON is a GeoJSON Feature with the uid as id, or NULL.
