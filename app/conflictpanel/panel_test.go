@@ -4,15 +4,14 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/paulmach/orb"
 
 	"lantu/app/i18n"
+	"lantu/app/internal/uitest"
 	"lantu/app/mapview"
 	"lantu/layers"
 	"lantu/layers/conflict"
@@ -93,28 +92,8 @@ func (h *fakeHost) RunLong(_ string, fn func(context.Context, func(string, float
 	}
 }
 
-var ui sync.Mutex
-
-func uiDo(fn func()) {
-	ui.Lock()
-	defer ui.Unlock()
-	fn()
-}
-
-// eventually waits (a safety net of 10 s, not a speed claim) for cond,
-// checked under the UI lock.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		ui.Lock()
-		ok := cond()
-		ui.Unlock()
-		if ok {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+// ui stands in for the UI goroutine.
+var ui uitest.UI
 
 // TestPanelOnABlueprint checks a blueprint with red line over farmland:
 // the stored patch loads, selecting it zooms, outlines and highlights both
@@ -157,11 +136,25 @@ func TestPanelOnABlueprint(t *testing.T) {
 	m.Resize(fyne.NewSize(400, 300))
 	h := &fakeHost{m: m, status: map[string]string{}}
 	p := New(h)
-	p.post = uiDo
+	p.post = ui.Do
 	h.w = test.NewTempWindow(t, p.Content())
 	p.SetBlueprint(bp)
-	eventually(t, "the stored patch", func() bool { return len(p.patches) == 1 })
-	ui.Lock()
+	ui.Eventually(t, "the stored patch", func() bool { return len(p.patches) == 1 })
+	ui.Do(func() { inspect(t, p, h, m) })
+	ui.Eventually(t, "the confirmation", func() bool { return p.patches[0].Status == conflict.StatusConfirmed })
+	stored, err := conflict.LoadPatches(ctx, bp, conflict.Filter{})
+	if err != nil || len(stored) != 1 || stored[0].Status != conflict.StatusConfirmed || stored[0].Reviewer != "审查员" || stored[0].Comment != "已核实，属于历史遗留" {
+		t.Fatalf("stored %+v, err %v", stored, err)
+	}
+	var reviews int
+	if err := bp.DB().R.QueryRow("SELECT count(*) FROM " + conflict.TableReviews).Scan(&reviews); err != nil || reviews != 1 {
+		t.Errorf("%d review rows (err %v): the waiver without a reason must store nothing", reviews, err)
+	}
+}
+
+// inspect checks the loaded panel and reviews its patch, on the UI.
+func inspect(t *testing.T, p *Panel, h *fakeHost, m *mapview.MapView) {
+	t.Helper()
 	if got := h.status[StatusKey]; got != "冲突 1 · 待审 1" {
 		t.Errorf("status bar %q", got)
 	}
@@ -175,17 +168,11 @@ func TestPanelOnABlueprint(t *testing.T) {
 	if v := m.View(); !v.Bound().Contains(orb.Point{500075, 4600050}) {
 		t.Errorf("view %v does not show the patch", v.Bound())
 	}
-	if !strings.Contains(p.detail.Text, "3333 m²") && !strings.Contains(p.detail.Text, "5000 m²") {
+	if !strings.Contains(p.detail.Text, "5000 m² (7.50 亩)") {
 		t.Errorf("detail %q", p.detail.Text)
 	}
 	p.comment.SetText("")
 	p.review(conflict.StatusWaived) // refused: no reason
 	p.comment.SetText("已核实，属于历史遗留")
 	p.review(conflict.StatusConfirmed)
-	ui.Unlock()
-	eventually(t, "the confirmation", func() bool { return p.patches[0].Status == conflict.StatusConfirmed })
-	stored, err := conflict.LoadPatches(ctx, bp, conflict.Filter{})
-	if err != nil || len(stored) != 1 || stored[0].Status != conflict.StatusConfirmed || stored[0].Reviewer != "审查员" || stored[0].Comment != "已核实，属于历史遗留" {
-		t.Fatalf("stored %+v, err %v", stored, err)
-	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -16,6 +15,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 
 	"lantu/app/i18n"
+	"lantu/app/internal/uitest"
 	"lantu/app/mapview"
 	"lantu/layers"
 	"lantu/layers/gpkg"
@@ -97,27 +97,14 @@ func newTestPanel(t *testing.T, withDEM bool) (*Panel, *fakeHost) {
 	return p, h
 }
 
-// ui serialises the panel's published updates with the test's reads, as
-// the real driver's UI goroutine does.
-var ui sync.Mutex
+// ui stands in for the UI goroutine.
+var ui uitest.UI
 
-func uiDo(fn func()) {
-	ui.Lock()
-	defer ui.Unlock()
-	fn()
-}
+func uiDo(fn func()) { ui.Do(fn) }
 
-// eventually waits (up to 10 s, a safety net, not a speed claim) for cond.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
-		ok := false
-		uiDo(func() { ok = cond() })
-		if ok {
-			return
-		}
-	}
-	t.Fatalf("gave up waiting for %s", what)
+	ui.Eventually(t, what, cond)
 }
 
 func TestCursorElevation(t *testing.T) {
