@@ -167,16 +167,32 @@ func loadStored(ctx context.Context, bp *layers.Blueprint) ([]conflict.Patch, er
 // districtNames maps district codes to names from the district layer.
 func districtNames(bp *layers.Blueprint) map[string]string {
 	m := map[string]string{}
-	if bp.Layer("XZ_QXXZQ") == nil {
+	if bp.Layer(conflict.DistrictLayer) == nil {
 		return m
 	}
-	_ = bp.Query(context.Background(), layers.Query{Layers: []string{"XZ_QXXZQ"}}, func(f *layers.Feature) error {
-		if code, name := fmt.Sprint(f.Attrs["xzqdm"]), fmt.Sprint(f.Attrs["xzqmc"]); code != "" && name != "<nil>" {
+	err := bp.Query(context.Background(), layers.Query{Layers: []string{conflict.DistrictLayer}, NoGeom: true}, func(f *layers.Feature) error {
+		code, name := attrText(f.Attrs[conflict.DistrictCodeField]), attrText(f.Attrs[conflict.DistrictNameField])
+		if code != "" && name != "" {
 			m[code] = name
 		}
 		return nil
 	})
+	if err != nil {
+		return map[string]string{} // codes are shown instead of names
+	}
 	return m
+}
+
+// attrText is an attribute as text ("" for NULL); integer codes print
+// without a fraction.
+func attrText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 // runCheck runs every rule in the background, then shows the stored patches.

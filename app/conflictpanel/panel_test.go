@@ -176,3 +176,27 @@ func inspect(t *testing.T, p *Panel, h *fakeHost, m *mapview.MapView) {
 	p.comment.SetText("已核实，属于历史遗留")
 	p.review(conflict.StatusConfirmed)
 }
+
+func TestDistrictNames(t *testing.T) {
+	bp, err := layers.Create(filepath.Join(t.TempDir(), "d.gpkg"), layers.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	w, err := bp.Bulk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sq := orb.Polygon{{{500000, 4600000}, {500100, 4600000}, {500100, 4600100}, {500000, 4600000}}}
+	for _, a := range []map[string]any{{"xzqdm": "210102", "xzqmc": "和平区"}, {"xzqdm": "210103"}} {
+		if err := w.Insert(conflict.DistrictLayer, sq, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := districtNames(bp); len(got) != 1 || got["210102"] != "和平区" {
+		t.Errorf("names %v, want only 210102 和平区 (a district without a name keeps its code)", got)
+	}
+}

@@ -165,7 +165,7 @@ func drawnAt(bp *layers.Blueprint, codes []string, scale float64) []string {
 		if l == nil || l.Def == nil {
 			continue
 		}
-		if (l.Def.MaxScale <= 0 || scale >= l.Def.MaxScale) && (l.Def.MinScale <= 0 || scale <= l.Def.MinScale) {
+		if l.Def.ShownAt(scale) {
 			out = append(out, c)
 		}
 	}

@@ -136,6 +136,12 @@ func (c *Catalog) Palette(l *Layer) *Palette {
 // ImportedGroup is the group of tables a catalog does not know.
 const ImportedGroup = "导入 Imported"
 
+// ShownAt reports whether the layer is drawn at scale denominator s, by
+// its scale range (MaxScale <= s <= MinScale, 0 meaning unlimited).
+func (l *Layer) ShownAt(s float64) bool {
+	return (l.MaxScale <= 0 || s >= l.MaxScale) && (l.MinScale <= 0 || s <= l.MinScale)
+}
+
 // DefaultLayer describes a table of an arbitrary GeoPackage: the Imported
 // group and a default style by geometry type.
 func DefaultLayer(table, geomType string) *Layer {

@@ -7,6 +7,14 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
+// The admin-division layer patches are attributed to, unless Options name
+// another: its district code and name fields.
+const (
+	DistrictLayer     = "XZ_QXXZQ"
+	DistrictCodeField = "xzqdm"
+	DistrictNameField = "xzqmc"
+)
+
 // districts are the admin divisions patches are attributed to.
 type districts struct {
 	codes  []string
@@ -17,10 +25,10 @@ type districts struct {
 func loadDistricts(ctx context.Context, src Source, opt Options) (*districts, error) {
 	layer, field := opt.DistrictLayer, opt.DistrictField
 	if layer == "" {
-		layer = "XZ_QXXZQ"
+		layer = DistrictLayer
 	}
 	if field == "" {
-		field = "xzqdm"
+		field = DistrictCodeField
 	}
 	d := &districts{}
 	if cols, _, ok := src.Columns(layer); !ok || !contains(cols, field) {
