@@ -128,6 +128,10 @@ func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 
 	return rows.Err()
 }
 
+// maxTileEdge bounds a stored tile's width and height (GDAL writes 256 or
+// 512): a larger header is refused before decoding.
+const maxTileEdge = 4096
+
 // integerNoData is the nodata value Read gives for integer coverages.
 const integerNoData = -32768.0
 
@@ -146,6 +150,11 @@ func (c *Coverage) decodeTile(name string, blob []byte, ts, to float64) (*Grid, 
 			}
 		}
 		return t, nil
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(blob)); err != nil {
+		return nil, fmt.Errorf("%w: %s: PNG: %v", ErrFormat, name, err)
+	} else if cfg.Width > maxTileEdge || cfg.Height > maxTileEdge {
+		return nil, fmt.Errorf("%w: %s: PNG tile of %d x %d", ErrTooLarge, name, cfg.Width, cfg.Height)
 	}
 	img, err := png.Decode(bytes.NewReader(blob))
 	if err != nil {

@@ -1,10 +1,17 @@
 package terrain
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
+	"image"
+	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/image/tiff/lzw"
 )
 
 func seedFiles(f *testing.F, glob ...string) {
@@ -67,4 +74,54 @@ func FuzzReadHGT(f *testing.F) {
 			t.Fatalf("%d values for %d x %d", len(g.Data), g.Width, g.Height)
 		}
 	})
+}
+
+// FuzzCoverageTile decodes stored coverage tiles (Float32 TIFF, or 16-bit
+// PNG with scale and offset): bad bytes give an error, never a panic, and a
+// decoded tile holds as many values as pixels.
+func FuzzCoverageTile(f *testing.F) {
+	g := synthDEM(16, 8)
+	if b, err := EncodeLZWGeoTIFF(g); err == nil {
+		f.Add(b, false)
+	}
+	img := image.NewGray16(image.Rect(0, 0, 4, 3))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 37)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err == nil {
+		f.Add(buf.Bytes(), true)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, integer bool) {
+		c := &Coverage{Table: "fuzz", integer: integer, scale: 0.1, offset: -100, HasNoData: true, rawNull: 65535, NoData: integerNoData}
+		tile, err := c.decodeTile("fuzz tile", b, 1, 0)
+		if err == nil && (tile == nil || len(tile.Data) != tile.Width*tile.Height) {
+			t.Fatalf("decoded %v without a full grid", tile)
+		}
+	})
+}
+
+// FuzzLZWRoundTrip: whatever the bytes, the TIFF LZW writer's output reads
+// back as them.
+func FuzzLZWRoundTrip(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("abcabcabcabcabcabd"))
+	f.Add(bytes.Repeat([]byte{0, 1, 2, 3}, 3000))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := io.ReadAll(lzw.NewReader(bytes.NewReader(lzwEncode(b)), lzw.MSB, 8))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("round trip of %d bytes: %d back, err %v", len(b), len(got), err)
+		}
+	})
+}
+
+func TestCoverageTileTooLarge(t *testing.T) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray16(image.Rect(0, 0, maxTileEdge+1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	c := &Coverage{Table: "t", integer: true, scale: 1}
+	if _, err := c.decodeTile("t tile 0/0/0", buf.Bytes(), 1, 0); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a %d-pixel-wide tile: %v", maxTileEdge+1, err)
+	}
 }
