@@ -4,10 +4,17 @@ GO      ?= go
 export LANG := C.UTF-8
 export CGO_ENABLED := 1
 
-# Debian/Ubuntu packages the build, the app and the tests need.
-DEBS := gcc pkg-config git libsqlite3-dev libgeos-dev libproj-dev proj-data proj-bin \
-        libgl1-mesa-dev xorg-dev gdal-bin python3-gdal postgresql postgis \
-        python3-mapnik fonts-droid-fallback xvfb xauth imagemagick xdotool
+# Debian/Ubuntu packages the build, the app and the tests need, by exact name:
+#   build        gcc pkg-config git ca-certificates libsqlite3-dev libgeos-dev libproj-dev proj-data
+#   app          libgl1-mesa-dev xorg-dev (Fyne's OpenGL/GLFW)
+#   test peers   gdal-bin python3-gdal (ogrinfo, ogr2ogr, gdaldem, validate_gpkg.py), proj-bin,
+#                postgresql postgresql-postgis (the PostGIS server extension for the running
+#                PostgreSQL; Debian's `postgis` package only recommends it), python3-mapnik,
+#                poppler-utils (pdftotext for reports)
+#   screenshots  xvfb xauth imagemagick xdotool
+DEBS := gcc pkg-config git ca-certificates libsqlite3-dev libgeos-dev libproj-dev proj-data proj-bin \
+        libgl1-mesa-dev xorg-dev gdal-bin python3-gdal postgresql postgresql-postgis postgis \
+        python3-mapnik poppler-utils xvfb xauth imagemagick xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN  := bin
 DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/lantu
@@ -21,7 +28,7 @@ deps:
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
+	  echo "make deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
@@ -39,8 +46,10 @@ demo: build
 run: demo
 	@if [ -x $(BIN)/lantu ]; then $(BIN)/lantu "$(DEMO)"; else $(BIN)/lantuctl info "$(DEMO)"; fi
 
-## test: vet, then every test with the race detector (PostgreSQL started for the server and PostGIS tests).
+## test: go.mod tidy, vet, then every test with the race detector (PostgreSQL + PostGIS started for the
+## PostGIS comparisons and the exchange server's tests).
 test: deps
+	@$(GO) mod tidy -diff || { echo "make test: go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 	source .ci/pg-start && $(GO) test -race -timeout 45m ./...
 

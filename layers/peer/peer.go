@@ -1,0 +1,141 @@
+// Package peer finds the reference tools that Lantu is checked against and
+// that some commands call: GDAL's programs (gdal-bin), GDAL's GeoPackage
+// validator with a Python that imports GDAL's bindings (python3-gdal), and
+// the like. It only locates them; it runs nothing itself.
+//
+// A Python that lacks GDAL's bindings makes validate_gpkg.py skip its
+// geometry checks without a word, so Python is never taken from PATH alone:
+// the interpreter must import osgeo.
+//
+// All functions are safe for concurrent use; results are computed once.
+package peer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+)
+
+// ErrMissing is wrapped by every error that reports a tool not installed.
+var ErrMissing = errors.New("peer: tool not installed")
+
+// debPackage names the Debian package that ships each tool we look for.
+var debPackage = map[string]string{
+	"ogrinfo": "gdal-bin", "ogr2ogr": "gdal-bin", "gdalinfo": "gdal-bin", "gdaldem": "gdal-bin",
+	"gdal_translate": "gdal-bin", "gdalsrsinfo": "gdal-bin", "gdalwarp": "gdal-bin",
+	"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "qgis_process": "qgis",
+	"psql": "postgresql-client", "mapserv": "cgi-mapserver",
+}
+
+// Tool returns the path of the program name, or an error wrapping
+// ErrMissing that names the Debian package to install.
+func Tool(name string) (string, error) {
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p, nil
+	}
+	if pkg, ok := debPackage[name]; ok {
+		return "", fmt.Errorf("%w: %s (Debian package %s)", ErrMissing, name, pkg)
+	}
+	return "", fmt.Errorf("%w: %s", ErrMissing, name)
+}
+
+var (
+	pythonOnce sync.Once
+	pythonPath string
+	pythonErr  error
+)
+
+// PythonGDAL returns a Python 3 interpreter that imports GDAL's bindings
+// (osgeo.ogr). Debian's /usr/bin/python3 is tried first, then python3 on
+// PATH; an interpreter without the bindings is never returned.
+func PythonGDAL() (string, error) {
+	pythonOnce.Do(func() {
+		var tried []string
+		for _, c := range pythonCandidates() {
+			out, err := exec.Command(c, "-c", "import osgeo.ogr, osgeo.gdal").CombinedOutput()
+			if err == nil {
+				pythonPath = c
+				return
+			}
+			tried = append(tried, fmt.Sprintf("%s (%s)", c, lastLine(out, err)))
+		}
+		pythonErr = fmt.Errorf("%w: no Python imports GDAL's bindings (Debian package python3-gdal); tried %s",
+			ErrMissing, strings.Join(tried, ", "))
+	})
+	return pythonPath, pythonErr
+}
+
+func pythonCandidates() []string {
+	var cs []string
+	seen := map[string]bool{}
+	for _, c := range []string{"/usr/bin/python3", "python3"} {
+		p, err := exec.LookPath(c)
+		if err != nil || seen[p] {
+			continue
+		}
+		seen[p] = true
+		cs = append(cs, p)
+	}
+	return cs
+}
+
+func lastLine(out []byte, err error) string {
+	s := strings.TrimSpace(string(out))
+	s = s[strings.LastIndexByte(s, '\n')+1:] // the ImportError line
+	if s == "" {
+		s = err.Error()
+	}
+	return s
+}
+
+// validatorPaths are where Debian's python3-gdal puts validate_gpkg.py.
+var validatorPaths = []string{
+	"/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py",
+	"/usr/share/doc/python3-gdal/examples/validate_gpkg.py",
+}
+
+// GPKGValidator returns a Python that imports GDAL's bindings and the path
+// of GDAL's validate_gpkg.py, or an error wrapping ErrMissing saying which
+// of the two is absent.
+func GPKGValidator() (python, script string, err error) {
+	python, err = PythonGDAL()
+	if err != nil {
+		return "", "", err
+	}
+	for _, p := range validatorPaths {
+		if _, err := os.Stat(p); err == nil {
+			return python, p, nil
+		}
+	}
+	if out, err := exec.Command("dpkg", "-L", "python3-gdal").Output(); err == nil {
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasSuffix(l, "/validate_gpkg.py") {
+				return python, l, nil
+			}
+		}
+	}
+	return "", "", fmt.Errorf("%w: GDAL's validate_gpkg.py (Debian package python3-gdal)", ErrMissing)
+}
+
+// ValidateGPKG runs GDAL's validator on path. It returns the validator's
+// report (empty when the file is valid) and an error when the validator
+// could not run or found problems.
+func ValidateGPKG(path string) (string, error) {
+	python, script, err := GPKGValidator()
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command(python, script, path).CombinedOutput()
+	report := strings.TrimSpace(string(out))
+	if err != nil || report != "" {
+		if report == "" {
+			report = err.Error()
+		}
+		return report, fmt.Errorf("%s: GDAL's validate_gpkg.py reports problems", path)
+	}
+	return "", nil
+}

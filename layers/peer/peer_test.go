@@ -1,0 +1,44 @@
+package peer_test
+
+import (
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"lantu/layers/peer"
+	"lantu/layers/peer/peertest"
+)
+
+func TestToolMissingNamesPackage(t *testing.T) {
+	_, err := peer.Tool("ogr2ogr-that-does-not-exist")
+	if !errors.Is(err, peer.ErrMissing) {
+		t.Fatalf("err = %v, want ErrMissing", err)
+	}
+	if _, err := peer.Tool("sh"); err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+}
+
+// TestPythonGDALImportsOsgeo: the interpreter returned really has GDAL's
+// bindings, whatever python3 comes first on PATH.
+func TestPythonGDALImportsOsgeo(t *testing.T) {
+	py := peertest.PythonGDAL(t)
+	out, err := exec.Command(py, "-c", "from osgeo import gdal; print(gdal.__version__)").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), ".") {
+		t.Fatalf("%s cannot import osgeo: %v %s", py, err, out)
+	}
+}
+
+func TestValidatorRejectsNonGeoPackage(t *testing.T) {
+	if _, _, err := peer.GPKGValidator(); err != nil {
+		peertest.Missing(t, "%v", err)
+	}
+	path := t.TempDir() + "/not.gpkg"
+	if err := exec.Command("sh", "-c", "echo hello > "+path).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if report, err := peer.ValidateGPKG(path); err == nil {
+		t.Fatalf("validator accepted a text file (report %q)", report)
+	}
+}
