@@ -2,6 +2,7 @@ package conflictpanel
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,5 +199,17 @@ func TestDistrictNames(t *testing.T) {
 	}
 	if got := districtNames(bp); len(got) != 1 || got["210102"] != "和平区" {
 		t.Errorf("names %v, want only 210102 和平区 (a district without a name keeps its code)", got)
+	}
+}
+
+// BenchmarkArrange regroups a city-size list (70k patches), as each filter
+// keystroke does on the UI goroutine.
+func BenchmarkArrange(b *testing.B) {
+	ps := make([]conflict.Patch, 70000)
+	for i := range ps {
+		ps[i] = patch(int64(i), fmt.Sprint("R", i%26), []string{"high", "medium", "low"}[i%3], fmt.Sprint(210100+i%13), conflict.StatusOpen, float64(i%997))
+	}
+	for b.Loop() {
+		Arrange(ps, View{Text: "r1"}, Names{}, nil)
 	}
 }
