@@ -52,7 +52,7 @@ func demoCmd() *cobra.Command {
 	cmd.Flags().StringVar(&scale, "scale", "small", "small (~50k features), city (~1M) or stress (~5M)")
 	cmd.Flags().StringVar(&out, "out", "", "the blueprint file to write")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "random seed: the same seed gives the same blueprint")
-	cmd.Flags().StringVar(&dataDir, "data", "", "folder with vector/ and dem/ source data (default: ../shared/data)")
+	cmd.Flags().StringVar(&dataDir, "data", "", "folder with vector/ and dem/ source data laid out as assets/demo (default: $LANTU_DATA, else the copy built into lantuctl)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
 	return cmd
 }

@@ -2,6 +2,10 @@
 // EPSG:4550, shaped by the real city outline and rivers, with every vector
 // catalog layer filled with plausible shapes and attributes and with the
 // realistic conflicts the conflict engine should find.
+//
+// The outline, rivers and relief it is shaped by ship inside the binary
+// (assets.DemoSource), so it needs nothing beside the program; a folder
+// with the same layout can stand in for them (Options.DataDir, LANTU_DATA).
 package demo
 
 import (
@@ -22,7 +26,7 @@ import (
 type Options struct {
 	Scale    string // tiny, small (default, ~50k features), city (~1M), stress (~5M)
 	Seed     int64  // 0: 1
-	DataDir  string // folder with vector/; default: LANTU_DATA or ../shared/data found upwards
+	DataDir  string // folder with vector/ and dem/ as in assets/demo; "": LANTU_DATA, else the embedded copy
 	Progress func(stage string, done, total int)
 }
 
@@ -40,7 +44,7 @@ func Scales() []string { return []string{"tiny", "small", "city", "stress"} }
 
 // gen holds the state of one generation. Not safe for concurrent use.
 type gen struct {
-	dir    string // the shared data folder
+	data   *dataSource // the real outline, rivers and relief
 	ctx    context.Context
 	opt    Options
 	k      float64
@@ -60,7 +64,8 @@ type gen struct {
 	n1, n2 noise
 }
 
-// Generate writes a new demo blueprint to path (which must not exist).
+// Generate writes a new demo blueprint to path (which must not exist). The
+// same Scale, Seed and source data give the same content.
 func Generate(ctx context.Context, path string, opt Options) (*Stats, error) {
 	if opt.Scale == "" {
 		opt.Scale = "small"
@@ -72,15 +77,15 @@ func Generate(ctx context.Context, path string, opt Options) (*Stats, error) {
 	if opt.Seed == 0 {
 		opt.Seed = 1
 	}
-	dir, err := findDataDir(opt.DataDir)
+	data := openData(opt.DataDir)
+	if err := data.check(); err != nil {
+		return nil, err
+	}
+	src, err := loadSource(data)
 	if err != nil {
 		return nil, err
 	}
-	src, err := loadSource(dir)
-	if err != nil {
-		return nil, err
-	}
-	g := &gen{ctx: ctx, opt: opt, k: k, src: src, dir: dir, stats: Stats{Layers: map[string]int{}}}
+	g := &gen{ctx: ctx, opt: opt, k: k, src: src, data: data, stats: Stats{Layers: map[string]int{}}}
 	if err := g.run(path); err != nil {
 		os.Remove(path)
 		os.Remove(path + "-wal")

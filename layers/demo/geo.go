@@ -3,11 +3,8 @@ package demo
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
 
 	"lantu/layers/crs"
@@ -172,45 +169,18 @@ type source struct {
 	toGK    *crs.Transformer
 }
 
-// findDataDir locates ../shared/data from the working directory upwards.
-func findDataDir(dir string) (string, error) {
-	if dir != "" {
-		return dir, nil
-	}
-	if v := os.Getenv("LANTU_DATA"); v != "" {
-		return v, nil
-	}
-	wd, _ := os.Getwd()
-	starts := []string{wd}
-	if exe, err := os.Executable(); err == nil {
-		starts = append(starts, filepath.Dir(exe))
-	}
-	for _, start := range starts {
-		for d := start; ; d = filepath.Dir(d) {
-			c := filepath.Join(d, "shared", "data")
-			if _, err := os.Stat(filepath.Join(c, "vector", outlineFile)); err == nil {
-				return c, nil
-			}
-			if d == filepath.Dir(d) {
-				break
-			}
-		}
-	}
-	return "", fmt.Errorf("demo: source data not found: no shared/data/vector/%s above %s (set --data or LANTU_DATA)", outlineFile, wd)
-}
-
 const (
-	outlineFile = "shenyang_outline_echarts.geojson"
-	riversFile  = "shenyang_rivers_gshhg.geojson"
+	outlineFile = "vector/shenyang_outline_echarts.geojson"
+	riversFile  = "vector/shenyang_rivers_gshhg.geojson"
 )
 
-func loadSource(dir string) (*source, error) {
+func loadSource(data *dataSource) (*source, error) {
 	tr, err := crs.NewTransformer(crs.WGS84, crs.CGCS2000GK)
 	if err != nil {
 		return nil, err
 	}
 	s := &source{toGK: tr}
-	fc, err := readGeoJSON(filepath.Join(dir, "vector", outlineFile))
+	fc, err := data.geoJSON(outlineFile)
 	if err != nil {
 		return nil, err
 	}
@@ -224,10 +194,9 @@ func loadSource(dir string) (*source, error) {
 		}
 	}
 	if len(s.outline) == 0 {
-		return nil, fmt.Errorf("demo: %s: no polygon", outlineFile)
+		return nil, fmt.Errorf("demo: %s: no polygon", data.name(outlineFile))
 	}
-	fc, err = readGeoJSON(filepath.Join(dir, "vector", riversFile))
-	if err != nil {
+	if fc, err = data.geoJSON(riversFile); err != nil {
 		return nil, err
 	}
 	for _, f := range fc.Features {
@@ -240,18 +209,6 @@ func loadSource(dir string) (*source, error) {
 		}
 	}
 	return s, nil
-}
-
-func readGeoJSON(path string) (*geojson.FeatureCollection, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(data)
-	if err != nil {
-		return nil, fmt.Errorf("demo: %s: %w", path, err)
-	}
-	return fc, nil
 }
 
 // lonLat converts a lon/lat to EPSG:4550.

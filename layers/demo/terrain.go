@@ -3,7 +3,6 @@ package demo
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -36,7 +35,12 @@ func (g *gen) terrain(bp *layers.Blueprint) error {
 	}
 	g.progress("地形 terrain", 0, 3)
 	b := g.bound.Pad(2000)
-	dem, err := terrain.DemoDEM(g.ctx, b, demCell[g.opt.Scale], g.opt.Seed, filepath.Join(g.dir, etopoFile))
+	etopo, cleanup, err := g.data.filePath(etopoFile)
+	if err != nil {
+		return err
+	}
+	dem, err := terrain.DemoDEM(g.ctx, b, demCell[g.opt.Scale], g.opt.Seed, etopo)
+	cleanup()
 	if err != nil {
 		return fmt.Errorf("demo: DEM: %w", err)
 	}
