@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"lantu/layers/peer/peertest"
 )
 
 // gdalLayers are the layers TestReadGDAL has ogr2ogr write into one file.
@@ -32,14 +34,13 @@ var gdalLayers = []struct {
 // adds a view registered in gpkg_contents.
 func makeGDALFile(t *testing.T) string {
 	t.Helper()
-	data := filepath.Join(sharedData(t), "vector")
 	path := filepath.Join(t.TempDir(), "gdal 文件.gpkg")
 	for i, l := range gdalLayers {
 		args := []string{"-f", "GPKG"}
 		if i > 0 {
 			args = append(args, "-update")
 		}
-		args = append(args, append(l.args, "-nln", l.name, path, filepath.Join(data, l.src))...)
+		args = append(args, append(l.args, "-nln", l.name, path, filepath.Join(vectorData, l.src))...)
 		ogr2ogr(t, args...)
 	}
 	addView(t, path)
@@ -66,7 +67,7 @@ func addView(t *testing.T, path string) {
 }
 
 func TestReadGDAL(t *testing.T) {
-	requireTool(t, "ogrinfo")
+	peertest.Tool(t, "ogrinfo")
 	path := makeGDALFile(t)
 	want := ogrCounts(t, path)
 	db, err := Open(path, false)
@@ -149,7 +150,7 @@ func decodeAll(t *testing.T, db *DB, l LayerInfo) (n int, hasZ, hasM bool) {
 // a file GDAL made: GDAL's triggers call our ST_ functions, and the file
 // stays valid.
 func TestWriteIntoGDALFile(t *testing.T) {
-	requireTool(t, "ogrinfo")
+	peertest.Tool(t, "ogrinfo")
 	path := makeGDALFile(t)
 	before := ogrCounts(t, path)["rivers"]
 	db, err := Open(path, false)
@@ -236,7 +237,7 @@ func rtreeIDs(t *testing.T, db *DB) []int64 {
 // from testdata/gdal_types.csv in 2D, XYZ and XYZM, and decodes GDAL's blobs
 // back to the fixtures.
 func TestReadGDALTypes(t *testing.T) {
-	requireTool(t, "ogrinfo")
+	peertest.Tool(t, "ogrinfo")
 	want := map[string]fixture{}
 	for _, fx := range loadFixtures(t) {
 		want[fx.name] = fx
@@ -301,7 +302,7 @@ func checkTypes(t *testing.T, db *DB, want map[string]fixture, hasZ, hasM bool) 
 // TestGDALReadsOurBlobs has ogr2ogr export the "any" table of a file we
 // wrote to CSV with WKT, and compares GDAL's reading with the fixtures.
 func TestGDALReadsOurBlobs(t *testing.T) {
-	requireTool(t, "ogr2ogr")
+	peertest.Tool(t, "ogr2ogr")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ours.gpkg")
 	createFixtureFile(t, path)
