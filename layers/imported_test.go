@@ -2,46 +2,32 @@ package layers
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"testing"
+
+	"lantu/layers/peer/peertest"
 )
 
-// sharedData is ../shared/data beside the repository.
-func sharedData(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared data folder %s is absent", dir)
-	}
-	return dir
-}
-
 // TestOpenGDALGeoPackage opens GeoPackages written by ogr2ogr from the real
-// vector data and checks that every table becomes an imported layer with the
+// vector data in testdata/vector (sources and licences in its README) and
+// checks that every table becomes an imported layer with the
 // feature count ogrinfo reports.
 func TestOpenGDALGeoPackage(t *testing.T) {
-	data := sharedData(t)
-	for _, tool := range []string{"ogr2ogr", "ogrinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (Debian gdal-bin): %v", tool, err)
-		}
-	}
+	ogr2ogr, ogrinfo := peertest.Tool(t, "ogr2ogr"), peertest.Tool(t, "ogrinfo")
 	path := filepath.Join(t.TempDir(), "ogr.gpkg")
 	for i, src := range []string{"shenyang_rivers_gshhg.geojson", "liaoning_cities_echarts.geojson", "shenyang_outline_echarts.geojson"} {
-		args := []string{"-f", "GPKG", path, filepath.Join(data, "vector", src), "-nln", []string{"rivers", "0", "外 轮廓"}[i]}
+		args := []string{"-f", "GPKG", path, filepath.Join("testdata", "vector", src), "-nln", []string{"rivers", "0", "外 轮廓"}[i]}
 		if i > 0 {
 			args = append([]string{"-update"}, args...)
 		}
-		if out, err := exec.Command("ogr2ogr", args...).CombinedOutput(); err != nil {
+		if out, err := exec.Command(ogr2ogr, args...).CombinedOutput(); err != nil {
 			t.Fatalf("ogr2ogr %s: %v\n%s", src, err, out)
 		}
 	}
-	out, err := exec.Command("ogrinfo", "-al", "-so", "-ro", path).CombinedOutput()
+	out, err := exec.Command(ogrinfo, "-al", "-so", "-ro", path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("ogrinfo: %v\n%s", err, out)
 	}
