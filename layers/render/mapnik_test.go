@@ -2,16 +2,19 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"lantu/layers/peer/peertest"
 )
 
 // mapnikLayer is one layer of the Mapnik comparison spec.
@@ -25,14 +28,43 @@ type mapnikLayer struct {
 	Size    float64 `json:"size,omitempty"`
 }
 
-// mapnikSeconds renders the layers of a GeoPackage through Mapnik at the
-// given view (testdata/mapnik_bench.py) and returns its best time. It
-// returns an error saying why when Mapnik cannot run.
-func mapnikSeconds(gpkg string, v Viewport, ls []mapnikLayer, png string) (float64, error) {
-	py := "/usr/bin/python3" // Debian's python3-mapnik lives in the system interpreter
-	if _, err := os.Stat(py); err != nil {
-		py = "python3"
+var (
+	mapnikOnce sync.Once
+	mapnikPy   string
+	mapnikErr  error
+)
+
+// mapnikPython returns a Python that imports mapnik: Debian's python3-mapnik
+// lives in the system interpreter, so /usr/bin/python3 is tried before
+// python3 on PATH. Without one tb ends as peertest.Missing does.
+func mapnikPython(tb testing.TB) string {
+	tb.Helper()
+	mapnikOnce.Do(func() {
+		var tried []string
+		for _, c := range []string{"/usr/bin/python3", "python3"} {
+			p, err := exec.LookPath(c)
+			if err == nil {
+				var out []byte
+				if out, err = exec.Command(p, "-c", "import mapnik").CombinedOutput(); err == nil {
+					mapnikPy = p
+					return
+				}
+				err = fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+			}
+			tried = append(tried, fmt.Sprintf("%s (%v)", c, err))
+		}
+		mapnikErr = fmt.Errorf("no Python imports mapnik (Debian package python3-mapnik); tried %s", strings.Join(tried, ", "))
+	})
+	if mapnikErr != nil {
+		peertest.Missing(tb, "%v", mapnikErr)
 	}
+	return mapnikPy
+}
+
+// mapnikSeconds renders the layers of a GeoPackage through Mapnik (run by
+// the Python py) at the given view (testdata/mapnik_bench.py) and returns
+// its best time, or an error saying why Mapnik failed.
+func mapnikSeconds(py, gpkg string, v Viewport, ls []mapnikLayer, png string) (float64, error) {
 	b := v.Bound()
 	spec, err := json.Marshal(map[string]any{
 		"gpkg": gpkg, "w": v.W, "h": v.H, "runs": 3, "layers": ls,
@@ -91,10 +123,7 @@ func mapnikLayers(ll LayerList, visible func(*Layer) bool, tables map[string]str
 
 // writeGeoPackage writes memLayers to a GeoPackage with ogr2ogr (one
 // table per layer, EPSG:4550), for the Mapnik comparison.
-func writeGeoPackage(path string, ll LayerList) error {
-	if _, err := exec.LookPath("ogr2ogr"); err != nil {
-		return errors.New("ogr2ogr not installed")
-	}
+func writeGeoPackage(ogr2ogr, path string, ll LayerList) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -109,7 +138,7 @@ func writeGeoPackage(path string, ll LayerList) error {
 		if err := writeWKTCSV(csv, m); err != nil {
 			return err
 		}
-		cmd := exec.Command("ogr2ogr", "-f", "GPKG", "-append", "-nln", l.Code, "-a_srs", "EPSG:4550",
+		cmd := exec.Command(ogr2ogr, "-f", "GPKG", "-append", "-nln", l.Code, "-a_srs", "EPSG:4550",
 			"-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO", tmp, csv)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("ogr2ogr %s: %v: %s", l.Code, err, out)
@@ -172,8 +201,8 @@ func BenchmarkMapnikSynthetic(b *testing.B) {
 	src := syntheticCity(side)
 	gpkg := filepath.Join(os.TempDir(), "lantu-bench", "synthetic-30km.gpkg")
 	if _, err := os.Stat(gpkg); err != nil {
-		if err := writeGeoPackage(gpkg, src); err != nil {
-			b.Skip("no GeoPackage for Mapnik: ", err)
+		if err := writeGeoPackage(peertest.Tool(b, "ogr2ogr"), gpkg, src); err != nil {
+			b.Fatal("no GeoPackage for Mapnik: ", err)
 		}
 	}
 	compareMapnik(b, src, gpkg, Fit(syntheticExtent(side), 1920, 1080), nil)
@@ -183,9 +212,9 @@ func BenchmarkMapnikSynthetic(b *testing.B) {
 func compareMapnik(b *testing.B, src LayerList, gpkg string, v Viewport, tables map[string]string) {
 	scale := v.Scale()
 	ls := mapnikLayers(src, func(l *Layer) bool { return l.Visible && l.inScale(scale) }, tables)
-	secs, err := mapnikSeconds(gpkg, v, ls, os.Getenv("LANTU_MAPNIK_PNG"))
+	secs, err := mapnikSeconds(mapnikPython(b), gpkg, v, ls, os.Getenv("LANTU_MAPNIK_PNG"))
 	if err != nil {
-		b.Skip("Mapnik comparison skipped: ", err)
+		b.Fatal(err)
 	}
 	ctx := b.Context()
 	for b.Loop() {

@@ -3,17 +3,14 @@ package render
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"testing"
 
 	"github.com/paulmach/orb"
 
+	"lantu/assets"
 	"lantu/layers/crs"
 )
-
-// sharedData is the project's folder of real data, beside the repository.
-var sharedData = filepath.Join("..", "..", "..", "shared", "data")
 
 // geojsonFeature is the part of a GeoJSON feature the real-data test reads.
 type geojsonFeature struct {
@@ -24,13 +21,14 @@ type geojsonFeature struct {
 	} `json:"geometry"`
 }
 
-// readGeoJSON loads Polygon and LineString features of a lon/lat file,
-// projected to EPSG:4550, into a memLayer labelled by the "name" property.
+// readGeoJSON loads Polygon and LineString features of a lon/lat file of
+// the demo's embedded source data (assets.DemoSource), projected to
+// EPSG:4550, into a memLayer labelled by the "name" property.
 func readGeoJSON(t *testing.T, path string) *memLayer {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	b, err := fs.ReadFile(assets.DemoSource(), path)
 	if err != nil {
-		t.Skipf("real data %s not available: %v", path, err)
+		t.Fatal(err)
 	}
 	var fc struct {
 		Features []geojsonFeature `json:"features"`
@@ -89,8 +87,8 @@ func points(c [][2]float64) []orb.Point {
 // TestRealShenyang draws the real Shenyang outline and rivers (projected
 // to EPSG:4550) with the city's name.
 func TestRealShenyang(t *testing.T) {
-	outline := readGeoJSON(t, filepath.Join(sharedData, "vector", "shenyang_outline_echarts.geojson"))
-	rivers := readGeoJSON(t, filepath.Join(sharedData, "vector", "shenyang_rivers_gshhg.geojson"))
+	outline := readGeoJSON(t, "vector/shenyang_outline_echarts.geojson")
+	rivers := readGeoJSON(t, "vector/shenyang_rivers_gshhg.geojson")
 	src := LayerList{
 		{Code: "city", Kind: Polygon, Visible: true, Labels: true, Data: outline, Style: Style{
 			Fill: rgb("#f7f1e1"), Stroke: rgb("#9b59b6"), Width: 2, Dash: []float64{10, 3, 2, 3}}},
