@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"lantu/layers/peer/peertest"
 )
 
 var benchDEMs sync.Map // size -> path of a Float32 GeoTIFF in a temp dir
@@ -53,9 +55,7 @@ func gdaldemSeconds(b *testing.B, in string, args ...string) float64 {
 // benchVsGdaldem times file-to-file runs (read, compute, write) against one
 // gdaldem run on the same DEM and reports the time ratio ours/gdaldem.
 func benchVsGdaldem(b *testing.B, size int, mode string) {
-	if _, err := exec.LookPath("gdaldem"); err != nil {
-		b.Skip("gdaldem not installed; nothing to compare against")
-	}
+	peertest.Tool(b, "gdaldem")
 	in := benchDEM(b, size)
 	ref := gdaldemSeconds(b, in, mode)
 	out := filepath.Join(b.TempDir(), "ours.tif")

@@ -2,21 +2,12 @@ package terrain
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 )
 
-func dataDir(t testing.TB) string {
-	d := filepath.Join("..", "..", "..", "shared", "data", "dem")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared data folder %s absent: %v", d, err)
-	}
-	return d
-}
-
 func TestReadLux(t *testing.T) {
-	g, err := ReadGeoTIFF(filepath.Join(dataDir(t), "terra_elev_lux.tif"))
+	g, err := ReadGeoTIFF(filepath.Join("testdata", "terra_elev_lux.tif"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +29,7 @@ func TestReadLux(t *testing.T) {
 }
 
 func TestGdaldemReference(t *testing.T) {
-	dir := dataDir(t)
+	dir := "testdata" // the DEM and GDAL's answers on it, see testdata/README.md
 	dem, err := ReadGeoTIFF(filepath.Join(dir, "terra_elev_lux.tif"))
 	if err != nil {
 		t.Fatal(err)

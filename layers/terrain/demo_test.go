@@ -9,7 +9,7 @@ import (
 )
 
 func TestDemoDEM(t *testing.T) {
-	etopo := filepath.Join(dataDir(t), "etopo20_northeast_china.tif")
+	etopo := filepath.Join("testdata", "etopo20_northeast_china.tif")
 	// About 60 x 40 km around Shenyang in EPSG:4550.
 	b := orb.Bound{Min: orb.Point{500000, 4606000}, Max: orb.Point{560000, 4646000}}
 	g, err := DemoDEM(context.Background(), b, 120, 7, etopo)
@@ -34,7 +34,7 @@ func TestDemoDEM(t *testing.T) {
 }
 
 func TestDemoDEMOutside(t *testing.T) {
-	etopo := filepath.Join(dataDir(t), "etopo20_northeast_china.tif")
+	etopo := filepath.Join("testdata", "etopo20_northeast_china.tif")
 	b := orb.Bound{Min: orb.Point{41400000, 4606000}, Max: orb.Point{41401000, 4607000}}
 	if _, err := DemoDEM(context.Background(), b, 100, 1, etopo); err == nil {
 		t.Fatal("bounds far outside the relief grid accepted")

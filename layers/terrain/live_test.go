@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"lantu/layers/peer/peertest"
 )
 
 // synthDEM is a hilly surface in EPSG:4550 with a few nodata holes.
@@ -28,9 +30,7 @@ func synthDEM(w, h int) *Grid {
 }
 
 func TestLiveGdaldem(t *testing.T) {
-	if _, err := exec.LookPath("gdaldem"); err != nil {
-		t.Skip("gdaldem not installed; skipping the live comparison")
-	}
+	peertest.Tool(t, "gdaldem")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "dem.tif")
 	dem := synthDEM(64, 48)
@@ -85,9 +85,8 @@ func TestLiveGdaldem(t *testing.T) {
 // TestWriterMatchesGdalinfo checks that gdalinfo reports the same
 // geotransform, CRS and nodata for our output as for gdaldem's.
 func TestWriterMatchesGdalinfo(t *testing.T) {
-	if _, err := exec.LookPath("gdalinfo"); err != nil {
-		t.Skip("gdalinfo not installed; skipping the writer check")
-	}
+	peertest.Tool(t, "gdalinfo")
+	peertest.Tool(t, "gdaldem")
 	dir := t.TempDir()
 	in, ours, theirs := filepath.Join(dir, "dem.tif"), filepath.Join(dir, "ours.tif"), filepath.Join(dir, "theirs.tif")
 	dem := synthDEM(40, 30)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"lantu/layers/gpkg"
+	"lantu/layers/peer/peertest"
 )
 
 func TestImportHillshade(t *testing.T) {
@@ -36,9 +37,7 @@ func TestImportHillshade(t *testing.T) {
 	}
 	db.Close()
 	checkValidator(t, path)
-	if _, err := exec.LookPath("gdal_translate"); err != nil {
-		t.Skip("gdal_translate not installed; skipping the GDAL read-back")
-	}
+	peertest.Tool(t, "gdal_translate")
 	out := filepath.Join(t.TempDir(), "shade.tif")
 	if msg, err := exec.Command("gdal_translate", "-q", "-b", "1", "GPKG:"+path+":shade", out).CombinedOutput(); err != nil {
 		t.Fatalf("gdal_translate: %v\n%s", err, msg)

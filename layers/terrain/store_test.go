@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/layers/gpkg"
+	"lantu/layers/peer/peertest"
 )
 
 func TestImportGdalinfo(t *testing.T) {
@@ -31,9 +32,7 @@ func TestImportGdalinfo(t *testing.T) {
 	}
 	db.Close()
 	checkValidator(t, path)
-	if _, err := exec.LookPath("gdal_translate"); err != nil {
-		t.Skip("gdal_translate not installed; skipping the GDAL read-back")
-	}
+	peertest.Tool(t, "gdal_translate")
 	out := filepath.Join(t.TempDir(), "back.tif")
 	if msg, err := exec.Command("gdal_translate", "-q", "GPKG:"+path+":dem", out).CombinedOutput(); err != nil {
 		t.Fatalf("gdal_translate: %v\n%s", err, msg)
@@ -61,15 +60,8 @@ func TestImportGdalinfo(t *testing.T) {
 
 // checkValidator runs GDAL's validate_gpkg.py when python3-gdal ships it.
 func checkValidator(t *testing.T, path string) {
-	out, err := exec.Command("sh", "-c", "dpkg -L python3-gdal 2>/dev/null | grep validate_gpkg.py | head -1").Output()
-	script := strings.TrimSpace(string(out))
-	if err != nil || script == "" {
-		t.Log("validate_gpkg.py not found (python3-gdal missing); skipping the validator")
-		return
-	}
-	if msg, err := exec.Command("/usr/bin/python3", script, path).CombinedOutput(); err != nil {
-		t.Fatalf("validate_gpkg.py: %v\n%s", err, msg)
-	}
+	t.Helper()
+	peertest.ValidateGPKG(t, path)
 }
 
 func TestCoverageRead(t *testing.T) {
@@ -105,10 +97,8 @@ func TestCoverageRead(t *testing.T) {
 // TestReadGDALCoverages reads coverages GDAL wrote: Int16 as 16-bit PNG
 // tiles with scale/offset and a raw data_null, Float32 as TIFF tiles.
 func TestReadGDALCoverages(t *testing.T) {
-	if _, err := exec.LookPath("gdal_translate"); err != nil {
-		t.Skip("gdal_translate not installed; skipping the GDAL-written coverages")
-	}
-	src := filepath.Join(dataDir(t), "terra_elev_lux.tif")
+	peertest.Tool(t, "gdal_translate")
+	src := filepath.Join("testdata", "terra_elev_lux.tif")
 	want, err := ReadGeoTIFF(src)
 	if err != nil {
 		t.Fatal(err)
