@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"lantu/layers/peer/peertest"
 )
 
 // randomSource builds n A polygons (irregular pentagons) and n/4 B polygons
@@ -45,14 +46,15 @@ var pgQueries = map[string]string{
 	KindSetback:   `SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, ST_Buffer(b.geom, 20, 8)))),0) FROM lantu_a a JOIN lantu_b b ON ST_DWithin(a.geom, b.geom, 20)`,
 }
 
+// connectPG connects to the test PostGIS (LANTU_PG_URL, set by
+// `source .ci/pg-start`); an unset or unreachable server ends tb as
+// peertest.Missing does: a skip outside CI, a failure under CI.
 func connectPG(tb testing.TB) *pgx.Conn {
-	url := os.Getenv("LANTU_PG_URL")
-	if url == "" {
-		tb.Skip("LANTU_PG_URL not set (e.g. postgres://lantu:lantu@127.0.0.1:5432/lantu_test with postgis): PostGIS comparison skipped")
-	}
+	tb.Helper()
+	url := peertest.PostGIS(tb)
 	conn, err := pgx.Connect(context.Background(), url)
 	if err != nil {
-		tb.Skipf("PostGIS at LANTU_PG_URL not reachable: %v", err)
+		peertest.Missing(tb, "PostGIS at LANTU_PG_URL not reachable (`source .ci/pg-start` starts it): %v", err)
 	}
 	tb.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
