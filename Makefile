@@ -33,7 +33,7 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## build: the command line, the exchange server and the desktop app.
+## build: the command line (lantuctl) and the desktop app (lantu).
 build: deps
 	$(GO) build -o $(BIN)/ ./cmd/...
 
