@@ -225,7 +225,7 @@ type runFunc func(a, m, z, dst []float32, c0, c1 int)
 // for the rest (edges and cells next to nodata).
 func processFast(g *Grid, k kernel, dstNoData float32, edges bool, run runFunc) *Grid {
 	out := &Grid{Width: g.Width, Height: g.Height, Data: make([]float32, len(g.Data)),
-		GeoTransform: g.GeoTransform, EPSG: g.EPSG, HasNoData: true, NoData: float64(dstNoData)}
+		GeoTransform: g.GeoTransform, EPSG: g.EPSG, GeoKeys: g.GeoKeys, HasNoData: true, NoData: float64(dstNoData)}
 	workers := runtime.NumCPU()
 	rows := (g.Height + workers - 1) / workers
 	var wg sync.WaitGroup

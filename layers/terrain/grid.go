@@ -27,8 +27,13 @@ type Grid struct {
 	Data          []float32
 	GeoTransform  [6]float64
 	EPSG          int // 0 when unknown
-	HasNoData     bool
-	NoData        float64
+	// GeoKeys are the GeoTIFF keys the grid was read with (nil for other
+	// sources); grids derived from it share them and WriteGeoTIFF writes
+	// them verbatim, so a CRS that is no EPSG code survives. They win over
+	// EPSG when both are set.
+	GeoKeys   *GeoKeys
+	HasNoData bool
+	NoData    float64
 }
 
 // NewGrid allocates a width x height grid filled with zeros.

@@ -294,7 +294,7 @@ func halve(g *Grid) *Grid {
 	w, h := (g.Width+1)/2, (g.Height+1)/2
 	gt := g.GeoTransform
 	out := &Grid{Width: w, Height: h, Data: make([]float32, w*h), GeoTransform: [6]float64{gt[0], 2 * gt[1], 0, gt[3], 0, 2 * gt[5]},
-		EPSG: g.EPSG, HasNoData: g.HasNoData, NoData: g.NoData}
+		EPSG: g.EPSG, GeoKeys: g.GeoKeys, HasNoData: g.HasNoData, NoData: g.NoData}
 	for r := 0; r < h; r++ {
 		for c := 0; c < w; c++ {
 			sum, n := 0.0, 0

@@ -86,7 +86,11 @@ func DecodeGeoTIFF(name string, b []byte) (*Grid, error) {
 		g.HasNoData, g.NoData = true, v
 	}
 	g.Data = make([]float32, l.width*l.height)
-	if err := t.readPixels(l, g.Data); err != nil {
+	fill := float32(0)
+	if g.HasNoData {
+		fill = float32(g.NoData)
+	}
+	if err := t.readPixels(l, g.Data, fill); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -154,13 +158,53 @@ func (t *tiffFile) parseIFD(off uint64) error {
 	return nil
 }
 
+// fieldKind is the class of field types a tag the reader uses accepts,
+// as libtiff converts them.
+type fieldKind int
+
+const (
+	integerField fieldKind = iota // BYTE, SHORT, LONG, LONG8 and the signed ones
+	numberField                   // any integer, RATIONAL, FLOAT or DOUBLE
+	shortField                    // SHORT only (the GeoKey directory)
+	asciiField                    // ASCII only
+)
+
+func (k fieldKind) accepts(typ uint16) bool {
+	switch k {
+	case asciiField:
+		return typ == 2
+	case shortField:
+		return typ == 3
+	case numberField:
+		return typ != 2 && typ != 7
+	}
+	return typ != 2 && typ != 7 && typ != 5 && typ != 10 && typ != 11 && typ != 12
+}
+
+func (k fieldKind) String() string {
+	return [...]string{"an integer type", "a numeric type", "SHORT", "ASCII"}[k]
+}
+
+// tagKinds are the tags the reader uses and the field types each accepts.
+var tagKinds = map[uint16]fieldKind{
+	tagWidth: integerField, tagHeight: integerField, tagBitsPerSample: integerField, tagCompression: integerField,
+	tagStripOffsets: integerField, tagSamplesPerPx: integerField, tagRowsPerStrip: integerField, tagStripBytes: integerField,
+	tagPlanarConfig: integerField, tagPredictor: integerField, tagTileWidth: integerField, tagTileLength: integerField,
+	tagTileOffsets: integerField, tagTileBytes: integerField, tagSampleFormat: integerField,
+	tagPixelScale: numberField, tagTiepoint: numberField, tagTransformation: numberField, tagGeoDoubles: numberField,
+	tagGeoKeys: shortField, tagGeoASCII: asciiField, tagGDALNoData: asciiField,
+}
+
 var typeSize = map[uint16]uint64{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 16: 8, 17: 8, 18: 8}
 
 func (t *tiffFile) parseEntry(e []byte) error {
 	tag, typ := t.order.Uint16(e), t.order.Uint16(e[2:])
 	size, ok := typeSize[typ]
+	if want, used := tagKinds[tag]; used && (!ok || !want.accepts(typ)) {
+		return t.errf("tag %d has field type %d (want %s)", tag, typ, want)
+	}
 	if !ok {
-		return nil // unknown field types are skipped, as the spec asks
+		return nil // unknown field types of unused tags are skipped, as the spec asks
 	}
 	var count uint64
 	var valOff []byte

@@ -77,8 +77,11 @@ func (t *tiffFile) blocks(l *layout) error {
 		l.offsets, l.counts = t.tags[tagTileOffsets].nums, t.tags[tagTileBytes].nums
 	} else {
 		l.blockW, l.blockH = l.width, int(t.num(tagRowsPerStrip, float64(l.height)))
+		if rps, ok := t.tags[tagRowsPerStrip]; ok && len(rps.nums) > 0 && rps.nums[0] < 1 {
+			return t.errf("RowsPerStrip tag 278 is %v", rps.nums[0])
+		}
 		if l.blockH > l.height || l.blockH <= 0 {
-			l.blockH = l.height
+			l.blockH = l.height // larger than the image (e.g. 2^32-1): one strip
 		}
 		l.offsets, l.counts = t.tags[tagStripOffsets].nums, t.tags[tagStripBytes].nums
 	}
@@ -94,20 +97,97 @@ func (t *tiffFile) blocks(l *layout) error {
 	if len(l.offsets) < across*down || len(l.counts) < across*down {
 		return t.errf("%d block offsets/byte counts (tags 273/279 or 324/325) for %d blocks", len(l.offsets), need)
 	}
+	return t.checkBlocks(*l)
+}
+
+// Largest decoded/stored byte ratios of the codecs (Deflate's is 1032:1;
+// a 12-bit LZW code yields at most 4096 bytes; a PackBits run 128 bytes
+// from 2): a block claiming more decoded bytes than its stored bytes can
+// hold is refused before anything is allocated.
+const (
+	deflateRatio  = 1032
+	lzwRatio      = 2731
+	packBitsRatio = 64
+	codecSlack    = 64
+)
+
+// maxBlockBytes bounds one decoded block (1 GiB), whatever its codec.
+const maxBlockBytes = 1 << 30
+
+// checkBlocks refuses blocks of band 1 whose stored bytes cannot hold the
+// pixels they must give, so the image buffer is only allocated for files
+// that can fill it.
+func (t *tiffFile) checkBlocks(l layout) error {
+	across := (l.width + l.blockW - 1) / l.blockW
+	down := (l.height + l.blockH - 1) / l.blockH
+	for i := 0; i < across*down; i++ {
+		off, n := l.offsets[i], l.counts[i]
+		if n == 0 {
+			continue // sparse block: reads as nodata, as GDAL does
+		}
+		if off < 0 || n < 0 || off > float64(len(t.data)) || n > float64(len(t.data))-off {
+			return t.errf("%s at %v+%v outside the file", l.blockName(i), off, n)
+		}
+		want := l.blockBytes(i)
+		if want > maxBlockBytes && (l.compression != 1 || l.predictor != 1) { // only these allocate
+			return fmt.Errorf("%w: %s: %s of %d x %d pixels", ErrTooLarge, t.name, l.blockName(i), l.blockW, l.blockH)
+		}
+		if limit := l.maxDecoded(int64(n)); int64(want) > limit {
+			return t.errf("%s holds %v bytes, too few for the %d bytes of its %d x %d pixels", l.blockName(i), n, want, l.blockW, l.rowsOf(i))
+		}
+	}
 	return nil
 }
 
-// readPixels decodes band 1 into dst (width*height).
-func (t *tiffFile) readPixels(l layout, dst []float32) error {
+// maxDecoded is the most bytes n stored bytes decode to.
+func (l layout) maxDecoded(n int64) int64 {
+	switch l.compression {
+	case 1:
+		return n
+	case 5:
+		return n*lzwRatio + codecSlack
+	case 32773:
+		return n*packBitsRatio + codecSlack
+	}
+	return n*deflateRatio + codecSlack
+}
+
+// rowsOf is how many of block i's rows lie inside the image.
+func (l layout) rowsOf(i int) int {
+	across := (l.width + l.blockW - 1) / l.blockW
+	return min(l.blockH, l.height-(i/across)*l.blockH)
+}
+
+// rowBytes is the byte length of one row of a block of band 1.
+func (l layout) rowBytes() int {
+	stride := l.spp
+	if l.planar == 2 {
+		stride = 1
+	}
+	return l.blockW * stride * (l.bps / 8)
+}
+
+// blockBytes is how many decoded bytes of block i are needed: its rows
+// inside the image (a tile taller than the image decodes only those).
+func (l layout) blockBytes(i int) int { return l.rowBytes() * l.rowsOf(i) }
+
+func (l layout) blockName(i int) string {
+	if l.tiled {
+		return fmt.Sprintf("tile %d", i)
+	}
+	return fmt.Sprintf("strip %d", i)
+}
+
+// readPixels decodes band 1 into dst (width*height); sparse blocks are
+// filled with fill.
+func (t *tiffFile) readPixels(l layout, dst []float32, fill float32) error {
 	across := (l.width + l.blockW - 1) / l.blockW
 	down := (l.height + l.blockH - 1) / l.blockH
 	stride := l.spp
 	if l.planar == 2 {
 		stride = 1
 	}
-	bytesPS := l.bps / 8
-	rowBytes := l.blockW * stride * bytesPS
-	want := rowBytes * l.blockH
+	rowBytes := l.rowBytes()
 	// Blocks are independent: decode them on every core.
 	n := across * down
 	var next atomic.Int64
@@ -119,7 +199,11 @@ func (t *tiffFile) readPixels(l layout, dst []float32) error {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				raw, err := t.blockBytes(l, i, want)
+				if l.counts[i] == 0 {
+					t.fillBlock(l, i%across, i/across, dst, fill)
+					continue
+				}
+				raw, err := t.blockBytes(l, i, l.blockBytes(i))
 				if err == nil {
 					err = t.unpredict(l, raw, rowBytes, stride)
 				}
@@ -135,20 +219,38 @@ func (t *tiffFile) readPixels(l layout, dst []float32) error {
 	return first
 }
 
-func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
-	off, n := l.offsets[i], l.counts[i]
-	if off < 0 || n < 0 || off > float64(len(t.data)) || n > float64(len(t.data))-off {
-		return nil, t.errf("block %d at %v+%v outside the file", i, off, n)
+// fillBlock sets the pixels of a sparse block to fill.
+func (t *tiffFile) fillBlock(l layout, bx, by int, dst []float32, fill float32) {
+	for y := by * l.blockH; y < min(l.height, (by+1)*l.blockH); y++ {
+		row := dst[y*l.width+bx*l.blockW : y*l.width+min(l.width, (bx+1)*l.blockW)]
+		for c := range row {
+			row[c] = fill
+		}
 	}
-	src := t.data[int(off) : int(off)+int(n)]
-	out := make([]byte, want)
+}
+
+// blockBytes returns the first want decoded bytes of block i (checkBlocks
+// has bounded want by the stored bytes); a block that decodes to fewer is
+// an error, never zero-filled.
+func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
+	off, n := int(l.offsets[i]), int(l.counts[i])
+	src := t.data[off : off+n]
 	var r io.Reader
 	switch l.compression {
 	case 1:
-		copy(out, src)
-		return out, nil
+		if len(src) < want {
+			return nil, t.errf("%s holds %d bytes, want %d", l.blockName(i), len(src), want)
+		}
+		if l.predictor == 1 {
+			return src[:want:want], nil // read only: no copy needed
+		}
+		return bytes.Clone(src[:want]), nil
 	case 32773:
-		return out, unpackBits(src, out)
+		out := make([]byte, want)
+		if got := unpackBits(src, out); got < want {
+			return nil, t.errf("%s: PackBits data gives %d of %d bytes", l.blockName(i), got, want)
+		}
+		return out, nil
 	case 5:
 		rc := lzw.NewReader(bytes.NewReader(src), lzw.MSB, 8)
 		defer rc.Close()
@@ -156,17 +258,19 @@ func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
 	default:
 		zr, err := zlib.NewReader(bytes.NewReader(src))
 		if err != nil {
-			return nil, t.errf("deflate block %d: %v", i, err)
+			return nil, t.errf("deflate %s: %v", l.blockName(i), err)
 		}
 		r = zr
 	}
-	if _, err := io.ReadFull(r, out); err != nil && err != io.ErrUnexpectedEOF {
-		return nil, t.errf("decompress block %d: %v", i, err)
+	out := make([]byte, want)
+	if got, err := io.ReadFull(r, out); err != nil {
+		return nil, t.errf("decompress %s: %d of %d bytes: %v", l.blockName(i), got, want, err)
 	}
 	return out, nil
 }
 
-func unpackBits(src, dst []byte) error {
+// unpackBits decodes PackBits src into dst and returns the bytes written.
+func unpackBits(src, dst []byte) int {
 	o := 0
 	for i := 0; i < len(src) && o < len(dst); {
 		n := int(int8(src[i]))
@@ -178,7 +282,7 @@ func unpackBits(src, dst []byte) error {
 			i, o = i+n+1, o+k
 		case n != -128:
 			if i >= len(src) {
-				return nil
+				return o
 			}
 			for k := 0; k < 1-n && o < len(dst); k++ {
 				dst[o] = src[i]
@@ -187,7 +291,7 @@ func unpackBits(src, dst []byte) error {
 			i++
 		}
 	}
-	return nil
+	return o
 }
 
 // unpredict reverses TIFF predictors 2 (horizontal) and 3 (floating point).

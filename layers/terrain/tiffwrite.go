@@ -103,14 +103,54 @@ func encodeGeoTIFF(g *Grid, st SampleType, lzw bool) ([]byte, error) {
 		tags = append(tags, outTag{tagPixelScale, 12, 3, doubles(gt[1], -gt[5], 0)},
 			outTag{tagTiepoint, 12, 6, doubles(0, 0, 0, gt[0], gt[3], 0)})
 	}
-	if keys := geoKeyDir(g.EPSG); keys != nil {
-		tags = append(tags, outTag{tagGeoKeys, 3, uint32(len(keys)), short(keys...)})
+	geo, err := geoKeyTags(g)
+	if err != nil {
+		return nil, err
 	}
+	tags = append(tags, geo...)
 	if g.HasNoData {
 		s := strconv.FormatFloat(g.NoData, 'g', -1, 64) + "\x00"
 		tags = append(tags, outTag{tagGDALNoData, 2, uint32(len(s)), []byte(s)})
 	}
 	return layoutTIFF(tags, pix), nil
+}
+
+// geoKeyTags are the GeoKey directory and parameter tags for g: its own
+// GeoKeys verbatim (the raster type set to PixelIsArea, as the tiepoint
+// written is), else keys naming its EPSG code, else none.
+func geoKeyTags(g *Grid) ([]outTag, error) {
+	le := binary.LittleEndian
+	if g.GeoKeys == nil {
+		keys := geoKeyDir(g.EPSG)
+		if keys == nil {
+			return nil, nil
+		}
+		return []outTag{{tagGeoKeys, 3, uint32(len(keys)), le16s(keys)}}, nil
+	}
+	k := g.GeoKeys.forArea()
+	if tag, msg := k.check(); tag != 0 {
+		return nil, fmt.Errorf("%w: GeoKey tag %d: %s", ErrFormat, tag, msg)
+	}
+	tags := []outTag{{tagGeoKeys, 3, uint32(len(k.Directory)), le16s(k.Directory)}}
+	if len(k.Doubles) > 0 {
+		b := make([]byte, 8*len(k.Doubles))
+		for i, x := range k.Doubles {
+			le.PutUint64(b[8*i:], math.Float64bits(x))
+		}
+		tags = append(tags, outTag{tagGeoDoubles, 12, uint32(len(k.Doubles)), b})
+	}
+	if len(k.ASCII) > 0 {
+		tags = append(tags, outTag{tagGeoASCII, 2, uint32(len(k.ASCII)), []byte(k.ASCII)})
+	}
+	return tags, nil
+}
+
+func le16s(v []uint16) []byte {
+	b := make([]byte, 2*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint16(b[2*i:], x)
+	}
+	return b
 }
 
 func geoKeyDir(epsg int) []uint16 {
