@@ -13,8 +13,14 @@ import (
 	"strings"
 )
 
-// ReadASCII reads an ESRI ASCII grid (.asc) file.
+// ReadASCII reads an ESRI ASCII grid (.asc) file. A .prj file beside it is
+// refused (ErrUnsupported): its CRS could not be carried to the outputs.
 func ReadASCII(path string) (*Grid, error) {
+	for _, ext := range []string{".prj", ".PRJ"} {
+		if prj := strings.TrimSuffix(path, filepath.Ext(path)) + ext; fileExists(prj) {
+			return nil, fmt.Errorf("%w: %s: the CRS in %s cannot be carried over; convert the grid to GeoTIFF first (gdal_translate)", ErrUnsupported, path, prj)
+		}
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("terrain: read %s: %w", path, err)
@@ -148,4 +154,9 @@ func ReadDEM(path string) (*Grid, error) {
 	default:
 		return ReadGeoTIFF(path)
 	}
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }

@@ -33,6 +33,7 @@ type Coverage struct {
 // Level is one zoom level of a coverage (a plain value, safe to share).
 type Level struct {
 	Zoom, MatrixWidth, MatrixHeight int
+	TileWidth, TileHeight           int // pixels of each tile (gpkg_tile_matrix); TileSize
 	CellX, CellY                    float64
 }
 
@@ -52,15 +53,18 @@ func OpenCoverage(ctx context.Context, db *gpkg.DB, table string) (*Coverage, er
 	if c.integer && null.Valid {
 		c.NoData = integerNoData // raw nulls are mapped to it
 	}
-	rows, err := db.R.QueryContext(ctx, `SELECT zoom_level, matrix_width, matrix_height, pixel_x_size, pixel_y_size FROM gpkg_tile_matrix WHERE table_name = ? ORDER BY zoom_level DESC`, table)
+	rows, err := db.R.QueryContext(ctx, `SELECT zoom_level, matrix_width, matrix_height, tile_width, tile_height, pixel_x_size, pixel_y_size FROM gpkg_tile_matrix WHERE table_name = ? ORDER BY zoom_level DESC`, table)
 	if err != nil {
 		return nil, fmt.Errorf("terrain: coverage %s levels: %w", table, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var l Level
-		if err := rows.Scan(&l.Zoom, &l.MatrixWidth, &l.MatrixHeight, &l.CellX, &l.CellY); err != nil {
+		if err := rows.Scan(&l.Zoom, &l.MatrixWidth, &l.MatrixHeight, &l.TileWidth, &l.TileHeight, &l.CellX, &l.CellY); err != nil {
 			return nil, fmt.Errorf("terrain: coverage %s levels: %w", table, err)
+		}
+		if l.TileWidth != TileSize || l.TileHeight != TileSize {
+			return nil, fmt.Errorf("%w: coverage %s zoom %d: tiles of %d x %d pixels (only %d x %d are read)", ErrUnsupported, table, l.Zoom, l.TileWidth, l.TileHeight, TileSize, TileSize)
 		}
 		c.Levels = append(c.Levels, l)
 	}
@@ -98,10 +102,14 @@ func (c *Coverage) Read(ctx context.Context, bbox orb.Bound, maxCellSize float64
 	for i := range g.Data {
 		g.Data[i] = float32(g.NoData)
 	}
-	return g, c.fillTiles(ctx, g, l.Zoom, c0, c1, r0, r1)
+	return g, c.fillTiles(ctx, g, l, c0, c1, r0, r1)
 }
 
-func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 int) error {
+// fillTiles copies the stored tiles of level l in columns c0..c1 and rows
+// r0..r1 into g; a tile larger than the level's tile size is an error
+// naming it, refused before its pixels are decoded.
+func (c *Coverage) fillTiles(ctx context.Context, g *Grid, l Level, c0, c1, r0, r1 int) error {
+	zoom := l.Zoom
 	rows, err := c.db.R.QueryContext(ctx, `SELECT t.tile_column, t.tile_row, t.tile_data, coalesce(a.scale, 1), coalesce(a.offset, 0) FROM `+gpkg.QuoteIdent(c.Table)+
 		` t LEFT JOIN gpkg_2d_gridded_tile_ancillary a ON a.tpudt_name = ? AND a.tpudt_id = t.id
 		WHERE t.zoom_level = ? AND t.tile_column BETWEEN ? AND ? AND t.tile_row BETWEEN ? AND ?`, c.Table, zoom, c0, c1, r0, r1)
@@ -116,7 +124,11 @@ func (c *Coverage) fillTiles(ctx context.Context, g *Grid, zoom, c0, c1, r0, r1 
 		if err := rows.Scan(&tc, &tr, &blob, &ts, &to); err != nil {
 			return fmt.Errorf("terrain: coverage %s tiles: %w", c.Table, err)
 		}
-		t, err := c.decodeTile(fmt.Sprintf("%s tile %d/%d/%d", c.Table, zoom, tc, tr), blob, ts, to)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := fmt.Sprintf("coverage %s zoom %d row %d column %d", c.Table, zoom, tr, tc)
+		t, err := c.decodeTileMax(name, blob, ts, to, l.TileWidth, l.TileHeight)
 		if err != nil {
 			return err
 		}
@@ -139,8 +151,13 @@ const integerNoData = -32768.0
 // of 16-bit (or 8-bit) integers scaled by the tile's and the coverage's
 // scale and offset, with the raw data_null as nodata.
 func (c *Coverage) decodeTile(name string, blob []byte, ts, to float64) (*Grid, error) {
+	return c.decodeTileMax(name, blob, ts, to, maxTileEdge, maxTileEdge)
+}
+
+// decodeTileMax is decodeTile for tiles of at most maxW x maxH pixels.
+func (c *Coverage) decodeTileMax(name string, blob []byte, ts, to float64, maxW, maxH int) (*Grid, error) {
 	if !bytes.HasPrefix(blob, []byte("\x89PNG\r\n\x1a\n")) {
-		t, err := DecodeGeoTIFF(name, blob)
+		t, err := decodeGeoTIFF(name, blob, maxW, maxH)
 		if err != nil || (c.scale == 1 && c.offset == 0 && ts == 1 && to == 0) {
 			return t, err
 		}
@@ -153,8 +170,8 @@ func (c *Coverage) decodeTile(name string, blob []byte, ts, to float64) (*Grid, 
 	}
 	if cfg, err := png.DecodeConfig(bytes.NewReader(blob)); err != nil {
 		return nil, fmt.Errorf("%w: %s: PNG: %v", ErrFormat, name, err)
-	} else if cfg.Width > maxTileEdge || cfg.Height > maxTileEdge {
-		return nil, fmt.Errorf("%w: %s: PNG tile of %d x %d", ErrTooLarge, name, cfg.Width, cfg.Height)
+	} else if cfg.Width > maxW || cfg.Height > maxH {
+		return nil, fmt.Errorf("%w: %s: PNG tile of %d x %d pixels, larger than the tile matrix's %d x %d", ErrTooLarge, name, cfg.Width, cfg.Height, maxW, maxH)
 	}
 	img, err := png.Decode(bytes.NewReader(blob))
 	if err != nil {

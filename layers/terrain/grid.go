@@ -13,6 +13,7 @@ var (
 	ErrFormat      = errors.New("terrain: invalid raster file")
 	ErrUnsupported = errors.New("terrain: unsupported raster feature")
 	ErrTooLarge    = errors.New("terrain: raster too large")
+	ErrReadOnly    = errors.New("terrain: opened read-only")
 )
 
 // maxCells bounds the cells a reader will allocate (about 2 GB of float32).

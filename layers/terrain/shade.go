@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -17,6 +18,9 @@ import (
 // reads the same at every zoom. Nodata is transparent. QGIS and GDAL show
 // the table as an ordinary raster layer.
 func ImportHillshade(ctx context.Context, db *gpkg.DB, table string, dem *Grid, opt Options) error {
+	if err := CheckWritable(db); err != nil {
+		return fmt.Errorf("terrain: import %s: %w", table, err)
+	}
 	return inTx(ctx, db, table, func(tx *sql.Tx) error {
 		p := pyramidOf(dem)
 		if _, err := tileSet(ctx, db, tx, table, "tiles", "Hillshade", dem, p); err != nil {

@@ -50,8 +50,16 @@ func Import(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG 
 	return ImportCoverage(ctx, db, table, g, targetEPSG, DEMMeta)
 }
 
-// ImportCoverage is Import for any quantity described by meta.
+// ImportCoverage is Import for any quantity described by meta. A grid
+// whose CRS has no EPSG code (user-defined GeoKeys) is refused: the
+// coverage could not name it.
 func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG int, meta CoverageMeta) error {
+	if err := CheckWritable(db); err != nil {
+		return fmt.Errorf("terrain: import %s: %w", table, err)
+	}
+	if g.EPSG == 0 && g.GeoKeys.DefinesCRS() {
+		return fmt.Errorf("%w: import %s: the DEM's CRS is not an EPSG code; reproject it first (gdalwarp -t_srs EPSG:%d)", ErrUnsupported, table, targetEPSG)
+	}
 	if g.EPSG != 0 && targetEPSG != 0 && g.EPSG != targetEPSG {
 		rg, err := Reproject(g, targetEPSG)
 		if err != nil {
@@ -65,8 +73,20 @@ func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, tar
 	return inTx(ctx, db, table, func(tx *sql.Tx) error { return writeCoverage(ctx, db, tx, table, g, meta) })
 }
 
+// CheckWritable returns an error wrapping ErrReadOnly, naming the file,
+// when db was opened read-only (it has no writer).
+func CheckWritable(db *gpkg.DB) error {
+	if db.ReadOnly || db.W == nil {
+		return fmt.Errorf("%w: %s", ErrReadOnly, db.Path)
+	}
+	return nil
+}
+
 // inTx runs fn in one write transaction, naming table in errors.
 func inTx(ctx context.Context, db *gpkg.DB, table string, fn func(tx *sql.Tx) error) error {
+	if err := CheckWritable(db); err != nil {
+		return fmt.Errorf("terrain: import %s: %w", table, err)
+	}
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("terrain: import %s: %w", table, err)

@@ -62,9 +62,18 @@ func ReadGeoTIFF(path string) (*Grid, error) {
 
 // DecodeGeoTIFF decodes band 1 of an in-memory GeoTIFF; name is used in errors.
 func DecodeGeoTIFF(name string, b []byte) (*Grid, error) {
+	return decodeGeoTIFF(name, b, 0, 0)
+}
+
+// decodeGeoTIFF is DecodeGeoTIFF refusing (ErrTooLarge) an image wider than
+// maxW or taller than maxH pixels (0: no limit) before decoding pixels.
+func decodeGeoTIFF(name string, b []byte, maxW, maxH int) (*Grid, error) {
 	t := &tiffFile{name: name, data: b, tags: map[uint16]ifdEntry{}}
 	if err := t.parseHeader(); err != nil {
 		return nil, err
+	}
+	if w, h := int(t.num(tagWidth, 0)), int(t.num(tagHeight, 0)); (maxW > 0 && w > maxW) || (maxH > 0 && h > maxH) {
+		return nil, fmt.Errorf("%w: %s: tile of %d x %d pixels, larger than the tile matrix's %d x %d", ErrTooLarge, name, w, h, maxW, maxH)
 	}
 	l, err := t.layout()
 	if err != nil {
