@@ -3,6 +3,7 @@ package terrain
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -146,14 +147,33 @@ func DecodeHGT(name string, b []byte) (*Grid, error) {
 
 // ReadDEM reads a GeoTIFF, ESRI ASCII grid or .hgt file by its extension.
 func ReadDEM(path string) (*Grid, error) {
+	return ReadDEMContext(context.Background(), path)
+}
+
+// ReadDEMContext is ReadDEM that returns ctx.Err() once ctx is done: a
+// GeoTIFF stops between blocks (reported as stage "read"), the other
+// formats when read.
+func ReadDEMContext(ctx context.Context, path string) (*Grid, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var g *Grid
+	var err error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".asc":
-		return ReadASCII(path)
+		g, err = ReadASCII(path)
 	case ".hgt":
-		return ReadHGT(path)
+		g, err = ReadHGT(path)
 	default:
-		return ReadGeoTIFF(path)
+		g, err = readGeoTIFF(ctx, path)
 	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 func fileExists(path string) bool {

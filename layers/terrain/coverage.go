@@ -117,7 +117,9 @@ func (c *Coverage) fillTiles(ctx context.Context, g *Grid, l Level, c0, c1, r0, 
 		return fmt.Errorf("terrain: coverage %s tiles: %w", c.Table, err)
 	}
 	defer rows.Close()
+	m := startMeter(ctx, "read", (c1-c0+1)*(r1-r0+1))
 	for rows.Next() {
+		m.add(1)
 		var tc, tr int
 		var blob []byte
 		var ts, to float64
@@ -157,7 +159,7 @@ func (c *Coverage) decodeTile(name string, blob []byte, ts, to float64) (*Grid, 
 // decodeTileMax is decodeTile for tiles of at most maxW x maxH pixels.
 func (c *Coverage) decodeTileMax(name string, blob []byte, ts, to float64, maxW, maxH int) (*Grid, error) {
 	if !bytes.HasPrefix(blob, []byte("\x89PNG\r\n\x1a\n")) {
-		t, err := decodeGeoTIFF(name, blob, maxW, maxH)
+		t, err := decodeGeoTIFF(context.Background(), name, blob, maxW, maxH)
 		if err != nil || (c.scale == 1 && c.offset == 0 && ts == 1 && to == 0) {
 			return t, err
 		}
@@ -217,7 +219,7 @@ func (c *Coverage) Profile(ctx context.Context, line orb.LineString) (ProfileRes
 	if err != nil {
 		return ProfileResult{}, err
 	}
-	return g.Profile(line), nil
+	return g.ProfileContext(ctx, line)
 }
 
 // Stats computes zonal statistics over the finest level.
@@ -226,5 +228,5 @@ func (c *Coverage) Stats(ctx context.Context, poly orb.Geometry) (ZoneStats, err
 	if err != nil {
 		return ZoneStats{}, err
 	}
-	return g.Stats(poly, nil), nil
+	return g.StatsContext(ctx, poly, nil)
 }

@@ -1,6 +1,7 @@
 package terrain
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -46,6 +47,13 @@ type kernel func(w *[9]float64) float32
 
 // Slope computes slope in degrees (or percent) into a new grid.
 func Slope(g *Grid, o Options) *Grid {
+	out, _ := SlopeContext(context.Background(), g, o)
+	return out
+}
+
+// SlopeContext is Slope that stops soon after ctx is done, returning
+// ctx.Err() and no grid; it reports the rows computed as stage "slope".
+func SlopeContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 	ew, ns := g.GeoTransform[1], g.GeoTransform[5]
 	var k kernel
 	if o.Alg == ZevenbergenThorne {
@@ -59,9 +67,9 @@ func Slope(g *Grid, o Options) *Grid {
 			dy := ((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])) / ns
 			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(8*o.Scale), o.Percent)
 		}
-		return processFast(g, k, SlopeNoData, o.ComputeEdges, hornSlopeRun(ew, ns, 8*o.Scale, o.Percent))
+		return processFast(ctx, "slope", g, k, SlopeNoData, o.ComputeEdges, hornSlopeRun(ew, ns, 8*o.Scale, o.Percent))
 	}
-	return process(g, k, SlopeNoData, o.ComputeEdges)
+	return process(ctx, "slope", g, k, SlopeNoData, o.ComputeEdges)
 }
 
 // hornSlopeRun is the Horn slope kernel over a run of inner cells whose
@@ -95,6 +103,13 @@ func slopeVal(t float64, percent bool) float32 {
 // Aspect computes aspect in degrees clockwise from north (or counter-clockwise
 // from east with Trigonometric); flat cells are nodata unless ZeroForFlat.
 func Aspect(g *Grid, o Options) *Grid {
+	out, _ := AspectContext(context.Background(), g, o)
+	return out
+}
+
+// AspectContext is Aspect that stops soon after ctx is done, returning
+// ctx.Err() and no grid; it reports the rows computed as stage "aspect".
+func AspectContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 	k := func(w *[9]float64) float32 {
 		var dx, dy float64
 		if o.Alg == ZevenbergenThorne {
@@ -106,11 +121,13 @@ func Aspect(g *Grid, o Options) *Grid {
 		return aspectVal(dx, dy, o)
 	}
 	if o.ZeroForFlat {
-		out := process(g, k, 0, o.ComputeEdges)
-		out.HasNoData = false
-		return out
+		out, err := process(ctx, "aspect", g, k, 0, o.ComputeEdges)
+		if out != nil {
+			out.HasNoData = false
+		}
+		return out, err
 	}
-	return process(g, k, SlopeNoData, o.ComputeEdges)
+	return process(ctx, "aspect", g, k, SlopeNoData, o.ComputeEdges)
 }
 
 func aspectVal(dx, dy float64, o Options) float32 {
@@ -139,6 +156,14 @@ func aspectVal(dx, dy float64, o Options) float32 {
 // Hillshade computes gdaldem's shaded relief (1..255, 0 = nodata) as float
 // values; WriteGeoTIFF with Byte rounds them as GDAL does.
 func Hillshade(g *Grid, o Options) *Grid {
+	out, _ := HillshadeContext(context.Background(), g, o)
+	return out
+}
+
+// HillshadeContext is Hillshade that stops soon after ctx is done,
+// returning ctx.Err() and no grid; it reports the rows computed as stage
+// "hillshade".
+func HillshadeContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 	div := 8.0
 	if o.Alg == ZevenbergenThorne {
 		div = 2
@@ -163,9 +188,9 @@ func Hillshade(g *Grid, o Options) *Grid {
 	if o.Multidirectional {
 		k = multiKernel(o.Alg, iew, ins, zs, sinAlt, math.Cos(o.Altitude*d2r)*zs)
 	} else if o.Alg == Horn && !o.Combined {
-		return processFast(g, k, HillshadeNoData, o.ComputeEdges, hornShadeRun(iew, ins, zs, sinAlt, cosAz, sinAz))
+		return processFast(ctx, "hillshade", g, k, HillshadeNoData, o.ComputeEdges, hornShadeRun(iew, ins, zs, sinAlt, cosAz, sinAz))
 	}
-	return process(g, k, HillshadeNoData, o.ComputeEdges)
+	return process(ctx, "hillshade", g, k, HillshadeNoData, o.ComputeEdges)
 }
 
 // hornShadeRun is the Horn hillshade kernel over a run of inner cells whose
@@ -206,8 +231,8 @@ func gradient(w *[9]float64, alg Alg, iew, ins float64) (float64, float64) {
 
 // process runs k over every cell with gdaldem's edge and nodata rules, in
 // row blocks across runtime.NumCPU workers.
-func process(g *Grid, k kernel, dstNoData float32, edges bool) *Grid {
-	return processFast(g, k, dstNoData, edges, func(a, m, z, dst []float32, c0, c1 int) {
+func process(ctx context.Context, stage string, g *Grid, k kernel, dstNoData float32, edges bool) (*Grid, error) {
+	return processFast(ctx, stage, g, k, dstNoData, edges, func(a, m, z, dst []float32, c0, c1 int) {
 		var w [9]float64
 		for c := c0; c < c1; c++ {
 			w = [9]float64{float64(a[c-1]), float64(a[c]), float64(a[c+1]), float64(m[c-1]), float64(m[c]), float64(m[c+1]),
@@ -222,8 +247,13 @@ func process(g *Grid, k kernel, dstNoData float32, edges bool) *Grid {
 type runFunc func(a, m, z, dst []float32, c0, c1 int)
 
 // processFast is process with run for the windows free of nodata and k
-// for the rest (edges and cells next to nodata).
-func processFast(g *Grid, k kernel, dstNoData float32, edges bool, run runFunc) *Grid {
+// for the rest (edges and cells next to nodata). Each worker checks ctx
+// before every row, so a cancel stops it within a row.
+func processFast(ctx context.Context, stage string, g *Grid, k kernel, dstNoData float32, edges bool, run runFunc) (*Grid, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := startMeter(ctx, stage, g.Height)
 	out := &Grid{Width: g.Width, Height: g.Height, Data: make([]float32, len(g.Data)),
 		GeoTransform: g.GeoTransform, EPSG: g.EPSG, GeoKeys: g.GeoKeys, HasNoData: true, NoData: float64(dstNoData)}
 	workers := runtime.NumCPU()
@@ -233,13 +263,17 @@ func processFast(g *Grid, k kernel, dstNoData float32, edges bool, run runFunc) 
 		wg.Add(1)
 		go func(r0, r1 int) {
 			defer wg.Done()
-			for r := r0; r < r1; r++ {
+			for r := r0; r < r1 && ctx.Err() == nil; r++ {
 				processRow(g, out.Data[r*g.Width:(r+1)*g.Width], r, k, run, dstNoData, edges)
+				m.add(1)
 			}
 		}(r0, min(r0+rows, g.Height))
 	}
 	wg.Wait()
-	return out
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func processRow(g *Grid, dst []float32, r int, k kernel, run runFunc, nd float32, edges bool) {

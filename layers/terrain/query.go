@@ -1,6 +1,7 @@
 package terrain
 
 import (
+	"context"
 	"math"
 	"sort"
 
@@ -52,6 +53,13 @@ type ProfileResult struct {
 
 // Profile samples the grid along line at about one cell size.
 func (g *Grid) Profile(line orb.LineString) ProfileResult {
+	res, _ := g.ProfileContext(context.Background(), line)
+	return res
+}
+
+// ProfileContext is Profile that returns ctx.Err() once ctx is done,
+// checked before each segment of the line.
+func (g *Grid) ProfileContext(ctx context.Context, line orb.LineString) (ProfileResult, error) {
 	step := math.Min(math.Abs(g.GeoTransform[1]), math.Abs(g.GeoTransform[5]))
 	var res ProfileResult
 	var prev *ProfilePoint
@@ -69,6 +77,9 @@ func (g *Grid) Profile(line orb.LineString) ProfileResult {
 	}
 	dist := 0.0
 	for i := 0; i+1 < len(line); i++ {
+		if err := ctx.Err(); err != nil {
+			return ProfileResult{}, err
+		}
 		a, b := line[i], line[i+1]
 		seg := math.Hypot(b[0]-a[0], b[1]-a[1])
 		n := max(1, int(math.Ceil(seg/step)))
@@ -82,7 +93,7 @@ func (g *Grid) Profile(line orb.LineString) ProfileResult {
 		add(line[len(line)-1], dist)
 	}
 	res.Length = dist
-	return res
+	return res, nil
 }
 
 // SlopeClasses are the upper bounds in degrees of the slope classes
@@ -103,10 +114,20 @@ type ZoneStats struct {
 // Stats computes zonal statistics for a Polygon or MultiPolygon in the
 // grid's CRS; slope is the grid's Horn slope in degrees (computed when nil).
 func (g *Grid) Stats(poly orb.Geometry, slope *Grid) ZoneStats {
+	st, _ := g.StatsContext(context.Background(), poly, slope)
+	return st
+}
+
+// StatsContext is Stats that returns ctx.Err() once ctx is done: the
+// slope computation stops within a row, the scan between polygons.
+func (g *Grid) StatsContext(ctx context.Context, poly orb.Geometry, slope *Grid) (ZoneStats, error) {
 	if slope == nil {
 		o := DefaultOptions()
 		o.ComputeEdges = true
-		slope = Slope(g, o)
+		var err error
+		if slope, err = SlopeContext(ctx, g, o); err != nil {
+			return ZoneStats{}, err
+		}
 	}
 	var polys []orb.Polygon
 	switch p := poly.(type) {
@@ -119,6 +140,9 @@ func (g *Grid) Stats(poly orb.Geometry, slope *Grid) ZoneStats {
 	cellArea := math.Abs(g.GeoTransform[1] * g.GeoTransform[5])
 	sum := 0.0
 	for _, p := range polys {
+		if err := ctx.Err(); err != nil {
+			return ZoneStats{}, err
+		}
 		g.scan(p, func(i int) {
 			v := g.Data[i]
 			if g.IsNoData(v) {
@@ -134,14 +158,14 @@ func (g *Grid) Stats(poly orb.Geometry, slope *Grid) ZoneStats {
 	}
 	if st.Cells == 0 {
 		st.Min, st.Max = 0, 0
-		return st
+		return st, nil
 	}
 	st.Mean = sum / float64(st.Cells)
 	st.Area = float64(st.Cells) * cellArea
 	for k, a := range st.ClassArea {
 		st.ClassShare[k] = a / st.Area
 	}
-	return st
+	return st, nil
 }
 
 func slopeClass(s float64) int {

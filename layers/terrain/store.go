@@ -61,7 +61,7 @@ func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, tar
 		return fmt.Errorf("%w: import %s: the DEM's CRS is not an EPSG code; reproject it first (gdalwarp -t_srs EPSG:%d)", ErrUnsupported, table, targetEPSG)
 	}
 	if g.EPSG != 0 && targetEPSG != 0 && g.EPSG != targetEPSG {
-		rg, err := Reproject(g, targetEPSG)
+		rg, err := reproject(ctx, g, targetEPSG)
 		if err != nil {
 			return fmt.Errorf("terrain: import %s: %w", table, err)
 		}
@@ -103,6 +103,17 @@ func inTx(ctx context.Context, db *gpkg.DB, table string, fn func(tx *sql.Tx) er
 type pyramid struct {
 	levels, tw, th         int
 	minX, minY, maxX, maxY float64
+}
+
+// tiles is the number of tiles cut from all levels of g's pyramid (each
+// level halves the one above, as halve does).
+func (p pyramid) tiles(g *Grid) int {
+	n, w, h := 0, g.Width, g.Height
+	for z := 0; z < p.levels; z++ {
+		n += ((w + TileSize - 1) / TileSize) * ((h + TileSize - 1) / TileSize)
+		w, h = (w+1)/2, (h+1)/2
+	}
+	return n
 }
 
 func pyramidOf(g *Grid) pyramid {
@@ -170,8 +181,12 @@ func writeCoverage(ctx context.Context, db *gpkg.DB, tx *sql.Tx, table string, g
 		}
 	}
 	level := g
+	m := startMeter(ctx, "import", p.tiles(g))
 	for z := p.levels - 1; z >= 0; z-- {
-		if err := writeLevel(ctx, tx, table, level, z, p.tw>>(p.levels-1-z), p.th>>(p.levels-1-z)); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := writeLevel(ctx, tx, table, level, z, p.tw>>(p.levels-1-z), p.th>>(p.levels-1-z), m); err != nil {
 			return err
 		}
 		if z > 0 {
@@ -188,7 +203,7 @@ func nullValue(g *Grid) any {
 	return nil
 }
 
-func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, ph int) error {
+func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, ph int, m *meter) error {
 	if err := matrixRow(ctx, tx, table, g, z, pw, ph); err != nil {
 		return err
 	}
@@ -204,6 +219,7 @@ func writeLevel(ctx context.Context, tx *sql.Tx, table string, g *Grid, z, pw, p
 	defer insStats.Close()
 	cols, rows := (g.Width+TileSize-1)/TileSize, (g.Height+TileSize-1)/TileSize
 	return encodeTiles(ctx, cols*rows, func(i int) (encodedTile, error) {
+		defer m.add(1)
 		tile, st := cutTile(g, i%cols, i/cols)
 		if st[0] == nil {
 			return encodedTile{}, nil // no data: a missing tile reads as nodata
@@ -338,6 +354,12 @@ func halve(g *Grid) *Grid {
 
 // Reproject warps g bilinearly into targetEPSG at about the same cell count.
 func Reproject(g *Grid, targetEPSG int) (*Grid, error) {
+	return reproject(context.Background(), g, targetEPSG)
+}
+
+// reproject is Reproject returning ctx.Err() once ctx is done (checked
+// before every row), reporting rows as stage "reproject".
+func reproject(ctx context.Context, g *Grid, targetEPSG int) (*Grid, error) {
 	fwd, err := crs.NewTransformer(g.EPSG, targetEPSG)
 	if err != nil {
 		return nil, err
@@ -356,7 +378,12 @@ func Reproject(g *Grid, targetEPSG int) (*Grid, error) {
 		out.NoData = g.NoData
 	}
 	row := make([]orb.Point, w)
+	m := startMeter(ctx, "reproject", h)
 	for r := 0; r < h; r++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		m.add(1)
 		for c := range row {
 			row[c] = orb.Point{b.Min[0] + (float64(c)+0.5)*cell, b.Max[1] - (float64(r)+0.5)*cell}
 		}

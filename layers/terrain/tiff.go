@@ -1,6 +1,7 @@
 package terrain
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -53,21 +54,26 @@ type tiffFile struct {
 
 // ReadGeoTIFF reads band 1 of a GeoTIFF file.
 func ReadGeoTIFF(path string) (*Grid, error) {
+	return readGeoTIFF(context.Background(), path)
+}
+
+func readGeoTIFF(ctx context.Context, path string) (*Grid, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("terrain: read %s: %w", path, err)
 	}
-	return DecodeGeoTIFF(path, b)
+	return decodeGeoTIFF(ctx, path, b, 0, 0)
 }
 
 // DecodeGeoTIFF decodes band 1 of an in-memory GeoTIFF; name is used in errors.
 func DecodeGeoTIFF(name string, b []byte) (*Grid, error) {
-	return decodeGeoTIFF(name, b, 0, 0)
+	return decodeGeoTIFF(context.Background(), name, b, 0, 0)
 }
 
 // decodeGeoTIFF is DecodeGeoTIFF refusing (ErrTooLarge) an image wider than
-// maxW or taller than maxH pixels (0: no limit) before decoding pixels.
-func decodeGeoTIFF(name string, b []byte, maxW, maxH int) (*Grid, error) {
+// maxW or taller than maxH pixels (0: no limit) before decoding pixels,
+// and stopping between blocks when ctx is done.
+func decodeGeoTIFF(ctx context.Context, name string, b []byte, maxW, maxH int) (*Grid, error) {
 	t := &tiffFile{name: name, data: b, tags: map[uint16]ifdEntry{}}
 	if err := t.parseHeader(); err != nil {
 		return nil, err
@@ -99,7 +105,7 @@ func decodeGeoTIFF(name string, b []byte, maxW, maxH int) (*Grid, error) {
 	if g.HasNoData {
 		fill = float32(g.NoData)
 	}
-	if err := t.readPixels(l, g.Data, fill); err != nil {
+	if err := t.readPixels(ctx, l, g.Data, fill); err != nil {
 		return nil, err
 	}
 	return g, nil

@@ -2,6 +2,7 @@ package terrain
 
 import (
 	"bytes"
+	"context"
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
@@ -180,7 +181,9 @@ func (l layout) blockName(i int) string {
 
 // readPixels decodes band 1 into dst (width*height); sparse blocks are
 // filled with fill.
-func (t *tiffFile) readPixels(l layout, dst []float32, fill float32) error {
+// It stops between blocks once ctx is done, and reports the blocks decoded
+// as stage "read".
+func (t *tiffFile) readPixels(ctx context.Context, l layout, dst []float32, fill float32) error {
 	across := (l.width + l.blockW - 1) / l.blockW
 	down := (l.height + l.blockH - 1) / l.blockH
 	stride := l.spp
@@ -190,6 +193,7 @@ func (t *tiffFile) readPixels(l layout, dst []float32, fill float32) error {
 	rowBytes := l.rowBytes()
 	// Blocks are independent: decode them on every core.
 	n := across * down
+	m := startMeter(ctx, "read", n)
 	var next atomic.Int64
 	var first error
 	var once sync.Once
@@ -199,6 +203,11 @@ func (t *tiffFile) readPixels(l layout, dst []float32, fill float32) error {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if err := ctx.Err(); err != nil {
+					once.Do(func() { first = err })
+					return
+				}
+				m.add(1)
 				if l.counts[i] == 0 {
 					t.fillBlock(l, i%across, i/across, dst, fill)
 					continue
