@@ -45,7 +45,7 @@ func infoCmd() *cobra.Command {
 		Short: "List a blueprint's layers: table, catalog code, names, geometry, srs, feature count, extent",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bp, err := layers.Open(args[0], layers.OpenOptions{ReadOnly: true})
+			bp, err := openBlueprint(cmd.Context(), args[0], true, newProgress(cmd, asJSON))
 			if err != nil {
 				return err
 			}

@@ -4,13 +4,15 @@
 // GUI or OpenGL code.
 //
 // Exit codes: 0 success, 1 failure (the message names the file, layer or
-// field), 2 bad usage.
+// field), 2 bad usage, 130 interrupted (Ctrl-C or SIGTERM: the command
+// stops, writes no output file and prints "interrupted").
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -33,16 +35,33 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills at once
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr))
+}
+
+// exitInterrupted is the exit code of a command stopped by a signal.
+const exitInterrupted = 130
+
+// run executes lantuctl with args under ctx (cancelled by Ctrl-C) and
+// returns the exit code, printing any error to stderr.
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	root.SetArgs(args)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return
-	}
-	fmt.Fprintln(os.Stderr, "lantuctl:", err)
 	var ue usageError
-	if errors.As(err, &ue) {
-		os.Exit(2)
+	switch {
+	case err == nil:
+		return 0
+	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err())):
+		fmt.Fprintln(stderr, "lantuctl: interrupted")
+		return exitInterrupted
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "lantuctl:", err)
+		return 2
 	}
-	os.Exit(1)
+	fmt.Fprintln(stderr, "lantuctl:", err)
+	return 1
 }

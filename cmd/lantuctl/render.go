@@ -58,7 +58,9 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	if err != nil {
 		return err
 	}
-	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
+	p := newProgress(cmd, false)
+	defer p.done()
+	bp, err := openBlueprint(cmd.Context(), path, true, p)
 	if err != nil {
 		return err
 	}
@@ -76,10 +78,15 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	if err != nil {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
+	p.set("render", 0, 1)
 	img, err := render.New(src, opt).Render(cmd.Context(), req)
+	if err == nil {
+		err = cmd.Context().Err() // interrupted: write nothing
+	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
+	p.done()
 	out, err := os.Create(f.out)
 	if err != nil {
 		return err

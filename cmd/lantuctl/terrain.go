@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/spf13/cobra"
 
-	"lantu/layers"
 	"lantu/layers/terrain"
 )
 
@@ -81,18 +80,34 @@ func runDEM(cmd *cobra.Command, mode, in string, f demFlags) error {
 		return usagef("terrain hillshade: --multidirectional and --combined exclude each other")
 	}
 	o.Percent, o.Trigonometric, o.ZeroForFlat, o.ComputeEdges = f.percent, f.trig, f.zeroFlat, f.edges
-	dem, err := terrain.ReadDEM(in)
+	p := newProgress(cmd, false)
+	out, st, err := derive(p.terrain(cmd.Context()), mode, in, o)
+	p.done()
 	if err != nil {
 		return err
 	}
+	return terrain.WriteGeoTIFF(f.out, out, st)
+}
+
+// derive reads the DEM in and computes its slope, aspect or hillshade,
+// with the sample type to write it in; a cancelled ctx stops both.
+func derive(ctx context.Context, mode, in string, o terrain.Options) (*terrain.Grid, terrain.SampleType, error) {
+	dem, err := terrain.ReadDEMContext(ctx, in)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out *terrain.Grid
+	st := terrain.Float32
 	switch mode {
 	case "slope":
-		return terrain.WriteGeoTIFF(f.out, terrain.Slope(dem, o), terrain.Float32)
+		out, err = terrain.SlopeContext(ctx, dem, o)
 	case "aspect":
-		return terrain.WriteGeoTIFF(f.out, terrain.Aspect(dem, o), terrain.Float32)
+		out, err = terrain.AspectContext(ctx, dem, o)
 	default:
-		return terrain.WriteGeoTIFF(f.out, terrain.Hillshade(dem, o), terrain.Byte)
+		out, err = terrain.HillshadeContext(ctx, dem, o)
+		st = terrain.Byte
 	}
+	return out, st, err
 }
 
 func profileCmd() *cobra.Command {
@@ -108,11 +123,18 @@ func profileCmd() *cobra.Command {
 			if err != nil || !ok || len(ls) < 2 {
 				return usagef("terrain profile: --line %q is not a LINESTRING WKT with two or more points", line)
 			}
-			dem, err := demFor(cmd.Context(), args[0], table, ls.Bound())
+			p := newProgress(cmd, asJSON)
+			ctx := p.terrain(cmd.Context())
+			dem, err := demFor(ctx, args[0], table, ls.Bound(), p)
 			if err != nil {
 				return err
 			}
-			return printProfile(cmd.OutOrStdout(), dem.Profile(ls), asJSON)
+			res, err := dem.ProfileContext(ctx, ls)
+			p.done()
+			if err != nil {
+				return err
+			}
+			return printProfile(cmd.OutOrStdout(), res, asJSON)
 		},
 	}
 	cmd.Flags().StringVar(&line, "line", "", "LINESTRING WKT in the DEM's CRS")
@@ -153,11 +175,18 @@ func statsCmd() *cobra.Command {
 			if err != nil || (g.GeoJSONType() != "Polygon" && g.GeoJSONType() != "MultiPolygon") {
 				return usagef("terrain stats: --polygon %q is not a POLYGON or MULTIPOLYGON WKT", poly)
 			}
-			dem, err := demFor(cmd.Context(), args[0], table, g.Bound())
+			p := newProgress(cmd, asJSON)
+			ctx := p.terrain(cmd.Context())
+			dem, err := demFor(ctx, args[0], table, g.Bound(), p)
 			if err != nil {
 				return err
 			}
-			return printStats(cmd.OutOrStdout(), dem.Stats(g, nil), asJSON)
+			st, err := dem.StatsContext(ctx, g, nil)
+			p.done()
+			if err != nil {
+				return err
+			}
+			return printStats(cmd.OutOrStdout(), st, asJSON)
 		},
 	}
 	cmd.Flags().StringVar(&poly, "polygon", "", "POLYGON or MULTIPOLYGON WKT in the DEM's CRS")
@@ -185,11 +214,11 @@ func printStats(w io.Writer, s terrain.ZoneStats, asJSON bool) error {
 
 // demFor reads the DEM around bound: the finest level of the coverage table
 // when path is a GeoPackage, else the whole raster file.
-func demFor(ctx context.Context, path, table string, bound orb.Bound) (*terrain.Grid, error) {
+func demFor(ctx context.Context, path, table string, bound orb.Bound, p *progress) (*terrain.Grid, error) {
 	if !strings.EqualFold(filepath.Ext(path), ".gpkg") {
-		return terrain.ReadDEM(path)
+		return terrain.ReadDEMContext(ctx, path)
 	}
-	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
+	bp, err := openBlueprint(ctx, path, true, p)
 	if err != nil {
 		return nil, err
 	}
@@ -208,18 +237,25 @@ func importCmd() *cobra.Command {
 		Short: "Store a DEM (GeoTIFF, .asc, .hgt) in a blueprint as a 2D gridded coverage, reprojected to the blueprint's CRS",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dem, err := terrain.ReadDEM(args[1])
-			if err != nil {
-				return err
-			}
-			bp, err := layers.Open(args[0], layers.OpenOptions{})
+			p := newProgress(cmd, false)
+			defer p.done()
+			ctx := p.terrain(cmd.Context())
+			bp, err := openBlueprint(ctx, args[0], false, p)
 			if err != nil {
 				return err
 			}
 			defer bp.Close()
-			if err := terrain.Import(cmd.Context(), bp.DB(), table, dem, bp.SRID()); err != nil {
+			if err := terrain.CheckWritable(bp.DB()); err != nil {
+				return fmt.Errorf("terrain import: %w", err)
+			}
+			dem, err := terrain.ReadDEMContext(ctx, args[1])
+			if err != nil {
 				return err
 			}
+			if err := terrain.Import(ctx, bp.DB(), table, dem, bp.SRID()); err != nil {
+				return err
+			}
+			p.done()
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "stored %s (%d x %d) as %s in %s\n", args[1], dem.Width, dem.Height, table, args[0])
 			return err
 		},
