@@ -44,7 +44,7 @@ func newProgress(cmd *cobra.Command, quiet bool) *progress {
 
 // set shows done of total for stage, replacing the bar of another stage.
 func (p *progress) set(stage string, done, total int) {
-	if p.w == nil {
+	if p.w == nil || total <= 0 {
 		return
 	}
 	p.mu.Lock()

@@ -58,7 +58,11 @@ func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, tar
 		return fmt.Errorf("terrain: import %s: %w", table, err)
 	}
 	if g.EPSG == 0 && g.GeoKeys.DefinesCRS() {
-		return fmt.Errorf("%w: import %s: the DEM's CRS is not an EPSG code; reproject it first (gdalwarp -t_srs EPSG:%d)", ErrUnsupported, table, targetEPSG)
+		to := "EPSG:n"
+		if targetEPSG > 0 {
+			to = fmt.Sprintf("EPSG:%d", targetEPSG)
+		}
+		return fmt.Errorf("%w: import %s: the DEM's CRS is not an EPSG code; reproject it first (gdalwarp -t_srs %s)", ErrUnsupported, table, to)
 	}
 	if g.EPSG != 0 && targetEPSG != 0 && g.EPSG != targetEPSG {
 		rg, err := reproject(ctx, g, targetEPSG)
