@@ -77,7 +77,7 @@ func (s *site) steep(ctx context.Context, c check, src *slopeSource) (measure, e
 		s.note("数字高程模型不在 EPSG:4550 中,规则 %s 未运行", "the DEM is not in EPSG:4550: rule %s not run", c.rule.ID)
 		return measure{}, nil
 	}
-	mp, err := src.steep.Steep(ctx, s.bound.Pad(1), c.rule.Threshold)
+	mp, err := src.steep.Steep(ctx, s.bound.Pad(2*src.cov.Levels[0].CellX), c.rule.Threshold)
 	if errors.Is(err, terrain.ErrFormat) {
 		return measure{}, nil
 	}
