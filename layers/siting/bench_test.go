@@ -1,0 +1,90 @@
+package siting
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers"
+	"lantu/layers/demo"
+)
+
+// benchScale is the demo scale: LANTU_BENCH_SCALE, or small.
+func benchScale() string {
+	if s := os.Getenv("LANTU_BENCH_SCALE"); s != "" {
+		return s
+	}
+	return "small"
+}
+
+// demoProposal opens a private copy of the cached demo and adds a 1 km²
+// proposal at the centre of the urban development boundary's extent.
+func demoProposal(b *testing.B) (*layers.Blueprint, string) {
+	b.Helper()
+	ctx := context.Background()
+	path, err := demo.Cached(ctx, benchScale())
+	if err != nil {
+		b.Skipf("demo blueprint unavailable: %v", err)
+	}
+	dst := filepath.Join(b.TempDir(), "bp.gpkg")
+	if err := copyFile(path, dst); err != nil {
+		b.Fatal(err)
+	}
+	bp, err := layers.Open(dst, layers.OpenOptions{User: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { bp.Close() })
+	c := bp.Layer("GH_CZKFBJ").Extent().Center()
+	sq := orb.Polygon{{{c[0] - 500, c[1] - 500}, {c[0] + 500, c[1] - 500}, {c[0] + 500, c[1] + 500}, {c[0] - 500, c[1] + 500}, {c[0] - 500, c[1] - 500}}}
+	out, err := bp.Apply(ctx, layers.Edit{Op: layers.OpInsert, Layer: "GL_XZFA", Geom: orb.MultiPolygon{sq}, Attrs: map[string]any{"xmmc": "基准项目"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return bp, out[0].UID
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// BenchmarkSiting1km2 reviews a 1 km² proposal on the demo and writes the
+// PDF (maps included): the time a planner waits for `lantuctl siting --out
+// report.pdf` once the blueprint is open.
+func BenchmarkSiting1km2(b *testing.B) {
+	bp, uid := demoProposal(b)
+	ctx := context.Background()
+	var review, pdf time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		rep, err := Review(ctx, bp, "GL_XZFA", uid, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if err := WritePDF(ctx, io.Discard, bp, rep); err != nil {
+			b.Fatal(err)
+		}
+		review, pdf = review+t1.Sub(t0), pdf+time.Since(t1)
+	}
+	b.ReportMetric(float64(review.Milliseconds())/float64(b.N), "review-ms")
+	b.ReportMetric(float64(pdf.Milliseconds())/float64(b.N), "pdf-ms")
+}
