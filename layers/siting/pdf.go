@@ -34,15 +34,14 @@ func WritePDF(ctx context.Context, w io.Writer, bp *layers.Blueprint, rep *Repor
 	d := newPDF(rep)
 	pdfTitle(d, rep)
 	pdfVerdict(d, rep)
-	d.pdf.AddPage()
-	if err := pdfMap(d, "location", "图1 区位图 Location map", loc); err != nil {
+	if err := pdfMap(d, "location", "图1 区位图 Location map", loc, 0); err != nil {
 		return err
 	}
-	if err := pdfMap(d, "detail", "图2 项目红线与管控图层 Proposal over the control layers", detail); err != nil {
+	if err := pdfMap(d, "detail", "图2 项目红线与管控图层 Proposal over the control layers", detail, legendHeight(legend)); err != nil {
 		return err
 	}
 	pdfLegend(d, legend)
-	d.pdf.AddPage()
+	d.room(60)
 	pdfLayers(d, rep)
 	pdfSetbacks(d, rep)
 	pdfSlope(d, rep)
@@ -136,7 +135,10 @@ func pdfVerdict(d *doc, rep *Report) {
 	}
 }
 
+// heading starts a section, on a new page unless 30 mm are left (a heading
+// is never the last line of a page).
 func heading(d *doc, s string) {
+	d.room(30)
 	d.pdf.Ln(2)
 	d.font(12.5)
 	d.pdf.SetTextColor(20, 50, 100)
@@ -144,8 +146,9 @@ func heading(d *doc, s string) {
 	d.pdf.SetTextColor(0, 0, 0)
 }
 
-// pdfMap places an image at the page width with a caption.
-func pdfMap(d *doc, name, caption string, img image.Image) error {
+// pdfMap places an image at the page width with a caption, on a new page
+// unless it fits with keep mm more below it.
+func pdfMap(d *doc, name, caption string, img image.Image, keep float64) error {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, asRGBA(img), &jpeg.Options{Quality: 88}); err != nil {
 		return fmt.Errorf("%w: map %s: %v", ErrReport, name, err)
@@ -153,6 +156,7 @@ func pdfMap(d *doc, name, caption string, img image.Image) error {
 	opt := fpdf.ImageOptions{ImageType: "JPG"}
 	d.pdf.RegisterImageOptionsReader(name, opt, &buf)
 	h := contentW * float64(img.Bounds().Dy()) / float64(img.Bounds().Dx())
+	d.room(h + 8 + keep)
 	y := d.pdf.GetY()
 	d.pdf.ImageOptions(name, marginL, y, contentW, h, false, opt, 0, "")
 	d.pdf.SetDrawColor(120, 120, 120)
@@ -176,7 +180,7 @@ func asRGBA(img image.Image) image.Image {
 func pdfLegend(d *doc, legend []mapLayer) {
 	d.font(8.5)
 	x0, col := marginL, contentW/3
-	d.room(float64(len(legend)/3+1)*5.5 + 4)
+	d.room(legendHeight(legend))
 	d.pdf.SetFillColor(255, 255, 255)
 	d.pdf.SetDrawColor(int(proposalColor.R), int(proposalColor.G), int(proposalColor.B))
 	d.pdf.SetLineWidth(0.6)
@@ -197,6 +201,9 @@ func pdfLegend(d *doc, legend []mapLayer) {
 	}
 	d.pdf.Ln(6)
 }
+
+// legendHeight is the height in mm of the legend: three items a row.
+func legendHeight(legend []mapLayer) float64 { return float64(len(legend)/3+1)*5.5 + 6 }
 
 func legendItem(d *doc, x float64, label string) {
 	y := d.pdf.GetY()
