@@ -29,7 +29,7 @@ func demoProposal(b *testing.B) (*layers.Blueprint, string) {
 	ctx := context.Background()
 	path, err := demo.Cached(ctx, benchScale())
 	if err != nil {
-		b.Skipf("demo blueprint unavailable: %v", err)
+		b.Fatalf("demo blueprint: %v", err)
 	}
 	dst := filepath.Join(b.TempDir(), "bp.gpkg")
 	if err := copyFile(path, dst); err != nil {

@@ -150,24 +150,3 @@ func TestXLSX(t *testing.T) {
 		t.Errorf("no GH_STBHHX row in %v", rows)
 	}
 }
-
-func TestXLSXOpenpyxl(t *testing.T) {
-	py := "/usr/bin/python3"
-	if exec.Command(py, "-c", "import openpyxl").Run() != nil {
-		t.Skip("openpyxl not installed for /usr/bin/python3: the excelize read-back covers the workbook")
-	}
-	bp, uids := newFixture(t)
-	rep := review(t, bp, uids["inside"])
-	path := filepath.Join(t.TempDir(), "r.xlsx")
-	var buf bytes.Buffer
-	if err := WriteXLSX(&buf, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(py, "-c", "import openpyxl,sys; print(openpyxl.load_workbook(sys.argv[1])['"+SheetLayers+"']['A1'].value)", path).CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "图层代码" {
-		t.Errorf("openpyxl: %s %v", out, err)
-	}
-}
