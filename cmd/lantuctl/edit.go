@@ -156,11 +156,41 @@ func parseGeom(l *layers.Layer, text string) (orb.Geometry, error) {
 			g = orb.MultiLineString{t}
 		}
 	}
+	if empty(g) {
+		return nil, usagef("edit: --geom: empty geometry")
+	}
 	got := strings.ToUpper(g.GeoJSONType())
 	if want != "GEOMETRY" && got != want {
 		return nil, usagef("edit: --geom: layer %s holds %s, not %s", l.Code, want, got)
 	}
 	return g, nil
+}
+
+// empty reports whether g has no coordinates.
+func empty(g orb.Geometry) bool {
+	switch t := g.(type) {
+	case orb.MultiPolygon:
+		for _, p := range t {
+			for _, r := range p {
+				if len(r) > 0 {
+					return false
+				}
+			}
+		}
+		return true
+	case orb.MultiLineString:
+		for _, l := range t {
+			if len(l) > 0 {
+				return false
+			}
+		}
+		return true
+	case orb.MultiPoint:
+		return len(t) == 0
+	case orb.Collection:
+		return len(t) == 0
+	}
+	return false
 }
 
 // parseSets converts field=value pairs by the catalog's field types.

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/spf13/cobra"
+
+	"lantu/layers"
 )
 
 // runFresh runs a freshly built command (so no flag keeps a value from an
@@ -107,6 +110,7 @@ func TestEditCommand(t *testing.T) {
 		{[]string{"--layer", "GL_XZFA", "--uid", uid, "--set", "nosuch=1"}, `no field "nosuch"`},
 		{[]string{"--layer", "GL_XZFA", "--add", "--geom", "POINT(1 2)"}, "holds MULTIPOLYGON"},
 		{[]string{"--layer", "GL_XZFA", "--add", "--geom", "POLYGON((1 2"}, "--geom"},
+		{[]string{"--layer", "GL_XZFA", "--add", "--geom", "POLYGON EMPTY"}, "empty geometry"},
 		{[]string{"--layer", "GL_XZFA", "--add", "--delete", uid}, "exactly one"},
 		{[]string{"--layer", "NO_SUCH", "--delete", uid}, `no layer "NO_SUCH"`},
 	} {
@@ -124,14 +128,27 @@ func TestEditCommand(t *testing.T) {
 }
 
 func FuzzParseValue(f *testing.F) {
-	for _, s := range []string{"integer|12", "real|1.5e3", "date|2026-12-01", "text|某项目", "date|2026-13-01", "integer|x", "real|"} {
-		f.Add(s)
-	}
 	f.Fuzz(func(t *testing.T, in string) {
 		typ, val, _ := strings.Cut(in, "|")
 		v, err := parseValue(typ, val)
 		if err == nil && val == "" && v != nil {
 			t.Errorf("%q: empty value gave %v, want NULL", in, v)
+		}
+	})
+}
+
+// FuzzParseGeom: any --geom text is a polygon for a polygon layer or a
+// usage error, never a panic.
+func FuzzParseGeom(f *testing.F) {
+	l := &layers.Layer{Code: "GL_XZFA", GeomType: "MULTIPOLYGON"}
+	f.Fuzz(func(t *testing.T, text string) {
+		g, err := parseGeom(l, text)
+		var ue usageError
+		if err != nil && !errors.As(err, &ue) {
+			t.Errorf("%q: %v is not a usage error", text, err)
+		}
+		if _, ok := g.(orb.MultiPolygon); err == nil && !ok {
+			t.Errorf("%q: got %T for a MULTIPOLYGON layer", text, g)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +199,28 @@ func TestReportJSON(t *testing.T) {
 	}
 	if len(back.Rules) != len(rep.Rules) || back.Rules[0].ID == "" {
 		t.Errorf("json rules %+v", back.Rules)
+	}
+}
+
+// TestRepairedAndNonPolygon: a self-intersecting proposal is made valid
+// and says so; a point is refused naming the uid.
+func TestRepairedAndNonPolygon(t *testing.T) {
+	bp, _ := newFixture(t)
+	ctx := context.Background()
+	// A bow-tie over the red line: two 100 x 100 m triangles after MakeValid.
+	bow := "POLYGON((500100 4600100,500300 4600300,500300 4600100,500100 4600300,500100 4600100))"
+	out, err := bp.Apply(ctx,
+		layers.Edit{Op: layers.OpInsert, Layer: "GL_XZFA", Geom: mustWKT(t, bow)},
+		layers.Edit{Op: layers.OpInsert, Layer: "GL_PZD", Geom: mustWKT(t, "POINT(500100 4600100)")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := review(t, bp, out[0].UID)
+	if !near(rep.AreaM2, 20000) || !near(rep.LayerByCode("GH_STBHHX").AreaM2, 20000) || !hasReason(rep.Notes, "made valid") {
+		t.Errorf("bow-tie: area %g, red line %g, notes %v", rep.AreaM2, rep.LayerByCode("GH_STBHHX").AreaM2, rep.Notes)
+	}
+	_, err = Review(ctx, bp, "GL_PZD", out[1].UID, Options{})
+	if !errors.Is(err, ErrProposal) || !strings.Contains(err.Error(), out[1].UID) {
+		t.Errorf("point proposal: %v", err)
 	}
 }
