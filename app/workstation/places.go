@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -30,10 +31,17 @@ type placeIndex struct {
 	entry     *widget.SelectEntry
 	districts []place
 	named     []place
+	options   []string // what the ▾ offers: the matches of the current search
 }
 
 func newPlaceIndex(w *Workstation) *placeIndex {
 	p := &placeIndex{w: w, entry: widget.NewSelectEntry(nil)}
+	// Our own ▾: Fyne's SelectEntry pops its menu up on a nil canvas (and
+	// panics) when the entry has been detached from its window, and shows an
+	// empty menu when there are no options.
+	drop := widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), p.showOptions)
+	drop.Importance = widget.LowImportance
+	p.entry.ActionItem = drop
 	p.entry.SetPlaceHolder(i18n.T("place.search"))
 	p.entry.OnChanged = p.search
 	p.entry.OnSubmitted = func(s string) { p.goTo(s) }
@@ -92,6 +100,7 @@ func labelled(bp *layers.Blueprint, limit int) []place {
 func (p *placeIndex) search(s string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
+		p.options = nil
 		p.entry.SetOptions(nil)
 		return
 	}
@@ -105,10 +114,28 @@ func (p *placeIndex) search(s string) {
 			}
 		}
 	}
+	p.options = opts
 	p.entry.SetOptions(opts)
 	if len(opts) == 1 && opts[0] == s {
 		p.goTo(s)
 	}
+}
+
+// showOptions pops up the matches of the current search under the entry:
+// nothing when there are none or when the entry is in no canvas.
+func (p *placeIndex) showOptions() {
+	d := fyne.CurrentApp().Driver()
+	c := d.CanvasForObject(p.entry)
+	if len(p.options) == 0 || c == nil {
+		return
+	}
+	items := make([]*fyne.MenuItem, len(p.options))
+	for i, name := range p.options {
+		items[i] = fyne.NewMenuItem(name, func() { p.entry.SetText(name) })
+	}
+	menu := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+	menu.ShowAtPosition(d.AbsolutePositionForObject(p.entry).Add(fyne.NewPos(0, p.entry.Size().Height)))
+	menu.Resize(fyne.NewSize(p.entry.Size().Width, menu.MinSize().Height))
 }
 
 // goTo zooms to the first place with that exact name.
