@@ -13,6 +13,7 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/conflict"
+	"lantu/layers/outfile"
 )
 
 func init() { root.AddCommand(checkCmd()) }
@@ -31,7 +32,7 @@ type checkReport struct {
 func checkCmd() *cobra.Command {
 	var ruleFiles, ruleIDs []string
 	var district, out string
-	var asJSON bool
+	var asJSON, force bool
 	cmd := &cobra.Command{
 		Use:   "check FILE",
 		Short: "Run the conflict rules on a blueprint; store patches in lantu_conflicts",
@@ -47,6 +48,11 @@ func checkCmd() *cobra.Command {
 			if _, err := rules.Select(ruleIDs); err != nil {
 				return usagef("%v", err)
 			}
+			dst, err := checkOut(out, force, args[0])
+			if err != nil {
+				return err
+			}
+			defer dst.Abort()
 			bp, err := layers.Open(args[0], layers.OpenOptions{})
 			if err != nil {
 				return err
@@ -65,8 +71,11 @@ func checkCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if out != "" {
-				if err := conflict.Export(cmd.Context(), res.Patches, out); err != nil {
+			if dst != nil {
+				if err := conflict.ExportTo(cmd.Context(), res.Patches, dst); err != nil {
+					return err
+				}
+				if err := dst.Commit(); err != nil {
 					return err
 				}
 			}
@@ -79,7 +88,20 @@ func checkCmd() *cobra.Command {
 	f.StringVar(&district, "district", "", "only patches in this district code")
 	f.StringVar(&out, "out", "", "also write the patches to F.json, .csv, .gpkg or .xlsx")
 	f.BoolVar(&asJSON, "json", false, "print one JSON document with the figures per rule")
+	f.BoolVar(&force, "force", false, "replace an existing --out file")
 	return cmd
+}
+
+// checkOut refuses a bad --out before the check runs: an unknown format, the
+// blueprint itself, an existing file without --force. Nil when out is "".
+func checkOut(out string, force bool, input string) (*outfile.File, error) {
+	if out == "" {
+		return nil, nil
+	}
+	if err := conflict.ExportFormat(out); err != nil {
+		return nil, usagef("check: --out: %v", err)
+	}
+	return outfile.Create(out, conflict.ExportOptions(out, force, input))
 }
 
 func newBar(quiet bool) *progressbar.ProgressBar {

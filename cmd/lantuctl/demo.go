@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"lantu/layers/demo"
+	"lantu/layers/outfile"
 )
 
 func init() { root.AddCommand(demoCmd()) }
@@ -29,21 +30,20 @@ func demoCmd() *cobra.Command {
 			if out == "" {
 				return usagef("demo: --out FILE is required")
 			}
-			if _, err := os.Stat(out); err == nil {
-				if !force {
-					return fmt.Errorf("demo: %s exists (use --force to replace it)", out)
-				}
-				for _, suffix := range []string{"", "-wal", "-shm"} {
-					os.Remove(out + suffix)
-				}
+			dst, err := outfile.Create(out, outfile.Options{Force: force, SQLite: true})
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
 			}
+			defer dst.Abort()
 			bar := newStageBar()
 			start := time.Now()
-			stats, err := demo.Generate(cmd.Context(), out, demo.Options{Scale: scale, Seed: seed, DataDir: dataDir, Progress: bar.update})
+			stats, err := demo.Generate(cmd.Context(), dst.Path(), demo.Options{Scale: scale, Seed: seed, DataDir: dataDir, Progress: bar.update})
 			bar.finish()
 			if err != nil {
-				os.Remove(out)
 				return err
+			}
+			if err := dst.Commit(); err != nil {
+				return fmt.Errorf("demo: %w", err)
 			}
 			printDemoStats(out, stats, time.Since(start))
 			return nil

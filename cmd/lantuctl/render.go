@@ -14,6 +14,7 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/crs"
+	"lantu/layers/outfile"
 	"lantu/layers/render"
 	"lantu/layers/terrain"
 )
@@ -24,7 +25,7 @@ func init() { root.AddCommand(renderCmd()) }
 type renderFlags struct {
 	out, size, bbox, center, layers, crs string
 	scale                                float64
-	noLabels                             bool
+	noLabels, force                      bool
 }
 
 func renderCmd() *cobra.Command {
@@ -47,6 +48,7 @@ func renderCmd() *cobra.Command {
 	fl.StringVar(&f.layers, "layers", "", "comma-separated layer codes or tables, or all (default: default-visible layers)")
 	fl.StringVar(&f.crs, "crs", "", "CRS of --bbox/--center, e.g. EPSG:4490 (default: the blueprint's)")
 	fl.BoolVar(&f.noLabels, "no-labels", false, "draw no labels")
+	fl.BoolVar(&f.force, "force", false, "replace an existing --out file")
 	return cmd
 }
 
@@ -58,6 +60,11 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	if err != nil {
 		return err
 	}
+	dst, err := outfile.Create(f.out, outfile.Options{Inputs: []string{path}, Force: f.force})
+	if err != nil {
+		return err
+	}
+	defer dst.Abort()
 	p := newProgress(cmd, false)
 	defer p.done()
 	bp, err := openBlueprint(cmd.Context(), path, true, p)
@@ -87,7 +94,7 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
 	p.done()
-	out, err := os.Create(f.out)
+	out, err := os.Create(dst.Path())
 	if err != nil {
 		return err
 	}
@@ -95,7 +102,10 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 		out.Close()
 		return fmt.Errorf("render: write %s: %w", f.out, err)
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("render: write %s: %w", f.out, err)
+	}
+	return dst.Commit()
 }
 
 // reliefOptions shades the frame with the blueprint's DEM (table xz_dem)

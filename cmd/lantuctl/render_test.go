@@ -60,7 +60,11 @@ func runRoot(args ...string) error {
 	err := root.ExecuteContext(context.Background())
 	if cmd, _, ferr := root.Find(args); ferr == nil {
 		cmd.Flags().VisitAll(func(f *pflag.Flag) {
-			_ = f.Value.Set(f.DefValue)
+			if sv, ok := f.Value.(pflag.SliceValue); ok {
+				_ = sv.Replace(nil) // Set("[]") would append the text "[]"
+			} else {
+				_ = f.Value.Set(f.DefValue)
+			}
 			f.Changed = false
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/spf13/cobra"
 
+	"lantu/layers/outfile"
 	"lantu/layers/terrain"
 )
 
@@ -31,7 +32,7 @@ type demFlags struct {
 	out, alg                       string
 	o                              terrain.Options
 	percent, trig, zeroFlat, edges bool
-	multi, combined                bool
+	multi, combined, force         bool
 }
 
 func demCmd(mode string) *cobra.Command {
@@ -47,6 +48,7 @@ func demCmd(mode string) *cobra.Command {
 	fl.StringVar(&f.alg, "alg", "Horn", "gradient algorithm: Horn or ZevenbergenThorne")
 	fl.Float64VarP(&f.o.Scale, "scale", "s", 1, "ratio of vertical to horizontal units (111120 for degrees and metres)")
 	fl.BoolVar(&f.edges, "compute-edges", false, "compute values at the raster edges and next to nodata")
+	fl.BoolVar(&f.force, "force", false, "replace an existing --out file")
 	switch mode {
 	case "slope":
 		fl.BoolVarP(&f.percent, "percent", "p", false, "slope in percent instead of degrees")
@@ -80,13 +82,21 @@ func runDEM(cmd *cobra.Command, mode, in string, f demFlags) error {
 		return usagef("terrain hillshade: --multidirectional and --combined exclude each other")
 	}
 	o.Percent, o.Trigonometric, o.ZeroForFlat, o.ComputeEdges = f.percent, f.trig, f.zeroFlat, f.edges
+	dst, err := outfile.Create(f.out, outfile.Options{Inputs: []string{in}, Force: f.force})
+	if err != nil {
+		return err
+	}
+	defer dst.Abort()
 	p := newProgress(cmd, false)
 	out, st, err := derive(p.terrain(cmd.Context()), mode, in, o)
 	p.done()
 	if err != nil {
 		return err
 	}
-	return terrain.WriteGeoTIFF(f.out, out, st)
+	if err := terrain.WriteGeoTIFF(dst.Path(), out, st); err != nil {
+		return fmt.Errorf("terrain %s: write %s: %w", mode, f.out, err)
+	}
+	return dst.Commit()
 }
 
 // derive reads the DEM in and computes its slope, aspect or hillshade,

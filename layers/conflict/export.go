@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"lantu/layers/gpkg"
+	"lantu/layers/outfile"
 )
 
 // exportHeaders are the columns of CSV and XLSX exports: English key, Chinese header.
@@ -32,12 +34,52 @@ func (p *Patch) row() []string {
 		p.B.UID, p.ClassPair, p.District, f(p.Area), f(p.Perimeter), p.Status, p.Reviewer, p.ReviewedAt, p.Comment}
 }
 
-// Export writes patches to path; the extension picks the format: .json,
-// .csv (with WKT), .xlsx (Chinese headers) or .gpkg (a standalone
-// GeoPackage of the patches).
+// exportFormats are the extensions Export writes.
+var exportFormats = []string{".json", ".csv", ".xlsx", ".gpkg"}
+
+// ExportFormat checks that path's extension names a format Export writes.
+func ExportFormat(path string) error {
+	if !slices.Contains(exportFormats, strings.ToLower(filepath.Ext(path))) {
+		return fmt.Errorf("%w: %s: unknown format (want .json, .csv, .xlsx or .gpkg)", ErrExport, path)
+	}
+	return nil
+}
+
+// ExportOptions returns the outfile options of an export to path that may
+// replace an existing file when force.
+func ExportOptions(path string, force bool, inputs ...string) outfile.Options {
+	return outfile.Options{Inputs: inputs, Force: force, SQLite: strings.EqualFold(filepath.Ext(path), ".gpkg")}
+}
+
+// Export writes patches to path, replacing any file there (the caller has
+// asked the user); the extension picks the format: .json, .csv (with WKT),
+// .xlsx (Chinese headers) or .gpkg (a standalone GeoPackage of the
+// patches). The file is written beside path and renamed into place, so a
+// failure leaves an old file whole.
 func Export(ctx context.Context, patches []Patch, path string) error {
+	if err := ExportFormat(path); err != nil {
+		return err
+	}
+	out, err := outfile.Create(path, ExportOptions(path, true))
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrExport, err)
+	}
+	defer out.Abort()
+	if err := ExportTo(ctx, patches, out); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("%w: %w", ErrExport, err)
+	}
+	return nil
+}
+
+// ExportTo writes patches into out's temporary file in the format of its
+// target's extension, as Export does; the caller commits or aborts out.
+func ExportTo(ctx context.Context, patches []Patch, out *outfile.File) error {
+	path := out.Path()
 	var err error
-	switch strings.ToLower(filepath.Ext(path)) {
+	switch strings.ToLower(filepath.Ext(out.Target())) {
 	case ".json":
 		err = exportJSON(patches, path)
 	case ".csv":
@@ -47,10 +89,10 @@ func Export(ctx context.Context, patches []Patch, path string) error {
 	case ".gpkg":
 		err = exportGPKG(ctx, patches, path)
 	default:
-		return fmt.Errorf("%w: %s: unknown format (want .json, .csv, .xlsx or .gpkg)", ErrExport, path)
+		return ExportFormat(out.Target())
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrExport, path, err)
+		return fmt.Errorf("%w: %s: %v", ErrExport, out.Target(), err)
 	}
 	return nil
 }
@@ -121,7 +163,6 @@ func exportGPKG(ctx context.Context, patches []Patch, path string) error {
 	if len(patches) > 0 && patches[0].SRID > 0 {
 		srid = patches[0].SRID
 	}
-	os.Remove(path)
 	db, err := gpkg.Create(path)
 	if err != nil {
 		return err
