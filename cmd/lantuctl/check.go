@@ -43,7 +43,7 @@ func checkCmd() *cobra.Command {
 				return err
 			}
 			if err := rules.LoadRuleFiles(ruleFiles...); err != nil {
-				return usagef("%v", err)
+				return err // bad input, not bad usage: exit 1 naming the file, rule and field
 			}
 			if _, err := rules.Select(ruleIDs); err != nil {
 				return usagef("%v", err)

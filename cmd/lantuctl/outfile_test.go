@@ -166,3 +166,37 @@ func ls(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+// TestCheckBadRuleFile: a rule file with numbers GEOS cannot use is refused
+// before the blueprint is opened: exit 1 naming the file, the rule and the
+// field, the blueprint byte-identical.
+func TestCheckBadRuleFile(t *testing.T) {
+	bp := conflictFixture(t)
+	for _, c := range []struct{ name, body, field string }{
+		{"nan distance", "kind = \"setback\"\ndistance = nan", "distance"},
+		{"inf distance", "kind = \"setback\"\ndistance = inf", "distance"},
+		{"huge distance", "kind = \"setback\"\ndistance = 1e300", "distance"},
+		{"inf min_width", "kind = \"exclusive\"\nmin_width = inf", "min_width"},
+		{"nan threshold", "kind = \"slope\"\nthreshold = nan", "threshold"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rules := filepath.Join(t.TempDir(), "bad rules.toml")
+			os.WriteFile(rules, []byte("[[rule]]\nid = \"MY-RULE\"\n"+c.body+
+				"\na = { layer = \"GH_STBHHX\" }\nb = { layer = \"GH_YJJBNT\" }\n"), 0o644)
+			before := digest(t, bp)
+			_, err := runOut(t, "check", bp, "--rules", rules, "--rule", "MY-RULE")
+			var ue usageError
+			if err == nil || errors.As(err, &ue) {
+				t.Fatalf("err = %v, want a failure (exit 1)", err)
+			}
+			for _, want := range []string{rules, "MY-RULE", "field " + c.field} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not name %s", err, want)
+				}
+			}
+			if digest(t, bp) != before {
+				t.Errorf("the blueprint changed")
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"slices"
@@ -194,16 +195,11 @@ func (r *Rule) checkStatic() error {
 		return bad("a.layer", "missing layer")
 	case r.B.Layer == "" && r.Kind != KindSlope:
 		return bad("b.layer", "missing layer")
-	case r.MinArea < 0 || r.MinWidth < 0:
-		return bad("min_area", "negative minimum")
-	case r.Distance < 0:
-		return bad("distance", "negative distance %g", r.Distance)
-	case r.Kind == KindSetback && r.Distance == 0:
-		return bad("distance", "a setback needs a distance > 0")
-	case r.Kind == KindSlope && (r.Threshold <= 0 || r.Threshold >= 90):
-		return bad("threshold", "slope threshold %g outside (0, 90) degrees", r.Threshold)
 	case r.Kind == KindDifference && (len(r.AConstruction) == 0 || len(r.BConstruction) == 0):
 		return bad("a_construction", "a difference rule lists construction classes on both sides")
+	}
+	if err := r.checkNumbers(); err != nil {
+		return err
 	}
 	if r.Severity == "" {
 		r.Severity = "medium"
@@ -214,6 +210,39 @@ func (r *Rule) checkStatic() error {
 	}
 	if r.B.expr, err = ParseWhere(r.B.Where); err != nil {
 		return bad("b.where", "%v", err)
+	}
+	return nil
+}
+
+// Limits of a rule's numbers: beyond them a rule is a typo, and NaN or
+// infinite distances crash GEOS inside a buffer.
+const (
+	MaxDistance = 100e3 // m: distance and min_width
+	MaxArea     = 1e11  // m² (100 000 km²): min_area
+	MaxPrefix   = 64    // characters: match_prefix
+)
+
+// checkNumbers refuses non-finite, negative and absurd numbers, naming the field.
+func (r *Rule) checkNumbers() error {
+	for _, n := range []struct {
+		field    string
+		v, limit float64
+	}{{"distance", r.Distance, MaxDistance}, {"min_width", r.MinWidth, MaxDistance}, {"min_area", r.MinArea, MaxArea},
+		{"threshold", r.Threshold, 90}, {"match_prefix", float64(r.MatchPrefix), MaxPrefix}} {
+		switch {
+		case math.IsNaN(n.v) || math.IsInf(n.v, 0):
+			return fmt.Errorf("%w: field %s: %g is not a finite number", ErrRule, n.field, n.v)
+		case n.v < 0:
+			return fmt.Errorf("%w: field %s: negative %g (want 0..%g)", ErrRule, n.field, n.v, n.limit)
+		case n.v > n.limit:
+			return fmt.Errorf("%w: field %s: %g is over the limit %g", ErrRule, n.field, n.v, n.limit)
+		}
+	}
+	switch {
+	case r.Kind == KindSetback && r.Distance == 0:
+		return fmt.Errorf("%w: field distance: a setback needs a distance > 0", ErrRule)
+	case r.Kind == KindSlope && !(r.Threshold > 0 && r.Threshold < 90):
+		return fmt.Errorf("%w: field threshold: slope threshold %g outside (0, 90) degrees", ErrRule, r.Threshold)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package conflict
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -56,31 +57,97 @@ func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkD
 // parseB converts every B feature once, buffering it for setbacks, into an STRtree.
 func (w *worker) parseB() error {
 	r := w.e.rule
+	if err := r.checkNumbers(); err != nil { // a rule built in code skipped ParseRules: NaN crashes GEOS
+		return fmt.Errorf("rule %s: %w", r.ID, err)
+	}
 	w.tree = w.gctx.NewSTRtree(10)
 	for i := range w.e.b {
-		f := &w.e.b[i]
-		g, rep, err := toGEOS(w.gctx, r.B.Layer, f)
-		if err != nil {
+		if err := w.addB(i); err != nil {
 			return err
-		}
-		w.e.addRepair(rep)
-		if g == nil {
-			continue
-		}
-		if r.Kind == KindSetback {
-			g = g.Buffer(r.Distance, 8)
-		}
-		bg := &bGeom{idx: i, g: g}
-		if rep == nil && r.Kind != KindSetback {
-			bg.ring = simpleRing(f.Geom)
-			bg.convex = bg.ring != nil && convex(bg.ring)
-		}
-		w.bs = append(w.bs, bg)
-		if err := w.tree.Insert(g, bg); err != nil {
-			return fmt.Errorf("%w: layer %q fid %d: %v", ErrGeometry, r.B.Layer, f.FID, err)
 		}
 	}
 	return nil
+}
+
+// addB converts B feature i; a go-geos panic on it is an error naming it.
+func (w *worker) addB(i int) (err error) {
+	r, f := w.e.rule, &w.e.b[i]
+	g, rep, err := w.geom(r.B.Layer, f)
+	if err != nil {
+		return err
+	}
+	w.e.addRepair(rep)
+	if g == nil {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: layer %q fid %d: GEOS refused it: %v", ErrGeometry, r.B.Layer, f.FID, v)
+		}
+	}()
+	if r.Kind == KindSetback {
+		g = g.Buffer(r.Distance, 8)
+	}
+	bg := &bGeom{idx: i, g: g}
+	if rep == nil && r.Kind != KindSetback {
+		bg.ring = simpleRing(f.Geom)
+		bg.convex = bg.ring != nil && convex(bg.ring)
+	}
+	if err := w.tree.Insert(g, bg); err != nil {
+		return fmt.Errorf("%w: layer %q fid %d: %v", ErrGeometry, r.B.Layer, f.FID, err)
+	}
+	w.bs = append(w.bs, bg)
+	return nil
+}
+
+// geom converts a feature at the GEOS boundary. GEOS throws on NaN and
+// infinite coordinates (and go-geos then panics), so they are refused
+// first; any other go-geos panic while reading, validating or repairing the
+// feature also becomes an error naming the layer and the feature.
+func (w *worker) geom(layer string, f *Feature) (g *geos.Geom, rep *Repair, err error) {
+	if !finite(f.Geom) {
+		return nil, nil, fmt.Errorf("%w: layer %q fid %d: a coordinate is NaN or infinite", ErrGeometry, layer, f.FID)
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			g, rep, err = nil, nil, fmt.Errorf("%w: layer %q fid %d: GEOS refused it: %v", ErrGeometry, layer, f.FID, v)
+		}
+	}()
+	return toGEOS(w.gctx, layer, f)
+}
+
+// finite tells whether every coordinate of g is a finite number.
+func finite(g orb.Geometry) bool {
+	switch g := g.(type) {
+	case orb.Point:
+		return isFinite(g[0]) && isFinite(g[1])
+	case orb.MultiPoint:
+		return all(g, finite)
+	case orb.LineString:
+		return all(g, finite)
+	case orb.Ring:
+		return all(g, finite)
+	case orb.MultiLineString:
+		return all(g, finite)
+	case orb.Polygon:
+		return all(g, finite)
+	case orb.MultiPolygon:
+		return all(g, finite)
+	case orb.Collection:
+		return all(g, finite)
+	}
+	return true
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func all[T orb.Geometry](list []T, ok func(orb.Geometry) bool) bool {
+	for _, x := range list {
+		if !ok(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // candidates returns the B features whose boxes meet a's, in B order.
@@ -104,7 +171,7 @@ func (w *worker) candidates(a *geos.Geom) []*bGeom {
 // and the feature is skipped, never taking the run down.
 func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 	r := w.e.rule
-	a, rep, err := toGEOS(w.gctx, r.A.Layer, f)
+	a, rep, err := w.geom(r.A.Layer, f)
 	if err != nil || a == nil {
 		w.e.addRepair(rep)
 		return nil, err
