@@ -123,3 +123,32 @@ func TestRuleBuiltInCodeChecked(t *testing.T) {
 		t.Fatalf("err = %v, want ErrRule naming R-CODE and field distance", err)
 	}
 }
+
+// FuzzRuleNumbers: whatever numbers a rule file holds, an accepted rule's
+// numbers are finite and within the limits GEOS is given.
+func FuzzRuleNumbers(f *testing.F) {
+	for _, s := range []string{"5", "nan", "inf", "-inf", "1e300", "-0.0", "100000", "100000.0001", "0x10", "1_000"} {
+		f.Add("setback", s, "0")
+		f.Add("slope", "0", s)
+	}
+	f.Fuzz(func(t *testing.T, kind, distance, threshold string) {
+		src := fmt.Sprintf("[[rule]]\nid = \"F\"\nkind = %q\ndistance = %s\nmin_width = %s\nmin_area = %s\nthreshold = %s\n"+
+			"a = { layer = \"a\" }\nb = { layer = \"b\" }\n", kind, distance, distance, distance, threshold)
+		set, err := ParseRules("fuzz.toml", []byte(src))
+		if err != nil {
+			if !errors.Is(err, ErrRule) {
+				t.Fatalf("error without ErrRule: %v", err)
+			}
+			return
+		}
+		r := set.Rules[0]
+		for _, v := range []float64{r.Distance, r.MinWidth, r.MinArea, r.Threshold} {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxArea {
+				t.Fatalf("accepted %v with a number %g", r, v)
+			}
+		}
+		if r.Distance > MaxDistance || r.MinWidth > MaxDistance || r.Threshold >= 90 {
+			t.Fatalf("accepted %+v beyond the limits", r)
+		}
+	})
+}
