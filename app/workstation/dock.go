@@ -5,9 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 )
 
-// Panel is a tab of the right-hand dock (识别 Identify, 测量 Measure, and
-// later 冲突 Conflicts, 地形 Terrain, 方案 Proposals, 同步 Sync). Panels are
-// used on the UI goroutine only.
+// Panel is a tab of the right-hand dock (识别 Identify, 测量 Measure,
+// 冲突 Conflicts, 地形 Terrain). Panels are used on the UI goroutine only.
 type Panel interface {
 	ID() string    // stable key, e.g. "identify"
 	Title() string // tab title in the current language

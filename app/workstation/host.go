@@ -12,7 +12,7 @@ import (
 )
 
 // PanelMaker builds a dock panel for a workstation. Panel packages (the
-// conflicts and terrain panels, later proposals and sync) register one with
+// conflicts and terrain panels) register one with
 // RegisterPanel from an init function in this package, so that each lives in
 // its own file and package.
 type PanelMaker struct {

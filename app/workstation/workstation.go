@@ -1,7 +1,7 @@
 // Package workstation is the desktop window of Lantu: the map canvas, the
-// layer tree on the left, a dock of panels on the right (identify, measure
-// and later conflicts, terrain, proposals, sync), tools, place search, the
-// status bar, menus and persistent settings.
+// layer tree on the left, a dock of panels on the right (identify, measure,
+// conflicts, terrain), tools, place search, the status bar, menus and
+// persistent settings.
 package workstation
 
 import (
@@ -83,7 +83,7 @@ func New(a fyne.App) *Workstation {
 // Window is the main window.
 func (w *Workstation) Window() fyne.Window { return w.win }
 
-// Dock is the right-hand panel dock, where later panels register.
+// Dock is the right-hand panel dock, where the panels register.
 func (w *Workstation) Dock() *Dock { return w.dock }
 
 // layout is toolbar on top, status bar at the bottom, tree | map | dock.

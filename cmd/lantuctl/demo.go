@@ -23,7 +23,7 @@ func demoCmd() *cobra.Command {
 		force               bool
 	)
 	cmd := &cobra.Command{
-		Use:   "demo --out FILE [--scale small|city|stress]",
+		Use:   "demo --out FILE [--scale tiny|small|city|stress] [--force]",
 		Short: "Generate the deterministic demo blueprint of Shenyang (EPSG:4550)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -49,11 +49,11 @@ func demoCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&scale, "scale", "small", "small (~50k features), city (~1M) or stress (~5M)")
+	cmd.Flags().StringVar(&scale, "scale", "small", "tiny (~10k features), small (~58k), city (~1M) or stress (~5M)")
 	cmd.Flags().StringVar(&out, "out", "", "the blueprint file to write")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "random seed: the same seed gives the same blueprint")
 	cmd.Flags().StringVar(&dataDir, "data", "", "folder with vector/ and dem/ source data laid out as assets/demo (default: $LANTU_DATA, else the copy built into lantuctl)")
-	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing --out file (a failed run keeps it)")
 	return cmd
 }
 

@@ -1,7 +1,7 @@
 // Command lantuctl is the headless command line over Lantu's packages: it
 // builds the demo blueprint, inspects and validates blueprints, renders maps,
-// runs conflict checks and terrain analyses, and benchmarks them. It links no
-// GUI or OpenGL code.
+// runs conflict checks and terrain analyses, and times what a user does
+// (bench). It links no GUI or OpenGL code.
 //
 // Exit codes: 0 success, 1 failure (the message names the file, layer or
 // field), 2 bad usage, 130 interrupted (Ctrl-C or SIGTERM: the command
@@ -23,7 +23,7 @@ import (
 // root is the command tree; each subcommand file adds itself in an init func.
 var root = &cobra.Command{
 	Use:           "lantuctl",
-	Short:         "Lantu 蓝图 command line: demo, info, validate, render, check, terrain, bench",
+	Short:         "Lantu 蓝图 command line: demo, info, validate, render, check, review, terrain, bench",
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }
