@@ -74,7 +74,7 @@ func benchCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&scale, "scale", "small", "demo scale: tiny, small or city")
 	f.StringVar(&dir, "out", "", "folder of the cached demo (default: LANTU_BENCH_DIR or lantu-bench in the temp folder)")
-	f.StringVar(&dataDir, "data", "", "folder with vector/ and dem/ source data for generating the demo")
+	f.StringVar(&dataDir, "data", "", "source data for generating the demo, as demo --data (default: $LANTU_DATA, else the copy built into lantuctl)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON document")
 	return cmd
 }
