@@ -37,7 +37,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	if got := withStderr(t, false, "terrain", "slope", in, "--out", out); got != "" {
 		t.Errorf("non-terminal stderr got %q", got)
 	}
-	if got := withStderr(t, true, "terrain", "slope", in, "--out", out); !strings.Contains(got, "slope") || !strings.Contains(got, "read") {
+	if got := withStderr(t, true, "terrain", "slope", in, "--out", out, "--force"); !strings.Contains(got, "slope") || !strings.Contains(got, "read") {
 		t.Errorf("terminal stderr got %q, want the read and slope bars", got)
 	}
 	poly := "POLYGON((500100 4600100,500300 4600100,500300 4600300,500100 4600300,500100 4600100))"
