@@ -3,6 +3,7 @@ package layers
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ type batch struct {
 	resume  []func() error
 	journal [][]any                        // journal rows not yet written, in edit order
 	boxes   map[*Layer]map[int64]orb.Bound // R-tree rows not yet written
+	indexed []*Layer                       // layers given a spatial index by the batch
 }
 
 // Rows are written in multi-row INSERTs of these many rows: one statement
@@ -95,14 +97,9 @@ func newBatch(tx *sql.Tx) *batch {
 // suspending the layer's R-tree triggers and writing the index directly.
 const manualRTreeEdits = 64
 
-// suspendTriggers takes over the R-tree of every layer with many edits.
-func (bt *batch) suspendTriggers(ctx context.Context, b *Blueprint, edits []Edit) error {
-	count := map[*Layer]int{}
-	for _, e := range edits {
-		if l := b.byKey[e.Layer]; l != nil {
-			count[l]++
-		}
-	}
+// suspendTriggers takes over the R-tree of every layer with many edits
+// (count: edits per layer).
+func (bt *batch) suspendTriggers(ctx context.Context, count map[*Layer]int) error {
 	for l, n := range count {
 		if n < manualRTreeEdits || !l.HasRTree || !l.Editable() || bt.manual[l] {
 			continue
@@ -115,6 +112,38 @@ func (bt *batch) suspendTriggers(ctx context.Context, b *Blueprint, edits []Edit
 		bt.resume = append(bt.resume, resume)
 	}
 	return nil
+}
+
+// ensureRTree creates the spatial index of a layer that has none; the
+// layer is marked as having one once the batch commits.
+func (bt *batch) ensureRTree(ctx context.Context, b *Blueprint, l *Layer) error {
+	if l.HasRTree || slices.Contains(bt.indexed, l) {
+		return nil
+	}
+	if err := b.db.CreateSpatialIndex(ctx, bt.tx, l.Table, l.GeomColumn); err != nil {
+		return fmt.Errorf("layers: %s: index %q: %w", b.path, l.Table, err)
+	}
+	bt.indexed = append(bt.indexed, l)
+	return nil
+}
+
+// finish writes everything queued, the layers' gpkg_contents rows, and
+// restores suspended triggers; call it last before commit.
+func (bt *batch) finish(ctx context.Context, now string) error {
+	if err := bt.flush(ctx); err != nil {
+		return err
+	}
+	if err := bt.touchContents(ctx, now); err != nil {
+		return fmt.Errorf("gpkg_contents: %w", err)
+	}
+	return bt.resumeTriggers()
+}
+
+// committed records what the commit made true of the layers.
+func (bt *batch) committed() {
+	for _, l := range bt.indexed {
+		l.HasRTree = true
+	}
 }
 
 // index writes fid's box into the layer's R-tree when the batch maintains

@@ -1,6 +1,3 @@
-// Package layers is the blueprint: one GeoPackage holding every catalog
-// layer, an in-memory spatial index and flat render geometry per layer, and
-// the single Edit API that writes a feature and its journal row together.
 package layers
 
 import (
@@ -21,7 +18,7 @@ import (
 
 // Errors callers may test for with errors.Is.
 var (
-	ErrReadOnly     = errors.New("layers: blueprint is read-only")
+	ErrReadOnly     = errors.New("layers: opened read-only")
 	ErrNoLayer      = errors.New("layers: no such layer")
 	ErrNoFeature    = errors.New("layers: no such feature")
 	ErrNotEditable  = errors.New("layers: layer is not editable")
@@ -44,7 +41,8 @@ type Blueprint struct {
 	extentMu sync.RWMutex
 	extent   orb.Bound
 
-	writeMu sync.Mutex // serialises Apply and Bulk
+	writeMu sync.Mutex // the writer lock: serialises every write (store.go)
+	changes changeFeed // OnChange listeners (listen.go)
 
 	loaded  chan struct{} // closed when every index is built
 	loadErr error         // set before loaded closes
@@ -117,6 +115,7 @@ func (b *Blueprint) Close() error {
 		b.stop()
 		<-b.loaded
 	}
+	b.changes.close()
 	return b.db.Close()
 }
 

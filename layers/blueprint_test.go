@@ -174,7 +174,7 @@ func TestApplyJournal(t *testing.T) {
 	if l.Count() != 0 {
 		t.Errorf("count after delete: %d", l.Count())
 	}
-	j, err := bp.JournalSince(ctx, 0)
+	j, err := bp.Journal(ctx, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestApplyErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("batch with a bad edit succeeded")
 	}
-	if j, _ := bp.JournalSince(ctx, 0); len(j) != 0 || bp.Layer(poly.Code).Count() != 0 {
+	if j, _ := bp.Journal(ctx, 0, 0); len(j) != 0 || bp.Layer(poly.Code).Count() != 0 {
 		t.Errorf("failed batch left %d journal rows and %d features", len(j), bp.Layer(poly.Code).Count())
 	}
 }

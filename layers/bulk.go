@@ -32,19 +32,20 @@ type bulkStmt struct {
 	cols []string // attribute columns, in placeholder order
 }
 
-// Bulk starts a bulk load.
+// Bulk starts a bulk load. It holds the writer lock until Commit or
+// Rollback; OnChange listeners hear of the loaded layers as Reloaded.
 func (b *Blueprint) Bulk(ctx context.Context) (*BulkWriter, error) {
-	if b.db.ReadOnly {
-		return nil, fmt.Errorf("%w: %s", ErrReadOnly, b.path)
+	if err := b.writable(); err != nil {
+		return nil, err
 	}
 	if err := b.WaitLoaded(ctx); err != nil {
 		return nil, err
 	}
 	b.writeMu.Lock()
-	tx, err := b.db.W.BeginTx(ctx, nil)
+	tx, err := b.beginWrite(ctx)
 	if err != nil {
 		b.writeMu.Unlock()
-		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
+		return nil, err
 	}
 	return &BulkWriter{b: b, ctx: ctx, tx: tx, now: time.Now().UTC().Format(timeFormat), stmts: map[*Layer]*bulkStmt{}}, nil
 }
@@ -134,13 +135,17 @@ func (w *BulkWriter) Commit() error {
 	if err := w.tx.Commit(); err != nil {
 		return fmt.Errorf("layers: %s: commit: %w", w.b.path, err)
 	}
+	var cs changes
 	for _, l := range touched {
 		l.HasRTree = true
+		cs.reloaded(l)
 		if err := l.load(w.ctx, w.b.db.R); err != nil {
+			w.b.changes.publish(cs.set("")) // committed all the same
 			return fmt.Errorf("layers: %s: table %q: %w", w.b.path, l.Table, err)
 		}
 	}
 	w.b.recomputeExtent()
+	w.b.changes.publish(cs.set(""))
 	return nil
 }
 

@@ -3,7 +3,6 @@ package layers
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -35,20 +34,6 @@ type Edit struct {
 	Attrs map[string]any
 }
 
-// JournalEntry is one row of lantu_journal.
-type JournalEntry struct {
-	ID          int64
-	Time        time.Time
-	User        string
-	Op          Op
-	Layer       string // table
-	UID         string
-	FID         int64
-	BaseVersion int64
-	Before      json.RawMessage // GeoJSON Feature, or null for an insert
-	After       json.RawMessage // GeoJSON Feature, or null for a delete
-}
-
 // timeFormat is how Lantu writes timestamps: UTC with milliseconds, as
 // GeoPackage's DATETIME columns expect.
 const timeFormat = "2006-01-02T15:04:05.000Z"
@@ -56,29 +41,29 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 // Apply writes the edits in one transaction: each feature with its uid,
 // version, updated_at and updated_by, and a lantu_journal row holding the
 // operation, base version and before/after values. The in-memory index is
-// updated after the commit. It returns the features as written (nil for a
-// delete).
+// updated after the commit, and OnChange listeners hear of the change. It
+// returns the features as written (nil for a delete). A local edit keeps
+// the feature's exchange version; sync moves it (ApplyRemote).
 func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error) {
-	if b.db.ReadOnly {
-		return nil, fmt.Errorf("%w: %s", ErrReadOnly, b.path)
+	if err := b.writable(); err != nil {
+		return nil, err
 	}
 	if err := b.WaitLoaded(ctx); err != nil {
 		return nil, err
 	}
 	b.writeMu.Lock()
 	defer b.writeMu.Unlock()
-	tx, err := b.db.W.BeginTx(ctx, nil)
+	tx, err := b.beginWrite(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
+		return nil, err
 	}
 	defer tx.Rollback()
 	now := time.Now().UTC().Format(timeFormat)
 	out := make([]*Feature, len(edits))
 	fids := make([]int64, len(edits))
-	var indexed []*Layer
 	bt := newBatch(tx)
 	defer bt.close()
-	if err := bt.suspendTriggers(ctx, b, edits); err != nil {
+	if err := bt.suspendTriggers(ctx, b.editCounts(edits)); err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
 	}
 	for i, e := range edits {
@@ -86,36 +71,48 @@ func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error
 		if err != nil {
 			return nil, err
 		}
-		if !l.HasRTree {
-			if err := b.db.CreateSpatialIndex(ctx, tx, l.Table, l.GeomColumn); err != nil {
-				return nil, fmt.Errorf("layers: %s: index %q: %w", b.path, l.Table, err)
-			}
-			indexed = append(indexed, l)
+		if err := bt.ensureRTree(ctx, b, l); err != nil {
+			return nil, err
 		}
 		if out[i], fids[i], err = b.applyOne(ctx, bt, l, e, now); err != nil {
 			return nil, fmt.Errorf("layers: %s: %s %s %q: %w", b.path, e.Op, l.Table, e.UID, err)
 		}
 	}
-	if err := bt.flush(ctx); err != nil {
-		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
-	}
-	if err := bt.touchContents(ctx, now); err != nil {
-		return nil, fmt.Errorf("layers: %s: gpkg_contents: %w", b.path, err)
-	}
-	if err := bt.resumeTriggers(); err != nil {
+	if err := bt.finish(ctx, now); err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("layers: %s: commit: %w", b.path, err)
 	}
-	for _, l := range indexed {
-		l.HasRTree = true
-	}
+	bt.committed()
+	var cs changes
 	for i, e := range edits {
-		b.reindex(b.byKey[e.Layer], fids[i], out[i])
+		l := b.byKey[e.Layer]
+		b.reindex(l, fids[i], out[i])
+		cs.add(l, featureUID(out[i], e.UID), out[i] == nil)
 	}
 	b.recomputeExtent()
+	b.changes.publish(cs.set(""))
 	return out, nil
+}
+
+// editCounts is the number of edits per layer.
+func (b *Blueprint) editCounts(edits []Edit) map[*Layer]int {
+	count := map[*Layer]int{}
+	for _, e := range edits {
+		if l := b.byKey[e.Layer]; l != nil {
+			count[l]++
+		}
+	}
+	return count
+}
+
+// featureUID is f's uid, or uid for a deleted feature.
+func featureUID(f *Feature, uid string) string {
+	if f != nil {
+		return f.UID
+	}
+	return uid
 }
 
 func (b *Blueprint) editableLayer(name string) (*Layer, error) {
@@ -150,9 +147,9 @@ func (b *Blueprint) applyOne(ctx context.Context, bt *batch, l *Layer, e Edit, n
 	var err error
 	switch e.Op {
 	case OpInsert:
-		after, err = b.insertRow(ctx, bt, l, e, now)
+		after, err = b.insertRow(ctx, bt, l, e, stamp{at: now, by: b.user})
 	case OpUpdate:
-		after, err = b.updateRow(ctx, tx, l, before, e, now)
+		after, err = b.updateRow(ctx, tx, l, before, e, stamp{at: now, by: b.user, version: before.Version})
 	case OpDelete:
 		_, err = bt.exec(ctx, "DELETE FROM "+gpkg.QuoteIdent(l.Table)+" WHERE "+gpkg.QuoteIdent(l.PK)+" = ?", before.FID)
 	}
@@ -214,7 +211,13 @@ func (b *Blueprint) currentInTx(ctx context.Context, tx *sql.Tx, l *Layer, uid s
 	return l.scanRow(rows, false)
 }
 
-func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, now string) (*Feature, error) {
+// stamp is what a write records in a feature's system columns.
+type stamp struct {
+	at, by  string // updated_at, updated_by
+	version int64  // the exchange version
+}
+
+func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, st stamp) (*Feature, error) {
 	if e.Geom == nil {
 		return nil, fmt.Errorf("%w: an insert needs a geometry", ErrInvalidInput)
 	}
@@ -227,7 +230,7 @@ func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, 
 		uid = newUID()
 	}
 	cols := []string{l.GeomColumn, "uid", "version", "updated_at", "updated_by"}
-	args := []any{blob, uid, 0, now, b.user}
+	args := []any{blob, uid, st.version, st.at, st.by}
 	keys := slices.Sorted(maps.Keys(e.Attrs)) // a stable column list reuses the statement
 	for _, k := range keys {
 		cols = append(cols, k)
@@ -251,17 +254,17 @@ func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, 
 	for k, v := range e.Attrs {
 		attrs[k] = sqlValue(v)
 	}
-	attrs["updated_at"], attrs["updated_by"] = now, b.user
-	return &Feature{Layer: l, FID: fid, UID: uid, Geom: e.Geom, Attrs: attrs}, nil
+	attrs["updated_at"], attrs["updated_by"] = st.at, st.by
+	return &Feature{Layer: l, FID: fid, UID: uid, Version: st.version, Geom: e.Geom, Attrs: attrs}, nil
 }
 
-func (b *Blueprint) updateRow(ctx context.Context, tx *sql.Tx, l *Layer, cur *Feature, e Edit, now string) (*Feature, error) {
-	after := &Feature{Layer: l, FID: cur.FID, UID: cur.UID, Version: cur.Version, Geom: cur.Geom, Attrs: map[string]any{}}
+func (b *Blueprint) updateRow(ctx context.Context, tx *sql.Tx, l *Layer, cur *Feature, e Edit, st stamp) (*Feature, error) {
+	after := &Feature{Layer: l, FID: cur.FID, UID: cur.UID, Version: st.version, Geom: cur.Geom, Attrs: map[string]any{}}
 	for k, v := range cur.Attrs {
 		after.Attrs[k] = v
 	}
-	sets := []string{"updated_at = ?", "updated_by = ?"}
-	args := []any{now, b.user}
+	sets := []string{"updated_at = ?", "updated_by = ?", "version = ?"}
+	args := []any{st.at, st.by, st.version}
 	if e.Geom != nil {
 		blob, err := gpkg.EncodeGeometry(e.Geom, int32(l.SRID))
 		if err != nil {
@@ -276,7 +279,7 @@ func (b *Blueprint) updateRow(ctx context.Context, tx *sql.Tx, l *Layer, cur *Fe
 		args = append(args, sqlValue(v))
 		after.Attrs[k] = sqlValue(v)
 	}
-	after.Attrs["updated_at"], after.Attrs["updated_by"] = now, b.user
+	after.Attrs["updated_at"], after.Attrs["updated_by"] = st.at, st.by
 	args = append(args, cur.FID)
 	_, err := tx.ExecContext(ctx, "UPDATE "+gpkg.QuoteIdent(l.Table)+" SET "+strings.Join(sets, ", ")+" WHERE "+gpkg.QuoteIdent(l.PK)+" = ?", args...)
 	return after, err
@@ -353,28 +356,6 @@ func attrText(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
-}
-
-// JournalSince returns the journal entries with id > afterID, oldest first.
-func (b *Blueprint) JournalSince(ctx context.Context, afterID int64) ([]JournalEntry, error) {
-	rows, err := b.db.R.QueryContext(ctx, `SELECT id, ts, user, op, layer, uid, coalesce(fid,0), base_version,
-		coalesce(before,'null'), coalesce(after,'null') FROM lantu_journal WHERE id > ? ORDER BY id`, afterID)
-	if err != nil {
-		return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
-	}
-	defer rows.Close()
-	var out []JournalEntry
-	for rows.Next() {
-		var e JournalEntry
-		var ts, op, before, after string
-		if err := rows.Scan(&e.ID, &ts, &e.User, &op, &e.Layer, &e.UID, &e.FID, &e.BaseVersion, &before, &after); err != nil {
-			return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
-		}
-		e.Op, e.Before, e.After = Op(op), json.RawMessage(before), json.RawMessage(after)
-		e.Time, _ = time.Parse(timeFormat, ts)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // newUID returns a new feature uid: a time-ordered UUID (version 7), so a

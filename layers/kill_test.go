@@ -62,7 +62,7 @@ func TestKillDuringEdits(t *testing.T) {
 	if err := bp.DB().R.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity_check: %s %v", check, err)
 	}
-	j, err := bp.JournalSince(context.Background(), 0)
+	j, err := bp.Journal(context.Background(), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

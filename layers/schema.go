@@ -29,13 +29,25 @@ var lantuTables = []struct{ name, ddl, desc string }{
 		base_version INTEGER NOT NULL DEFAULT 0,
 		before TEXT,
 		after TEXT)`, "Every local change, written with the change"},
-	{"lantu_sync_state", `CREATE TABLE lantu_sync_state (
+	{"lantu_sync_state", syncStateDDL, syncStateDesc},
+}
+
+// lantu_sync_state holds one row per remote and collection: cursor is the
+// remote's change-feed cursor for the collection. The row whose collection
+// is ” is the remote's own: pushed_journal_id is how far the remote has
+// acknowledged lantu_journal. Files made before remotes were named have
+// the table without the remote column; syncState migrates it (remote.go).
+const (
+	syncStateDDL = `CREATE TABLE lantu_sync_state (
 		id INTEGER PRIMARY KEY AUTOINCREMENT,
-		collection TEXT NOT NULL UNIQUE,
+		remote TEXT NOT NULL,
+		collection TEXT NOT NULL,
 		cursor TEXT,
 		pushed_journal_id INTEGER NOT NULL DEFAULT 0,
-		updated_at TEXT)`, "Exchange sync cursors per collection"},
-}
+		updated_at TEXT,
+		UNIQUE (remote, collection))`
+	syncStateDesc = "Exchange sync cursors per remote and collection"
+)
 
 // createSchema makes the SRS rows, one table per vector catalog layer, and
 // Lantu's own tables, in one transaction.
