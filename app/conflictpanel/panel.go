@@ -140,7 +140,7 @@ func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 	p.h.Map().SetMarks(nil)
 	go func() {
 		names := districtNames(bp)
-		ps, err := loadStored(context.Background(), bp)
+		ps, err := conflict.LoadPatches(context.Background(), bp, conflict.Filter{})
 		p.post(func() {
 			if p.bp != bp {
 				return
@@ -153,15 +153,6 @@ func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 			p.setPatches(ps)
 		})
 	}()
-}
-
-// loadStored reads lantu_conflicts, or nothing when no check has run.
-func loadStored(ctx context.Context, bp *layers.Blueprint) ([]conflict.Patch, error) {
-	var n int
-	if err := bp.DB().R.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = ?`, conflict.TableConflicts).Scan(&n); err != nil || n == 0 {
-		return nil, err
-	}
-	return conflict.LoadPatches(ctx, bp, conflict.Filter{})
 }
 
 // districtNames maps district codes to names from the district layer.

@@ -2,6 +2,7 @@ package conflict
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,14 +14,18 @@ import (
 
 // Recheck re-checks only the features touched since the last run, read
 // from the blueprint's journal: for each rule, the edited A features and
-// the A features near edited B features. Without an earlier run it makes a
-// full Run.
+// the A features near edited B features. The patches of every rule and the
+// run record are stored in one transaction. Without an earlier run it
+// makes a full Run. A read-only blueprint is refused before any work.
 func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options) (*RecheckStats, error) {
 	start := time.Now()
-	if err := ensureTables(ctx, bp.DB(), bp.SRID()); err != nil {
-		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)
+	if err := ensureStore(ctx, bp); err != nil {
+		return nil, fmt.Errorf("conflict: %w", err)
 	}
-	since, ok := lastRun(ctx, bp)
+	since, ok, err := lastRun(ctx, bp)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		res, err := Run(ctx, bp, rules, opt)
 		if err != nil {
@@ -28,7 +33,7 @@ func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Opti
 		}
 		return &RecheckStats{Patches: len(res.Patches), Duration: time.Since(start), Full: true}, nil
 	}
-	entries, err := bp.JournalSince(ctx, since)
+	entries, err := bp.Journal(ctx, since, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -46,17 +51,39 @@ func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Opti
 	}
 	touched := touchedUIDs(bp, entries)
 	var ran []string
+	var found []rulePatches
 	for _, r := range rules.Rules {
-		n, p, err := recheckRule(ctx, bp, r, touched, opt)
+		rp, err := recheckRule(ctx, bp, r, touched, opt)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
-		st.Features += n
-		st.Patches += p
+		if rp != nil {
+			st.Features += rp.features
+			st.Patches += len(rp.patches)
+			found = append(found, *rp)
+		}
 		ran = append(ran, r.ID)
 	}
+	err = bp.Write(ctx, func(tx *sql.Tx) error {
+		for _, rp := range found {
+			if err := save(ctx, tx, bp.DB(), bp.SRID(), rp.patches, rp.scope); err != nil {
+				return fmt.Errorf("save rule %s: %w", rp.scope.rules[0], err)
+			}
+		}
+		return recordRun(ctx, tx, now(), "incremental", entries[len(entries)-1].ID, ran, st.Patches)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)
+	}
 	st.Duration = time.Since(start)
-	return st, recordRun(ctx, bp, now(), "incremental", entries[len(entries)-1].ID, ran, st.Patches)
+	return st, nil
+}
+
+// rulePatches is one rule's re-check, to be saved.
+type rulePatches struct {
+	scope    scope
+	patches  []Patch
+	features int // A features re-checked
 }
 
 // touchedUIDs maps a layer's table name to the uids edited in it.
@@ -82,24 +109,24 @@ func tableOf(bp *layers.Blueprint, name string) string {
 	return name
 }
 
-// recheckRule re-runs one rule over the A features the edits may affect
-// and merges the result for exactly those A features.
-func recheckRule(ctx context.Context, bp *layers.Blueprint, r *Rule, touched map[string]map[string]bool, opt Options) (int, int, error) {
+// recheckRule re-runs one rule over the A features the edits may affect;
+// nil when there are none or the rule was skipped.
+func recheckRule(ctx context.Context, bp *layers.Blueprint, r *Rule, touched map[string]map[string]bool, opt Options) (*rulePatches, error) {
 	aUIDs := map[string]bool{}
 	for uid := range touched[tableOf(bp, r.A.Layer)] {
 		aUIDs[uid] = true
 	}
 	if r.B.Layer != "" {
 		if err := affectedByB(ctx, bp, r, touched[tableOf(bp, r.B.Layer)], aUIDs); err != nil {
-			return 0, 0, err
+			return nil, err
 		}
 	}
 	if len(aUIDs) == 0 {
-		return 0, 0, nil
+		return nil, nil
 	}
 	feats, err := featuresByUID(ctx, bp, r, aUIDs)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	o := opt
 	o.Rules, o.preA, o.Progress = []string{r.ID}, feats, nil
@@ -108,16 +135,13 @@ func recheckRule(ctx context.Context, bp *layers.Blueprint, r *Rule, touched map
 	}
 	res, err := RunSource(ctx, BlueprintSource(bp), &RuleSet{Rules: []*Rule{r}}, o)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	if len(res.Rules) == 1 && res.Rules[0].Skipped != "" {
-		return 0, 0, nil
+		return nil, nil
 	}
 	sc := scope{rules: []string{r.ID}, district: opt.District, aUIDs: aUIDs}
-	if err := save(ctx, bp.DB(), bp.SRID(), res.Patches, sc); err != nil {
-		return 0, 0, fmt.Errorf("conflict: %s: save: %w", bp.Path(), err)
-	}
-	return len(feats), len(res.Patches), nil
+	return &rulePatches{scope: sc, patches: res.Patches, features: len(feats)}, nil
 }
 
 // affectedByB adds to aUIDs the A features of stored patches with an edited
@@ -130,18 +154,25 @@ func affectedByB(ctx context.Context, bp *layers.Blueprint, r *Rule, bUIDs map[s
 	for u := range bUIDs {
 		uids = append(uids, u)
 	}
-	rows, err := bp.DB().R.QueryContext(ctx, `SELECT DISTINCT a_uid FROM lantu_conflicts WHERE rule_id = ? AND b_uid IN (`+
-		placeholders(len(uids))+`)`, append([]any{r.ID}, uids...)...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var u string
-		if rows.Scan(&u) == nil {
+	err := bp.Read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a_uid FROM lantu_conflicts WHERE rule_id = ? AND b_uid IN (`+
+			placeholders(len(uids))+`)`, append([]any{r.ID}, uids...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u string
+			if err := rows.Scan(&u); err != nil {
+				return err
+			}
 			aUIDs[u] = true
 		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("conflict: %s: %s: %w", bp.Path(), TableConflicts, err)
 	}
-	rows.Close()
 	for u := range bUIDs {
 		f, err := bp.FeatureByUID(ctx, r.B.Layer, u)
 		if err != nil || f.Geom == nil {

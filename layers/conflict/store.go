@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"lantu/layers"
 	"lantu/layers/gpkg"
 )
 
@@ -49,14 +52,34 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 
 func now() string { return time.Now().UTC().Format(timeFormat) }
 
-// ensureTables creates the conflict tables in db when missing.
+// ensureStore creates the conflict tables in bp when missing, through the
+// blueprint's writer. On a read-only blueprint it fails with
+// layers.ErrReadOnly, naming the file, before anything else.
+func ensureStore(ctx context.Context, bp *layers.Blueprint) error {
+	return bp.Write(ctx, func(tx *sql.Tx) error { return createTables(ctx, bp.DB(), tx, bp.SRID()) })
+}
+
+// ensureTables creates the conflict tables in a GeoPackage of this
+// package's own (an export), not a blueprint.
 func ensureTables(ctx context.Context, db *gpkg.DB, srid int) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if !tableExists(ctx, tx, TableConflicts) {
+	if err := createTables(ctx, db, tx, srid); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// createTables creates in tx the conflict tables it does not see.
+func createTables(ctx context.Context, db *gpkg.DB, tx *sql.Tx, srid int) error {
+	ok, err := layers.TableExists(ctx, tx, TableConflicts)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		spec := gpkg.TableSpec{Table: TableConflicts, Identifier: "冲突图斑 Conflict patches",
 			Description: "Conflict patches with review state", GeomColumn: "geom", GeomType: "MULTIPOLYGON",
 			SRSID: srid, Columns: conflictColumns}
@@ -74,7 +97,10 @@ func ensureTables(ctx context.Context, db *gpkg.DB, srid int) error {
 		{TableReviews, reviewsDDL, "Review decisions on conflict patches"},
 		{TableRuns, runsDDL, "Conflict check runs"},
 	} {
-		if tableExists(ctx, tx, t.name) {
+		if ok, err := layers.TableExists(ctx, tx, t.name); err != nil || ok {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, t.ddl); err != nil {
@@ -85,13 +111,7 @@ func ensureTables(ctx context.Context, db *gpkg.DB, srid int) error {
 			return err
 		}
 	}
-	return tx.Commit()
-}
-
-func tableExists(ctx context.Context, tx *sql.Tx, name string) bool {
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?`, name).Scan(&n)
-	return err == nil && n > 0
+	return nil
 }
 
 // fingerprint identifies a patch by rule and features; area is matched
@@ -115,23 +135,10 @@ func (s scope) covers(rule, district, aUID string) bool {
 	return s.aUIDs == nil || s.aUIDs[aUID]
 }
 
-// stored is an existing row as needed for matching.
-type stored struct {
-	fid         int64
-	fingerprint string
-	area        float64
-	status      string
-	used        bool
-}
-
-// save merges a run's patches into lantu_conflicts: a patch still present
-// keeps its review state; one that vanished becomes resolved_by_change.
-func save(ctx context.Context, db *gpkg.DB, srid int, patches []Patch, sc scope) error {
-	tx, err := db.W.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+// save merges a run's patches into lantu_conflicts in tx: a patch still
+// present keeps its review state; one that vanished becomes
+// resolved_by_change, and one that comes back gets its decision back.
+func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patch, sc scope) error {
 	old, err := loadStored(ctx, tx, sc)
 	if err != nil {
 		return err
@@ -142,7 +149,7 @@ func save(ctx context.Context, db *gpkg.DB, srid int, patches []Patch, sc scope)
 			return err
 		}
 	}
-	for _, rows := range old {
+	for _, rows := range old.byFP {
 		for _, o := range rows {
 			if o.used || o.status == StatusResolvedByChange {
 				continue
@@ -153,13 +160,9 @@ func save(ctx context.Context, db *gpkg.DB, srid int, patches []Patch, sc scope)
 		}
 	}
 	if sc.aUIDs == nil {
-		if err := db.UpdateExtent(ctx, tx, TableConflicts); err != nil {
-			return err
-		}
-	} else if err := growExtent(ctx, tx, patches); err != nil {
-		return err
+		return db.UpdateExtent(ctx, tx, TableConflicts)
 	}
-	return tx.Commit()
+	return growExtent(ctx, tx, patches)
 }
 
 // growExtent widens the declared extent of lantu_conflicts by patches: an
@@ -179,8 +182,10 @@ func growExtent(ctx context.Context, tx *sql.Tx, patches []Patch) error {
 	return err
 }
 
-func loadStored(ctx context.Context, tx *sql.Tx, sc scope) (map[string][]*stored, error) {
-	q := `SELECT fid, rule_id, coalesce(district,''), coalesce(a_uid,''), coalesce(fingerprint,''), coalesce(area_m2,0), status
+// loadStored reads the stored rows a run's scope covers, by fingerprint.
+func loadStored(ctx context.Context, tx *sql.Tx, sc scope) (*storedSet, error) {
+	q := `SELECT fid, rule_id, coalesce(district,''), coalesce(a_uid,''), coalesce(fingerprint,''), coalesce(area_m2,0), status,
+		ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
 		FROM lantu_conflicts WHERE rule_id IN (` + placeholders(len(sc.rules)) + `)`
 	args := make([]any, len(sc.rules))
 	for i, r := range sc.rules {
@@ -197,15 +202,20 @@ func loadStored(ctx context.Context, tx *sql.Tx, sc scope) (map[string][]*stored
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string][]*stored{}
+	out := &storedSet{tx: tx, byFP: map[string][]*stored{}}
 	for rows.Next() {
 		var s stored
 		var rule, district, aUID string
-		if err := rows.Scan(&s.fid, &rule, &district, &aUID, &s.fingerprint, &s.area, &s.status); err != nil {
+		var box [4]sql.NullFloat64
+		if err := rows.Scan(&s.fid, &rule, &district, &aUID, &s.fingerprint, &s.area, &s.status,
+			&box[0], &box[1], &box[2], &box[3]); err != nil {
 			return nil, err
 		}
+		if box[0].Valid && box[1].Valid && box[2].Valid && box[3].Valid {
+			s.box = &orb.Bound{Min: orb.Point{box[0].Float64, box[2].Float64}, Max: orb.Point{box[1].Float64, box[3].Float64}}
+		}
 		if sc.covers(rule, district, aUID) {
-			out[s.fingerprint] = append(out[s.fingerprint], &s)
+			out.byFP[s.fingerprint] = append(out.byFP[s.fingerprint], &s)
 		}
 	}
 	return out, rows.Err()
@@ -222,8 +232,10 @@ func placeholders(n int) string {
 	return "?" + strings.Repeat(",?", n-1)
 }
 
-// upsert updates the matching stored row or inserts a new open one.
-func upsert(ctx context.Context, tx *sql.Tx, srid int, p *Patch, old map[string][]*stored, ts string) error {
+// upsert updates the stored row of the same patch, or inserts a new open
+// one. A row that had vanished (resolved_by_change) comes back with the
+// reviewer's last decision on it. old is nil when there is nothing stored.
+func upsert(ctx context.Context, tx *sql.Tx, srid int, p *Patch, old *storedSet, ts string) error {
 	p.Fingerprint = fingerprint(p)
 	blob, err := gpkg.EncodeGeometry(p.Geom, int32(srid))
 	if err != nil {
@@ -231,17 +243,14 @@ func upsert(ctx context.Context, tx *sql.Tx, srid int, p *Patch, old map[string]
 	}
 	aAttrs, _ := json.Marshal(p.A.Attrs)
 	bAttrs, _ := json.Marshal(p.B.Attrs)
-	for _, o := range old[p.Fingerprint] {
-		if o.used || !sameShape(o.area, p.Area) {
-			continue
-		}
+	if o := old.match(p); o != nil {
 		o.used = true
-		status := o.status
-		if status == StatusResolvedByChange {
-			status = StatusOpen
+		status, err := old.statusOf(ctx, o)
+		if err != nil {
+			return err
 		}
 		p.ID, p.Status = o.fid, status
-		_, err := tx.ExecContext(ctx, `UPDATE lantu_conflicts SET geom=?, a_fid=?, b_fid=?, a_attrs=?, b_attrs=?,
+		_, err = tx.ExecContext(ctx, `UPDATE lantu_conflicts SET geom=?, a_fid=?, b_fid=?, a_attrs=?, b_attrs=?,
 			district=?, area_m2=?, perimeter_m=?, status=?, last_seen=?, severity=? WHERE fid=?`,
 			blob, p.A.FID, p.B.FID, string(aAttrs), string(bAttrs), p.District, p.Area, p.Perimeter, status, ts, p.Severity, o.fid)
 		return err
