@@ -10,6 +10,7 @@ import (
 )
 
 // JournalEntry is one row of lantu_journal: one local edit of one feature.
+// It is a value the caller owns.
 type JournalEntry struct {
 	ID          int64
 	Time        time.Time

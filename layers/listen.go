@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// ChangeSet is what one committed write changed. Listeners must not modify
-// it; it is shared by all of them.
+// ChangeSet is what one committed write changed. One value is handed to
+// every listener: read it from any goroutine, never modify it.
 type ChangeSet struct {
 	Remote string        // the remote the change came from (ApplyRemote); "" for a local edit or load
 	Layers []LayerChange // one per layer touched, in the order first touched

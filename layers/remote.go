@@ -12,7 +12,8 @@ import (
 )
 
 // RemoteChange is one change of one feature from a remote's change feed:
-// an upsert (the feature's state at Version) or a delete.
+// an upsert (the feature's state at Version) or a delete. It is a value;
+// ApplyRemote only reads it.
 type RemoteChange struct {
 	Layer   string // catalog code or table
 	UID     string // the feature
@@ -25,7 +26,7 @@ type RemoteChange struct {
 }
 
 // RemoteBatch is changes pulled from one collection of a remote, with the
-// feed's cursor that follows them.
+// feed's cursor that follows them. It is a value; ApplyRemote only reads it.
 type RemoteBatch struct {
 	Remote     string // the exchange, as the sync client names it
 	Collection string // the feed's collection

@@ -282,3 +282,24 @@ func remoteKillChild(path string) {
 	fmt.Println("finished")
 	os.Exit(4)
 }
+
+// BenchmarkApplyRemoteBatch measures remote batches of 1000 new features
+// with their cursor, as a pull of a change feed writes them.
+func BenchmarkApplyRemoteBatch(b *testing.B) {
+	bp, err := Create(b.TempDir()+"/remote.gpkg", CreateOptions{User: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bp.Close()
+	poly, _ := testLayers(&testing.T{})
+	const batch = 1000
+	n := 0
+	for b.Loop() {
+		rb := remoteBatch(poly.Code, fmt.Sprint(n), n, batch)
+		n += batch
+		if _, err := bp.ApplyRemote(context.Background(), rb); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "changes/s")
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,5 +241,74 @@ func TestCursors(t *testing.T) {
 	}
 	if err := bp.SetCursor(ctx, "", "roads", "x"); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("cursor without a remote: %v", err)
+	}
+}
+
+// TestWritersAtOnce: local edits, remote batches, Lantu-table writes and
+// reads from many goroutines all succeed, and a listener hears every
+// feature write.
+func TestWritersAtOnce(t *testing.T) {
+	poly, _ := testLayers(t)
+	bp, _ := newTestBlueprint(t)
+	ctx := context.Background()
+	if err := bp.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE lantu_notes (id INTEGER PRIMARY KEY, n INTEGER)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var heard sync.WaitGroup
+	heard.Add(40)
+	bp.OnChange(func(ChangeSet) { heard.Done() })
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				var err error
+				switch w {
+				case 0:
+					_, err = bp.Apply(ctx, Edit{Op: OpInsert, Layer: poly.Code, Geom: square(float64(20*i), 500)})
+				case 1:
+					_, err = bp.ApplyRemote(ctx, remoteBatch(poly.Code, fmt.Sprint(i), 10*i, 10))
+				case 2:
+					err = bp.Write(ctx, func(tx *sql.Tx) error {
+						_, err := tx.ExecContext(ctx, `INSERT INTO lantu_notes (n) VALUES (?)`, i)
+						return err
+					})
+					if err == nil {
+						_, err = bp.Apply(ctx, Edit{Op: OpInsert, Layer: poly.Code, Geom: square(float64(20*i), 900)})
+					}
+				case 3:
+					err = bp.Read(ctx, func(tx *sql.Tx) error {
+						var n int
+						return tx.QueryRowContext(ctx, `SELECT count(*) FROM lantu_notes`).Scan(&n)
+					})
+					if err == nil {
+						_, err = bp.ApplyRemote(ctx, remoteBatch(poly.Code, fmt.Sprint(i), 1000+i, 1))
+					}
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	done := make(chan struct{})
+	go func() { heard.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener did not hear all 40 feature writes")
+	}
+	if n := bp.Layer(poly.Code).Count(); n != 20+100+10 {
+		t.Errorf("%d features, want 130", n)
 	}
 }
