@@ -24,13 +24,13 @@ func TestChecksAndReviewsInParallelProcesses(t *testing.T) {
 		os.Exit(0)
 	}
 	path := conflictFixture(t)
-	if err := runRoot("check", path, "--rule", "CL-RED-FARM"); err != nil {
-		t.Fatal(err)
-	}
 	child := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestChecksAndReviewsInParallelProcesses$")
 		cmd.Env = append(os.Environ(), lantuctlChildEnv+"="+strings.Join(args, "\x1f"))
 		return cmd
+	}
+	if out, err := child("check", path, "--rule", "CL-RED-FARM").CombinedOutput(); err != nil {
+		t.Fatalf("first check: %v\n%s", err, out)
 	}
 	for round := range 4 {
 		cmds := []*exec.Cmd{
