@@ -25,51 +25,62 @@ type JournalEntry struct {
 }
 
 // Journal returns the journal entries with id > afterID, oldest first, at
-// most limit of them (limit <= 0: all). Entries are never rewritten, so
-// paging with the last id seen reads each exactly once.
+// most limit of them (limit <= 0: all); none for a GeoPackage without a
+// journal. Entries are never rewritten, so paging with the last id seen
+// reads each exactly once.
 func (b *Blueprint) Journal(ctx context.Context, afterID int64, limit int) ([]JournalEntry, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := b.db.R.QueryContext(ctx, `SELECT id, ts, user, op, layer, uid, coalesce(fid,0), base_version,
-		coalesce(before,'null'), coalesce(after,'null') FROM lantu_journal WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
-	}
-	defer rows.Close()
 	var out []JournalEntry
-	for rows.Next() {
-		var e JournalEntry
-		var ts, op, before, after string
-		if err := rows.Scan(&e.ID, &ts, &e.User, &op, &e.Layer, &e.UID, &e.FID, &e.BaseVersion, &before, &after); err != nil {
-			return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
+	err := b.Read(ctx, func(tx *sql.Tx) error {
+		if ok, err := TableExists(ctx, tx, "lantu_journal"); err != nil || !ok {
+			return err
 		}
-		e.Op, e.Before, e.After = Op(op), json.RawMessage(before), json.RawMessage(after)
-		e.Time, _ = time.Parse(timeFormat, ts)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+		rows, err := tx.QueryContext(ctx, `SELECT id, ts, user, op, layer, uid, coalesce(fid,0), base_version,
+			coalesce(before,'null'), coalesce(after,'null') FROM lantu_journal WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e JournalEntry
+			var ts, op, before, after string
+			if err := rows.Scan(&e.ID, &ts, &e.User, &op, &e.Layer, &e.UID, &e.FID, &e.BaseVersion, &before, &after); err != nil {
+				return err
+			}
+			e.Op, e.Before, e.After = Op(op), json.RawMessage(before), json.RawMessage(after)
+			e.Time, _ = time.Parse(timeFormat, ts)
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("layers: %s: journal: %w", b.path, err)
 	}
 	return out, nil
 }
 
-// JournalHead is the id of the newest journal entry, 0 when there is none.
+// JournalHead is the id of the newest journal entry, 0 when there is none
+// (or no journal).
 func (b *Blueprint) JournalHead(ctx context.Context) (int64, error) {
-	id, err := journalHead(ctx, b.db.R)
+	var id int64
+	err := b.Read(ctx, func(tx *sql.Tx) (err error) {
+		id, err = journalHead(ctx, tx)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("layers: %s: journal: %w", b.path, err)
 	}
 	return id, nil
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-func journalHead(ctx context.Context, q queryer) (int64, error) {
+func journalHead(ctx context.Context, tx *sql.Tx) (int64, error) {
+	if ok, err := TableExists(ctx, tx, "lantu_journal"); err != nil || !ok {
+		return 0, err
+	}
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id),0) FROM lantu_journal`).Scan(&id)
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id),0) FROM lantu_journal`).Scan(&id)
 	return id, err
 }
 

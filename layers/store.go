@@ -56,8 +56,9 @@ func (b *Blueprint) Write(ctx context.Context, fn func(tx *sql.Tx) error) error 
 }
 
 // Read runs fn in one read-only transaction on the reader pool: every
-// query in fn sees the same committed state. fn must not keep tx. Read
-// never waits for the writer.
+// query in fn sees the same committed state. fn must not keep tx, and
+// should be short: an open read holds back WAL checkpoints. Read never
+// waits for the writer.
 func (b *Blueprint) Read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := b.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

@@ -312,3 +312,38 @@ func TestWritersAtOnce(t *testing.T) {
 		t.Errorf("%d features, want 130", n)
 	}
 }
+
+// TestPlainGeoPackage: a GeoPackage that is not a blueprint has an empty
+// journal and no cursors, and gains a sync state table on first use.
+func TestPlainGeoPackage(t *testing.T) {
+	path := t.TempDir() + "/plain.gpkg"
+	db, err := gpkg.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	bp, err := Open(path, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	ctx := context.Background()
+	j, err := bp.Journal(ctx, 0, 0)
+	head, herr := bp.JournalHead(ctx)
+	c, cerr := bp.Cursor(ctx, "hub", "roads")
+	if len(j) != 0 || err != nil || head != 0 || herr != nil || c != "" || cerr != nil {
+		t.Errorf("journal %v %v, head %d %v, cursor %q %v", j, err, head, herr, c, cerr)
+	}
+	if err := bp.SetCursor(ctx, "hub", "roads", "r-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bp.AckJournal(ctx, "hub", 0); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := bp.Cursor(ctx, "hub", "roads"); c != "r-1" {
+		t.Errorf("cursor %q", c)
+	}
+	if ok, _ := bp.HasTable(ctx, "lantu_sync_state"); !ok {
+		t.Error("no lantu_sync_state after SetCursor")
+	}
+}
