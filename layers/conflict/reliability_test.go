@@ -313,3 +313,50 @@ func checkChild(path string) {
 	}
 	fmt.Println("done")
 }
+
+// TestDecisionFollowsIdentity: the same rule and features with the same
+// area elsewhere is another patch (open), and a nudge within the tolerance
+// is the same one (decision kept).
+func TestDecisionFollowsIdentity(t *testing.T) {
+	ctx := context.Background()
+	bp, set, opt := redFarm(t)
+	if _, err := Run(ctx, bp, set, opt); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := LoadPatches(ctx, bp, Filter{})
+	if err := SetReview(ctx, bp, ps[0].ID, StatusConfirmed, "li", "seen"); err != nil {
+		t.Fatal(err)
+	}
+	move := func(dx float64) {
+		t.Helper()
+		for code, sq := range map[string]string{"GH_STBHHX": square(dx, 0, dx+100, 100), "GH_YJJBNT": square(dx+50, 0, dx+150, 100)} {
+			l := bp.Layer(code)
+			f, err := bp.Feature(ctx, l.Table, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bp.Apply(ctx, layers.Edit{Op: layers.OpUpdate, Layer: code, UID: f.UID, Geom: mustGeom(t, sq)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := Run(ctx, bp, set, opt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move(1) // 1 m: within 5% of the 112 m diagonal
+	got, _ := LoadPatches(ctx, bp, Filter{})
+	if len(got) != 1 || got[0].ID != ps[0].ID || got[0].Status != StatusConfirmed {
+		t.Fatalf("after a 1 m nudge: %+v", got)
+	}
+	move(1000)
+	got, _ = LoadPatches(ctx, bp, Filter{})
+	if len(got) != 2 || got[0].ID != ps[0].ID || got[0].Status != StatusResolvedByChange ||
+		got[1].Status != StatusOpen || got[1].Fingerprint != got[0].Fingerprint {
+		t.Fatalf("after moving both features 1 km: %+v", got)
+	}
+	move(0)
+	got, _ = LoadPatches(ctx, bp, Filter{})
+	if len(got) != 2 || got[0].Status != StatusConfirmed || got[1].Status != StatusResolvedByChange {
+		t.Fatalf("after moving back: %+v", got)
+	}
+}
