@@ -19,19 +19,9 @@ import (
 // makes a full Run. A read-only blueprint is refused before any work.
 func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options) (*RecheckStats, error) {
 	start := time.Now()
-	if err := ensureStore(ctx, bp); err != nil {
-		return nil, fmt.Errorf("conflict: %w", err)
-	}
-	since, ok, err := lastRun(ctx, bp)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		res, err := Run(ctx, bp, rules, opt)
-		if err != nil {
-			return nil, err
-		}
-		return &RecheckStats{Patches: len(res.Patches), Duration: time.Since(start), Full: true}, nil
+	since, ok, err := startRecheck(ctx, bp)
+	if err != nil || !ok {
+		return fullRun(ctx, bp, rules, opt, start, err)
 	}
 	entries, err := bp.Journal(ctx, since, 0)
 	if err != nil {
@@ -42,14 +32,71 @@ func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Opti
 		st.Duration = time.Since(start)
 		return st, nil
 	}
-	rules, err = rules.Select(opt.Rules)
+	return recheckTouched(ctx, bp, rules, touchedUIDs(bp, entries), opt, st, entries[len(entries)-1].ID, start)
+}
+
+// RecheckChanges re-checks the features a ChangeSet names, as Recheck does
+// for journal entries: meant for a Blueprint.OnChange listener, and the
+// way remote changes (which have no journal rows) are re-checked. The run
+// it records keeps the journal position of the run before, so a later
+// Recheck still sees every local edit. A bulk reload, or no earlier run,
+// makes a full Run.
+func RecheckChanges(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, cs layers.ChangeSet, opt Options) (*RecheckStats, error) {
+	start := time.Now()
+	since, ok, err := startRecheck(ctx, bp)
+	touched := map[string]map[string]bool{}
+	for _, lc := range cs.Layers {
+		if lc.Reloaded {
+			ok = false
+		}
+		m := map[string]bool{}
+		for _, uids := range [][]string{lc.Upserted, lc.Deleted} {
+			for _, u := range uids {
+				m[u] = true
+			}
+		}
+		touched[lc.Layer] = m
+	}
+	if err != nil || !ok {
+		return fullRun(ctx, bp, rules, opt, start, err)
+	}
+	return recheckTouched(ctx, bp, rules, touched, opt, &RecheckStats{}, since, start)
+}
+
+// startRecheck makes sure the tables exist and returns the journal id the
+// last run saw, and whether there was one.
+func startRecheck(ctx context.Context, bp *layers.Blueprint) (int64, bool, error) {
+	if err := ensureStore(ctx, bp); err != nil {
+		return 0, false, fmt.Errorf("conflict: %w", err)
+	}
+	return lastRun(ctx, bp)
+}
+
+// fullRun is a re-check's fallback to Run; err from the caller is returned
+// as is.
+func fullRun(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options, start time.Time, err error) (*RecheckStats, error) {
+	if err != nil {
+		return nil, err
+	}
+	res, err := Run(ctx, bp, rules, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &RecheckStats{Patches: len(res.Patches), Duration: time.Since(start), Full: true}, nil
+}
+
+// recheckTouched re-runs every rule over the touched features and stores
+// the patches and a run record at journal position journal, in one
+// transaction.
+func recheckTouched(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, touched map[string]map[string]bool,
+	opt Options, st *RecheckStats, journal int64, start time.Time) (*RecheckStats, error) {
+	rules, err := rules.Select(opt.Rules)
 	if err != nil {
 		return nil, err
 	}
 	if err := rules.Validate(BlueprintSource(bp)); err != nil {
 		return nil, err
 	}
-	touched := touchedUIDs(bp, entries)
 	var ran []string
 	var found []rulePatches
 	for _, r := range rules.Rules {
@@ -70,7 +117,7 @@ func Recheck(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Opti
 				return fmt.Errorf("save rule %s: %w", rp.scope.rules[0], err)
 			}
 		}
-		return recordRun(ctx, tx, now(), "incremental", entries[len(entries)-1].ID, ran, st.Patches)
+		return recordRun(ctx, tx, now(), "incremental", journal, ran, st.Patches)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)

@@ -360,3 +360,52 @@ func TestDecisionFollowsIdentity(t *testing.T) {
 		t.Fatalf("after moving back: %+v", got)
 	}
 }
+
+// TestRecheckRemoteChanges: a listener re-checks what a remote batch
+// changed (remote changes have no journal rows for Recheck to find).
+func TestRecheckRemoteChanges(t *testing.T) {
+	ctx := context.Background()
+	bp, set, opt := redFarm(t)
+	if _, err := Run(ctx, bp, set, opt); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := LoadPatches(ctx, bp, Filter{})
+	if err := SetReview(ctx, bp, ps[0].ID, StatusWaived, "li", "approved"); err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		st  *RecheckStats
+		err error
+	}
+	done := make(chan outcome, 4)
+	bp.OnChange(func(cs layers.ChangeSet) {
+		st, err := RecheckChanges(ctx, bp, set, cs, opt)
+		done <- outcome{st, err}
+	})
+	farm := bp.Layer("GH_YJJBNT")
+	f, _ := bp.Feature(ctx, farm.Table, 1)
+	pull := func(version int64, wkt, want string) {
+		t.Helper()
+		_, err := bp.ApplyRemote(ctx, layers.RemoteBatch{Remote: "hub", Collection: farm.Table, Cursor: fmt.Sprint(version),
+			Changes: []layers.RemoteChange{{Layer: farm.Code, UID: f.UID, Geom: mustGeom(t, wkt), Version: version, User: "hub"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case o := <-done:
+			if o.err != nil || o.st.Full || o.st.Features != 1 {
+				t.Fatalf("re-check of version %d: %+v %v", version, o.st, o.err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the listener did not re-check")
+		}
+		if got, _ := LoadPatches(ctx, bp, Filter{}); len(got) != 1 || got[0].Status != want {
+			t.Errorf("after remote version %d: %+v, want %s", version, got, want)
+		}
+	}
+	pull(1, square(500, 500, 600, 600), StatusResolvedByChange)
+	pull(2, square(50, 0, 150, 100), StatusWaived)
+	if j, _ := bp.Journal(ctx, 0, 0); len(j) != 0 {
+		t.Errorf("remote changes in the journal: %+v", j)
+	}
+}
