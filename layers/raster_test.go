@@ -23,11 +23,11 @@ func TestRasters(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, table := range []string{"xz_dem", "survey_dem"} {
-		if err := terrain.Import(ctx, bp.DB(), table, dem, 4550); err != nil {
+		if err := terrain.Import(ctx, bp, table, dem, 4550); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := terrain.ImportHillshade(ctx, bp.DB(), "xz_styy", dem, terrain.DefaultOptions()); err != nil {
+	if err := terrain.ImportHillshade(ctx, bp, "xz_styy", dem, terrain.DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}
 	bp.Close()

@@ -40,7 +40,7 @@ func planeCoverage(t *testing.T) *terrain.Coverage {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := terrain.Import(context.Background(), db, "xz_dem", g, 4550); err != nil {
+	if err := terrain.Import(context.Background(), terrain.FileTarget(db), "xz_dem", g, 4550); err != nil {
 		t.Fatal(err)
 	}
 	cov, err := terrain.OpenCoverage(context.Background(), db, "xz_dem")

@@ -262,7 +262,7 @@ func importCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := terrain.Import(ctx, bp.DB(), table, dem, bp.SRID()); err != nil {
+			if err := terrain.Import(ctx, bp, table, dem, bp.SRID()); err != nil {
 				return err
 			}
 			p.done()

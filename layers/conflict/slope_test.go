@@ -37,7 +37,7 @@ func TestSlopeRuleOnDEM(t *testing.T) {
 			g.Data[r*g.Width+c] = float32(math.Tan(35*math.Pi/180) * math.Max(0, math.Min(x, 600)-300))
 		}
 	}
-	if err := terrain.Import(ctx, bp.DB(), terrain.DEMTable, g, bp.SRID()); err != nil {
+	if err := terrain.Import(ctx, bp, terrain.DEMTable, g, bp.SRID()); err != nil {
 		t.Fatal(err)
 	}
 	if opt.Slope, err = TerrainSlope(ctx, bp); err != nil || opt.Slope == nil {

@@ -46,21 +46,21 @@ func (g *gen) terrain(bp *layers.Blueprint) error {
 	}
 	clipToOutline(dem, g.geo.mask.poly)
 	db := bp.DB()
-	if err := terrain.Import(g.ctx, db, tables["XZ_DEM"], dem, bp.SRID()); err != nil {
+	if err := terrain.Import(g.ctx, bp, tables["XZ_DEM"], dem, bp.SRID()); err != nil {
 		return err
 	}
 	g.rasterStats(db, "XZ_DEM", tables["XZ_DEM"])
 	g.progress("地形 terrain", 1, 3)
 	opt := terrain.DefaultOptions()
 	if t := tables["XZ_PD"]; t != "" {
-		if err := terrain.ImportCoverage(g.ctx, db, t, terrain.Slope(dem, opt), bp.SRID(), terrain.SlopeMeta); err != nil {
+		if err := terrain.ImportCoverage(g.ctx, bp, t, terrain.Slope(dem, opt), bp.SRID(), terrain.SlopeMeta); err != nil {
 			return err
 		}
 		g.rasterStats(db, "XZ_PD", t)
 	}
 	g.progress("地形 terrain", 2, 3)
 	if t := tables["XZ_STYY"]; t != "" {
-		if err := terrain.ImportHillshade(g.ctx, db, t, dem, opt); err != nil {
+		if err := terrain.ImportHillshade(g.ctx, bp, t, dem, opt); err != nil {
 			return err
 		}
 		g.rasterStats(db, "XZ_STYY", t)

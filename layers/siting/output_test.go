@@ -36,7 +36,7 @@ func addDEM(tb testing.TB, bp *layers.Blueprint) {
 			g.Data[r*w+c] = float32(z)
 		}
 	}
-	if err := terrain.Import(context.Background(), bp.DB(), terrain.DEMTable, g, 4550); err != nil {
+	if err := terrain.Import(context.Background(), bp, terrain.DEMTable, g, 4550); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -83,9 +83,9 @@ func TestCancelledContext(t *testing.T) {
 		"ReadDEMContext":  func() error { _, err := ReadDEMContext(ctx, tif); return err },
 		"ProfileContext":  func() error { _, err := g.ProfileContext(ctx, line); return err },
 		"StatsContext":    func() error { _, err := g.StatsContext(ctx, poly, nil); return err },
-		"Import":          func() error { return Import(ctx, db, "dem", g, 4550) },
-		"Import reproj":   func() error { return Import(ctx, db, "dem2", g, 4490) },
-		"ImportHillshade": func() error { return ImportHillshade(ctx, db, "hs", g, DefaultOptions()) },
+		"Import":          func() error { return Import(ctx, FileTarget(db), "dem", g, 4550) },
+		"Import reproj":   func() error { return Import(ctx, FileTarget(db), "dem2", g, 4490) },
+		"ImportHillshade": func() error { return ImportHillshade(ctx, FileTarget(db), "hs", g, DefaultOptions()) },
 	} {
 		if err := run(); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: %v, want context.Canceled", name, err)
@@ -113,7 +113,7 @@ func TestCancelImportMidway(t *testing.T) {
 			cancel()
 		}
 	})
-	if err := Import(ctx, db, "dem", synthDEM(1500, 1200), 4550); !errors.Is(err, context.Canceled) {
+	if err := Import(ctx, FileTarget(db), "dem", synthDEM(1500, 1200), 4550); !errors.Is(err, context.Canceled) {
 		t.Fatalf("import: %v", err)
 	}
 	if total == 0 || last >= total {

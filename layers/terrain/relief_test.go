@@ -32,7 +32,7 @@ func storeCoverage(t testing.TB, g *Grid) *Coverage {
 	}
 	t.Cleanup(func() { db.Close() })
 	ctx := context.Background()
-	if err := Import(ctx, db, "dem", g, 4550); err != nil {
+	if err := Import(ctx, FileTarget(db), "dem", g, 4550); err != nil {
 		t.Fatal(err)
 	}
 	cov, err := OpenCoverage(ctx, db, "dem")

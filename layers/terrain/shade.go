@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -17,11 +16,9 @@ import (
 // coverage level, each shaded from the DEM averaged to that level so relief
 // reads the same at every zoom. Nodata is transparent. QGIS and GDAL show
 // the table as an ordinary raster layer.
-func ImportHillshade(ctx context.Context, db *gpkg.DB, table string, dem *Grid, opt Options) error {
-	if err := CheckWritable(db); err != nil {
-		return fmt.Errorf("terrain: import %s: %w", table, err)
-	}
-	return inTx(ctx, db, table, func(tx *sql.Tx) error {
+func ImportHillshade(ctx context.Context, t Target, table string, dem *Grid, opt Options) error {
+	db := t.DB()
+	return inTx(ctx, t, table, func(tx *sql.Tx) error {
 		p := pyramidOf(dem)
 		if _, err := tileSet(ctx, db, tx, table, "tiles", "Hillshade", dem, p); err != nil {
 			return err

@@ -18,14 +18,14 @@ func TestImportHillshade(t *testing.T) {
 	}
 	dem := synthDEM(600, 300)
 	ctx := context.Background()
-	if err := Import(ctx, db, "dem", dem, 4550); err != nil {
+	if err := Import(ctx, FileTarget(db), "dem", dem, 4550); err != nil {
 		t.Fatal(err)
 	}
 	// A second coverage: the extension rows must not repeat.
-	if err := ImportCoverage(ctx, db, "slope", Slope(dem, DefaultOptions()), 4550, SlopeMeta); err != nil {
+	if err := ImportCoverage(ctx, FileTarget(db), "slope", Slope(dem, DefaultOptions()), 4550, SlopeMeta); err != nil {
 		t.Fatal(err)
 	}
-	if err := ImportHillshade(ctx, db, "shade", dem, DefaultOptions()); err != nil {
+	if err := ImportHillshade(ctx, FileTarget(db), "shade", dem, DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}
 	var tiles, levels int

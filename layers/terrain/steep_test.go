@@ -112,7 +112,7 @@ func TestSteepOnStoredDEM(t *testing.T) {
 	if _, err := OpenDEM(ctx, db); !errors.Is(err, ErrNoDEM) {
 		t.Fatalf("no DEM yet: %v", err)
 	}
-	if err := Import(ctx, db, DEMTable, g, 4550); err != nil {
+	if err := Import(ctx, FileTarget(db), DEMTable, g, 4550); err != nil {
 		t.Fatal(err)
 	}
 	cov, err := OpenDEM(ctx, db)
@@ -166,7 +166,7 @@ func BenchmarkSteepDistrict(b *testing.B) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	if err := Import(ctx, db, DEMTable, g, 4550); err != nil {
+	if err := Import(ctx, FileTarget(db), DEMTable, g, 4550); err != nil {
 		b.Fatal(err)
 	}
 	cov, err := OpenDEM(ctx, db)

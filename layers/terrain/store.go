@@ -42,18 +42,52 @@ var (
 	SlopeMeta = CoverageMeta{Description: "Slope (degrees)", Field: "Slope", UOM: "degree"}
 )
 
+// Target is the GeoPackage an import writes into and the one writer its
+// transaction runs on. *layers.Blueprint satisfies it: its Write holds the
+// blueprint's writer lock, so an import never races an edit or a conflict
+// run. FileTarget adapts a GeoPackage that no Blueprint has open.
+type Target interface {
+	DB() *gpkg.DB
+	Write(ctx context.Context, fn func(*sql.Tx) error) error
+}
+
+// FileTarget is a Target for a bare GeoPackage that no Blueprint has open
+// (a file being built, a test fixture): each Write is one transaction on
+// db's writer connection.
+func FileTarget(db *gpkg.DB) Target { return fileTarget{db} }
+
+type fileTarget struct{ db *gpkg.DB }
+
+func (f fileTarget) DB() *gpkg.DB { return f.db }
+
+func (f fileTarget) Write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if err := CheckWritable(f.db); err != nil {
+		return err
+	}
+	tx, err := f.db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // Import stores g as a GeoPackage 2D gridded coverage of elevation (Float32
 // TIFF tiles of TileSize, Deflate with the floating-point predictor, with
 // pyramid levels halving the resolution) in table, reprojecting bilinearly
 // to targetEPSG first when the grid's CRS differs.
-func Import(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG int) error {
-	return ImportCoverage(ctx, db, table, g, targetEPSG, DEMMeta)
+func Import(ctx context.Context, t Target, table string, g *Grid, targetEPSG int) error {
+	return ImportCoverage(ctx, t, table, g, targetEPSG, DEMMeta)
 }
 
 // ImportCoverage is Import for any quantity described by meta. A grid
 // whose CRS has no EPSG code (user-defined GeoKeys) is refused: the
 // coverage could not name it.
-func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, targetEPSG int, meta CoverageMeta) error {
+func ImportCoverage(ctx context.Context, t Target, table string, g *Grid, targetEPSG int, meta CoverageMeta) error {
+	db := t.DB()
 	if err := CheckWritable(db); err != nil {
 		return fmt.Errorf("terrain: import %s: %w", table, err)
 	}
@@ -74,7 +108,7 @@ func ImportCoverage(ctx context.Context, db *gpkg.DB, table string, g *Grid, tar
 	if g.GeoTransform[2] != 0 || g.GeoTransform[4] != 0 || g.GeoTransform[5] >= 0 {
 		return fmt.Errorf("%w: import %s: rotated or south-up grid", ErrUnsupported, table)
 	}
-	return inTx(ctx, db, table, func(tx *sql.Tx) error { return writeCoverage(ctx, db, tx, table, g, meta) })
+	return inTx(ctx, t, table, func(tx *sql.Tx) error { return writeCoverage(ctx, db, tx, table, g, meta) })
 }
 
 // CheckWritable returns an error wrapping ErrReadOnly, naming the file,
@@ -86,20 +120,15 @@ func CheckWritable(db *gpkg.DB) error {
 	return nil
 }
 
-// inTx runs fn in one write transaction, naming table in errors.
-func inTx(ctx context.Context, db *gpkg.DB, table string, fn func(tx *sql.Tx) error) error {
-	if err := CheckWritable(db); err != nil {
+// inTx runs fn in one write transaction of t, naming table in errors.
+func inTx(ctx context.Context, t Target, table string, fn func(tx *sql.Tx) error) error {
+	if err := CheckWritable(t.DB()); err != nil {
 		return fmt.Errorf("terrain: import %s: %w", table, err)
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
-	if err != nil {
+	if err := t.Write(ctx, fn); err != nil {
 		return fmt.Errorf("terrain: import %s: %w", table, err)
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return fmt.Errorf("terrain: import %s: %w", table, err)
-	}
-	return tx.Commit()
+	return nil
 }
 
 // pyramid is the tile matrix set of a grid: its level count and the padded

@@ -89,9 +89,9 @@ func TestImportReadOnly(t *testing.T) {
 	defer ro.Close()
 	ctx := context.Background()
 	for name, run := range map[string]func() error{
-		"Import":          func() error { return Import(ctx, ro, "dem", synthDEM(40, 30), 4550) },
-		"ImportCoverage":  func() error { return ImportCoverage(ctx, ro, "s", synthDEM(40, 30), 4550, SlopeMeta) },
-		"ImportHillshade": func() error { return ImportHillshade(ctx, ro, "hs", synthDEM(40, 30), DefaultOptions()) },
+		"Import":          func() error { return Import(ctx, FileTarget(ro), "dem", synthDEM(40, 30), 4550) },
+		"ImportCoverage":  func() error { return ImportCoverage(ctx, FileTarget(ro), "s", synthDEM(40, 30), 4550, SlopeMeta) },
+		"ImportHillshade": func() error { return ImportHillshade(ctx, FileTarget(ro), "hs", synthDEM(40, 30), DefaultOptions()) },
 	} {
 		err := run()
 		if !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), "opened read-only: "+ro.Path) {
@@ -116,7 +116,7 @@ func TestImportUserDefinedCRS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := Import(context.Background(), db, "dem", dem, 4550); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "EPSG") {
+	if err := Import(context.Background(), FileTarget(db), "dem", dem, 4550); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "EPSG") {
 		t.Fatalf("import of a user-defined CRS: %v", err)
 	}
 }

@@ -20,7 +20,7 @@ func TestImportGdalinfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	dem := synthDEM(600, 300)
-	if err := Import(context.Background(), db, "dem", dem, 4550); err != nil {
+	if err := Import(context.Background(), FileTarget(db), "dem", dem, 4550); err != nil {
 		t.Fatal(err)
 	}
 	var tiles, levels int
@@ -73,7 +73,7 @@ func TestCoverageRead(t *testing.T) {
 	defer db.Close()
 	dem := synthDEM(600, 300)
 	ctx := context.Background()
-	if err := Import(ctx, db, "dem", dem, 4550); err != nil {
+	if err := Import(ctx, FileTarget(db), "dem", dem, 4550); err != nil {
 		t.Fatal(err)
 	}
 	cov, err := OpenCoverage(ctx, db, "dem")
