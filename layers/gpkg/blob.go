@@ -33,6 +33,9 @@ type Geometry struct {
 	Empty bool
 	HasZ  bool
 	HasM  bool
+	// Curved says the blob held curves (CircularString, CompoundCurve,
+	// CurvePolygon, MultiCurve, MultiSurface) that Geom linearises.
+	Curved bool
 }
 
 // Header flag bits (GeoPackage 1.4, clause 2.1.3.1.1).
@@ -105,11 +108,11 @@ func DecodeGeometry(b []byte) (Geometry, error) {
 	if h.Extended {
 		return Geometry{SRSID: h.SRSID, Empty: h.Empty}, extendedError(b, h)
 	}
-	g, hasZ, hasM, err := DecodeWKB(b[h.WKBOffset:])
+	g, r, err := decodeWKB(b[h.WKBOffset:])
 	if err != nil {
 		return Geometry{}, fmt.Errorf("%w: %w", ErrInvalidBlob, err)
 	}
-	return Geometry{Geom: g, SRSID: h.SRSID, Empty: h.Empty || isEmpty(g), HasZ: hasZ, HasM: hasM}, nil
+	return Geometry{Geom: g, SRSID: h.SRSID, Empty: h.Empty || isEmpty(g), HasZ: r.hasZ, HasM: r.hasM, Curved: r.curved}, nil
 }
 
 func extendedError(b []byte, h Header) error {

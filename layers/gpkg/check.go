@@ -7,15 +7,21 @@ import (
 	"math"
 )
 
-// Problem is one structural defect Check found. Table is empty for problems
-// of the file as a whole. Problem is a plain value, safe for concurrent use.
+// Problem is one defect Check or CheckGeometries found. Table is empty for
+// problems of the file as a whole; IsFeature says the problem is the one
+// feature FID's. Problem is a plain value, safe for concurrent use.
 type Problem struct {
 	Table, Message string
+	FID            int64
+	IsFeature      bool
 }
 
 func (p Problem) String() string {
-	if p.Table == "" {
+	switch {
+	case p.Table == "":
 		return p.Message
+	case p.IsFeature:
+		return fmt.Sprintf("%s: fid %d: %s", p.Table, p.FID, p.Message)
 	}
 	return p.Table + ": " + p.Message
 }
@@ -161,11 +167,11 @@ func (c *checker) geometryColumns() {
 }
 
 func (c *checker) layer(l LayerInfo) {
-	if l.DataType != "features" || l.GeomColumn == "" {
+	if l.Err != nil {
+		c.add(l.Table, "%v", l.Err)
 		return
 	}
-	if !hasColumn(l.Columns, l.GeomColumn) {
-		c.add(l.Table, "geometry column %s missing", l.GeomColumn)
+	if l.DataType != "features" || l.GeomColumn == "" {
 		return
 	}
 	if l.RTree {

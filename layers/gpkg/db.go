@@ -21,6 +21,7 @@ var (
 	ErrInvalidBlob   = errors.New("gpkg: invalid geometry blob")
 	ErrInvalidWKB    = errors.New("gpkg: invalid WKB")
 	ErrUnknownSRS    = errors.New("gpkg: unknown spatial reference system")
+	ErrLayer         = errors.New("gpkg: unreadable layer")
 )
 
 // Application ids of the PRAGMA application_id header field.

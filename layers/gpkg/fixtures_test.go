@@ -129,7 +129,7 @@ func (e *testEncoder) points(ps []orb.Point) {
 			vals = append(vals, 7)
 		}
 		for _, v := range vals {
-			e.b = e.o.order.AppendUint64(e.b, math.Float64bits(v))
+			e.b = e.o.order.AppendUint64(e.b, wkbBits(v))
 		}
 	}
 }

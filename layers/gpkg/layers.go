@@ -11,14 +11,17 @@ import (
 
 // LayerInfo describes one table registered in gpkg_contents. Columns lists
 // every column of the table (PK and geometry included) as PRAGMA table_info
-// gives them. LayerInfo is a plain value, safe for concurrent use when not
-// modified.
+// gives them. Err is set, and the fields after Table may be incomplete, for a
+// table registered in gpkg_contents that cannot be read (missing, a broken
+// view, no such geometry column): callers skip it and say why. LayerInfo
+// is a plain value, safe for concurrent use when not modified.
 type LayerInfo struct {
 	Table, DataType, Identifier, Description, GeomColumn, GeomType, PK string
 	SRSID, Z, M                                                        int
 	Extent                                                             orb.Bound
 	HasExtent, RTree, IsView                                           bool
 	Columns                                                            []Column
+	Err                                                                error
 }
 
 // queryer is what *sql.DB, *sql.Tx and *sql.Conn share.
@@ -28,15 +31,20 @@ type queryer interface {
 }
 
 // Layers lists the feature and attributes tables and views of gpkg_contents
-// in table name order.
+// in table name order. A table that cannot be read is listed with Err set
+// (wrapping ErrLayer); only a gpkg_contents that cannot be read is an error.
 func (db *DB) Layers(ctx context.Context) ([]LayerInfo, error) {
 	infos, err := readContents(ctx, db.R)
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %s: gpkg_contents: %w", db.Path, err)
 	}
 	for i := range infos {
-		if err := completeLayer(ctx, db.R, &infos[i]); err != nil {
-			return nil, fmt.Errorf("gpkg: %s: table %s: %w", db.Path, infos[i].Table, err)
+		l := &infos[i]
+		if err := completeLayer(ctx, db.R, l); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			l.Err = fmt.Errorf("%w: %s: table %s: %w", ErrLayer, db.Path, l.Table, err)
 		}
 	}
 	return infos, nil
@@ -99,6 +107,9 @@ func completeLayer(ctx context.Context, q queryer, l *LayerInfo) error {
 		l.PK = firstIntegerColumn(l.Columns)
 	}
 	if l.GeomColumn != "" {
+		if !hasColumn(l.Columns, l.GeomColumn) {
+			return fmt.Errorf("geometry column %s missing", l.GeomColumn)
+		}
 		var n int
 		err = q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE lower(name) = lower(?)", RTreeName(l.Table, l.GeomColumn)).Scan(&n)
 		l.RTree = n > 0

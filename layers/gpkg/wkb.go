@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -17,6 +18,14 @@ const (
 	wkbMultiLineString    = 5
 	wkbMultiPolygon       = 6
 	wkbGeometryCollection = 7
+	wkbCircularString     = 8
+	wkbCompoundCurve      = 9
+	wkbCurvePolygon       = 10
+	wkbMultiCurve         = 11
+	wkbMultiSurface       = 12
+	wkbPolyhedralSurface  = 15
+	wkbTIN                = 16
+	wkbTriangle           = 17
 )
 
 // EWKB (PostGIS) flag bits in the type word.
@@ -39,6 +48,7 @@ type wkbReader struct {
 	b          []byte
 	pos        int
 	hasZ, hasM bool
+	curved     bool // a curve type was linearised
 }
 
 // typeInfo is one decoded WKB geometry header.
@@ -53,6 +63,11 @@ type typeInfo struct {
 // EWKB (high-bit Z/M/SRID flags), in either byte order. orb geometries are
 // 2D: Z and M values are dropped and reported through hasZ and hasM. An empty
 // point decodes to orb.Point{NaN, NaN}.
+//
+// Curves are linearised (see ArcStepDegrees): a CircularString or
+// CompoundCurve decodes to an orb.LineString, a CurvePolygon or Triangle to
+// an orb.Polygon, a MultiCurve to an orb.MultiLineString, a MultiSurface,
+// PolyhedralSurface or TIN to an orb.MultiPolygon.
 func DecodeWKB(b []byte) (g orb.Geometry, hasZ, hasM bool, err error) {
 	r := wkbReader{b: b}
 	g, err = r.geometry(0)
@@ -60,6 +75,14 @@ func DecodeWKB(b []byte) (g orb.Geometry, hasZ, hasM bool, err error) {
 		return nil, false, false, err
 	}
 	return g, r.hasZ, r.hasM, nil
+}
+
+// decodeWKB is DecodeWKB that also tells whether curves were linearised and
+// how many bytes the geometry took.
+func decodeWKB(b []byte) (g orb.Geometry, r wkbReader, err error) {
+	r = wkbReader{b: b}
+	g, err = r.geometry(0)
+	return g, r, err
 }
 
 func (r *wkbReader) errorf(format string, args ...any) error {
@@ -102,7 +125,8 @@ func (r *wkbReader) header() (typeInfo, error) {
 		return ti, r.errorf("unknown geometry type %d", t)
 	}
 	ti.base = t % 1000
-	if ti.base < wkbPoint || ti.base > wkbGeometryCollection {
+	r.curved = r.curved || (ti.base >= wkbCircularString && ti.base <= wkbMultiSurface)
+	if ti.base < wkbPoint || ti.base > wkbTriangle || ti.base == 13 || ti.base == 14 {
 		return ti, r.errorf("unsupported geometry type %d", t)
 	}
 	ti.dims = 2
@@ -151,10 +175,14 @@ func (r *wkbReader) geometry(depth int) (orb.Geometry, error) {
 		return r.multiPoint(ti, depth)
 	case wkbMultiLineString:
 		return r.multiLineString(ti, depth)
-	case wkbMultiPolygon:
+	case wkbMultiPolygon, wkbMultiSurface, wkbPolyhedralSurface, wkbTIN:
 		return r.multiPolygon(ti, depth)
-	default:
+	case wkbGeometryCollection:
 		return r.collection(ti, depth)
+	case wkbTriangle:
+		return r.polygon(ti)
+	default:
+		return r.curve(ti, depth)
 	}
 }
 
@@ -217,18 +245,19 @@ func (r *wkbReader) polygon(ti typeInfo) (orb.Polygon, error) {
 	return p, nil
 }
 
-// member reads one element of a multi geometry and checks its type.
-func (r *wkbReader) member(want uint32, depth int) (orb.Geometry, error) {
+// member reads one element of a multi geometry whose WKB type must be one
+// of allowed (base codes).
+func (r *wkbReader) member(depth int, allowed ...uint32) (orb.Geometry, error) {
 	start := r.pos
-	g, err := r.geometry(depth + 1)
+	ti, err := r.header()
 	if err != nil {
 		return nil, err
 	}
-	if got := wkbTypeOf(g); got != want {
-		r.pos = start
-		return nil, r.errorf("member of type %d where %d expected", got, want)
+	r.pos = start
+	if !slices.Contains(allowed, ti.base) {
+		return nil, r.errorf("member of type %d where %v expected", ti.base, allowed)
 	}
-	return g, nil
+	return r.geometry(depth + 1)
 }
 
 func (r *wkbReader) multiPoint(ti typeInfo, depth int) (orb.MultiPoint, error) {
@@ -238,7 +267,7 @@ func (r *wkbReader) multiPoint(ti typeInfo, depth int) (orb.MultiPoint, error) {
 	}
 	mp := make(orb.MultiPoint, n)
 	for i := range mp {
-		g, err := r.member(wkbPoint, depth)
+		g, err := r.member(depth, wkbPoint)
 		if err != nil {
 			return nil, err
 		}
@@ -254,13 +283,22 @@ func (r *wkbReader) multiLineString(ti typeInfo, depth int) (orb.MultiLineString
 	}
 	ml := make(orb.MultiLineString, n)
 	for i := range ml {
-		g, err := r.member(wkbLineString, depth)
+		g, err := r.member(depth, wkbLineString)
 		if err != nil {
 			return nil, err
 		}
 		ml[i] = g.(orb.LineString)
 	}
 	return ml, nil
+}
+
+// polygonMembers are the member types of MultiPolygon and its curved and
+// surface relatives.
+var polygonMembers = map[uint32][]uint32{
+	wkbMultiPolygon:      {wkbPolygon},
+	wkbMultiSurface:      {wkbPolygon, wkbCurvePolygon},
+	wkbPolyhedralSurface: {wkbPolygon},
+	wkbTIN:               {wkbTriangle},
 }
 
 func (r *wkbReader) multiPolygon(ti typeInfo, depth int) (orb.MultiPolygon, error) {
@@ -270,7 +308,7 @@ func (r *wkbReader) multiPolygon(ti typeInfo, depth int) (orb.MultiPolygon, erro
 	}
 	mp := make(orb.MultiPolygon, n)
 	for i := range mp {
-		g, err := r.member(wkbPolygon, depth)
+		g, err := r.member(depth, polygonMembers[ti.base]...)
 		if err != nil {
 			return nil, err
 		}

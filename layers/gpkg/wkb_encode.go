@@ -94,9 +94,19 @@ func appendPoints(b []byte, ps []orb.Point) []byte {
 	return b
 }
 
+// quietNaN is the NaN an empty point's coordinates are written as: the
+// bits GDAL writes (Go's math.NaN has another payload).
+const quietNaN = 0x7ff8000000000000
+
 func appendPoint(b []byte, p orb.Point) []byte {
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p[0]))
-	return binary.LittleEndian.AppendUint64(b, math.Float64bits(p[1]))
+	for _, v := range p {
+		bits := math.Float64bits(v)
+		if v != v {
+			bits = quietNaN
+		}
+		b = binary.LittleEndian.AppendUint64(b, bits)
+	}
+	return b
 }
 
 func appendPolygon(b []byte, p orb.Polygon) []byte {

@@ -121,15 +121,51 @@ func GPKGValidator() (python, script string, err error) {
 	return "", "", fmt.Errorf("%w: GDAL's validate_gpkg.py (Debian package python3-gdal)", ErrMissing)
 }
 
-// ValidateGPKG runs GDAL's validator on path. It returns the validator's
-// report (empty when the file is valid) and an error when the validator
-// could not run or found problems.
+// emptyFlagBug is the line of validate_gpkg.py (GDAL 3.6 up to at least
+// 3.11) that reads the GeoPackageBinary empty flag from bit 3 of the flags
+// byte, the top bit of the envelope indicator; the specification (clause
+// 2.1.3.1.1) puts it at bit 4. With it, every empty geometry fails
+// "Req 152: Inconsistent empty_flag vs geometry content", GDAL's own files
+// included (GDAL writes an empty geometry with flags 0x11, as Lantu does),
+// and the validator stops there, so the checks after it never run.
+const (
+	emptyFlagBug = "empty_flag = ((flags >> 3) & 1) == 1"
+	emptyFlagFix = "empty_flag = ((flags >> 4) & 1) == 1"
+)
+
+// runner runs the script unchanged, or, when it has emptyFlagBug, a copy
+// with that one line corrected and nothing else changed.
+func runner(python, script string) (*exec.Cmd, error) {
+	src, err := os.ReadFile(script)
+	if err != nil {
+		return nil, fmt.Errorf("peer: %w", err)
+	}
+	if !strings.Contains(string(src), emptyFlagBug) {
+		return exec.Command(python, script), nil
+	}
+	fixed := strings.Replace(string(src), emptyFlagBug, emptyFlagFix, 1)
+	prog := "import sys\nsrc = sys.stdin.read()\nsys.argv = sys.argv[1:]\n" +
+		"exec(compile(src, sys.argv[0], 'exec'), {'__name__': '__main__', '__file__': sys.argv[0]})\n"
+	cmd := exec.Command(python, "-c", prog, script)
+	cmd.Stdin = strings.NewReader(fixed)
+	return cmd, nil
+}
+
+// ValidateGPKG runs GDAL's validator on path (with the empty-flag line
+// corrected, see emptyFlagBug). It returns the validator's report (empty
+// when the file is valid) and an error when the validator could not run or
+// found problems.
 func ValidateGPKG(path string) (string, error) {
 	python, script, err := GPKGValidator()
 	if err != nil {
 		return "", err
 	}
-	out, err := exec.Command(python, script, path).CombinedOutput()
+	cmd, err := runner(python, script)
+	if err != nil {
+		return "", err
+	}
+	cmd.Args = append(cmd.Args, path)
+	out, err := cmd.CombinedOutput()
 	report := strings.TrimSpace(string(out))
 	if err != nil || report != "" {
 		if report == "" {
