@@ -22,6 +22,7 @@ var (
 	ErrInvalidWKB    = errors.New("gpkg: invalid WKB")
 	ErrUnknownSRS    = errors.New("gpkg: unknown spatial reference system")
 	ErrLayer         = errors.New("gpkg: unreadable layer")
+	ErrStaleWAL      = errors.New("gpkg: the file's -wal holds committed changes that SQLite cannot read in a read-only folder without its -shm file; copy the file and its -wal to a writable folder")
 )
 
 // Application ids of the PRAGMA application_id header field.
@@ -90,8 +91,12 @@ func Create(path string) (*DB, error) {
 }
 
 // Open opens an existing GeoPackage and validates its header and base tables.
-// Files or folders that are not writable open read-only; a read-only folder
-// also opens the file immutable, since WAL needs its -shm file.
+// Files or folders that are not writable open read-only. In a read-only
+// folder the file opens immutable (SQLite then needs no -shm file) only
+// when it has no -wal file with content: immutable would ignore committed
+// transactions still in the WAL and show the file as it was before them.
+// With such a -wal, SQLite reads the WAL through the existing -shm file; when
+// there is none, Open fails with ErrStaleWAL rather than show stale data.
 func Open(path string, readOnly bool) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -104,8 +109,13 @@ func Open(path string, readOnly bool) (*DB, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("gpkg: open %s: %w: is a directory", path, ErrNotGeoPackage)
 	}
-	immutable := !writable(filepath.Dir(abs))
-	ro := readOnly || immutable || !writable(abs)
+	roDir := !writable(filepath.Dir(abs))
+	wal := fileSize(abs+"-wal") > 0
+	if roDir && wal && fileSize(abs+"-shm") < 0 {
+		return nil, fmt.Errorf("gpkg: open %s: %w", path, ErrStaleWAL)
+	}
+	immutable := roDir && !wal
+	ro := readOnly || roDir || !writable(abs)
 	db := &DB{Path: abs, ReadOnly: ro}
 	if db.R, err = openReader(abs, immutable); err != nil {
 		return nil, fmt.Errorf("gpkg: open %s: %w", path, err)
@@ -121,6 +131,15 @@ func Open(path string, readOnly bool) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// fileSize is the size of path, or -1 when it does not exist.
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
 }
 
 // openReader opens the reader pool.
