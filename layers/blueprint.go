@@ -47,6 +47,9 @@ type Blueprint struct {
 	loaded  chan struct{} // closed when every index is built
 	loadErr error         // set before loaded closes
 	stop    context.CancelFunc
+
+	problemMu sync.Mutex
+	problems  []Problem // skipped layers; see Problems
 }
 
 // CreateOptions configure a new blueprint.
@@ -161,7 +164,10 @@ func catalogOrDefault(c *catalog.Catalog) (*catalog.Catalog, error) {
 }
 
 // Open opens a blueprint, or any GeoPackage, and builds every layer's index
-// in parallel. Tables the catalog does not know become imported layers.
+// in parallel. Tables the catalog does not know become imported layers. A
+// table that cannot be read is skipped and a geometry that cannot be decoded
+// leaves its feature without geometry; both are listed by Problems, and the
+// rest of the file opens.
 func Open(path string, opt OpenOptions) (*Blueprint, error) {
 	cat, err := catalogOrDefault(opt.Catalog)
 	if err != nil {
@@ -248,6 +254,10 @@ func (b *Blueprint) loadLayers(ctx context.Context) error {
 	var known, imported []*Layer
 	for _, info := range infos {
 		if info.DataType != "features" || strings.HasPrefix(info.Table, "lantu_") {
+			continue
+		}
+		if info.Err != nil {
+			b.addProblem(Problem{Kind: LayerSkipped, Table: info.Table, Err: info.Err})
 			continue
 		}
 		l := newLayer(info)

@@ -174,7 +174,7 @@ func (b *Blueprint) recomputeExtent() {
 	b.extent = orb.Bound{}
 	first := true
 	for _, l := range b.layers {
-		if l.Count() == 0 && !l.pending() {
+		if l.indexed() == 0 && !l.pending() {
 			continue
 		}
 		if e := l.Extent(); first {

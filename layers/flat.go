@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"lantu/layers/gpkg"
 )
 
 // errFlatWKB is returned for WKB the flat decoder cannot walk.
@@ -33,8 +35,10 @@ type flat struct {
 	classIdx  map[string]uint16
 	label     []string // nil when the layer has no label field
 	tree      spIndex
-	slotOf    fidIndex // fid -> live slot
-	bulk      bool     // loading: boxes go into the tree in one pass at the end
+	slotOf    fidIndex  // fid -> live slot
+	live      int       // live slots: the layer's feature count
+	bad       []Problem // BadGeometry problems met while loading
+	bulk      bool      // loading: boxes go into the tree in one pass at the end
 }
 
 func newFlat(origin orb.Point, labels bool) *flat {
@@ -65,6 +69,8 @@ func (f *flat) merge(o *flat) {
 		f.featRing = append(f.featRing, r+rings)
 	}
 	f.fid = append(f.fid, o.fid...)
+	f.live += o.live
+	f.bad = append(f.bad, o.bad...)
 	f.box = append(f.box, o.box...)
 	f.dead = append(f.dead, o.dead...)
 	for _, c := range o.class {
@@ -95,16 +101,32 @@ func (f *flat) classID(c string) uint16 {
 }
 
 // appendWKB decodes one WKB geometry into a new slot. An empty geometry
-// still gets a slot (so fids stay aligned) but no index entry.
+// still gets a slot (so fids stay aligned) but no index entry. WKB the fast
+// walker does not take (curves, EWKB) goes through gpkg.DecodeWKB, which
+// linearises curves; an error is gpkg's and adds no slot.
 func (f *flat) appendWKB(fid int64, wkb []byte, class, label string) error {
 	firstRing := len(f.ringStart) - 1
 	firstPt := len(f.xy) / 2
 	w := wkbWalker{f: f}
 	if _, err := w.geometry(wkb, 0); err != nil {
 		f.truncate(firstRing, firstPt)
-		return err
+		g, _, _, err := gpkg.DecodeWKB(wkb)
+		if err != nil {
+			return err
+		}
+		return f.appendGeometry(fid, g, class, label)
 	}
 	return f.finishSlot(fid, firstPt, class, label)
+}
+
+// takeProblems hands over the BadGeometry problems, naming the table.
+func (f *flat) takeProblems(table string) []Problem {
+	out := f.bad
+	for i := range out {
+		out[i].Table = table
+	}
+	f.bad = nil
+	return out
 }
 
 // appendGeometry adds an orb geometry as a new slot.
@@ -125,6 +147,7 @@ func (f *flat) finishSlot(fid int64, firstPt int, class, label string) error {
 	f.featRing = append(f.featRing, int32(len(f.ringStart)-1))
 	f.fid = append(f.fid, fid)
 	f.dead = append(f.dead, false)
+	f.live++
 	f.class = append(f.class, f.classID(class))
 	if f.label != nil {
 		f.label = append(f.label, label)
@@ -209,6 +232,7 @@ func (f *flat) kill(slot int32) {
 		return
 	}
 	f.dead[slot] = true
+	f.live--
 	b := f.box[slot]
 	if b[0] <= b[2] && !f.bulk {
 		f.tree.remove(b, slot)
@@ -381,6 +405,9 @@ func (w *wkbWalker) body(b []byte, off int, bo binary.ByteOrder, typ uint32, dim
 			return 0, err
 		}
 		for i := 0; i < n; i++ {
+			if typ != 7 && memberBase(b, off) != typ-3 {
+				return 0, fmt.Errorf("%w: member %d of type %d is not of type %d", errFlatWKB, i, memberBase(b, off), typ-3)
+			}
 			if off, err = w.geometry(b, off); err != nil {
 				return 0, err
 			}
@@ -421,6 +448,23 @@ func (w *wkbWalker) points(b []byte, off int, bo binary.ByteOrder, dims int, par
 	}
 	w.f.closeRing(part)
 	return off, nil
+}
+
+// memberBase is the base WKB type of the geometry at off, or 0.
+func memberBase(b []byte, off int) uint32 {
+	if len(b)-off < 5 {
+		return 0
+	}
+	var t uint32
+	switch b[off] {
+	case 0:
+		t = binary.BigEndian.Uint32(b[off+1:])
+	case 1:
+		t = binary.LittleEndian.Uint32(b[off+1:])
+	default:
+		return 0
+	}
+	return (t & 0x0fffffff) % 1000
 }
 
 // count reads an element count and checks the rest of b can hold it.

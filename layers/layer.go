@@ -31,12 +31,14 @@ type Layer struct {
 	Columns    []gpkg.Column
 	HasRTree   bool
 
-	ready  chan struct{} // closed when the index is built
-	mu     sync.RWMutex
-	flat   *flat
-	extent orb.Bound
-	count  int
-	lantu  bool // has the uid/version/updated_at/updated_by columns
+	ready    chan struct{} // closed when the index is built
+	mu       sync.RWMutex
+	flat     *flat
+	extent   orb.Bound
+	count    int       // features in the spatial index (with a bounding box)
+	lantu    bool      // has the uid/version/updated_at/updated_by columns
+	problems []Problem // unreadable geometries found by the scan
+	crsErr   error     // the extent lies outside the CRS's valid area
 }
 
 func newLayer(info gpkg.LayerInfo) *Layer {
@@ -61,8 +63,21 @@ func (l *Layer) hasColumn(name string) bool {
 	return false
 }
 
-// Count is the number of features with geometry in the layer's index.
+// Count is the number of features in the layer, as GDAL counts them: rows
+// whose geometry is NULL, empty or unreadable included. They have no
+// bounding box, so Search and the renderer never meet them, but they are
+// found by fid (Snapshot.Slot), listed by Query and editable.
 func (l *Layer) Count() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.flat == nil {
+		return 0
+	}
+	return l.flat.live
+}
+
+// indexed is the number of features in the spatial index.
+func (l *Layer) indexed() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.count
@@ -86,8 +101,21 @@ func (l *Layer) Extent() orb.Bound {
 	return l.extent
 }
 
-// Editable reports whether the Edit API may change the layer.
-func (l *Layer) Editable() bool { return !l.View && l.lantu }
+// Editable reports whether the Edit API may change the layer. Layers of a
+// curve type are not: Lantu holds their arcs linearised, and writing them
+// back would replace the arcs by chords.
+func (l *Layer) Editable() bool { return !l.View && l.lantu && !curveType(l.GeomType) }
+
+// curveType reports whether a GeoPackage geometry type name is one of the
+// curve types (CIRCULARSTRING, COMPOUNDCURVE, CURVEPOLYGON, MULTICURVE,
+// MULTISURFACE, CURVE, SURFACE).
+func curveType(t string) bool {
+	switch t {
+	case "CIRCULARSTRING", "COMPOUNDCURVE", "CURVEPOLYGON", "MULTICURVE", "MULTISURFACE", "CURVE", "SURFACE":
+		return true
+	}
+	return false
+}
 
 // classColumn and labelColumn are the catalog's style fields when the table
 // has them.
@@ -115,9 +143,17 @@ func (b *Blueprint) buildIndexes(ctx context.Context, opt OpenOptions) {
 	var errOnce sync.Once
 	var done atomic.Int64
 	finish := func(l *Layer, err error) {
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
 			err = fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
 			errOnce.Do(func() { b.loadErr = err })
+		case err != nil:
+			// The table could not be read to the end: the layer stays,
+			// empty, and the problem is listed; the other layers load.
+			err = fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
+			b.addProblem(Problem{Kind: LayerSkipped, Table: l.Table, Err: err})
+		default:
+			l.checkCRS()
 		}
 		close(l.ready)
 		if opt.LayerReady != nil {
@@ -288,6 +324,7 @@ func (l *Layer) install(f *flat) {
 	defer l.mu.Unlock()
 	l.flat = f
 	l.count, l.extent = f.tree.n, f.bounds()
+	l.problems = f.takeProblems(l.Table)
 }
 
 // scan reads the layer's rows matching where into a new flat.
@@ -311,7 +348,9 @@ func (l *Layer) scan(ctx context.Context, db *sql.DB, where string, args ...any)
 			return nil, err
 		}
 		if err := appendBlob(f, fid, blob, nullString(class), nullString(label)); err != nil {
-			return nil, fmt.Errorf("fid %d: %w", fid, err)
+			// Keep the feature without geometry and go on.
+			f.bad = append(f.bad, Problem{Kind: BadGeometry, FID: fid, Err: err})
+			f.finishSlot(fid, len(f.xy)/2, nullString(class), nullString(label))
 		}
 	}
 	return f, rows.Err()
@@ -332,13 +371,18 @@ func (l *Layer) originHint() orb.Point {
 	return orb.Point{math.Round(c[0]/1000) * 1000, math.Round(c[1]/1000) * 1000}
 }
 
-// appendBlob adds a GeoPackage geometry blob (or NULL) as a slot.
+// appendBlob adds a GeoPackage geometry blob (or NULL) as a slot. On error
+// it adds nothing.
 func appendBlob(f *flat, fid int64, blob []byte, class, label string) error {
 	if len(blob) == 0 {
 		return f.finishSlot(fid, len(f.xy)/2, class, label)
 	}
 	h, err := gpkg.ParseHeader(blob)
 	if err != nil {
+		return err
+	}
+	if h.Extended {
+		_, err := gpkg.DecodeGeometry(blob) // names the extension
 		return err
 	}
 	if h.Empty {

@@ -19,8 +19,12 @@ type Feature struct {
 	FID     int64
 	UID     string
 	Version int64
-	Geom    orb.Geometry   // nil for a NULL or empty geometry
+	Geom    orb.Geometry   // nil for a NULL, empty or unreadable geometry
 	Attrs   map[string]any // the layer's attribute columns (not fid, geom or the system columns)
+	// GeomErr says why Geom is nil for a geometry blob that cannot be
+	// decoded (it wraps gpkg.ErrInvalidBlob and names the table and fid); the
+	// feature's other fields are read all the same.
+	GeomErr error
 }
 
 // Query selects features.
@@ -32,7 +36,10 @@ type Query struct {
 }
 
 // Query streams the features q selects, layer by layer in draw order, then by
-// fid. fn's error stops the stream and is returned.
+// fid. fn's error stops the stream and is returned. Without a BBox, features
+// with no geometry (NULL, empty or unreadable: see Feature.GeomErr) are
+// listed too; a BBox selects through the spatial index, which has only
+// features with coordinates.
 func (b *Blueprint) Query(ctx context.Context, q Query, fn func(*Feature) error) error {
 	if err := b.WaitLoaded(ctx); err != nil {
 		return err
@@ -156,10 +163,10 @@ func (l *Layer) scanRow(rows *sql.Rows, noGeom bool) (*Feature, error) {
 	f := &Feature{Layer: l, FID: fid, Attrs: make(map[string]any, len(cols))}
 	if !noGeom && len(blob) > 0 {
 		g, err := gpkg.DecodeGeometry(blob)
-		if err != nil {
-			return nil, fmt.Errorf("fid %d: %w", fid, err)
-		}
-		if !g.Empty {
+		switch {
+		case err != nil:
+			f.GeomErr = fmt.Errorf("layers: table %q fid %d: %w", l.Table, fid, err)
+		case !g.Empty:
 			f.Geom = g.Geom
 		}
 	}

@@ -63,6 +63,13 @@ func (s *Snapshot) Bound(i int) orb.Bound {
 	}
 }
 
+// HasGeometry reports whether slot i has coordinates (and so a Bound); a
+// feature whose geometry is NULL, empty or unreadable has none.
+func (s *Snapshot) HasGeometry(i int) bool {
+	b := s.f.box[i]
+	return b[0] <= b[2]
+}
+
 // Box is the bounding box of slot i relative to Origin.
 func (s *Snapshot) Box(i int) [4]float32 { return s.f.box[i] }
 

@@ -9,6 +9,10 @@ package crs
 #include <stdlib.h>
 #include <proj.h>
 
+static int lantu_area(PJ_CONTEXT *ctx, PJ *pj, double *b) {
+	return proj_get_area_of_use(ctx, pj, &b[0], &b[1], &b[2], &b[3], NULL);
+}
+
 static const char *lantu_wkt(PJ_CONTEXT *ctx, PJ *pj, int wkt2) {
 	const char *opts[] = {"MULTILINE=NO", NULL};
 	return proj_as_wkt(ctx, pj, wkt2 ? PJ_WKT2_2019 : PJ_WKT1_GDAL, opts);
@@ -40,6 +44,11 @@ type Definition struct {
 	WKT        string // WKT1 (GDAL flavour), as GeoPackage's definition column wants
 	WKT2       string // WKT2:2019
 	Geographic bool
+	// Area is the CRS's area of use as PROJ gives it: west, south, east,
+	// north in degrees of longitude and latitude (east < west when it
+	// crosses the antimeridian). HasArea is false when PROJ knows none.
+	Area    [4]float64
+	HasArea bool
 }
 
 var (
@@ -79,6 +88,11 @@ func Lookup(epsg int) (Definition, error) {
 	}
 	if w := C.lantu_wkt(ctx, pj, 1); w != nil {
 		d.WKT2 = C.GoString(w)
+	}
+	var area [4]C.double
+	if C.lantu_area(ctx, pj, &area[0]) != 0 && area[0] > -1000 {
+		d.Area = [4]float64{float64(area[0]), float64(area[1]), float64(area[2]), float64(area[3])}
+		d.HasArea = true
 	}
 	t := C.proj_get_type(pj)
 	d.Geographic = t == C.PJ_TYPE_GEOGRAPHIC_2D_CRS || t == C.PJ_TYPE_GEOGRAPHIC_3D_CRS
