@@ -166,7 +166,7 @@ func TestNullGeometryEditable(t *testing.T) {
 	poly, _ := testLayers(t)
 	bp, path := newTestBlueprint(t)
 	l := bp.Layer(poly.Code)
-	_, err := bp.DB().W.Exec("INSERT INTO "+gpkg.QuoteIdent(l.Table)+" (uid, version, updated_at, updated_by) VALUES ('u-null', 0, '', 'tester')")
+	_, err := bp.DB().W.Exec("INSERT INTO " + gpkg.QuoteIdent(l.Table) + " (uid, version, updated_at, updated_by) VALUES ('u-null', 0, '', 'tester')")
 	if err != nil {
 		t.Fatal(err)
 	}
