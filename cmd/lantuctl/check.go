@@ -38,12 +38,9 @@ func checkCmd() *cobra.Command {
 		Short: "Run the conflict rules on a blueprint; store patches in lantu_conflicts",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rules, err := conflict.DefaultRules()
+			rules, err := ruleSet(ruleFiles)
 			if err != nil {
 				return err
-			}
-			if err := rules.LoadRuleFiles(ruleFiles...); err != nil {
-				return err // bad input, not bad usage: exit 1 naming the file, rule and field
 			}
 			if _, err := rules.Select(ruleIDs); err != nil {
 				return usagef("%v", err)
@@ -79,11 +76,14 @@ func checkCmd() *cobra.Command {
 					return err
 				}
 			}
-			return report(cmd.OutOrStdout(), args[0], res, time.Since(start), asJSON)
+			if err := report(cmd.OutOrStdout(), args[0], res, time.Since(start), asJSON); err != nil {
+				return err
+			}
+			return incomplete(cmd.ErrOrStderr(), bp, rules, res)
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&ruleFiles, "rules", nil, "extra rule file(s) (TOML); rules with a known id replace it")
+	f.StringSliceVar(&ruleFiles, "rules", nil, "rule file(s) (TOML) to run instead of the default rules; a later rule with an id already seen replaces it")
 	f.StringSliceVar(&ruleIDs, "rule", nil, "run only these rule id(s)")
 	f.StringVar(&district, "district", "", "only patches in this district code")
 	f.StringVar(&out, "out", "", "also write the patches to F.json, .csv, .gpkg or .xlsx")

@@ -36,6 +36,8 @@ type blueprintInfo struct {
 	Layers []layerInfo `json:"layers"`
 	Total  int         `json:"total_features"`
 	Tiles  int         `json:"total_tiles,omitempty"`
+	// Problems: layers skipped, geometries unreadable, layers outside their CRS.
+	Problems []problemInfo `json:"problems,omitempty"`
 }
 
 func infoCmd() *cobra.Command {
@@ -88,6 +90,7 @@ func describe(bp *layers.Blueprint) blueprintInfo {
 		out.Layers = append(out.Layers, li)
 		out.Tiles += r.Tiles
 	}
+	out.Problems = problems(bp)
 	return out
 }
 
@@ -101,4 +104,5 @@ func printInfo(info blueprintInfo) {
 			l.Extent[0], l.Extent[1], l.Extent[2], l.Extent[3])
 	}
 	w.Flush()
+	printProblems(os.Stdout, info.Problems)
 }

@@ -47,6 +47,9 @@ type RuleResult struct {
 	Duration time.Duration `json:"-"`
 	Millis   float64       `json:"ms"`
 	Skipped  string        `json:"skipped,omitempty"`
+	// Unusable: the rule was skipped because a layer's data cannot be used
+	// (SkipUnusable): its patches are missing from the result.
+	Unusable bool `json:"unusable,omitempty"`
 }
 
 // Result is the outcome of a run. Patches are ordered by rule (in rule-set
@@ -59,13 +62,15 @@ type Result struct {
 
 const progressTotal = 1000
 
-// RunSource checks rules against a Source without storing anything.
+// RunSource checks rules against a Source without storing anything. A rule
+// naming a layer the source lacks is skipped (SkipNoLayer), as is one whose
+// layer's data cannot be used (SkipUnusable, RuleResult.Unusable).
 func RunSource(ctx context.Context, src Source, rules *RuleSet, opt Options) (*Result, error) {
 	rules, err := rules.Select(opt.Rules)
 	if err != nil {
 		return nil, err
 	}
-	if err := rules.Validate(src); err != nil {
+	if err := rules.ValidatePresent(src); err != nil {
 		return nil, err
 	}
 	dist, err := loadDistricts(ctx, src, opt)
@@ -74,6 +79,10 @@ func RunSource(ctx context.Context, src Source, rules *RuleSet, opt Options) (*R
 	}
 	res := &Result{}
 	for i, r := range rules.Rules {
+		if reason, unusable := skipReason(src, r); reason != "" {
+			res.Rules = append(res.Rules, skippedResult(r, reason, unusable))
+			continue
+		}
 		e := &ruleRun{rule: r, src: src, opt: opt, dist: dist, repairs: map[string]Repair{}}
 		e.progress = func(frac float64) {
 			if opt.Progress != nil {

@@ -94,7 +94,7 @@ func recheckTouched(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, t
 	if err != nil {
 		return nil, err
 	}
-	if err := rules.Validate(BlueprintSource(bp)); err != nil {
+	if err := rules.ValidatePresent(BlueprintSource(bp)); err != nil {
 		return nil, err
 	}
 	var ran []string

@@ -67,6 +67,9 @@ func (s blueprintSource) Columns(layer string) ([]string, string, bool) {
 func (s blueprintSource) Scan(ctx context.Context, layer string, where *Expr, bbox orb.Bound, fn func(Feature) error) error {
 	q := layers.Query{Layers: []string{layer}, BBox: bbox, Where: where.SQL()}
 	return s.bp.Query(ctx, q, func(f *layers.Feature) error {
+		if f.GeomErr != nil {
+			return nil // unreadable: listed by Blueprint.Problems, not checkable
+		}
 		return fn(Feature{FID: f.FID, UID: f.UID, Geom: f.Geom, Attrs: f.Attrs})
 	})
 }
