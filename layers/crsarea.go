@@ -1,10 +1,6 @@
 package layers
 
-import (
-	"fmt"
-
-	"lantu/layers/crs"
-)
+import "lantu/layers/crs"
 
 // checkCRS records, once the index is built, whether the layer's extent
 // lies outside the valid area of the CRS it declares (crs.CheckExtent).
@@ -17,6 +13,6 @@ func (l *Layer) checkCRS() {
 		return
 	}
 	l.mu.Lock()
-	l.crsErr = fmt.Errorf("%w: layer %s declares EPSG:%d: %w", ErrOutsideCRS, l.Table, l.SRID, err)
+	l.crsErr = err
 	l.mu.Unlock()
 }

@@ -2,16 +2,18 @@ package layers
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"lantu/layers/crs"
 )
 
 // ErrOutsideCRS is wrapped by the Problem of a layer whose coordinates lie
 // outside the valid area of the CRS it declares (metres in a layer declared
-// EPSG:4326, say): its geometry cannot be reprojected or measured.
-var ErrOutsideCRS = errors.New("layers: coordinates outside the CRS's valid area")
+// EPSG:4326, say): its geometry cannot be reprojected or measured. It is
+// crs.ErrOutside.
+var ErrOutsideCRS = crs.ErrOutside
 
 // ProblemKind says what a Problem is about.
 type ProblemKind int

@@ -87,7 +87,7 @@ func labelled(bp *layers.Blueprint, limit int) []place {
 		}
 		l.Read(func(s *layers.Snapshot) {
 			for i := 0; i < s.Len() && len(out) < limit; i++ {
-				if s.Live(i) && s.Label(i) != "" {
+				if s.Live(i) && s.HasGeometry(i) && s.Label(i) != "" {
 					out = append(out, place{name: s.Label(i), bound: s.Bound(i)})
 				}
 			}

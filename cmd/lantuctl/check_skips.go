@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"lantu/layers"
 	"lantu/layers/conflict"
@@ -22,28 +23,36 @@ func ruleSet(files []string) (*conflict.RuleSet, error) {
 	return rules, nil
 }
 
-// incomplete lists on w what the run could not check: rules skipped for
-// unusable layers, features skipped as unreadable or unrepairable, and it
-// returns an error (exit code 1) saying how many, so that a run that did not
-// see everything never ends as a clean one. NULL and empty geometries have
-// nothing to check and are not counted.
+// incomplete lists on w what the run could not check: each unusable layer
+// once with its reason, the rules skipped for it, the features skipped as
+// unreadable or unrepairable; and it returns an error (exit code 1) saying
+// how many, so that a run that did not see everything never ends as a clean
+// one. NULL and empty geometries have nothing to check and are not counted.
 func incomplete(w io.Writer, bp *layers.Blueprint, rules *conflict.RuleSet, res *conflict.Result) error {
-	var badRules, badFeatures int
-	read := map[string]bool{}
+	var badRules []string
+	used, read := map[string]bool{}, map[string]bool{}
 	for _, r := range res.Rules {
+		rule := rules.Rule(r.ID)
+		if rule == nil {
+			continue
+		}
+		for _, name := range []string{rule.A.Layer, rule.B.Layer} {
+			if l := bp.Layer(name); l != nil {
+				used[l.Table] = true
+				read[l.Table] = read[l.Table] || r.Skipped == ""
+			}
+		}
 		if r.Unusable {
-			badRules++
-			fmt.Fprintf(w, "not checked: rule %s: %s\n", r.ID, r.Skipped)
-		}
-		if rule := rules.Rule(r.ID); rule != nil && r.Skipped == "" {
-			read[rule.A.Layer], read[rule.B.Layer] = true, true
+			badRules = append(badRules, r.ID)
 		}
 	}
-	for _, l := range bp.Layers() {
-		read[l.Table] = read[l.Table] || read[l.Code]
-	}
+	badLayers, badFeatures := 0, 0
 	for _, p := range bp.Problems() {
-		if p.Kind == layers.BadGeometry && read[p.Table] {
+		switch {
+		case p.Kind == layers.OutsideCRS && used[p.Table]:
+			badLayers++
+			fmt.Fprintf(w, "not checked: %v\n", p)
+		case p.Kind == layers.BadGeometry && read[p.Table]:
 			badFeatures++
 			fmt.Fprintf(w, "not checked: %v\n", p)
 		}
@@ -54,10 +63,14 @@ func incomplete(w io.Writer, bp *layers.Blueprint, rules *conflict.RuleSet, res 
 			fmt.Fprintf(w, "not checked: layer %s fid %d: %s\n", r.Layer, r.FID, r.Reason)
 		}
 	}
-	if badRules == 0 && badFeatures == 0 {
+	if len(badRules) > 0 {
+		fmt.Fprintf(w, "not checked: rules %s (unusable layers above)\n", strings.Join(badRules, ", "))
+	}
+	if len(badRules) == 0 && badFeatures == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s: check incomplete: %d rules and %d features could not be checked (listed above)", bp.Path(), badRules, badFeatures)
+	return fmt.Errorf("%s: check incomplete: %d rules skipped for %d unusable layers, %d features could not be checked (listed above)",
+		bp.Path(), len(badRules), badLayers, badFeatures)
 }
 
 // emptyReasons are the repair reasons of features with nothing to check.

@@ -8,8 +8,9 @@ import "strings"
 const SkipNoLayer = "rule skipped: no layer in this blueprint:"
 
 // SkipUnusable starts the Skipped reason of a rule whose layer holds data
-// the engine cannot use (coordinates outside the layer's CRS): the run is
-// incomplete, and RuleResult.Unusable is set.
+// the engine cannot use (coordinates outside the layer's CRS); the layers
+// follow it. The run is incomplete, and RuleResult.Unusable is set; the
+// source says why each layer is unusable (Blueprint.Problems).
 const SkipUnusable = "rule skipped: unusable layer:"
 
 // layerProblemer is implemented by sources that know when a layer's data
@@ -44,17 +45,15 @@ func skipReason(src Source, r *Rule) (reason string, unusable bool) {
 	for _, name := range ruleLayers(r) {
 		if _, _, ok := src.Columns(name); !ok {
 			missing = append(missing, name)
-		} else if lp != nil {
-			if err := lp.LayerProblem(name); err != nil {
-				bad = append(bad, err.Error())
-			}
+		} else if lp != nil && lp.LayerProblem(name) != nil {
+			bad = append(bad, name)
 		}
 	}
 	switch {
 	case len(missing) > 0:
 		return SkipNoLayer + " " + strings.Join(missing, ", "), false
 	case len(bad) > 0:
-		return SkipUnusable + " " + strings.Join(bad, "; "), true
+		return SkipUnusable + " " + strings.Join(bad, ", "), true
 	}
 	return "", false
 }

@@ -11,7 +11,7 @@ import (
 
 // ErrOutside is wrapped by CheckExtent's error for coordinates outside a
 // CRS's valid area.
-var ErrOutside = errors.New("crs: coordinates outside the valid area")
+var ErrOutside = errors.New("coordinates outside the CRS's valid area")
 
 // CheckExtent tells whether a layer extent can be in the CRS epsg at all:
 // for a geographic CRS, longitudes within ±180 and latitudes within ±90;
@@ -32,12 +32,12 @@ func CheckExtent(epsg int, ext orb.Bound) error {
 	}
 	if d.Geographic {
 		if !valid.Contains(ext.Min) || !valid.Contains(ext.Max) {
-			return fmt.Errorf("%w: extent %s of EPSG:%d (%s) is not longitude/latitude within ±180°/±90°", ErrOutside, fmtBound(ext), epsg, d.Name)
+			return fmt.Errorf("%w: extent %s is not longitude/latitude within ±180°/±90°, as EPSG:%d (%s) needs", ErrOutside, fmtBound(ext), epsg, d.Name)
 		}
 		return nil
 	}
 	if !valid.Intersects(ext) {
-		return fmt.Errorf("%w: extent %s is far from the area of use of EPSG:%d (%s), about %s", ErrOutside, fmtBound(ext), epsg, d.Name, fmtBound(valid))
+		return fmt.Errorf("%w: extent %s is far from the area of use of EPSG:%d (%s), about %s with margins", ErrOutside, fmtBound(ext), epsg, d.Name, fmtBound(valid))
 	}
 	return nil
 }
