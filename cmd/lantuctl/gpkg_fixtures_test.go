@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/gpkg"
+	"lantu/layers/peer"
 	"lantu/layers/peer/peertest"
 )
 
@@ -149,5 +152,19 @@ func TestValidateRunsGDALWithBindings(t *testing.T) {
 	out.Reset()
 	if err := validate(context.Background(), &out, path, false); err == nil || !strings.Contains(out.String(), "Req 19") {
 		t.Fatalf("err = %v; GDAL's validator did not see the corrupt blob:\n%s", err, out.String())
+	}
+}
+
+// TestValidateSaysGDALCouldNotRun: a validator that cannot run (no Python
+// with GDAL's bindings) is said so, with the reason, and is a failure, not
+// "valid".
+func TestValidateSaysGDALCouldNotRun(t *testing.T) {
+	missing := fmt.Errorf("%w: no Python imports GDAL's bindings (Debian package python3-gdal)", peer.ErrMissing)
+	line, err := gdalVerdict("x.gpkg", "", missing)
+	if !errors.Is(err, errValidatorMissing) || !strings.Contains(line, "could not run") || !strings.Contains(line, "python3-gdal") {
+		t.Fatalf("line %q, err %v", line, err)
+	}
+	if line, err := gdalVerdict("x.gpkg", "", nil); err != nil || strings.Contains(line, "could not") {
+		t.Fatalf("validator ran clean: line %q, err %v", line, err)
 	}
 }

@@ -77,6 +77,12 @@ var errValidatorMissing = errors.New("GDAL's validate_gpkg.py could not run")
 // error when it could not run or reported problems.
 func runGDALValidator(path string) (string, error) {
 	report, err := peer.ValidateGPKG(path)
+	return gdalVerdict(path, report, err)
+}
+
+// gdalVerdict turns peer.ValidateGPKG's result into the line to print and
+// the error to return.
+func gdalVerdict(path, report string, err error) (string, error) {
 	switch {
 	case errors.Is(err, peer.ErrMissing):
 		return fmt.Sprintf("GDAL's validate_gpkg.py could not run: %v", err),
