@@ -231,3 +231,40 @@ func TestUnreadableLayerSkipped(t *testing.T) {
 		t.Fatalf("skipped %v; layers %d", sk, len(bp.Layers()))
 	}
 }
+
+// TestLayerOutsideCRS: metre coordinates in a layer declared EPSG:4326
+// are one OutsideCRS problem naming the CRS; the layer still opens.
+func TestLayerOutsideCRS(t *testing.T) {
+	path := gdalFile(t)
+	db, err := sql.Open(gpkg.DriverName, "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`UPDATE gpkg_geometry_columns SET srs_id = 4326 WHERE table_name = 'rings'`,
+		`UPDATE gpkg_contents SET srs_id = 4326 WHERE table_name = 'rings'`,
+	} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	bp, err := Open(path, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	var crsProbs []Problem
+	for _, p := range bp.Problems() {
+		if p.Kind == OutsideCRS {
+			crsProbs = append(crsProbs, p)
+		}
+	}
+	if len(crsProbs) != 1 || crsProbs[0].Table != "rings" || !errors.Is(crsProbs[0].Err, ErrOutsideCRS) ||
+		!strings.Contains(crsProbs[0].String(), "EPSG:4326") || bp.Layer("rings").CRSProblem() == nil {
+		t.Fatalf("problems %v, want one for rings naming EPSG:4326", crsProbs)
+	}
+	if bp.Layer("arcs").CRSProblem() != nil || bp.Layer("rings").Count() != 2 {
+		t.Fatalf("arcs flagged or rings lost its features")
+	}
+}

@@ -102,4 +102,16 @@ b = { layer = "GH_STBHHX" }
 	if r := rep.Rules["MINE-PARCELS-RINGS"]; r.Skipped != "" || r.Patches != 2 {
 		t.Errorf("MINE-PARCELS-RINGS: %+v, want 2 patches", r)
 	}
+
+	// An unreadable geometry in a layer the rules read: the rest is checked,
+	// the feature is named, and the run ends incomplete.
+	execSQL(t, path, "UPDATE parcels SET geom = "+badRings+" WHERE fid = 3")
+	out, errOut, err = runCheck(t, path, "--rules", rules, "--json")
+	if err == nil || !strings.Contains(err.Error(), "1 features could not be checked") ||
+		!strings.Contains(errOut.String(), "parcels fid 3: geometry unreadable") {
+		t.Fatalf("err = %v\n%s", err, errOut.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || rep.Rules["MINE-PARCELS-RINGS"].Patches != 1 {
+		t.Fatalf("after corrupting fid 3: %v %+v, want the 1 patch of fid 1", err, rep.Rules)
+	}
 }
