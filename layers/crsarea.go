@@ -1,9 +1,14 @@
 package layers
 
-import "lantu/layers/crs"
+import (
+	"errors"
+
+	"lantu/layers/crs"
+)
 
 // checkCRS records, once the index is built, whether the layer's extent
-// lies outside the valid area of the CRS it declares (crs.CheckExtent).
+// lies outside the valid area of the CRS it declares, or far from its area
+// of use (crs.CheckExtent).
 func (l *Layer) checkCRS() {
 	if l.indexed() == 0 || l.SRID <= 0 {
 		return
@@ -13,6 +18,10 @@ func (l *Layer) checkCRS() {
 		return
 	}
 	l.mu.Lock()
-	l.crsErr = err
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	if errors.Is(err, crs.ErrOutside) {
+		l.crsErr = err
+	} else {
+		l.areaWarn = err
+	}
 }

@@ -39,6 +39,7 @@ type Layer struct {
 	lantu    bool      // has the uid/version/updated_at/updated_by columns
 	problems []Problem // unreadable geometries found by the scan
 	crsErr   error     // the extent lies outside the CRS's valid area
+	areaWarn error     // the extent lies far from the CRS's area of use
 }
 
 func newLayer(info gpkg.LayerInfo) *Layer {

@@ -233,7 +233,9 @@ func TestUnreadableLayerSkipped(t *testing.T) {
 }
 
 // TestLayerOutsideCRS: metre coordinates in a layer declared EPSG:4326
-// are one OutsideCRS problem naming the CRS; the layer still opens.
+// are one OutsideCRS problem naming the CRS, and the layer still opens;
+// coordinates far from a projected CRS's area of use are a warning that
+// blocks nothing; the layers in EPSG:4550 near Shenyang are neither.
 func TestLayerOutsideCRS(t *testing.T) {
 	path := gdalFile(t)
 	db, err := sql.Open(gpkg.DriverName, "file:"+path)
@@ -243,6 +245,8 @@ func TestLayerOutsideCRS(t *testing.T) {
 	for _, s := range []string{
 		`UPDATE gpkg_geometry_columns SET srs_id = 4326 WHERE table_name = 'rings'`,
 		`UPDATE gpkg_contents SET srs_id = 4326 WHERE table_name = 'rings'`,
+		// Lambert-93 (France): 4600 km north is far south of its area of use.
+		`UPDATE gpkg_geometry_columns SET srs_id = 2154 WHERE table_name = 'arcs'`,
 	} {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatal(err)
@@ -254,11 +258,17 @@ func TestLayerOutsideCRS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bp.Close()
-	var crsProbs []Problem
+	var crsProbs, warnings []Problem
 	for _, p := range bp.Problems() {
-		if p.Kind == OutsideCRS {
+		switch p.Kind {
+		case OutsideCRS:
 			crsProbs = append(crsProbs, p)
+		case FarFromAreaOfUse:
+			warnings = append(warnings, p)
 		}
+	}
+	if len(warnings) != 1 || warnings[0].Table != "arcs" || !strings.Contains(warnings[0].String(), "EPSG:2154") {
+		t.Errorf("warnings %v, want one for arcs naming EPSG:2154", warnings)
 	}
 	if len(crsProbs) != 1 || crsProbs[0].Table != "rings" || !errors.Is(crsProbs[0].Err, ErrOutsideCRS) ||
 		!strings.Contains(crsProbs[0].String(), "EPSG:4326") || bp.Layer("rings").CRSProblem() == nil {

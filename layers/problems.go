@@ -26,8 +26,13 @@ const (
 	// feature is kept (counted, found by fid, returned by Query with
 	// Feature.GeomErr set) but has no geometry to draw, index or check.
 	BadGeometry
-	// OutsideCRS: the layer's extent lies outside its CRS's valid area.
+	// OutsideCRS: the layer's extent lies outside its CRS's valid area
+	// (wraps ErrOutsideCRS); its geometry cannot be used.
 	OutsideCRS
+	// FarFromAreaOfUse: the layer's extent is far from its projected CRS's
+	// area of use (wraps crs.ErrOutsideAreaOfUse). A warning: the
+	// coordinates still transform, but are probably in other units.
+	FarFromAreaOfUse
 )
 
 // Problem is something in the file Lantu could not read or does not trust,
@@ -47,6 +52,8 @@ func (p Problem) String() string {
 		return fmt.Sprintf("layer %s skipped: %v", p.Table, p.Err)
 	case BadGeometry:
 		return fmt.Sprintf("layer %s fid %d: geometry unreadable, feature kept without it: %v", p.Table, p.FID, p.Err)
+	case FarFromAreaOfUse:
+		return fmt.Sprintf("layer %s (warning): %v", p.Table, p.Err)
 	}
 	return fmt.Sprintf("layer %s: %v", p.Table, p.Err)
 }
@@ -92,13 +99,16 @@ func (b *Blueprint) addProblem(p Problem) {
 }
 
 // Problems lists the layer's unreadable geometries (as found when its index
-// was built) and a CRS problem, if any.
+// was built) and a CRS problem or warning, if any.
 func (l *Layer) Problems() []Problem {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	out := slices.Clone(l.problems)
 	if l.crsErr != nil {
 		out = append(out, Problem{Kind: OutsideCRS, Table: l.Table, Err: l.crsErr})
+	}
+	if l.areaWarn != nil {
+		out = append(out, Problem{Kind: FarFromAreaOfUse, Table: l.Table, Err: l.areaWarn})
 	}
 	return out
 }

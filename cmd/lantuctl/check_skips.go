@@ -55,6 +55,8 @@ func incomplete(w io.Writer, bp *layers.Blueprint, rules *conflict.RuleSet, res 
 		case p.Kind == layers.BadGeometry && read[p.Table]:
 			badFeatures++
 			fmt.Fprintf(w, "not checked: %v\n", p)
+		case p.Kind == layers.FarFromAreaOfUse && read[p.Table]:
+			fmt.Fprintf(w, "warning: %v\n", p)
 		}
 	}
 	for _, r := range res.Repairs {

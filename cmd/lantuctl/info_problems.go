@@ -9,7 +9,7 @@ import (
 
 // problemInfo is one entry of `lantuctl info`'s problem list.
 type problemInfo struct {
-	Kind   string `json:"kind"` // layer_skipped, unreadable_geometry, outside_crs
+	Kind   string `json:"kind"` // layer_skipped, unreadable_geometry, outside_crs, far_from_area_of_use (a warning)
 	Table  string `json:"table"`
 	FID    int64  `json:"fid,omitempty"`
 	Reason string `json:"reason"`
@@ -17,6 +17,7 @@ type problemInfo struct {
 
 var problemKinds = map[layers.ProblemKind]string{
 	layers.LayerSkipped: "layer_skipped", layers.BadGeometry: "unreadable_geometry", layers.OutsideCRS: "outside_crs",
+	layers.FarFromAreaOfUse: "far_from_area_of_use",
 }
 
 // problems lists what the blueprint could not read (Blueprint.Problems).
@@ -40,6 +41,8 @@ func printProblems(w io.Writer, ps []problemInfo) {
 			fmt.Fprintf(w, "  skipped layer %s: %s\n", p.Table, p.Reason)
 		case "unreadable_geometry":
 			fmt.Fprintf(w, "  %s fid %d: geometry unreadable (feature kept without it): %s\n", p.Table, p.FID, p.Reason)
+		case "far_from_area_of_use":
+			fmt.Fprintf(w, "  %s (warning): %s\n", p.Table, p.Reason)
 		default:
 			fmt.Fprintf(w, "  %s: %s\n", p.Table, p.Reason)
 		}

@@ -9,18 +9,24 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// ErrOutside is wrapped by CheckExtent's error for coordinates outside a
-// CRS's valid area.
-var ErrOutside = errors.New("coordinates outside the CRS's valid area")
+// Errors of CheckExtent. ErrOutside: coordinates a geographic CRS cannot
+// hold (beyond ±180°/±90°), which no transformation can use.
+// ErrOutsideAreaOfUse: coordinates of a projected CRS far from its area of
+// use; they still transform, so they are a warning (degrees stored in a
+// projected CRS, say, or synthetic coordinates near its origin).
+var (
+	ErrOutside          = errors.New("coordinates outside the CRS's valid area")
+	ErrOutsideAreaOfUse = errors.New("coordinates far from the CRS's area of use")
+)
 
-// CheckExtent tells whether a layer extent can be in the CRS epsg at all:
-// for a geographic CRS, longitudes within ±180 and latitudes within ±90;
-// for a projected CRS, the extent must meet the CRS's area of use (from
-// PROJ, converted to the CRS) grown by its own width and height on every
-// side, which catches degrees stored in a projected CRS and metres stored
-// in a far-off zone while allowing data that overruns its zone. An unknown
-// code or a CRS without an area of use is not checked (nil). It is safe
-// for concurrent use.
+// CheckExtent tells whether a layer extent can be in the CRS epsg: for a
+// geographic CRS, longitudes within ±180 and latitudes within ±90, else
+// ErrOutside; for a projected CRS, the extent must meet the CRS's area of
+// use (from PROJ, converted to the CRS) grown by its own width and height on
+// every side, else ErrOutsideAreaOfUse: that catches degrees stored in a
+// projected CRS and metres of a far-off zone while allowing data that
+// overruns its zone. An unknown code or a CRS without an area of use is not
+// checked (nil). It is safe for concurrent use.
 func CheckExtent(epsg int, ext orb.Bound) error {
 	d, err := Lookup(epsg)
 	if err != nil {
@@ -37,7 +43,7 @@ func CheckExtent(epsg int, ext orb.Bound) error {
 		return nil
 	}
 	if !valid.Intersects(ext) {
-		return fmt.Errorf("%w: extent %s is far from the area of use of EPSG:%d (%s), about %s with margins", ErrOutside, fmtBound(ext), epsg, d.Name, fmtBound(valid))
+		return fmt.Errorf("%w: extent %s is far from the area of use of EPSG:%d (%s), about %s with margins", ErrOutsideAreaOfUse, fmtBound(ext), epsg, d.Name, fmtBound(valid))
 	}
 	return nil
 }

@@ -18,20 +18,20 @@ func TestCheckExtent(t *testing.T) {
 		name string
 		epsg int
 		ext  orb.Bound
-		bad  bool
+		want error
 	}{
-		{"lon/lat in 4326", WGS84, box(123.1, 41.6, 123.7, 42.0), false},
-		{"metres in 4326", WGS84, box(500000, 4600000, 510000, 4610000), true},
-		{"latitude 91 in 4490", CGCS2000, box(123, 41, 124, 91), true},
-		{"metres in 4550", CGCS2000GK, box(480000, 4600000, 530000, 4650000), false},
-		{"degrees in 4550", CGCS2000GK, box(123.1, 41.6, 123.7, 42.0), true},
-		{"zone-prefixed metres in 4550", CGCS2000GK, box(41500000, 4630000, 41510000, 4640000), true},
-		{"unknown code", 999999, box(1e12, 1e12, 2e12, 2e12), false},
+		{"lon/lat in 4326", WGS84, box(123.1, 41.6, 123.7, 42.0), nil},
+		{"metres in 4326", WGS84, box(500000, 4600000, 510000, 4610000), ErrOutside},
+		{"latitude 91 in 4490", CGCS2000, box(123, 41, 124, 91), ErrOutside},
+		{"metres in 4550", CGCS2000GK, box(480000, 4600000, 530000, 4650000), nil},
+		{"degrees in 4550", CGCS2000GK, box(123.1, 41.6, 123.7, 42.0), ErrOutsideAreaOfUse},
+		{"zone-prefixed metres in 4550", CGCS2000GK, box(41500000, 4630000, 41510000, 4640000), ErrOutsideAreaOfUse},
+		{"unknown code", 999999, box(1e12, 1e12, 2e12, 2e12), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := CheckExtent(tc.epsg, tc.ext)
-			if got := errors.Is(err, ErrOutside); got != tc.bad {
-				t.Fatalf("CheckExtent(%d, %v) = %v, want outside=%v", tc.epsg, tc.ext, err, tc.bad)
+			if (tc.want == nil) != (err == nil) || (tc.want != nil && !errors.Is(err, tc.want)) {
+				t.Fatalf("CheckExtent(%d, %v) = %v, want %v", tc.epsg, tc.ext, err, tc.want)
 			}
 		})
 	}
