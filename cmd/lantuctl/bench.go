@@ -57,7 +57,7 @@ func benchCmd() *cobra.Command {
 			if scale != "tiny" && scale != "small" && scale != "city" {
 				return usagef("bench: --scale %q: want tiny, small or city", scale)
 			}
-			path, err := benchBlueprint(cmd.Context(), dir, scale, dataDir)
+			path, err := benchBlueprint(cmd.Context(), dir, scale, dataDir, newProgress(cmd, false))
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func benchCmd() *cobra.Command {
 }
 
 // benchBlueprint returns dir/demo-SCALE.gpkg, generating it when missing.
-func benchBlueprint(ctx context.Context, dir, scale, dataDir string) (string, error) {
+func benchBlueprint(ctx context.Context, dir, scale, dataDir string, bar *progress) (string, error) {
 	if dir == "" {
 		if dir = os.Getenv("LANTU_BENCH_DIR"); dir == "" {
 			dir = filepath.Join(os.TempDir(), "lantu-bench")
@@ -99,9 +99,8 @@ func benchBlueprint(ctx context.Context, dir, scale, dataDir string) (string, er
 	}
 	defer dst.Abort()
 	fmt.Fprintf(os.Stderr, "bench: generating the %s demo into %s (once)\n", scale, path)
-	bar := newStageBar()
-	_, err = demo.Generate(ctx, dst.Path(), demo.Options{Scale: scale, DataDir: dataDir, Progress: bar.update})
-	bar.finish()
+	_, err = demo.Generate(ctx, dst.Path(), demo.Options{Scale: scale, DataDir: dataDir, Progress: bar.set})
+	bar.done()
 	if err != nil {
 		return "", err
 	}

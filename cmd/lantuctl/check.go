@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"lantu/layers"
@@ -60,10 +59,10 @@ func checkCmd() *cobra.Command {
 				return err
 			}
 			start := time.Now()
-			bar := newBar(asJSON)
+			bar := newProgress(cmd, asJSON)
 			res, err := conflict.Run(cmd.Context(), bp, rules, conflict.Options{Rules: ruleIDs, District: district, Slope: slope,
-				Progress: func(done, total int) { bar.ChangeMax(total); bar.Set(done) }})
-			bar.Finish()
+				Progress: func(done, total int) { bar.set("check", done, total) }})
+			bar.done()
 			fmt.Fprintln(os.Stderr)
 			if err != nil {
 				return err
@@ -102,15 +101,6 @@ func checkOut(out string, force bool, input string) (*outfile.File, error) {
 		return nil, usagef("check: --out: %v", err)
 	}
 	return outfile.Create(out, conflict.ExportOptions(out, force, input))
-}
-
-func newBar(quiet bool) *progressbar.ProgressBar {
-	w := io.Writer(os.Stderr)
-	if quiet {
-		w = io.Discard
-	}
-	return progressbar.NewOptions(1000, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("check"),
-		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 }
 
 func report(w io.Writer, file string, res *conflict.Result, took time.Duration, asJSON bool) error {

@@ -2,12 +2,9 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"sort"
-	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"lantu/layers/demo"
@@ -35,10 +32,10 @@ func demoCmd() *cobra.Command {
 				return fmt.Errorf("demo: %w", err)
 			}
 			defer dst.Abort()
-			bar := newStageBar()
+			bar := newProgress(cmd, false)
 			start := time.Now()
-			stats, err := demo.Generate(cmd.Context(), dst.Path(), demo.Options{Scale: scale, Seed: seed, DataDir: dataDir, Progress: bar.update})
-			bar.finish()
+			stats, err := demo.Generate(cmd.Context(), dst.Path(), demo.Options{Scale: scale, Seed: seed, DataDir: dataDir, Progress: bar.set})
+			bar.done()
 			if err != nil {
 				return err
 			}
@@ -66,39 +63,4 @@ func printDemoStats(out string, s *demo.Stats, took time.Duration) {
 	}
 	sort.Strings(names)
 	fmt.Printf("%s: %d layers, %d features in %.1f s\n", out, len(names), total, took.Seconds())
-}
-
-// stageBar shows one progress bar per generation stage on stderr. It is
-// safe for concurrent use.
-type stageBar struct {
-	mu    sync.Mutex
-	stage string
-	bar   *progressbar.ProgressBar
-}
-
-func newStageBar() *stageBar { return &stageBar{} }
-
-func (s *stageBar) update(stage string, done, total int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if stage != s.stage || s.bar == nil {
-		s.close()
-		s.stage = stage
-		s.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(stage),
-			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
-	}
-	s.bar.Set(done)
-}
-
-func (s *stageBar) finish() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.close()
-}
-
-func (s *stageBar) close() {
-	if s.bar != nil {
-		s.bar.Finish()
-		s.bar = nil
-	}
 }
