@@ -206,7 +206,7 @@ func (a *applier) conflict(ch *change, cur *Record, live bool) outcome {
 		o.result.Version = cur.Version
 	}
 	if live {
-		f, err := a.s.wireFeature(*cur, ch.coll.SRID, a.out)
+		f, err := a.s.wireFeature(*cur, ch.coll.SRID, a.out, true)
 		if err == nil {
 			o.result.Current = f
 		}

@@ -12,10 +12,12 @@ import (
 )
 
 // crsSet caches transformers and axis orders. CRS 0 is CRS84 (longitude,
-// latitude); an EPSG code has the axis order EPSG gives it (EPSG:4490 is
-// latitude, longitude; EPSG:4550 northing, easting), as OGC API - Features
-// Part 2 asks. Stores keep coordinates x=east, y=north. Safe for
-// concurrent use.
+// latitude). On the OGC API endpoints an EPSG code has the axis order EPSG
+// gives it (EPSG:4490 is latitude, longitude; EPSG:4550 northing,
+// easting), as OGC API - Features Part 2 asks; the exchange protocol's own
+// endpoints (/changes, /sync/push) always use x=east, y=north ("gis"
+// order, as GeoJSON and GeoPackage keep them), whatever the CRS. Stores
+// keep x=east, y=north. Safe for concurrent use.
 type crsSet struct {
 	mu    sync.Mutex
 	trs   map[[2]int]*crs.Transformer
@@ -108,7 +110,7 @@ func (c *crsSet) transformer(from, to int) (*crs.Transformer, error) {
 }
 
 // out converts stored geometry (native srid, x=east) to code's CRS and axis order.
-func (c *crsSet) out(g orb.Geometry, native, code int) (orb.Geometry, error) {
+func (c *crsSet) out(g orb.Geometry, native, code int, gis bool) (orb.Geometry, error) {
 	if g == nil {
 		return nil, nil
 	}
@@ -121,18 +123,18 @@ func (c *crsSet) out(g orb.Geometry, native, code int) (orb.Geometry, error) {
 			return nil, err
 		}
 	}
-	if code != 0 && c.northFirst(code) {
+	if !gis && code != 0 && c.northFirst(code) {
 		g = swapped(g, native == code)
 	}
 	return g, nil
 }
 
 // in converts geometry in code's CRS and axis order to stored coordinates.
-func (c *crsSet) in(g orb.Geometry, code, native int) (orb.Geometry, error) {
+func (c *crsSet) in(g orb.Geometry, code, native int, gis bool) (orb.Geometry, error) {
 	if g == nil {
 		return nil, nil
 	}
-	if code != 0 && c.northFirst(code) {
+	if !gis && code != 0 && c.northFirst(code) {
 		g = swapped(g, true)
 	}
 	if native == code {
@@ -146,8 +148,8 @@ func (c *crsSet) in(g orb.Geometry, code, native int) (orb.Geometry, error) {
 }
 
 // bound converts a box given in code's CRS and axis order to native.
-func (c *crsSet) bound(b orb.Bound, code, native int) (orb.Bound, error) {
-	if code != 0 && c.northFirst(code) {
+func (c *crsSet) bound(b orb.Bound, code, native int, gis bool) (orb.Bound, error) {
+	if !gis && code != 0 && c.northFirst(code) {
 		b = orb.Bound{Min: orb.Point{b.Min[1], b.Min[0]}, Max: orb.Point{b.Max[1], b.Max[0]}}
 	}
 	if code == native {

@@ -186,7 +186,7 @@ func (s *Server) parseItemParams(q url.Values, c Collection) (itemParams, *wire.
 	if p.out, prob = parseCRSParam("crs", q.Get("crs"), c.SRID); prob != nil {
 		return p, prob
 	}
-	p.bbox, p.hasBox, prob = s.bboxParam(q, c)
+	p.bbox, p.hasBox, prob = s.bboxParam(q, c, false)
 	return p, prob
 }
 
@@ -205,7 +205,7 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, *wire.Problem) {
 }
 
 // bboxParam reads bbox (and bbox-crs) into the collection's storage CRS.
-func (s *Server) bboxParam(q url.Values, c Collection) (orb.Bound, bool, *wire.Problem) {
+func (s *Server) bboxParam(q url.Values, c Collection, gis bool) (orb.Bound, bool, *wire.Problem) {
 	v := q.Get("bbox")
 	if v == "" {
 		return orb.Bound{}, false, nil
@@ -229,7 +229,7 @@ func (s *Server) bboxParam(q url.Values, c Collection) (orb.Bound, bool, *wire.P
 	if prob != nil {
 		return orb.Bound{}, false, prob
 	}
-	b, err := s.crs.bound(orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, code, c.SRID)
+	b, err := s.crs.bound(orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, code, c.SRID, gis)
 	if err != nil {
 		return b, false, problemf(http.StatusBadRequest, wire.ProblemCRS, "bbox=%q in %s: %v", v, wire.CRSURI(code), err)
 	}
@@ -259,7 +259,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		if buf, err = s.appendFeature(buf, rec, c.SRID, p.out); err != nil {
+		if buf, err = s.appendFeature(buf, rec, c.SRID, p.out, false); err != nil {
 			s.internal(w, r, err)
 			return
 		}
@@ -294,9 +294,10 @@ func itemLinks(r *http.Request, q url.Values, page ItemPage) []Link {
 	return links
 }
 
-// wireFeature is a record as the protocol sends it, in CRS out.
-func (s *Server) wireFeature(rec Record, native, out int) (*wire.Feature, error) {
-	g, err := s.crs.out(rec.Geom, native, out)
+// wireFeature is a record as the protocol sends it, in CRS out (in gis
+// axis order or the CRS's own).
+func (s *Server) wireFeature(rec Record, native, out int, gis bool) (*wire.Feature, error) {
+	g, err := s.crs.out(rec.Geom, native, out, gis)
 	if err != nil {
 		return nil, err
 	}
@@ -304,8 +305,8 @@ func (s *Server) wireFeature(rec Record, native, out int) (*wire.Feature, error)
 		UpdatedBy: rec.UpdatedBy, Geometry: g, Properties: rec.Props}, nil
 }
 
-func (s *Server) appendFeature(b []byte, rec Record, native, out int) ([]byte, error) {
-	f, err := s.wireFeature(rec, native, out)
+func (s *Server) appendFeature(b []byte, rec Record, native, out int, gis bool) ([]byte, error) {
+	f, err := s.wireFeature(rec, native, out, gis)
 	if err != nil {
 		return b, err
 	}
@@ -333,7 +334,7 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	b, err := s.appendFeature(nil, rec, c.SRID, out)
+	b, err := s.appendFeature(nil, rec, c.SRID, out, false)
 	if err != nil {
 		s.internal(w, r, err)
 		return

@@ -92,7 +92,7 @@ func (s *Server) patched(r *http.Request, c Collection, cur Record, in int) (*wi
 	if !ok {
 		return nil, problemf(http.StatusBadRequest, wire.ProblemInvalid, "merge patch: want a JSON object")
 	}
-	curF, err := s.wireFeature(cur, c.SRID, in)
+	curF, err := s.wireFeature(cur, c.SRID, in, false)
 	if err != nil {
 		return nil, problemf(http.StatusInternalServerError, wire.ProblemInternal, "%v", err)
 	}
@@ -110,7 +110,7 @@ func (s *Server) patched(r *http.Request, c Collection, cur Record, in int) (*wi
 		f.Geometry = cur.Geom
 		return &f, nil
 	}
-	if f.Geometry, err = s.crs.in(f.Geometry, in, c.SRID); err != nil {
+	if f.Geometry, err = s.crs.in(f.Geometry, in, c.SRID, false); err != nil {
 		return nil, problemf(http.StatusBadRequest, wire.ProblemCRS, "geometry in %s: %v", wire.CRSURI(in), err)
 	}
 	return &f, nil

@@ -133,7 +133,7 @@ func (s *Server) pushUpsert(r *http.Request, rc rawPushChange, c Collection, ch 
 		ch.rej = reject(http.StatusBadRequest, wire.ProblemInvalid, "the feature's id %q is not the change's uid %q", f.UID, ch.uid)
 		return ch
 	}
-	g, err := s.crs.in(f.Geometry, in, c.SRID)
+	g, err := s.crs.in(f.Geometry, in, c.SRID, true)
 	if err != nil {
 		ch.rej = reject(http.StatusBadRequest, wire.ProblemCRS, "invalid geometry: feature %s in %s: %v", ch.uid, wire.CRSURI(in), err)
 		return ch
@@ -165,7 +165,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		ch := wire.Change{Collection: c.ID, UID: rec.UID, Op: wire.OpUpsert, Version: rec.Version, Cursor: strconv.FormatInt(rec.Seq, 10)}
 		if rec.Deleted {
 			ch.Op = wire.OpDelete
-		} else if ch.Feature, err = s.wireFeature(rec, c.SRID, out); err != nil {
+		} else if ch.Feature, err = s.wireFeature(rec, c.SRID, out, true); err != nil {
 			s.internal(w, r, err)
 			return
 		}
@@ -191,6 +191,6 @@ func (s *Server) changeQuery(q map[string][]string, c Collection) (ChangeQuery, 
 	if prob != nil {
 		return cq, 0, prob
 	}
-	cq.BBox, cq.HasBBox, prob = s.bboxParam(vals, c)
+	cq.BBox, cq.HasBBox, prob = s.bboxParam(vals, c, true)
 	return cq, out, prob
 }

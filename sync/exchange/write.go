@@ -45,7 +45,7 @@ func (s *Server) decodeFeatureBody(r *http.Request, c Collection) (*wire.Feature
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, decodeProblem(err, "request body")
 	}
-	if f.Geometry, err = s.crs.in(f.Geometry, in, c.SRID); err != nil {
+	if f.Geometry, err = s.crs.in(f.Geometry, in, c.SRID, false); err != nil {
 		return nil, problemf(http.StatusBadRequest, wire.ProblemCRS, "geometry in %s: %v", wire.CRSURI(in), err)
 	}
 	return &f, nil
@@ -140,7 +140,7 @@ func (s *Server) writeApplied(w http.ResponseWriter, r *http.Request, c Collecti
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	b, err := s.appendFeature(nil, *o.rec, c.SRID, 0)
+	b, err := s.appendFeature(nil, *o.rec, c.SRID, 0, false)
 	if err != nil {
 		s.internal(w, r, err)
 		return

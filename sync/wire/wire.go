@@ -3,6 +3,12 @@
 // exchange version, change-feed pages, batch pushes and their results, and
 // RFC 9457 problem bodies. It imports nothing above layers.
 //
+// Axis order: the protocol's own messages (change pages, pushes) always
+// put x=east (longitude, easting) first and y=north second, whatever the
+// CRS, as GeoJSON and GeoPackage do. The OGC API endpoints (/items) follow
+// OGC API - Features Part 2 instead: an EPSG CRS there has EPSG's axis
+// order (EPSG:4490 latitude first, EPSG:4550 northing first).
+//
 // Every type here is a plain value: safe for concurrent reads, not for
 // concurrent writes.
 package wire
