@@ -287,4 +287,3 @@ func (s *Postgres) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error
 	}
 	return out, pgWrap("audit", rows.Err())
 }
-
