@@ -95,7 +95,7 @@ type storeCase struct {
 }
 
 var storeCases = []storeCase{
-	{"sqlite", openTestSQLite},
+	{"sqlite", func(t *testing.T) Store { return openTestSQLite(t) }},
 	{"postgres", openTestPostgres},
 }
 
@@ -106,7 +106,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, s Store)) {
 	}
 }
 
-func openTestSQLite(t *testing.T) Store {
+func openTestSQLite(t testing.TB) Store {
 	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "exchange.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -154,13 +154,13 @@ func openTestPostgres(t *testing.T) Store {
 // env is a published store behind a running test server, with a token per
 // role.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  Store
 	srv    *httptest.Server
 	tokens map[string]string // admin, bureau, district (distA), districtB, reader
 }
 
-func newEnv(t *testing.T, s Store, opt Options) *env {
+func newEnv(t testing.TB, s Store, opt Options) *env {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := Publish(ctx, s, fixtureBlueprint(t), nil, "publisher"); err != nil {
@@ -193,7 +193,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("answer is not JSON (%v): %s", err, r.body)
