@@ -239,3 +239,13 @@ func (e *env) do(role, method, path string, body any, headers ...string) respons
 	}
 	return response{status: res.StatusCode, header: res.Header, body: data}
 }
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
