@@ -27,9 +27,7 @@ func publishCmd() *cobra.Command {
 			}
 			total := 0
 			for _, c := range st.Collections {
-				if c.Written+c.Unchanged > 0 {
-					fmt.Fprintf(cmd.OutOrStdout(), "%-12s %-10s %7d written %7d unchanged\n", c.Code, c.ID, c.Written, c.Unchanged)
-				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%-12s %-10s %7d written %7d unchanged\n", c.Code, c.ID, c.Written, c.Unchanged)
 				total += c.Written
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "published %d layers, %d features written\n", len(st.Collections), total)

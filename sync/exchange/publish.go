@@ -30,8 +30,8 @@ const publishChunk = 5000
 // becomes version 1, a changed one version+1 of what is stored, each with
 // a change-feed entry; a feature whose geometry and fields are unchanged
 // keeps its version and gets no entry. codes (catalog codes or tables)
-// limits the layers; empty means all. Each collection's publish is audited
-// as one entry by who.
+// limits the layers; empty means all. Each non-empty layer's publish is
+// audited as one entry by who; PublishStats lists those layers.
 func Publish(ctx context.Context, s Store, path string, codes []string, who string) (PublishStats, error) {
 	var st PublishStats
 	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
@@ -51,7 +51,9 @@ func Publish(ctx context.Context, s Store, path string, codes []string, who stri
 		if err != nil {
 			return st, fmt.Errorf("exchange: publish %s layer %s: %w", path, l.Code, err)
 		}
-		st.Collections = append(st.Collections, pc)
+		if pc.Written+pc.Unchanged > 0 {
+			st.Collections = append(st.Collections, pc)
+		}
 	}
 	return st, nil
 }
@@ -102,8 +104,8 @@ func publishLayer(ctx context.Context, s Store, bp *layers.Blueprint, l *layers.
 	if err == nil {
 		err = flush()
 	}
-	if err != nil {
-		return pc, err
+	if err != nil || pc.Written+pc.Unchanged == 0 {
+		return pc, err // an empty layer: nothing to record
 	}
 	err = s.Update(ctx, func(tx Tx) error {
 		if err := tx.RecomputeExtent(ctx, c.ID); err != nil {
