@@ -91,11 +91,11 @@ func writeFixture(path string) error {
 // storeCase opens a fresh, empty store.
 type storeCase struct {
 	name string
-	open func(t *testing.T) Store
+	open func(t testing.TB) Store
 }
 
 var storeCases = []storeCase{
-	{"sqlite", func(t *testing.T) Store { return openTestSQLite(t) }},
+	{"sqlite", openTestSQLite},
 	{"postgres", openTestPostgres},
 }
 
@@ -142,7 +142,7 @@ func testPostgresURL(t testing.TB) string {
 	return base + sep + "search_path=" + schema + ",public"
 }
 
-func openTestPostgres(t *testing.T) Store {
+func openTestPostgres(t testing.TB) Store {
 	s, err := OpenPostgres(context.Background(), testPostgresURL(t))
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS features (
 	id bigserial PRIMARY KEY, cid bigint NOT NULL, uid text NOT NULL, version bigint NOT NULL,
 	deleted boolean NOT NULL, seq bigint NOT NULL,
 	minx float8, miny float8, maxx float8, maxy float8, pminx float8, pminy float8, pmaxx float8, pmaxy float8,
-	geom geometry, props jsonb, updated_at text NOT NULL, updated_by text NOT NULL,
+	geom geometry, props text, updated_at text NOT NULL, updated_by text NOT NULL,
 	UNIQUE (cid, uid));
 CREATE INDEX IF NOT EXISTS features_seq ON features (cid, seq);
 CREATE INDEX IF NOT EXISTS features_live ON features (cid, id) WHERE NOT deleted;
@@ -121,7 +121,7 @@ func pgCollection(ctx context.Context, q pgQuerier, id string) (Collection, int6
 	return c, cid, nil
 }
 
-const pgFeatureCols = `f.id, f.uid, f.version, f.deleted, f.seq, f.minx, f.miny, f.maxx, f.maxy, ST_AsBinary(f.geom), f.props::text, f.updated_at, f.updated_by`
+const pgFeatureCols = `f.id, f.uid, f.version, f.deleted, f.seq, f.minx, f.miny, f.maxx, f.maxy, ST_AsBinary(f.geom), f.props, f.updated_at, f.updated_by`
 
 func pgRecords(rows pgx.Rows, coll string) ([]Record, error) {
 	defer rows.Close()

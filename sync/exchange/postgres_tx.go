@@ -138,7 +138,7 @@ func (t *pgTx) Load(ctx context.Context, coll string, uids []string) (map[string
 }
 
 const pgUpsert = `INSERT INTO features (cid, uid, version, deleted, seq, minx, miny, maxx, maxy, geom, props, updated_at, updated_by)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ST_GeomFromWKB($10, $11), $12::jsonb, $13, $14)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ST_GeomFromWKB($10, $11), $12, $13, $14)
 	ON CONFLICT (cid, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, seq = excluded.seq,
 		pminx = features.minx, pminy = features.miny, pmaxx = features.maxx, pmaxy = features.maxy,
 		minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,

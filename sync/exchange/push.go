@@ -171,8 +171,13 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		}
 		wp.Changes[i] = ch
 	}
+	b, err := wp.AppendJSON(make([]byte, 0, 1024*len(wp.Changes)+256))
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Crs", crsHeader(out))
-	writeJSON(w, http.StatusOK, wire.MediaJSON, wp)
+	writeBody(w, http.StatusOK, wire.MediaJSON, b)
 }
 
 func (s *Server) changeQuery(q map[string][]string, c Collection) (ChangeQuery, int, *wire.Problem) {

@@ -88,8 +88,8 @@ type rawFeature struct {
 // DecodeGeometry) and properties that are an object of scalars. Errors
 // wrap ErrDecode and say which member is wrong.
 func (f *Feature) UnmarshalJSON(data []byte) error {
-	var raw rawFeature
-	if err := json.Unmarshal(data, &raw); err != nil {
+	raw, err := splitFeature(data)
+	if err != nil {
 		return fmt.Errorf("%w: feature: %w", ErrDecode, err)
 	}
 	if raw.Type != "Feature" {
@@ -101,7 +101,7 @@ func (f *Feature) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	out.UID = uid
-	if out.Geometry, err = DecodeGeometry(raw.Geometry); err != nil {
+	if out.Geometry, err = decodeValidGeometry(raw.Geometry); err != nil {
 		return fmt.Errorf("feature %s: %w", uid, err)
 	}
 	if err := out.decodeProperties(raw.Properties); err != nil {
@@ -128,6 +128,30 @@ func decodeID(raw json.RawMessage) (string, error) {
 		return "", fmt.Errorf("%w: feature id must be a string or number", ErrDecode)
 	}
 	return n.String(), nil
+}
+
+// splitFeature finds the members of a Feature object; the type must be a
+// string.
+func splitFeature(data []byte) (rawFeature, error) {
+	var raw rawFeature
+	typed := true
+	err := eachMember(data, func(key string, val []byte) error {
+		switch key {
+		case "type":
+			raw.Type, typed = jsonString(val)
+		case "id":
+			raw.ID = val
+		case "geometry":
+			raw.Geometry = val
+		case "properties":
+			raw.Properties = val
+		}
+		return nil
+	})
+	if err == nil && !typed {
+		err = fmt.Errorf("%w: type is not a string", ErrDecode)
+	}
+	return raw, err
 }
 
 // decodeProperties reads the properties object; system properties go into

@@ -25,6 +25,14 @@ type rawGeometry struct {
 // more positions, no empty geometry. null (or nothing) decodes to nil.
 // Errors wrap ErrDecode and name the position that is wrong.
 func DecodeGeometry(raw json.RawMessage) (orb.Geometry, error) {
+	if len(bytes.TrimSpace(raw)) > 0 && !json.Valid(raw) {
+		return nil, fmt.Errorf("%w: geometry: not valid JSON", ErrDecode)
+	}
+	return decodeValidGeometry(raw)
+}
+
+// decodeValidGeometry is DecodeGeometry for JSON already checked valid.
+func decodeValidGeometry(raw json.RawMessage) (orb.Geometry, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
@@ -32,9 +40,36 @@ func DecodeGeometry(raw json.RawMessage) (orb.Geometry, error) {
 	return decodeGeometry(raw, "geometry", 0)
 }
 
-func decodeGeometry(raw json.RawMessage, path string, depth int) (orb.Geometry, error) {
+// splitGeometry finds the members of a geometry object.
+func splitGeometry(raw []byte) (rawGeometry, error) {
 	var g rawGeometry
-	if err := json.Unmarshal(raw, &g); err != nil {
+	var geoms []byte
+	typed := true
+	err := eachMember(raw, func(key string, val []byte) error {
+		switch key {
+		case "type":
+			g.Type, typed = jsonString(val)
+		case "coordinates":
+			g.Coordinates = val
+		case "geometries":
+			geoms = val
+		}
+		return nil
+	})
+	if err == nil && !typed {
+		err = fmt.Errorf("%w: type is not a string", ErrDecode)
+	}
+	if err == nil && geoms != nil {
+		if err = json.Unmarshal(geoms, &g.Geometries); err != nil {
+			err = fmt.Errorf("geometries: %w", err)
+		}
+	}
+	return g, err
+}
+
+func decodeGeometry(raw json.RawMessage, path string, depth int) (orb.Geometry, error) {
+	g, err := splitGeometry(raw)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
 	}
 	if g.Type == "GeometryCollection" {
@@ -44,36 +79,47 @@ func decodeGeometry(raw json.RawMessage, path string, depth int) (orb.Geometry, 
 		return nil, fmt.Errorf("%w: %s: %s without coordinates", ErrDecode, path, quoteType(g.Type))
 	}
 	path += ".coordinates"
+	fail := func(err error) error { return fmt.Errorf("%w: %s: %w", ErrDecode, path, err) }
 	switch g.Type {
 	case "Point":
-		var p []float64
-		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
-		}
-		return position(p, path)
-	case "MultiPoint", "LineString":
-		var ps [][]float64
-		if err := json.Unmarshal(g.Coordinates, &ps); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
-		}
-		pts, err := positions(ps, path)
+		p, err := scanCoords(g.Coordinates, func(s *coordScanner) (pt, error) {
+			p, n, err := s.position()
+			return pt{p, n}, err
+		})
 		if err != nil {
-			return nil, err
+			return nil, fail(err)
+		}
+		if p.n < 2 {
+			return nil, fmt.Errorf("%w: %s: a position has %d numbers, want 2 or 3", ErrDecode, path, p.n)
+		}
+		return p.p, nil
+	case "MultiPoint", "LineString":
+		pts, err := scanCoords(g.Coordinates, (*coordScanner).positions)
+		if err != nil {
+			return nil, fail(err)
 		}
 		if g.Type == "MultiPoint" {
 			return nonEmpty(orb.MultiPoint(pts), len(pts), path)
 		}
 		return lineString(pts, path)
 	case "MultiLineString":
-		return decodeMultiLine(g.Coordinates, path)
+		ls, err := scanCoords(g.Coordinates, (*coordScanner).rings)
+		if err != nil {
+			return nil, fail(err)
+		}
+		return multiLine(ls, path)
 	case "Polygon":
-		var rs [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &rs); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
+		rs, err := scanCoords(g.Coordinates, (*coordScanner).rings)
+		if err != nil {
+			return nil, fail(err)
 		}
 		return polygon(rs, path)
 	case "MultiPolygon":
-		return decodeMultiPolygon(g.Coordinates, path)
+		ps, err := scanCoords(g.Coordinates, (*coordScanner).polygons)
+		if err != nil {
+			return nil, fail(err)
+		}
+		return multiPolygon(ps, path)
 	}
 	return nil, fmt.Errorf("%w: %s: unknown geometry type %s", ErrDecode, path, quoteType(g.Type))
 }
@@ -95,19 +141,16 @@ func decodeCollection(g rawGeometry, path string, depth int) (orb.Geometry, erro
 	return nonEmpty(c, len(c), path)
 }
 
-func decodeMultiLine(raw json.RawMessage, path string) (orb.Geometry, error) {
-	var ls [][][]float64
-	if err := json.Unmarshal(raw, &ls); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
-	}
+// pt is a parsed position and how many numbers it had.
+type pt struct {
+	p orb.Point
+	n int
+}
+
+func multiLine(ls [][]orb.Point, path string) (orb.Geometry, error) {
 	out := make(orb.MultiLineString, 0, len(ls))
-	for i, l := range ls {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		pts, err := positions(l, p)
-		if err != nil {
-			return nil, err
-		}
-		line, err := lineString(pts, p)
+	for i, pts := range ls {
+		line, err := lineString(pts, fmt.Sprintf("%s[%d]", path, i))
 		if err != nil {
 			return nil, err
 		}
@@ -116,11 +159,7 @@ func decodeMultiLine(raw json.RawMessage, path string) (orb.Geometry, error) {
 	return nonEmpty(out, len(out), path)
 }
 
-func decodeMultiPolygon(raw json.RawMessage, path string) (orb.Geometry, error) {
-	var ps [][][][]float64
-	if err := json.Unmarshal(raw, &ps); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
-	}
+func multiPolygon(ps [][][]orb.Point, path string) (orb.Geometry, error) {
 	out := make(orb.MultiPolygon, 0, len(ps))
 	for i, rs := range ps {
 		p, err := polygon(rs, fmt.Sprintf("%s[%d]", path, i))
@@ -139,30 +178,6 @@ func nonEmpty(g orb.Geometry, n int, path string) (orb.Geometry, error) {
 	return g, nil
 }
 
-func position(p []float64, path string) (orb.Point, error) {
-	if len(p) < 2 {
-		return orb.Point{}, fmt.Errorf("%w: %s: a position has %d numbers, want 2 or 3", ErrDecode, path, len(p))
-	}
-	for _, v := range p {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return orb.Point{}, fmt.Errorf("%w: %s: a coordinate is not finite", ErrDecode, path)
-		}
-	}
-	return orb.Point{p[0], p[1]}, nil
-}
-
-func positions(ps [][]float64, path string) ([]orb.Point, error) {
-	out := make([]orb.Point, len(ps))
-	for i, p := range ps {
-		q, err := position(p, fmt.Sprintf("%s[%d]", path, i))
-		if err != nil {
-			return nil, err
-		}
-		out[i] = q
-	}
-	return out, nil
-}
-
 func lineString(pts []orb.Point, path string) (orb.Geometry, error) {
 	if len(pts) < 2 {
 		return nil, fmt.Errorf("%w: %s: a LineString has %d positions, want at least 2", ErrDecode, path, len(pts))
@@ -170,17 +185,13 @@ func lineString(pts []orb.Point, path string) (orb.Geometry, error) {
 	return orb.LineString(pts), nil
 }
 
-func polygon(rs [][][]float64, path string) (orb.Geometry, error) {
+func polygon(rs [][]orb.Point, path string) (orb.Geometry, error) {
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("%w: %s: empty Polygon (send null for no geometry)", ErrDecode, path)
 	}
 	out := make(orb.Polygon, 0, len(rs))
-	for i, r := range rs {
+	for i, pts := range rs {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		pts, err := positions(r, p)
-		if err != nil {
-			return nil, err
-		}
 		if len(pts) < 4 {
 			return nil, fmt.Errorf("%w: %s: a ring has %d positions, want at least 4", ErrDecode, p, len(pts))
 		}

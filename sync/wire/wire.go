@@ -16,6 +16,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // ErrDecode is wrapped by every decoding error of this package.
@@ -136,4 +137,48 @@ func (r *PushRequest) Validate() error {
 		seen[c.Key] = i
 	}
 	return nil
+}
+
+// AppendJSON appends the page's JSON encoding (the one encoding/json
+// gives it) to b, without reflection.
+func (p *ChangePage) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"collection":`...)
+	b = appendString(b, p.Collection)
+	b = append(b, `,"changes":[`...)
+	var err error
+	for i := range p.Changes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = p.Changes[i].AppendJSON(b); err != nil {
+			return nil, err
+		}
+	}
+	b = append(b, `],"next":`...)
+	b = appendString(b, p.Next)
+	b = append(b, `,"more":`...)
+	b = strconv.AppendBool(b, p.More)
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends the change's JSON encoding to b.
+func (c *Change) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"collection":`...)
+	b = appendString(b, c.Collection)
+	b = append(b, `,"uid":`...)
+	b = appendString(b, c.UID)
+	b = append(b, `,"op":`...)
+	b = appendString(b, string(c.Op))
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, c.Version, 10)
+	if c.Feature != nil {
+		var err error
+		b = append(b, `,"feature":`...)
+		if b, err = c.Feature.AppendJSON(b); err != nil {
+			return nil, err
+		}
+	}
+	b = append(b, `,"cursor":`...)
+	b = appendString(b, c.Cursor)
+	return append(b, '}'), nil
 }

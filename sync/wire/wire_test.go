@@ -159,3 +159,19 @@ func TestPushRequestValidate(t *testing.T) {
 		t.Errorf("duplicate keys: %v", err)
 	}
 }
+
+func TestChangePageAppendJSON(t *testing.T) {
+	p := ChangePage{Collection: "c\"1", Next: "9", More: true, Changes: []Change{
+		{Collection: "c", UID: "u1", Op: OpUpsert, Version: 2, Cursor: "8",
+			Feature: &Feature{UID: "u1", Version: 2, Geometry: orb.Point{1, 2}, Properties: map[string]any{"a": "b"}}},
+		{Collection: "c", UID: "u2", Op: OpDelete, Version: 3, Cursor: "9"},
+	}}
+	got, err := p.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(p)
+	if string(got) != string(want) {
+		t.Errorf("AppendJSON\n%s\nencoding/json\n%s", got, want)
+	}
+}
