@@ -23,12 +23,16 @@ import (
 	"lantu/layers/peer/peertest"
 )
 
-// The fixture blueprint: two districts side by side in EPSG:4550, land-use
-// patches (XZ_DLTB, an exchange layer) in both.
+// The fixture blueprint: two districts side by side in EPSG:4550 (A from
+// x 500000 to 510000, B to 520000), land-use patches (XZ_DLTB, an exchange
+// layer) of 500 m in two rows across both (see patchX).
 const (
 	distA, distB = "210102", "210103"
 	patches      = 24 // XZ_DLTB features, half in each district
 )
+
+// patchX is the west edge of the i-th patch.
+func patchX(i int) float64 { return 500100 + float64(i%12)*1600 + float64(i/12)*50 }
 
 var (
 	fixtureOnce sync.Once
@@ -77,8 +81,7 @@ func writeFixture(path string) error {
 		}
 	}
 	for i := range patches {
-		x := 500100 + float64(i%12)*1600 + float64(i/12)*50
-		g := orb.MultiPolygon{square(x, 4631000+float64(i/12)*2000, 500)}
+		g := orb.MultiPolygon{square(patchX(i), 4631000+float64(i/12)*2000, 500)}
 		attrs := map[string]any{"uid": fmt.Sprintf("00000000-0000-7000-8000-%012d", i), "dlbm": "0101", "tbbh": fmt.Sprint(i)}
 		if err := w.Insert("XZ_DLTB", g, attrs); err != nil {
 			w.Rollback()
