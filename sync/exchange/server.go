@@ -12,6 +12,15 @@
 // whose geometry lies inside its district's XZ_QXXZQ polygon; reader only
 // reads. Without a token a request is refused (401) unless the server was
 // started with PublicRead.
+//
+// Axis order: the OGC API endpoints follow Part 2 (EPSG:4490 latitude
+// first, EPSG:4550 northing first; CRS84 longitude first); /changes and
+// /sync/push always send and take x=east, y=north (see package wire).
+//
+// Server, Store (SQLite, Postgres) and the district and rate-limit state
+// are safe for concurrent use; Tx is not. The other exported types
+// (Collection, Record, the queries, pages and entries, Options, Config)
+// are plain values: safe to share for reading, not for concurrent writes.
 package exchange
 
 import (

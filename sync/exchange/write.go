@@ -55,15 +55,13 @@ func (s *Server) decodeFeatureBody(r *http.Request, c Collection) (*wire.Feature
 // change (a rejection when the write is refused).
 func (s *Server) featureChange(r *http.Request, p Principal, c Collection, f *wire.Feature, ch change) change {
 	ch.coll, ch.geom, ch.props = c, f.Geometry, f.Properties
-	if ch.rej = firstRejection(
+	ch.rej = firstRejection(
 		func() *rejection { return denial(p, c) },
 		func() *rejection { return checkUID(ch.uid) },
 		func() *rejection { return checkGeometry(c, ch.uid, f.Geometry) },
 		func() *rejection { return checkProps(c, ch.uid, f.Properties) },
 		func() *rejection { return s.districtRejection(r.Context(), p, c, ch.uid, f.Geometry, "new") },
-	); ch.rej != nil {
-		return ch
-	}
+	)
 	return ch
 }
 
