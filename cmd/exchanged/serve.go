@@ -44,7 +44,8 @@ func serveCmd() *cobra.Command {
 	f.StringVar(&cert, "tls-cert", "", "TLS certificate (PEM)")
 	f.StringVar(&key, "tls-key", "", "TLS key (PEM)")
 	f.BoolVar(&opt.PublicRead, "public-read", false, "serve reads without a token")
-	f.Float64Var(&opt.Rate, "rate", 200, "requests per second per token (negative: no limit)")
+	f.Float64Var(&opt.Rate, "rate", 100, "writes per second per token (negative: no limit)")
+	f.Float64Var(&opt.ReadRate, "read-rate", 2000, "reads per second per token (negative: no limit)")
 	f.Int64Var(&opt.MaxBody, "max-body", 32<<20, "request body limit in bytes")
 	return cmd
 }

@@ -92,10 +92,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if p.ID == 0 {
 			key = "ip:" + remoteHost(r)
 		}
-		if wait := s.limiter.take(key); wait > 0 {
+		lim, kind := s.writes, "writes"
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			lim, kind = s.reads, "reads"
+		}
+		if wait := lim.take(key); wait > 0 {
 			w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds()+0.999)))
 			writeProblem(w, r, problemf(http.StatusTooManyRequests, wire.ProblemRateLimited,
-				"more than %g requests a second for %s: retry in %v", s.opt.Rate, p.Name, wait.Round(time.Millisecond)))
+				"more than %g %s a second for %s: retry in %v", lim.rate, kind, p.Name, wait.Round(time.Millisecond)))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))

@@ -184,6 +184,9 @@ func newEnv(t testing.TB, s Store, opt Options) *env {
 	if opt.Rate == 0 {
 		opt.Rate = -1
 	}
+	if opt.ReadRate == 0 {
+		opt.ReadRate = -1
+	}
 	e.srv = httptest.NewServer(NewServer(s, opt))
 	t.Cleanup(e.srv.Close)
 	return e

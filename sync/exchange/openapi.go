@@ -32,7 +32,11 @@ func atoi(s string) int {
 }
 
 func param(name, in, typ string, required bool) map[string]any {
-	return map[string]any{"name": name, "in": in, "required": required, "schema": map[string]any{"type": typ}}
+	schema := map[string]any{"type": typ}
+	if name == "limit" {
+		schema = map[string]any{"type": typ, "minimum": 1, "maximum": maxLimit, "default": defaultLimit}
+	}
+	return map[string]any{"name": name, "in": in, "required": required, "schema": schema}
 }
 
 func openAPIDoc(base string) map[string]any {

@@ -74,9 +74,10 @@ func TestProblems(t *testing.T) {
 	})
 }
 
-// TestRateLimit: past the burst a token gets 429 with Retry-After.
+// TestRateLimit: past the burst a token gets 429 with Retry-After; reads
+// and writes have their own buckets.
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, openTestSQLite(t), Options{Rate: 1, Burst: 3})
+	e := newEnv(t, openTestSQLite(t), Options{ReadRate: 1, ReadBurst: 3, Rate: 1, Burst: 1})
 	var codes []int
 	for range 5 {
 		codes = append(codes, e.do("reader", "GET", "/conformance", nil).status)
@@ -90,5 +91,12 @@ func TestRateLimit(t *testing.T) {
 	r := e.do("reader", "GET", "/conformance", nil)
 	if r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), wire.ProblemRateLimited) {
 		t.Errorf("429 without Retry-After or problem: %v %s", r.header, r.body)
+	}
+	var writes []int
+	for range 2 {
+		writes = append(writes, e.do("reader", "POST", "/sync/push", `{"changes":[]}`).status)
+	}
+	if writes[0] != 200 || writes[1] != 429 {
+		t.Errorf("writes after the reads ran out: %v, want 200 then 429", writes)
 	}
 }

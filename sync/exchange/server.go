@@ -42,8 +42,13 @@ import (
 type Options struct {
 	PublicRead bool    // serve reads without a token
 	MaxBody    int64   // request body limit in bytes; 0: 32 MiB
-	Rate       float64 // requests per second per token (or per address without one); 0: 200; < 0: no limit
-	Burst      int     // bucket size; 0: twice the rate
+	// Rate limits writes (POST, PUT, PATCH, DELETE) per token, or per
+	// address without one, in requests a second: 0 means 100, < 0 none.
+	// ReadRate limits reads (GET, HEAD) the same way: 0 means 2000, enough
+	// for GDAL 3.6, which pages 10 features a request. The bursts are the
+	// bucket sizes: 0 means twice the rate.
+	Rate, ReadRate   float64
+	Burst, ReadBurst int
 	Log        *log.Logger
 }
 
@@ -52,7 +57,8 @@ type Server struct {
 	store     Store
 	opt       Options
 	crs       *crsSet
-	limiter   *limiter
+	writes    *limiter
+	reads     *limiter
 	districts *districtCache
 	mux       *http.ServeMux
 }
@@ -63,12 +69,15 @@ func NewServer(s Store, opt Options) *Server {
 		opt.MaxBody = 32 << 20
 	}
 	if opt.Rate == 0 {
-		opt.Rate = 200
+		opt.Rate = 100
+	}
+	if opt.ReadRate == 0 {
+		opt.ReadRate = 2000
 	}
 	if opt.Log == nil {
 		opt.Log = log.New(discard{}, "", 0)
 	}
-	srv := &Server{store: s, opt: opt, crs: newCRSSet(), limiter: newLimiter(opt.Rate, opt.Burst)}
+	srv := &Server{store: s, opt: opt, crs: newCRSSet(), writes: newLimiter(opt.Rate, opt.Burst), reads: newLimiter(opt.ReadRate, opt.ReadBurst)}
 	srv.districts = newDistrictCache(s)
 	srv.routes()
 	return srv
