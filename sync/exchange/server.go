@@ -40,8 +40,8 @@ import (
 
 // Options configure a Server. The zero value is usable.
 type Options struct {
-	PublicRead bool    // serve reads without a token
-	MaxBody    int64   // request body limit in bytes; 0: 32 MiB
+	PublicRead bool  // serve reads without a token
+	MaxBody    int64 // request body limit in bytes; 0: 32 MiB
 	// Rate limits writes (POST, PUT, PATCH, DELETE) per token, or per
 	// address without one, in requests a second: 0 means 100, < 0 none.
 	// ReadRate limits reads (GET, HEAD) the same way: 0 means 2000, enough
@@ -49,7 +49,7 @@ type Options struct {
 	// bucket sizes: 0 means twice the rate.
 	Rate, ReadRate   float64
 	Burst, ReadBurst int
-	Log        *log.Logger
+	Log              *log.Logger
 }
 
 // Server serves the exchange over a Store. It is safe for concurrent use.
