@@ -174,3 +174,38 @@ func (e *env) feed(coll, since, extra string) wire.ChangePage {
 	r.json(e.t, &p)
 	return p
 }
+
+// TestPushRejections: a bad change is rejected with its reason and the
+// others in the batch still apply.
+func TestPushRejections(t *testing.T) {
+	eachStore(t, func(t *testing.T, s Store) {
+		e := newEnv(t, s, Options{})
+		good := newUID()
+		body := `{"crs":"` + wire.EPSGURI(4550) + `","changes":[
+			{"key":"r1","collection":"gl_xzfa","op":"upsert","uid":"a1","feature":{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[501000,4632000],[501100,4632000],[501100,4632100],[501000,4632050]]]},"properties":{}}},
+			{"key":"r2","collection":"gl_xzfa","op":"upsert","uid":"a2","feature":{"type":"Feature","geometry":{"type":"LineString","coordinates":[[501000,4632000],[501100,4632000]]},"properties":{}}},
+			{"key":"r3","collection":"gl_xzfa","op":"move","uid":"a3"},
+			{"key":"r4","collection":"xz_dltb","op":"delete","uid":"` + patchUID(1) + `","base_version":1},
+			{"key":"r5","collection":"gl_pzd","op":"upsert","uid":"a5","feature":{"type":"Feature","geometry":{"type":"Point","coordinates":[501000,4632000]},"properties":{"nope":"x"}}},
+			{"key":"r6","collection":"gl_xzfa","op":"upsert","uid":"` + good + `","feature":{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[501000,4632000],[501100,4632000],[501100,4632100],[501000,4632000]]]},"properties":{"xmmc":"好"}}}]}`
+		r := e.do("district", "POST", "/sync/push", body)
+		var res wire.PushResponse
+		r.json(t, &res)
+		want := []string{"not closed", "is a LineString", `op "move"`, "writes only local layers", `no field "nope"`, ""}
+		if len(res.Results) != len(want) {
+			t.Fatalf("%d results: %s", len(res.Results), r.body)
+		}
+		for i, w := range want {
+			got := res.Results[i]
+			if w == "" {
+				if got.Status != wire.StatusApplied {
+					t.Errorf("change %d: %+v, want applied", i, got)
+				}
+				continue
+			}
+			if got.Status != wire.StatusRejected || !bytes.Contains([]byte(got.Reason), []byte(w)) {
+				t.Errorf("change %d: %+v, want rejected for %q", i, got, w)
+			}
+		}
+	})
+}

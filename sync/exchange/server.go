@@ -32,6 +32,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,6 +101,7 @@ func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for k := range m {
 			allow = append(allow, k)
 		}
+		slices.Sort(allow)
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		writeProblem(w, r, problemf(http.StatusMethodNotAllowed, wire.ProblemMethod, "%s is not allowed on %s", r.Method, r.URL.Path))
 		return
