@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -12,32 +13,41 @@ import (
 
 // districtCache keeps the district regions, reloaded when the district
 // collection's high-water mark moves (a publish in another process
-// included). Safe for concurrent use.
+// included). The mark is read at most once per districtFresh, so a batch
+// of changes costs one look-up. Safe for concurrent use.
 type districtCache struct {
-	s     Store
-	mu    sync.Mutex
-	high  int64
-	srid  int
-	codes map[string]*region
+	s       Store
+	mu      sync.Mutex
+	high    int64
+	checked time.Time
+	srid    int
+	codes   map[string]*region
 }
+
+// districtFresh is how long a read of the high-water mark is trusted.
+const districtFresh = time.Second
 
 func newDistrictCache(s Store) *districtCache { return &districtCache{s: s, high: -1} }
 
 // region returns the region of a district code (nil if it has none) and
 // the SRID it is in.
 func (d *districtCache) region(ctx context.Context, code string) (*region, int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if time.Since(d.checked) < districtFresh && d.high >= 0 {
+		return d.codes[code], d.srid, nil
+	}
 	high, err := d.s.HighWater(ctx, DistrictCollection)
 	if err != nil {
 		return nil, 0, err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	if high != d.high {
 		if err := d.reload(ctx); err != nil {
 			return nil, 0, err
 		}
 		d.high = high
 	}
+	d.checked = time.Now()
 	return d.codes[code], d.srid, nil
 }
 
