@@ -255,3 +255,12 @@ func mustJSON(v any) []byte {
 }
 
 func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
+
+// TestMain removes the fixture blueprint after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixturePath != "" {
+		os.RemoveAll(filepath.Dir(fixturePath))
+	}
+	os.Exit(code)
+}
