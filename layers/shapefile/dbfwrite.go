@@ -1,0 +1,354 @@
+package shapefile
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"slices"
+	"time"
+)
+
+const (
+	maxNameBytes = 10  // a DBF field name, in bytes of the encoding
+	maxWidth     = 254 // a DBF field width
+)
+
+// FieldNames maps names to DBF field names for the given encoding ("" is
+// UTF-8): at most 10 bytes in that encoding, cut at a character boundary,
+// unique regardless of case. Names that already fit keep their name (the
+// first of duplicates wins); the others are cut, then suffixed _1, _2, ...
+// (cutting further) until unique. An empty name becomes FIELD. It fails
+// with ErrEncoding on an unknown encoding or a name it cannot hold.
+func FieldNames(names []string, encoding string) ([]string, error) {
+	c, err := lookupCodec(orUTF8(encoding))
+	if err != nil {
+		return nil, err
+	}
+	enc := newEncoder(c)
+	out := make([]string, len(names))
+	taken := map[string]bool{}
+	names = slices.Clone(names)
+	for i, n := range names {
+		if n == "" {
+			n, names[i] = "FIELD", "FIELD"
+		}
+		b, err := enc.bytes(n)
+		if err != nil {
+			return nil, fmt.Errorf("field %q: %w", n, err)
+		}
+		if bytes.IndexByte(b, 0) >= 0 {
+			return nil, fmt.Errorf("%w: field name %q holds a NUL", ErrEncoding, n)
+		}
+		if len(b) <= maxNameBytes && !taken[strings.ToUpper(n)] {
+			out[i], taken[strings.ToUpper(n)] = n, true
+		}
+	}
+	for i, n := range names {
+		if out[i] == "" {
+			out[i] = uniqueName(n, enc, taken)
+		}
+	}
+	return out, nil
+}
+
+func orUTF8(encoding string) string {
+	if encoding == "" {
+		return "UTF-8"
+	}
+	return encoding
+}
+
+// uniqueName cuts n to fit maxNameBytes with a suffix, the first free one
+// of "", "_1", "_2", ...; n is known to be encodable.
+func uniqueName(n string, enc *encoder, taken map[string]bool) string {
+	for k := 0; ; k++ {
+		suffix := ""
+		if k > 0 {
+			suffix = "_" + strconv.Itoa(k)
+		}
+		cand := cutName(n, enc, maxNameBytes-len(suffix)) + suffix
+		if !taken[strings.ToUpper(cand)] {
+			taken[strings.ToUpper(cand)] = true
+			return cand
+		}
+	}
+}
+
+// cutName returns the longest prefix of n (whole characters) that encodes
+// to at most limit bytes.
+func cutName(n string, enc *encoder, limit int) string {
+	size := 0
+	for i, r := range n {
+		b, _ := enc.bytes(string(r))
+		if size+len(b) > limit {
+			return n[:i]
+		}
+		size += len(b)
+	}
+	return n
+}
+
+// column is a field ready to write: its encoded name, width, and the
+// formatted values of every record.
+type column struct {
+	Field
+	name   []byte
+	values [][]byte
+}
+
+// encodeDBF returns the .dbf bytes of f's fields and records.
+func encodeDBF(f *File, enc *encoder, now time.Time) ([]byte, error) {
+	cols, err := columns(f, enc)
+	if err != nil {
+		return nil, err
+	}
+	recLen := 1
+	for _, c := range cols {
+		recLen += c.Length
+	}
+	hdrLen := dbfHeaderLen + dbfFieldLen*len(cols) + 1
+	if hdrLen > math.MaxUint16 || recLen > math.MaxUint16 {
+		return nil, fmt.Errorf("%w: %d fields, %d bytes a record: too many for a .dbf", ErrValue, len(cols), recLen)
+	}
+	out := make([]byte, 0, hdrLen+recLen*len(f.Records)+1)
+	out = appendDBFHeader(out, len(f.Records), hdrLen, recLen, enc.codec.ldid, now)
+	for _, c := range cols {
+		out = appendFieldDescriptor(out, c)
+	}
+	out = append(out, dbfFieldEnd)
+	for i := range f.Records {
+		out = append(out, ' ')
+		for _, c := range cols {
+			out = append(out, c.values[i]...)
+		}
+	}
+	return append(out, dbfEOF), nil
+}
+
+func appendDBFHeader(dst []byte, records, hdrLen, recLen int, ldid byte, now time.Time) []byte {
+	dst = append(dst, 0x03, byte(now.Year()-1900), byte(now.Month()), byte(now.Day()))
+	dst = le.AppendUint32(dst, uint32(records))
+	dst = le.AppendUint16(dst, uint16(hdrLen))
+	dst = le.AppendUint16(dst, uint16(recLen))
+	dst = append(dst, make([]byte, 17)...)
+	return append(dst, ldid, 0, 0)
+}
+
+func appendFieldDescriptor(dst []byte, c column) []byte {
+	var d [dbfFieldLen]byte
+	copy(d[:11], c.name)
+	d[11], d[16], d[17] = byte(c.Type), byte(c.Length), byte(c.Decimals)
+	return append(dst, d[:]...)
+}
+
+// columns checks the fields, names them for the .dbf, formats every value
+// and settles each width.
+func columns(f *File, enc *encoder) ([]column, error) {
+	names := make([]string, len(f.Fields))
+	for i, fd := range f.Fields {
+		names[i] = fd.Name
+	}
+	dbfNames, err := FieldNames(names, enc.codec.name)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]column, len(f.Fields))
+	for j, fd := range f.Fields {
+		if cols[j], err = formatColumn(f.Records, j, fd, enc); err != nil {
+			return nil, fmt.Errorf("field %q: %w", fd.Name, err)
+		}
+		cols[j].name, _ = enc.bytes(dbfNames[j])
+	}
+	return cols, nil
+}
+
+// formatColumn formats field j of every record and pads the values to the
+// field's width (chosen from the values when fd.Length is 0).
+func formatColumn(records []Record, j int, fd Field, enc *encoder) (column, error) {
+	if err := checkField(fd); err != nil {
+		return column{}, err
+	}
+	c := column{Field: fd, values: make([][]byte, len(records))}
+	width := 0
+	for i, r := range records {
+		if j >= len(r.Values) && len(r.Values) != 0 {
+			return c, fmt.Errorf("record %d: %w: %d values for more fields", i+1, ErrValue, len(r.Values))
+		}
+		var v any
+		if j < len(r.Values) {
+			v = r.Values[j]
+		}
+		b, err := formatValue(v, fd, enc)
+		if err != nil {
+			return c, fmt.Errorf("record %d: %w", i+1, err)
+		}
+		c.values[i], width = b, max(width, len(b))
+	}
+	return c, c.pad(width)
+}
+
+// pad settles the column's width and pads every value to it (left for
+// numbers, right for text); a NULL becomes GDAL's null filler.
+func (c *column) pad(width int) error {
+	if c.Length == 0 {
+		c.Length = defaultWidth(c.Field, width)
+	}
+	if width > c.Length {
+		return fmt.Errorf("%w: a value of %d bytes does not fit the width %d", ErrValue, width, c.Length)
+	}
+	for i, v := range c.values {
+		fill := bytes.Repeat([]byte{' '}, c.Length-len(v))
+		switch {
+		case v == nil:
+			c.values[i] = bytes.Repeat([]byte{nullFiller(c.Type)}, c.Length)
+		case c.Type == Numeric || c.Type == Float:
+			c.values[i] = append(fill, v...)
+		default:
+			c.values[i] = append(v, fill...)
+		}
+	}
+	return nil
+}
+
+func defaultWidth(fd Field, width int) int {
+	switch fd.Type {
+	case Logical:
+		return 1
+	case Date:
+		return 8
+	case Float:
+		return max(width, 24)
+	case Numeric:
+		return max(width, 1, fd.Decimals+2)
+	}
+	return max(width, 1)
+}
+
+// nullFiller is the byte GDAL's shapelib fills a NULL value with.
+func nullFiller(t FieldType) byte {
+	switch t {
+	case Numeric, Float:
+		return '*'
+	case Date:
+		return '0'
+	case Logical:
+		return '?'
+	}
+	return ' '
+}
+
+func checkField(fd Field) error {
+	switch fd.Type {
+	case Character, Numeric, Float, Logical, Date:
+	default:
+		return fmt.Errorf("%w: field type %q cannot be written", ErrValue, rune(fd.Type))
+	}
+	if fd.Length < 0 || fd.Length > maxWidth || fd.Decimals < 0 || fd.Decimals > 15 ||
+		(fd.Decimals > 0 && fd.Length > 0 && fd.Decimals >= fd.Length-1) {
+		return fmt.Errorf("%w: width %d with %d decimals", ErrValue, fd.Length, fd.Decimals)
+	}
+	return nil
+}
+
+// formatValue formats v for field fd (nil for a NULL value).
+func formatValue(v any, fd Field, enc *encoder) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch fd.Type {
+	case Character:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("%w: a %T in a character field", ErrValue, v)
+		}
+		return formatText(s, enc)
+	case Logical:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, fmt.Errorf("%w: a %T in a logical field", ErrValue, v)
+		}
+		return []byte(map[bool]string{true: "T", false: "F"}[b]), nil
+	case Date:
+		t, ok := v.(time.Time)
+		if !ok {
+			return nil, fmt.Errorf("%w: a %T in a date field", ErrValue, v)
+		}
+		return []byte(t.Format("20060102")), nil
+	}
+	return formatNumber(v, fd)
+}
+
+func formatText(s string, enc *encoder) ([]byte, error) {
+	b, err := enc.bytes(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxWidth {
+		return nil, fmt.Errorf("%w: %d bytes of text, more than %d", ErrValue, len(b), maxWidth)
+	}
+	if len(b) == 0 || strings.TrimRight(s, " ") == "" {
+		return nil, nil // blank text reads back as NULL, as in GDAL
+	}
+	return b, nil
+}
+
+// formatNumber formats an integer or float for an N or F field: integers
+// as they are, floats with the field's decimals (shortest form for 0 in an
+// F field); a fraction in an integer field is an error, not a rounding.
+func formatNumber(v any, fd Field) ([]byte, error) {
+	if n, ok := asInt(v); ok {
+		if fd.Decimals > 0 {
+			return strconv.AppendFloat(nil, float64(n), 'f', fd.Decimals, 64), nil
+		}
+		return strconv.AppendInt(nil, n, 10), nil
+	}
+	x, ok := asFloat(v)
+	if !ok {
+		return nil, fmt.Errorf("%w: a %T in a numeric field", ErrValue, v)
+	}
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return nil, nil // a .dbf has no NaN: written as NULL
+	case fd.Decimals > 0:
+		return strconv.AppendFloat(nil, x, 'f', fd.Decimals, 64), nil
+	case fd.Type == Float:
+		return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
+	case x != math.Trunc(x):
+		return nil, fmt.Errorf("%w: %v in an integer field would lose its fraction", ErrValue, x)
+	}
+	return strconv.AppendFloat(nil, x, 'f', 0, 64), nil
+}
+
+func asInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int8:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case uint8:
+		return int64(n), true
+	case uint16:
+		return int64(n), true
+	case uint32:
+		return int64(n), true
+	}
+	return 0, false
+}
+
+func asFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	}
+	return 0, false
+}
