@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"slices"
 	"time"
 )
 
