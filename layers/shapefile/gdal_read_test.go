@@ -95,7 +95,7 @@ func checkFile(t *testing.T, c gdalCase, f *File, want []gdalFeature, fields []s
 func checkRecord(t *testing.T, i int, fields []Field, r Record, want gdalFeature) {
 	t.Helper()
 	for j, fd := range fields {
-		if !sameValue(r.Values[j], want.props[fd.Name]) {
+		if !sameValue(r.Values[j], want.props[fd.Name], fd.Type) {
 			t.Errorf("record %d field %s: %#v, GDAL %#v", i+1, fd.Name, r.Values[j], want.props[fd.Name])
 		}
 	}

@@ -232,15 +232,20 @@ func ourFields(fields []Field) []string {
 		case f.Type == Date:
 			typ, f.Length = "Date", 10 // GDAL shows a date's text width
 		case f.Type == Logical:
-			typ, sub = "Integer", "Boolean"
+			typ = "String" // GDAL 3.6 reads L fields as text
 		}
 		out[i] = fmt.Sprintf("%s %s(%s) %d.%d", f.Name, typ, sub, f.Length, f.Decimals)
 	}
 	return out
 }
 
-// sameValue compares one of our values with GDAL's GeoJSON property.
-func sameValue(ours, gdal any) bool {
+// sameValue compares one of our values with GDAL's GeoJSON property of a
+// field of type ft. GDAL 3.6 reads logicals as the text T, F or ?, where
+// we read true, false or nil.
+func sameValue(ours, gdal any, ft FieldType) bool {
+	if ft == Logical {
+		return gdal == map[any]any{true: "T", false: "F", nil: "?"}[ours]
+	}
 	switch v := ours.(type) {
 	case nil:
 		return gdal == nil
@@ -251,8 +256,6 @@ func sameValue(ours, gdal any) bool {
 		return ok && math.Abs(g-v) <= 1e-12*math.Max(1, math.Abs(v))
 	case time.Time:
 		return gdal == v.Format("2006-01-02")
-	case bool:
-		return gdal == v
 	}
 	return ours == gdal
 }
@@ -289,3 +292,5 @@ func sameArea(a, b orb.Geometry) bool {
 	x, y := planar.Area(a), planar.Area(b)
 	return math.Abs(x-y) <= 1e-9*math.Max(1, x)
 }
+
+var regexpWarning = regexp.MustCompile(`(?m)^(Warning|ERROR) `)
