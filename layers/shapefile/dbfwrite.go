@@ -189,16 +189,17 @@ func formatColumn(records []Record, j int, fd Field, enc *encoder) (column, erro
 	return c, c.pad(width)
 }
 
-// pad settles the column's width and pads every value to it (left for
-// numbers, right for text); a NULL becomes GDAL's null filler.
+// pad settles the column's width (from the widest value, width, when the
+// field has none) and pads every value to it (left for numbers, right for
+// text); a NULL becomes GDAL's null filler.
 func (c *column) pad(width int) error {
 	if c.Length == 0 {
 		c.Length = defaultWidth(c.Field, width)
 	}
-	if width > c.Length {
-		return fmt.Errorf("%w: a value of %d bytes does not fit the width %d", ErrValue, width, c.Length)
-	}
 	for i, v := range c.values {
+		if len(v) > c.Length {
+			return fmt.Errorf("record %d: %w: a value of %d bytes does not fit the width %d", i+1, ErrValue, len(v), c.Length)
+		}
 		fill := bytes.Repeat([]byte{' '}, c.Length-len(v))
 		switch {
 		case v == nil:
