@@ -111,6 +111,8 @@ func TestWriteRejects(t *testing.T) {
 		{"string in number", func(f *File) { f.Records[0].Values[1] = "12" }, ErrValue},
 		{"line in polygon file", func(f *File) { f.Records[0].Geometry = orb.LineString{{0, 0}, {1, 1}} }, ErrGeometry},
 		{"Z count", func(f *File) { f.ShapeType = PolygonZ; f.Records[0].Z = []float64{1} }, ErrGeometry},
+		{"Z in an M file", func(f *File) { f.ShapeType = PolygonM; f.Records[0].Z = make([]float64, 10) }, ErrGeometry},
+		{"multipoint in a point file", func(f *File) { f.ShapeType = Point; f.Records[0].Geometry = orb.MultiPoint{{1, 1}} }, ErrGeometry},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -117,6 +117,9 @@ func parseFields(b []byte, recordLen int64) (fields []Field, names [][]byte, off
 			name = name[:n]
 		}
 		f := Field{Type: FieldType(d[11]), Length: int(d[16]), Decimals: int(d[17])}
+		if f.Length == 0 { // each field must take record bytes: that bounds the values
+			return nil, nil, nil, fmt.Errorf("%w: field %d has width 0", ErrFormat, len(fields)+1)
+		}
 		if at+int64(f.Length) > recordLen {
 			return nil, nil, nil, fmt.Errorf("%w: field %d of %d bytes at byte %d overruns the %d-byte record",
 				ErrFormat, len(fields)+1, f.Length, at, recordLen)

@@ -143,9 +143,15 @@ func appendFieldDescriptor(dst []byte, c column) []byte {
 	return append(dst, d[:]...)
 }
 
-// columns checks the fields, names them for the .dbf, formats every value
+// columns checks the fields and the value counts (none, meaning all NULL,
+// or one per field), names the fields for the .dbf, formats every value
 // and settles each width.
 func columns(f *File, enc *encoder) ([]column, error) {
+	for i, r := range f.Records {
+		if len(r.Values) != 0 && len(r.Values) != len(f.Fields) {
+			return nil, fmt.Errorf("record %d: %w: %d values for %d fields", i+1, ErrValue, len(r.Values), len(f.Fields))
+		}
+	}
 	names := make([]string, len(f.Fields))
 	for i, fd := range f.Fields {
 		names[i] = fd.Name
@@ -173,9 +179,6 @@ func formatColumn(records []Record, j int, fd Field, enc *encoder) (column, erro
 	c := column{Field: fd, values: make([][]byte, len(records))}
 	width := 0
 	for i, r := range records {
-		if j >= len(r.Values) && len(r.Values) != 0 {
-			return c, fmt.Errorf("record %d: %w: %d values for more fields", i+1, ErrValue, len(r.Values))
-		}
 		var v any
 		if j < len(r.Values) {
 			v = r.Values[j]

@@ -2,6 +2,7 @@ package shapefile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"lantu/assets"
 	"lantu/layers/peer/peertest"
 )
 
@@ -64,6 +66,9 @@ func districtsFile(t ShapeType) *File {
 			for _, p := range vertices(r.Geometry) {
 				r.Z, r.M = append(r.Z, p[0]+100*p[1]), append(r.M, 10*(p[0]+100*p[1]))
 			}
+			if !t.HasZ() {
+				r.Z = nil
+			}
 		}
 	}
 	return f
@@ -101,6 +106,9 @@ func TestWriteReadByGDAL(t *testing.T) {
 		{"districts_gbk", districtsFile(Polygon), "GBK"},
 		{"districts_z", districtsFile(PolygonZ), "GBK"},
 		{"districts_m", districtsFile(PolygonM), "UTF-8"},
+		{"rivers", riversFile(t), ""},
+		{"centres_z", pointsFile(PointZ), "GBK"},
+		{"centres_multi", pointsFile(MultiPointM), "GBK"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,6 +160,12 @@ func checkWrittenGeometry(t *testing.T, i int, in, back Record) {
 	if !sameArea(in.Geometry, back.Geometry) {
 		t.Errorf("record %d: area changed", i+1)
 	}
+	if _, poly := in.Geometry.(orb.Polygon); !poly && in.Geometry.GeoJSONType() != "MultiPolygon" {
+		if canonical(in.Geometry) != canonical(back.Geometry) || !slices.Equal(in.Z, back.Z) || !slices.Equal(in.M, back.M) {
+			t.Errorf("record %d: wrote %v Z %v M %v, read %v Z %v M %v", i+1, in.Geometry, in.Z, in.M, back.Geometry, back.Z, back.M)
+		}
+		return
+	}
 	mp, _ := back.Geometry.(orb.MultiPolygon)
 	if p, ok := back.Geometry.(orb.Polygon); ok {
 		mp = orb.MultiPolygon{p}
@@ -163,8 +177,8 @@ func checkWrittenGeometry(t *testing.T, i int, in, back Record) {
 			}
 		}
 	}
-	if (back.Z != nil || back.M != nil) == (in.Z == nil) {
-		t.Fatalf("record %d: wrote Z/M %v, read back Z %v, M %v", i+1, in.Z != nil, back.Z != nil, back.M != nil)
+	if (back.Z != nil) != (in.Z != nil) || (back.M != nil) != (in.M != nil) {
+		t.Fatalf("record %d: wrote Z %v, M %v; read back Z %v, M %v", i+1, in.Z != nil, in.M != nil, back.Z != nil, back.M != nil)
 	}
 	if back.Z != nil && !slices.Equal(zByVertex(in.Geometry, in.Z), zByVertex(back.Geometry, back.Z)) {
 		t.Errorf("record %d: Z moved to other vertices", i+1)
@@ -210,4 +224,46 @@ func checkNoWarnings(t *testing.T, shp string, in *File) {
 	if err != nil || regexpWarning.Match(out) {
 		t.Errorf("ogrinfo %s: %v\n%s", shp, err, out)
 	}
+}
+
+// riversFile is the Shenyang rivers (LineStrings) as a File.
+func riversFile(t testing.TB) *File {
+	t.Helper()
+	b, err := fs.ReadFile(assets.DemoSource(), "vector/shenyang_rivers_gshhg.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &File{PRJ: wgs84PRJ, Fields: []Field{{Name: "level", Type: Numeric}, {Name: "hdr", Type: Character}}}
+	for _, ft := range fc.Features {
+		vals := []any{int64(ft.Properties["level"].(float64)), ft.Properties["hdr"]}
+		f.Records = append(f.Records, Record{Geometry: ft.Geometry, Values: vals})
+	}
+	return f
+}
+
+// pointsFile is a few Chinese-named points of type t, with Z and M, and a
+// NULL shape; multipoint types get two points a record.
+func pointsFile(t ShapeType) *File {
+	f := &File{ShapeType: t, PRJ: wgs84PRJ, Fields: []Field{{Name: "名称", Type: Character}}}
+	for i, name := range []string{"沈阳市", "大连市", "鞍山市"} {
+		p := orb.Point{123 + float64(i)/10, 41 + float64(i)/7}
+		r := Record{Geometry: p, Z: []float64{float64(i)}, M: []float64{float64(10 * i)}, Values: []any{name}}
+		if t.Base() == MultiPoint {
+			r.Geometry, r.Z, r.M = orb.MultiPoint{p, {p[0] + 1, p[1]}}, []float64{1, 2}, []float64{3, 4}
+		}
+		if !t.HasZ() {
+			r.Z = nil
+		}
+		f.Records = append(f.Records, r)
+	}
+	return append1(f, Record{Values: []any{"空"}})
+}
+
+func append1(f *File, r Record) *File {
+	f.Records = append(f.Records, r)
+	return f
 }

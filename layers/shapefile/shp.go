@@ -77,6 +77,8 @@ func decodeSHP(b []byte, spans []span, keepZM bool) (ShapeType, []shape, error) 
 		if spans, err = walkSHP(b); err != nil {
 			return 0, nil, err
 		}
+	} else if err := checkSpans(spans, h.fileLen); err != nil {
+		return 0, nil, err
 	}
 	shapes := make([]shape, len(spans))
 	for i, s := range spans {
@@ -108,6 +110,21 @@ func walkSHP(b []byte) ([]span, error) {
 		pos += 8 + length
 	}
 	return spans, nil
+}
+
+// checkSpans bounds the work a .shx can ask for: its records together may
+// not hold more bytes than the .shp has (entries pointing many times at one
+// big record would otherwise decode it again and again).
+func checkSpans(spans []span, fileLen int64) error {
+	var total int64
+	for _, s := range spans {
+		total += 8 + min(s.length, fileLen)
+		if total > fileLen-headerLen {
+			return fmt.Errorf("%w: the .shx indexes %d records holding more than the %d bytes of the .shp",
+				ErrMismatch, len(spans), fileLen)
+		}
+	}
+	return nil
 }
 
 // recordContent returns the content of record i (0-based) at s, checking

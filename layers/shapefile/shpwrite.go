@@ -37,11 +37,15 @@ func inferType(records []Record) ShapeType {
 	return Null
 }
 
-// flatten lays g out for a file of base type base; Z and M must have one
-// value per vertex or be nil.
-func flatten(r Record, base ShapeType) (flat, error) {
+// flatten lays r's geometry out for a file of type t; Z and M must have
+// one value per vertex or be nil, and be nil when t cannot hold them.
+func flatten(r Record, t ShapeType) (flat, error) {
 	var f flat
 	var err error
+	if (r.Z != nil && !t.HasZ()) || (r.M != nil && !t.HasM()) {
+		return f, fmt.Errorf("%w: Z or M values for a %v file, which cannot hold them", ErrGeometry, t)
+	}
+	base := t.Base()
 	switch g := r.Geometry.(type) {
 	case orb.Point:
 		f, err = pointParts(base, orb.MultiPoint{g})

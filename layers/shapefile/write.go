@@ -16,7 +16,8 @@ import (
 // Shells are written clockwise and holes counter-clockwise, open rings are
 // closed, and field names are made to fit as FieldNames says. Attribute
 // text is written in opts.Encoding ("" = UTF-8) with its .cpg and DBF
-// language driver byte. Nothing is written when a record does not fit
+// language driver byte (f.Encoding is not consulted). A record has no
+// Values (all NULL) or one per field. Nothing is written when a record does not fit
 // (the error names the record and field); each file is written to a
 // temporary name and renamed into place. f is not modified.
 func Write(path string, f *File, opts WriteOptions) error {
@@ -103,7 +104,7 @@ func encodeGeometry(f *File) (shp, shx []byte, err error) {
 func appendRecord(dst []byte, r Record, t ShapeType, i int) ([]byte, box, error) {
 	var fp *flat
 	if r.Geometry != nil {
-		f, err := flatten(r, t.Base())
+		f, err := flatten(r, t)
 		if err != nil {
 			return nil, box{}, err
 		}
