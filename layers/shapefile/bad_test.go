@@ -41,6 +41,7 @@ func TestBadInput(t *testing.T) {
 		{"absurd part count", ".shp", func(b []byte) []byte { le.PutUint32(b[108+36:], 1<<30); return b }, ErrFormat, []string{"record 1", "parts"}},
 		{"absurd point count", ".shp", func(b []byte) []byte { le.PutUint32(b[108+40:], 1<<30); return b }, ErrFormat, []string{"record 1", "points"}},
 		{"shx offset", ".shx", func(b []byte) []byte { be.PutUint32(b[100+8:], 60); return b }, ErrMismatch, []string{"record 2", ".shx"}},
+		{"shx fewer entries", ".shx", func(b []byte) []byte { be.PutUint32(b[24:], uint32(len(b)/2-4)); return b[:len(b)-8] }, ErrMismatch, []string{"d.shp", "indexes 2 records", "holds 3"}},
 		{"shx type", ".shx", func(b []byte) []byte { le.PutUint32(b[32:], 1); return b }, ErrMismatch, []string{"d.shx"}},
 		{"dbf fewer records", ".dbf", func(b []byte) []byte { le.PutUint32(b[4:], 2); return b }, ErrMismatch, []string{"d.dbf", "2 records", "3"}},
 		{"dbf more records", ".dbf", func(b []byte) []byte {
@@ -88,7 +89,7 @@ func replaceOnce(b []byte, old, new string) []byte {
 func TestUnknownEncoding(t *testing.T) {
 	stem := writeDistricts(t, t.TempDir())
 	_, err := Read(stem+".shp", ReadOptions{Encoding: "EBCDIC-KLINGON"})
-	checkErr(t, err, ErrEncoding, "EBCDIC-KLINGON")
+	checkErr(t, err, ErrEncoding, "EBCDIC-KLINGON", "d.shp")
 	err = Write(stem+"2.shp", districtsFile(Polygon), WriteOptions{Encoding: "nope"})
 	checkErr(t, err, ErrEncoding, "nope")
 	f := districtsFile(Polygon)

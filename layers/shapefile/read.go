@@ -29,6 +29,11 @@ type source interface {
 // deleted in the .dbf are skipped, as GDAL does. Errors name the file and
 // the record (numbered from 1, as in the .shp) and wrap a package sentinel.
 func Read(path string, opts ReadOptions) (*File, error) {
+	if opts.Encoding != "" {
+		if _, err := lookupCodec(opts.Encoding); err != nil {
+			return nil, fmt.Errorf("%s: ReadOptions: %w", path, err)
+		}
+	}
 	src, err := openSource(path)
 	if err != nil {
 		return nil, err
@@ -38,11 +43,6 @@ func Read(path string, opts ReadOptions) (*File, error) {
 }
 
 func readSource(src source, opts ReadOptions) (*File, error) {
-	if opts.Encoding != "" {
-		if _, err := lookupCodec(opts.Encoding); err != nil {
-			return nil, fmt.Errorf("ReadOptions: %w", err)
-		}
-	}
 	shapeType, shapes, err := readGeometry(src, opts.KeepZM)
 	if err != nil {
 		return nil, err

@@ -77,7 +77,7 @@ func decodeSHP(b []byte, spans []span, keepZM bool) (ShapeType, []shape, error) 
 		if spans, err = walkSHP(b); err != nil {
 			return 0, nil, err
 		}
-	} else if err := checkSpans(spans, h.fileLen); err != nil {
+	} else if err := checkSpans(b, spans); err != nil {
 		return 0, nil, err
 	}
 	shapes := make([]shape, len(spans))
@@ -112,16 +112,20 @@ func walkSHP(b []byte) ([]span, error) {
 	return spans, nil
 }
 
-// checkSpans bounds the work a .shx can ask for: its records together may
-// not hold more bytes than the .shp has (entries pointing many times at one
-// big record would otherwise decode it again and again).
-func checkSpans(spans []span, fileLen int64) error {
+// checkSpans checks the .shx spans against the .shp b: when the records of
+// b follow one another, the .shx must index as many; and its records
+// together may not hold more bytes than b has (entries pointing many times
+// at one big record would otherwise decode it again and again).
+func checkSpans(b []byte, spans []span) error {
+	if walked, err := walkSHP(b); err == nil && len(walked) != len(spans) {
+		return fmt.Errorf("%w: the .shx indexes %d records, the .shp holds %d", ErrMismatch, len(spans), len(walked))
+	}
 	var total int64
 	for _, s := range spans {
-		total += 8 + min(s.length, fileLen)
-		if total > fileLen-headerLen {
+		total += 8 + min(s.length, int64(len(b)))
+		if total > int64(len(b))-headerLen {
 			return fmt.Errorf("%w: the .shx indexes %d records holding more than the %d bytes of the .shp",
-				ErrMismatch, len(spans), fileLen)
+				ErrMismatch, len(spans), len(b))
 		}
 	}
 	return nil
