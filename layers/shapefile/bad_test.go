@@ -213,3 +213,28 @@ func zipFiles(t *testing.T, zipPath, stem, prefix string) {
 		t.Fatal(err)
 	}
 }
+
+// TestConcurrentUse reads one shapefile and writes others from several
+// goroutines at once (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	dir := t.TempDir()
+	stem := writeDistricts(t, dir)
+	errs := make(chan error, 8)
+	for i := range 4 {
+		go func() {
+			f, err := Read(stem+".shp", ReadOptions{KeepZM: true})
+			if err == nil && f.Records[0].Values[0] != "和平区" {
+				err = errors.New("wrong text")
+			}
+			errs <- err
+		}()
+		go func() {
+			errs <- Write(filepath.Join(dir, "w"+strings.Repeat("x", i)+".shp"), districtsFile(PolygonZ), WriteOptions{Encoding: "GBK"})
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
