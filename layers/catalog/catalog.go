@@ -50,6 +50,7 @@ type Layer struct {
 // Field is one attribute column of a layer.
 type Field struct {
 	Name, Type, NameZh, NameEn string // Type: text | integer | real | date
+	Required                   bool   // the attribute form refuses an empty value
 }
 
 // Style says how a layer is drawn.

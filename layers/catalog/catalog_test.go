@@ -51,6 +51,13 @@ func TestDefaultCatalog(t *testing.T) {
 	if !c.Layer("GL_XZFA").Editable || c.Layer("GH_STBHHX").Editable {
 		t.Errorf("editable flags wrong")
 	}
+	// The attribute form refuses a proposal without a name, a note without text.
+	for _, want := range []struct{ layer, field string }{{"GL_XZFA", "xmmc"}, {"GL_PZD", "nr"}} {
+		l := c.Layer(want.layer)
+		if l == nil || len(l.Fields) == 0 || l.Fields[0].Name != want.field || !l.Fields[0].Required || l.Fields[1].Required {
+			t.Errorf("%s: field %s should be the one required: %+v", want.layer, want.field, l)
+		}
+	}
 }
 
 func TestPaletteLookup(t *testing.T) {

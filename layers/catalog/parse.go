@@ -42,6 +42,8 @@ type fieldDoc struct {
 	Type   string `toml:"type"`
 	NameZh string `toml:"name_zh"`
 	NameEn string `toml:"name_en"`
+	// Required fields must have a value in the attribute form.
+	Required bool `toml:"required"`
 }
 
 type styleDoc struct {
@@ -211,7 +213,7 @@ func (c *Catalog) buildFields(l *Layer, fds []fieldDoc) error {
 			return fmt.Errorf("field %q: unknown type %q", f.Name, f.Type)
 		}
 		seen[f.Name] = true
-		l.Fields = append(l.Fields, Field{Name: f.Name, Type: f.Type, NameZh: f.NameZh, NameEn: f.NameEn})
+		l.Fields = append(l.Fields, Field{Name: f.Name, Type: f.Type, NameZh: f.NameZh, NameEn: f.NameEn, Required: f.Required})
 	}
 	return nil
 }
