@@ -3,6 +3,7 @@ package editor
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -17,6 +18,7 @@ func (s *Session) commit(c Change) error {
 		return s.fail(err)
 	}
 	s.hist.record(c)
+	s.saved(c)
 	s.reselect(c, true)
 	s.message = fmt.Sprintf(i18n.T("edit.saved"), c.Label)
 	s.changed()
@@ -61,6 +63,7 @@ func (s *Session) Undo() error {
 	}
 	s.hist.undo = s.hist.undo[:n-1]
 	s.hist.redo = append(s.hist.redo, c)
+	s.saved(c)
 	s.reselect(c, false)
 	s.message = fmt.Sprintf(i18n.T("edit.undone"), c.Label)
 	s.changed()
@@ -79,6 +82,7 @@ func (s *Session) Redo() error {
 	}
 	s.hist.redo = s.hist.redo[:n-1]
 	s.hist.undo = append(s.hist.undo, c)
+	s.saved(c)
 	s.reselect(c, true)
 	s.message = fmt.Sprintf(i18n.T("edit.redone"), c.Label)
 	s.changed()
@@ -175,4 +179,18 @@ func (s *Session) finishSplit() error {
 	s.sketch = nil
 	s.changed()
 	return nil
+}
+
+// saved tells OnSaved which layers c wrote.
+func (s *Session) saved(c Change) {
+	if s.OnSaved == nil {
+		return
+	}
+	var codes []string
+	for _, st := range c.steps {
+		if !slices.Contains(codes, st.layer) {
+			codes = append(codes, st.layer)
+		}
+	}
+	s.OnSaved(codes)
 }

@@ -54,6 +54,9 @@ type Session struct {
 	Visible func() []string
 	// OnChange is called after anything the overlay or panel shows changed.
 	OnChange func()
+	// OnSaved is called after each Apply with the codes of the layers it
+	// wrote, so the map can redraw them.
+	OnSaved func(codes []string)
 	// Now is the clock for double clicks; time.Now by default.
 	Now func() time.Time
 

@@ -104,7 +104,7 @@ func reasonText(r string) string {
 	}
 	key := map[string]string{"Self-intersection": "edit.err.self", "Ring Self-intersection": "edit.err.self",
 		"Hole lies outside shell": "edit.err.hole",
-		"Nested shells": "edit.err.nested", "Interior is disconnected": "edit.err.disconnected"}[m[1]]
+		"Nested shells":           "edit.err.nested", "Interior is disconnected": "edit.err.disconnected"}[m[1]]
 	if key == "" {
 		return fmt.Sprintf("%s: %s (%s, %s)", i18n.T("edit.err.invalid"), m[1], m[2], m[3])
 	}

@@ -33,6 +33,7 @@ type viewRenderer struct {
 	sketch   []*canvas.Line
 	marks    []*canvas.Line
 	vertices []*canvas.Circle
+	edit     editObjects
 	barBack  *canvas.Rectangle
 	bar      *canvas.Rectangle
 	barText  *canvas.Text
@@ -74,6 +75,7 @@ func (r *viewRenderer) Objects() []fyne.CanvasObject {
 	for _, c := range r.vertices {
 		objs = append(objs, c)
 	}
+	objs = append(objs, r.editObjectList()...)
 	return append(objs, r.box, r.barBack, r.bar, r.barText, r.north, r.northN)
 }
 
@@ -87,6 +89,7 @@ func (r *viewRenderer) Refresh() {
 	r.box.Hidden = !m.boxing
 	r.refreshSketch()
 	r.refreshMarks()
+	r.refreshEdit()
 	r.Layout(m.Size())
 	r.bg.Refresh()
 	r.box.Refresh()
@@ -134,6 +137,7 @@ func (r *viewRenderer) Layout(size fyne.Size) {
 	r.layoutBox()
 	r.layoutMarks()
 	r.layoutSketch()
+	r.layoutEdit()
 	r.layoutScaleBar(size)
 	r.north.Move(fyne.NewPos(size.Width-36, 10))
 	r.northN.Move(fyne.NewPos(size.Width-31, 34))

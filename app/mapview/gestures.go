@@ -12,6 +12,9 @@ const wheelStep = 1.5
 
 // Dragged pans, or draws the zoom box with the zoom-box tool or Shift.
 func (m *MapView) Dragged(e *fyne.DragEvent) {
+	if m.editDragged(e) {
+		return
+	}
 	if m.boxing || m.tool == ToolZoomBox || shiftHeld() {
 		if !m.boxing {
 			m.boxing = true
@@ -27,6 +30,9 @@ func (m *MapView) Dragged(e *fyne.DragEvent) {
 
 // DragEnd finishes a zoom box.
 func (m *MapView) DragEnd() {
+	if m.editDragEnd() {
+		return
+	}
 	if !m.boxing {
 		return
 	}
@@ -63,6 +69,10 @@ func (m *MapView) Tapped(e *fyne.PointEvent) {
 		if m.OnIdentify != nil {
 			m.OnIdentify(p, m.view.Res)
 		}
+	case ToolEdit:
+		if m.edit != nil {
+			m.edit.EditTap(m.editEvent(e.Position))
+		}
 	case ToolDistance, ToolArea, ToolProfile:
 		m.sketch = append(m.sketch, p)
 		m.notifySketch()
@@ -71,7 +81,11 @@ func (m *MapView) Tapped(e *fyne.PointEvent) {
 }
 
 // TappedSecondary finishes a measurement: the next click starts a new one.
-func (m *MapView) TappedSecondary(*fyne.PointEvent) {
+func (m *MapView) TappedSecondary(e *fyne.PointEvent) {
+	if m.editing() {
+		m.edit.EditSecondary(m.editEvent(e.Position))
+		return
+	}
 	if m.tool == ToolDistance || m.tool == ToolArea || m.tool == ToolProfile {
 		m.sketch = nil
 		m.Refresh()
@@ -85,6 +99,9 @@ func (m *MapView) MouseIn(e *desktop.MouseEvent) { m.MouseMoved(e) }
 func (m *MapView) MouseMoved(e *desktop.MouseEvent) {
 	if m.OnCursor != nil {
 		m.OnCursor(m.MapAt(e.Position))
+	}
+	if m.editing() {
+		m.edit.EditHover(m.editEvent(e.Position))
 	}
 }
 
@@ -111,6 +128,9 @@ func (m *MapView) TypedRune(r rune) {
 // TypedKey pans with the arrow keys (a quarter of the view) and clears the
 // sketch with Escape.
 func (m *MapView) TypedKey(e *fyne.KeyEvent) {
+	if m.editing() && m.edit.EditKey(e.Name) {
+		return
+	}
 	dx, dy := float64(m.view.W)/4, float64(m.view.H)/4
 	switch e.Name {
 	case fyne.KeyLeft:

@@ -74,6 +74,12 @@ type MapView struct {
 	boxing  bool
 	sized   bool
 
+	edit     EditHandler // ToolEdit's events, see edit.go
+	editOver EditOverlay
+	editDrag bool          // a drag the edit handler took
+	panning  bool          // a drag the edit handler declined
+	lastDrag fyne.Position // the last position of an edit drag
+
 	post    func(func()) // runs a function on the UI goroutine: fyne.Do
 	mu      sync.Mutex   // guards cancel and seq, touched by workers' completion
 	cancel  context.CancelFunc

@@ -187,6 +187,6 @@ func (s *statusBar) message(m string) { s.msg.SetText(m) }
 func (s *statusBar) tool(t mapview.Tool) {
 	names := map[mapview.Tool]string{mapview.ToolPan: "tool.pan", mapview.ToolIdentify: "tool.identify",
 		mapview.ToolZoomBox: "tool.zoombox", mapview.ToolDistance: "tool.distance", mapview.ToolArea: "tool.area",
-		mapview.ToolProfile: "tool.profile"}
+		mapview.ToolProfile: "tool.profile", mapview.ToolEdit: "tool.edit"}
 	s.toolName.SetText("▸ " + i18n.T(names[t]))
 }
