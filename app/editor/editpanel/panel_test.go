@@ -165,7 +165,9 @@ func TestDrawPolygonByTapsSnapsAndSaves(t *testing.T) {
 	}
 }
 
-func mouse(pos fyne.Position) *desktopMouse { return &desktopMouse{PointEvent: fyne.PointEvent{Position: pos}} }
+func mouse(pos fyne.Position) *desktopMouse {
+	return &desktopMouse{PointEvent: fyne.PointEvent{Position: pos}}
+}
 
 func TestVertexMoveUndoRedoWithTheMouse(t *testing.T) {
 	p, h, bp := setup(t)
