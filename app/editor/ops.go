@@ -20,7 +20,7 @@ func (s *Session) commit(c Change) error {
 	s.hist.record(c)
 	s.saved(c)
 	s.reselect(c, true)
-	s.message = fmt.Sprintf(i18n.T("edit.saved"), c.Label)
+	s.message, s.msgErr = fmt.Sprintf(i18n.T("edit.saved"), c.Label), false
 	s.changed()
 	return nil
 }
@@ -65,7 +65,7 @@ func (s *Session) Undo() error {
 	s.hist.redo = append(s.hist.redo, c)
 	s.saved(c)
 	s.reselect(c, false)
-	s.message = fmt.Sprintf(i18n.T("edit.undone"), c.Label)
+	s.message, s.msgErr = fmt.Sprintf(i18n.T("edit.undone"), c.Label), false
 	s.changed()
 	return nil
 }
@@ -84,7 +84,7 @@ func (s *Session) Redo() error {
 	s.hist.undo = append(s.hist.undo, c)
 	s.saved(c)
 	s.reselect(c, true)
-	s.message = fmt.Sprintf(i18n.T("edit.redone"), c.Label)
+	s.message, s.msgErr = fmt.Sprintf(i18n.T("edit.redone"), c.Label), false
 	s.changed()
 	return nil
 }

@@ -3,6 +3,7 @@ package editor
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -76,6 +77,7 @@ type Session struct {
 	pending *Pending
 	hist    history
 	message string
+	msgErr  bool
 	lastTap time.Time
 	lastP   orb.Point
 }
@@ -150,8 +152,12 @@ func (s *Session) SetTool(t Tool) {
 	s.changed()
 }
 
-// Message is the last thing the session has to say (an error or a hint).
+// Message is the last thing the session has to say (an error or a hint),
+// in the user's language.
 func (s *Session) Message() string { return s.message }
+
+// MessageIsError reports whether Message is a refusal or failure.
+func (s *Session) MessageIsError() bool { return s.msgErr && s.message != "" }
 
 // Sketch is the vertices drawn so far.
 func (s *Session) Sketch() []orb.Point { return clonePts(s.sketch) }
@@ -174,8 +180,14 @@ func (s *Session) changed() {
 	}
 }
 
+// fail shows err without the package's sentinel prefixes (the rest is
+// worded for the user) and returns it.
 func (s *Session) fail(err error) error {
-	s.message = err.Error()
+	msg := err.Error()
+	for _, e := range []error{ErrGeometry, ErrAttribute, ErrNothing, ErrStale, ErrNotEditable} {
+		msg = strings.TrimPrefix(msg, e.Error()+": ")
+	}
+	s.message, s.msgErr = msg, true
 	s.changed()
 	return err
 }

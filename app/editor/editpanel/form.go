@@ -129,7 +129,7 @@ func (p *Panel) openForm(pd *editor.Pending) {
 		p.sess.DiscardPending()
 	}
 	p.form = f
-	d.Resize(fyne.NewSize(440, min(520, 140+float32(len(f.Fields))*44)))
+	d.Resize(fyne.NewSize(460, min(600, 210+float32(len(f.Fields))*44)))
 	d.Show()
 	if len(f.Fields) > 0 {
 		p.h.Window().Canvas().Focus(f.Entries[f.Fields[0].Name])

@@ -181,11 +181,13 @@ func (p *Panel) doRedo() {
 	}
 }
 
-// shortcuts binds Ctrl+Z and Ctrl+Shift+Z on the window (an entry with the
-// focus keeps them for its own text).
+// shortcuts binds undo (Ctrl+Z, which the driver reports as ShortcutUndo)
+// and redo (Ctrl+Shift+Z, and Ctrl+Y as ShortcutRedo) on the window; an
+// entry with the focus keeps them for its own text.
 func (p *Panel) shortcuts() {
 	c := p.h.Window().Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { p.doUndo() })
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { p.doUndo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { p.doRedo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) { p.doRedo() })
 }
 
@@ -227,6 +229,10 @@ func (p *Panel) refresh() {
 	p.setEnabled(p.redo, s.CanRedo())
 	p.measure.SetText(describe(s))
 	p.hint.SetText(hint(s))
+	p.msg.Importance = widget.MediumImportance
+	if s.MessageIsError() {
+		p.msg.Importance = widget.DangerImportance
+	}
 	p.msg.SetText(s.Message())
 	if s.Pending() != nil && p.form == nil {
 		p.openForm(s.Pending())

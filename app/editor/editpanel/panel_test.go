@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/paulmach/orb/planar"
@@ -192,13 +193,30 @@ func TestVertexMoveUndoRedoWithTheMouse(t *testing.T) {
 	if a := areaOf(t, bp, uid); math.Abs(a-want) > 0.01 {
 		t.Errorf("area after redo %v", a)
 	}
-	if got := journal(t, bp) - j0; got != 3 {
-		t.Errorf("move + undo + redo wrote %d journal rows, want 3", got)
+	// the keyboard does the same: Ctrl+Z arrives as ShortcutUndo, Ctrl+Y as ShortcutRedo
+	c := h.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	c.TypedShortcut(&fyne.ShortcutUndo{})
+	if a := areaOf(t, bp, uid); math.Abs(a-10000) > 1e-6 {
+		t.Errorf("area after Ctrl+Z %v", a)
+	}
+	c.TypedShortcut(&fyne.ShortcutRedo{})
+	if a := areaOf(t, bp, uid); math.Abs(a-want) > 0.01 || p.msg.Importance == widget.DangerImportance {
+		t.Errorf("area after Ctrl+Y %v, message %q", a, p.msg.Text)
+	}
+	if !p.redo.Disabled() {
+		t.Error("redo enabled with nothing to redo")
+	}
+	c.TypedShortcut(&fyne.ShortcutRedo{})
+	if !strings.HasPrefix(p.msg.Text, "没有可重做") || p.msg.Importance != widget.DangerImportance {
+		t.Errorf("nothing to redo: %q", p.msg.Text)
+	}
+	if got := journal(t, bp) - j0; got != 5 {
+		t.Errorf("move + undo + redo twice wrote %d journal rows, want 5", got)
 	}
 	// a drag away from the selection pans
 	v := h.m.View().Center
 	test.Drag(h.win.Canvas(), at(h, 500000, 4599900), 40, 0)
-	if h.m.View().Center == v || journal(t, bp)-j0 != 3 {
+	if h.m.View().Center == v || journal(t, bp)-j0 != 5 {
 		t.Errorf("drag off the feature: centre %v -> %v", v, h.m.View().Center)
 	}
 }
