@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -105,10 +106,20 @@ func reasonText(r string) string {
 	key := map[string]string{"Self-intersection": "edit.err.self", "Ring Self-intersection": "edit.err.self",
 		"Hole lies outside shell": "edit.err.hole",
 		"Nested shells":           "edit.err.nested", "Interior is disconnected": "edit.err.disconnected"}[m[1]]
+	x, y := roundText(m[2]), roundText(m[3])
 	if key == "" {
-		return fmt.Sprintf("%s: %s (%s, %s)", i18n.T("edit.err.invalid"), m[1], m[2], m[3])
+		return fmt.Sprintf("%s: %s (%s, %s)", i18n.T("edit.err.invalid"), m[1], x, y)
 	}
-	return fmt.Sprintf(i18n.T(key), m[2], m[3])
+	return fmt.Sprintf(i18n.T(key), x, y)
+}
+
+// roundText shows a GEOS coordinate to the centimetre.
+func roundText(s string) string {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
 }
 
 func toGEOS(gctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {

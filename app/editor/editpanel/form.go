@@ -48,6 +48,7 @@ func NewForm(def *catalog.Layer, m editor.Measure, initial map[string]string) *F
 	}
 	info := widget.NewLabel(measureLine(m))
 	info.TextStyle.Monospace = true
+	info.Hidden = info.Text == ""
 	buttons := container.NewGridWithColumns(2,
 		widget.NewButton(i18n.T("edit.cancel"), func() {
 			if f.OnCancel != nil {
