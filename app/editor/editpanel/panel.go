@@ -55,6 +55,8 @@ type Panel struct {
 	tools   [3]*widget.Button
 	undo    *widget.Button
 	redo    *widget.Button
+	merge   *widget.Button
+	del     *widget.Button
 	snap    *widget.Check
 	coord   *widget.Entry
 	measure *widget.Label
@@ -124,9 +126,9 @@ func (p *Panel) build() {
 	p.coord = widget.NewEntry()
 	p.coord.SetPlaceHolder(i18n.T("edit.coord_hint"))
 	p.coord.OnSubmitted = func(string) { p.addCoord() }
-	actions := container.NewGridWithColumns(3,
-		widget.NewButton(i18n.T("edit.merge"), func() { p.sess.MergeSelected() }),
-		widget.NewButtonWithIcon(i18n.T("edit.delete"), theme.DeleteIcon(), func() { p.sess.DeleteSelected() }),
+	p.merge = widget.NewButton(i18n.T("edit.merge"), func() { p.sess.MergeSelected() })
+	p.del = widget.NewButtonWithIcon(i18n.T("edit.delete"), theme.DeleteIcon(), func() { p.sess.DeleteSelected() })
+	actions := container.NewGridWithColumns(3, p.merge, p.del,
 		widget.NewButton(i18n.T("edit.delete_vertex"), func() { p.sess.DeleteVertex() }))
 	p.body.Objects = []fyne.CanvasObject{
 		widget.NewLabelWithStyle(i18n.T("edit.layer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.target,

@@ -236,6 +236,33 @@ func TestDeleteKeyAndUndo(t *testing.T) {
 	}
 }
 
+func TestSplitByTapsAndMergeButton(t *testing.T) {
+	p, h, bp := setup(t)
+	p.tools[0].Tapped(nil)
+	test.TapAt(h.m, at(h, 500250, 4600050))
+	uid := p.sess.Selection()[0].UID
+	p.tools[2].Tapped(nil) // 分割
+	j0 := journal(t, bp)
+	test.TapAt(h.m, at(h, 500240, 4599990))
+	test.TapAt(h.m, at(h, 500240, 4600110))
+	h.m.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	sel := p.sess.Selection()
+	if len(sel) != 2 || journal(t, bp)-j0 != 2 {
+		t.Fatalf("split: %d selected, %d journal rows, %q", len(sel), journal(t, bp)-j0, p.msg.Text)
+	}
+	if a := areaOf(t, bp, uid); math.Abs(a-6000) > 1e-6 {
+		t.Errorf("larger piece keeps the feature: %v m²", a)
+	}
+	p.tools[0].Tapped(nil)
+	p.merge.Tapped(nil) // both pieces are still selected
+	if a := areaOf(t, bp, uid); math.Abs(a-10000) > 1e-6 || journal(t, bp)-j0 != 4 {
+		t.Errorf("merge: %v m², %d journal rows, %q", a, journal(t, bp)-j0, p.msg.Text)
+	}
+	if _, err := bp.FeatureByUID(context.Background(), "GL_XZFA", sel[1].UID); err == nil {
+		t.Error("merged piece still there")
+	}
+}
+
 func TestEscCancelsAndOtherToolClears(t *testing.T) {
 	p, h, _ := setup(t)
 	p.tools[1].Tapped(nil)
