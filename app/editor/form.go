@@ -11,7 +11,8 @@ import (
 	"lantu/layers/catalog"
 )
 
-// FieldError is one refused form value.
+// FieldError is one refused form value. A value; it unwraps to
+// ErrAttribute.
 type FieldError struct {
 	Field catalog.Field
 	Value string

@@ -148,7 +148,7 @@ func forLayer(k Kind, g orb.Geometry) orb.Geometry {
 	return g
 }
 
-// Measure is the live measurement of a sketch or feature.
+// Measure is the live measurement of a sketch or feature. A value.
 type Measure struct {
 	Area      float64 // m², polygons
 	Length    float64 // m: perimeter of polygons, length of lines

@@ -23,7 +23,7 @@ const (
 	ToolSplit              // draw a line that splits the selected polygon
 )
 
-// Pointer is a pointer event on the map.
+// Pointer is a pointer event on the map. A value.
 type Pointer struct {
 	P     orb.Point // map coordinates
 	Res   float64   // map units per device pixel
@@ -38,7 +38,8 @@ const (
 	doubleClickTime   = 400 * time.Millisecond
 )
 
-// Pending is a finished sketch waiting for its attributes.
+// Pending is a finished sketch waiting for its attributes. The session
+// owns it; read it on the session's goroutine.
 type Pending struct {
 	Layer   *layers.Layer
 	Geom    orb.Geometry
@@ -207,9 +208,13 @@ func (s *Session) kind() Kind {
 	return kindOf(s.target)
 }
 
-// Hover follows the cursor: the snap marker and the rubber band.
+// Hover follows the cursor: the snap marker and the rubber band. With the
+// select tool nothing follows the cursor, so nothing is redrawn.
 func (s *Session) Hover(p Pointer) {
 	s.res, s.cursor, s.hover = p.Res, p.P, true
+	if s.tool == ToolSelect && s.drag == nil && s.snap.Kind == SnapNone {
+		return
+	}
 	s.snap = Snap{}
 	if s.SnapOn && (s.tool != ToolSelect || s.drag != nil) {
 		s.snap = s.findSnap(p.P)

@@ -18,7 +18,7 @@ const (
 	SnapEdge
 )
 
-// Snap is a snapped position.
+// Snap is a snapped position. A value.
 type Snap struct {
 	P     orb.Point
 	Kind  SnapKind

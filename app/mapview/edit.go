@@ -12,7 +12,7 @@ import (
 // edit panel's session); a drag it declines pans the map.
 const ToolEdit Tool = 100
 
-// EditEvent is a pointer event in map terms.
+// EditEvent is a pointer event in map terms. A value.
 type EditEvent struct {
 	P     orb.Point // map coordinates
 	Res   float64   // map units per device pixel
@@ -31,7 +31,7 @@ type EditHandler interface {
 	EditKey(name fyne.KeyName) bool // true: the key was used
 }
 
-// EditPath is a polyline of the edit overlay in map coordinates.
+// EditPath is a polyline of the edit overlay in map coordinates. A value.
 type EditPath struct {
 	Pts    []orb.Point
 	Closed bool
@@ -39,7 +39,7 @@ type EditPath struct {
 	Width  float32
 }
 
-// EditMark is a square or round marker of the edit overlay.
+// EditMark is a square or round marker of the edit overlay. A value.
 type EditMark struct {
 	P      orb.Point
 	Size   float32 // units
@@ -48,7 +48,8 @@ type EditMark struct {
 	Round  bool
 }
 
-// EditOverlay is drawn above the frame and the marks while editing.
+// EditOverlay is drawn above the frame and the marks while editing. A
+// value; the map keeps it until the next SetEditOverlay.
 type EditOverlay struct {
 	Paths []EditPath
 	Marks []EditMark
