@@ -80,3 +80,33 @@ func sincos(turn float64) (float64, float64) {
 	a := 2 * math.Pi * turn
 	return math.Cos(a), math.Sin(a)
 }
+
+// BenchmarkMoveVertexSave is one saved vertex drag as the UI goroutine
+// runs it: the freshness check, the Apply with its journal row, and
+// re-reading the selection.
+func BenchmarkMoveVertexSave(b *testing.B) {
+	bp := gridBlueprint(b, 10)
+	s := New(bp)
+	s.Visible = func() []string { return []string{"GL_XZFA"} }
+	g := orb.MultiPolygon{{{{500200, 4600000}, {500300, 4600000}, {500300, 4600100}, {500200, 4600100}, {500200, 4600000}}}}
+	fs, err := bp.Apply(context.Background(), layers.Edit{Op: layers.OpInsert, Layer: "GL_XZFA", Geom: g})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Select("GL_XZFA", fs[0].UID); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cur, other := 4600100.0, 4600110.0
+	for range b.N {
+		if !s.DragStart(Pointer{P: orb.Point{500300, cur}, Res: 0.5}) {
+			b.Fatal("no vertex under the pointer")
+		}
+		s.DragEnd(Pointer{P: orb.Point{500300, other}, Res: 0.5})
+		cur, other = other, cur
+	}
+	b.StopTimer()
+	if n := journalLen(b, bp); n != b.N+1 {
+		b.Errorf("%d journal rows for %d saves", n, b.N)
+	}
+}
