@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/app/i18n"
+	"lantu/app/internal/uitest"
 	"lantu/app/mapview"
 	"lantu/layers"
 )
@@ -35,7 +36,7 @@ func assertGolden(t *testing.T, name string, o fyne.CanvasObject) {
 }
 
 func TestGoldenPanels(t *testing.T) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	i18n.Set(i18n.Zh)
 	bp := smallBlueprint(t)
 	w := &Workstation{}

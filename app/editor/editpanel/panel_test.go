@@ -19,6 +19,7 @@ import (
 
 	"lantu/app/editor"
 	"lantu/app/i18n"
+	"lantu/app/internal/uitest"
 	"lantu/app/mapview"
 	"lantu/layers"
 )
@@ -54,7 +55,7 @@ func (h *fakeHost) SetTool(t mapview.Tool) {
 // proposal at (500200, 4600000), at 0.5 m per pixel, centred on
 // (500150, 4600050) in an 800 x 600 map.
 func setup(t *testing.T) (*Panel, *fakeHost, *layers.Blueprint) {
-	test.NewTempApp(t)
+	uitest.NewApp(t)
 	i18n.Set(i18n.Zh)
 	t.Cleanup(func() { i18n.Set(i18n.Zh) })
 	bp := blueprint(t)
