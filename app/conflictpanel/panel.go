@@ -28,7 +28,8 @@ import (
 )
 
 // Host is what the panel needs from the workstation. The panel calls it on
-// the UI goroutine only.
+// the UI goroutine only. A Host that also has a method Do(func()) gets the
+// panel's updates from its workers through Do instead of fyne.Do.
 type Host interface {
 	Window() fyne.Window
 	Map() *mapview.MapView
@@ -65,6 +66,9 @@ type Panel struct {
 func New(h Host) *Panel {
 	p := &Panel{h: h, post: fyne.Do, names: Names{Severity: map[string]string{
 		"high": i18n.T("conflict.sev.high"), "medium": i18n.T("conflict.sev.medium"), "low": i18n.T("conflict.sev.low")}}}
+	if d, ok := h.(interface{ Do(func()) }); ok {
+		p.post = d.Do // a Host with Do runs the panel's updates (tests serialise them)
+	}
 	p.rules, _ = conflict.DefaultRules()
 	p.names.Rules = ruleNames(p.rules)
 	p.build()

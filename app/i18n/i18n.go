@@ -198,4 +198,7 @@ var table = map[string][2]string{
 	"terrain.area_m2":        {"面积 m²", "Area m²"},
 	"terrain.area_mu":        {"亩", "mu"},
 	"terrain.share":          {"占比", "Share"},
+	// Live conflict re-check, siting panel, bookmarks (review branch).
+	"recheck.done":   {"冲突复查：%d 个要素，新增 %d 个图斑，消除 %d 个（%d ms）", "Conflicts re-checked: %d features, %d new patches, %d cleared (%d ms)"},
+	"recheck.failed": {"冲突复查失败：%v", "Conflict re-check failed: %v"},
 }

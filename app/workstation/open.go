@@ -205,6 +205,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	if w.trace {
 		log.Printf("trace: blueprint open %.0f ms", float64(time.Since(w.opened).Microseconds())/1000)
 	}
+	w.watchChanges(bp) // stops listening to the blueprint closed here
 	if w.bp != nil {
 		w.saveSettings()
 		w.bp.Close()

@@ -50,6 +50,7 @@ type Workstation struct {
 	selected    *layers.Feature // the identified feature, or nil
 	renderer    *render.Renderer
 	panels      []Panel
+	live        *liveRecheck // conflicts re-checked after each edit (recheck.go)
 }
 
 // New makes the window (without a blueprint yet).
