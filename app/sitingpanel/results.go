@@ -1,0 +1,161 @@
+package sitingpanel
+
+import (
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"lantu/app/i18n"
+	"lantu/layers/siting"
+)
+
+// cell is one table cell: text and how it is coloured.
+type cell struct {
+	text string
+	imp  widget.Importance
+}
+
+func plain(s string) cell { return cell{text: s} }
+
+func verdictCell(v siting.Verdict) cell { return cell{verdictText(v), importance(v)} }
+
+// verdictText is the verdict in the current language.
+func verdictText(v siting.Verdict) string { return i18n.Pick(v.Zh(), v.En()) }
+
+// importance colours a verdict: green compliant, orange needs
+// justification, red non-compliant.
+func importance(v siting.Verdict) widget.Importance {
+	switch v {
+	case siting.Compliant:
+		return widget.SuccessImportance
+	case siting.NeedsJustification:
+		return widget.WarningImportance
+	}
+	return widget.DangerImportance
+}
+
+// grid is a table with a bold header row.
+func grid(header []string, rows [][]cell) fyne.CanvasObject {
+	c := container.New(table{cols: len(header)})
+	for _, h := range header {
+		l := widget.NewLabel(h)
+		l.TextStyle.Bold = true
+		l.Truncation = fyne.TextTruncateEllipsis
+		c.Add(l)
+	}
+	for _, r := range rows {
+		for i, v := range r {
+			l := widget.NewLabel(v.text)
+			l.Importance = v.imp
+			if i == 0 {
+				l.Truncation = fyne.TextTruncateEllipsis
+			} else {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			c.Add(l)
+		}
+	}
+	return c
+}
+
+func m2(v float64) string    { return strconv.FormatFloat(v, 'f', 1, 64) }
+func mu(v float64) string    { return strconv.FormatFloat(v*siting.MuPerM2, 'f', 2, 64) }
+func share(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+
+// showReport fills the verdict, summary and result sections from p.rep.
+func (p *Panel) showReport() {
+	ok := p.rep != nil
+	p.pdfBtn.Disable()
+	p.xlsxBtn.Disable()
+	p.results.RemoveAll()
+	if !ok {
+		p.verdict.SetText("")
+		p.summary.SetText("")
+		return
+	}
+	rep := p.rep
+	if p.bp != nil {
+		p.pdfBtn.Enable()
+		p.xlsxBtn.Enable()
+	}
+	p.subject.SetText(fmt.Sprintf("%s · %s #%d", title(rep), rep.Layer, rep.FID))
+	p.verdict.Importance = importance(rep.Verdict)
+	p.verdict.SetText(fmt.Sprintf(i18n.T("siting.verdict"), verdictText(rep.Verdict)))
+	p.summary.SetText(fmt.Sprintf(i18n.T("siting.summary"), m2(rep.AreaM2), mu(rep.AreaM2), dash(rep.District), dash(rep.LandUse), dash(rep.Applicant)))
+	for _, s := range p.sections(rep) {
+		p.results.Add(s)
+	}
+	p.results.Refresh()
+}
+
+// sections are the result blocks: rules, layers, setbacks, slope, reasons.
+func (p *Panel) sections(rep *siting.Report) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	add := func(key string, o fyne.CanvasObject) { out = append(out, widget.NewSeparator(), bold(i18n.T(key)), o) }
+	var rules [][]cell
+	for _, r := range rep.Rules {
+		rules = append(rules, []cell{plain(i18n.Pick(r.NameZh, r.NameEn)), plain(m2(r.AreaM2)), plain(share(r.Share)), verdictCell(r.Verdict)})
+	}
+	add("siting.rules", grid([]string{i18n.T("siting.rule"), "m²", i18n.T("siting.share"), i18n.T("siting.result")}, rules))
+	var lays [][]cell
+	for _, l := range rep.Layers {
+		lays = append(lays, []cell{plain(i18n.Pick(l.NameZh, l.NameEn)), plain(m2(l.AreaM2)), plain(mu(l.AreaM2)), plain(share(l.Share)), verdictCell(l.Verdict)})
+	}
+	add("siting.layers", grid([]string{i18n.T("siting.layer"), "m²", i18n.T("siting.mu"), i18n.T("siting.share"), i18n.T("siting.result")}, lays))
+	if len(rep.Setbacks) > 0 {
+		var sb [][]cell
+		for _, s := range rep.Setbacks {
+			d := "> " + strconv.FormatFloat(s.SearchM, 'f', 0, 64)
+			if s.DistanceM != nil {
+				d = m2(*s.DistanceM)
+			}
+			sb = append(sb, []cell{plain(s.NameZh), plain(strconv.FormatFloat(s.RequiredM, 'f', 0, 64)), plain(d), verdictCell(s.Verdict)})
+		}
+		add("siting.setbacks", grid([]string{i18n.T("siting.layer"), i18n.T("siting.required_m"), i18n.T("siting.distance_m"), i18n.T("siting.result")}, sb))
+	}
+	add("siting.slope", slopeBlock(rep.Slope))
+	add("siting.reasons", reasonsBlock(rep))
+	return out
+}
+
+func slopeBlock(s *siting.SlopeResult) fyne.CanvasObject {
+	if s == nil {
+		return wrapped(i18n.T("siting.no_dem"))
+	}
+	var rows [][]cell
+	for k, n := range siting.SlopeClassNames {
+		rows = append(rows, []cell{plain(n), plain(m2(s.ClassArea[k])), plain(share(s.ClassShare[k]))})
+	}
+	g := grid([]string{i18n.T("siting.slope_class"), "m²", i18n.T("siting.share")}, rows)
+	elev := wrapped(fmt.Sprintf(i18n.T("siting.elev"), s.MinElev, s.MeanElev, s.MaxElev))
+	return container.NewVBox(g, elev)
+}
+
+func reasonsBlock(rep *siting.Report) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, r := range rep.Reasons {
+		box.Add(wrapped("• " + i18n.Pick(r.Zh, r.En)))
+	}
+	if len(rep.Reasons) == 0 {
+		box.Add(wrapped(i18n.T("siting.no_reasons")))
+	}
+	for _, r := range rep.Notes {
+		l := wrapped("ⓘ " + i18n.Pick(r.Zh, r.En))
+		l.Importance = widget.LowImportance
+		box.Add(l)
+	}
+	if n := len(rep.Skipped); n > 0 {
+		box.Add(wrapped(fmt.Sprintf(i18n.T("siting.skipped"), n)))
+	}
+	return box
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
