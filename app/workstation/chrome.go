@@ -38,6 +38,7 @@ func (w *Workstation) toolbar() fyne.CanvasObject {
 		widget.NewSeparator(), zin, zout, full, widget.NewSeparator(),
 		tool("tool.distance", theme.ContentRemoveIcon(), mapview.ToolDistance),
 		tool("tool.area", theme.CheckButtonIcon(), mapview.ToolArea),
+		widget.NewSeparator(), w.bookmarkButton(),
 	)
 	search := container.NewGridWrap(fyne.NewSize(300, w.places.entry.MinSize().Height), w.places.entry)
 	return container.NewBorder(nil, widget.NewSeparator(), nil, search, tools)
