@@ -238,6 +238,7 @@ var table = map[string][2]string{
 	"siting.no_earlier":   {"尚无附加的报告。", "No report attached yet."},
 	"bookmark.button":     {"书签", "Bookmarks"},
 	"bookmark.save":       {"保存当前视图…", "Save current view…"},
+	"bookmark.save_title": {"保存书签", "Save bookmark"},
 	"bookmark.none":       {"（尚无书签）", "(no bookmarks yet)"},
 	"bookmark.delete":     {"删除书签", "Delete bookmark"},
 	"bookmark.delete_q":   {"删除书签“%s”？", "Delete the bookmark “%s”?"},

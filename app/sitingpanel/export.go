@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,8 +35,19 @@ func (p *Panel) exportDialog(format string) {
 		p.Export(path, format)
 	}, p.h.Window())
 	d.SetFileName(fileName(p.rep, format))
+	startIn(d, p.bp)
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
+}
+
+// startIn opens a file dialog in the blueprint's folder.
+func startIn(d *dialog.FileDialog, bp *layers.Blueprint) {
+	if bp == nil {
+		return
+	}
+	if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(bp.Path()))); err == nil {
+		d.SetLocation(dir)
+	}
 }
 
 // fileName suggests a report file name: 选址审查_<project>.<format>.
@@ -161,6 +174,7 @@ func (p *Panel) saveStored(id int64, format string) {
 	if p.rep != nil {
 		d.SetFileName(fileName(p.rep, format))
 	}
+	startIn(d, bp)
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
 }

@@ -37,13 +37,18 @@ func importance(v siting.Verdict) widget.Importance {
 	return widget.DangerImportance
 }
 
-// grid is a table with a bold header row.
+// grid is a table with a bold header row: each row's name on a line of
+// its own, its values on the line below (see records). The header row's
+// name is hidden.
 func grid(header []string, rows [][]cell) fyne.CanvasObject {
-	c := container.New(table{cols: len(header)})
-	for _, h := range header {
+	c := container.New(records{cols: len(header) - 1})
+	for i, h := range header {
 		l := widget.NewLabel(h)
 		l.TextStyle.Bold = true
-		l.Truncation = fyne.TextTruncateEllipsis
+		l.Alignment = fyne.TextAlignTrailing
+		if i == 0 {
+			l.Hide()
+		}
 		c.Add(l)
 	}
 	for _, r := range rows {
@@ -53,6 +58,26 @@ func grid(header []string, rows [][]cell) fyne.CanvasObject {
 			if i == 0 {
 				l.Truncation = fyne.TextTruncateEllipsis
 			} else {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			c.Add(l)
+		}
+	}
+	return c
+}
+
+// compact is a one-line table for short names (the slope classes).
+func compact(header []string, rows [][]cell) fyne.CanvasObject {
+	c := container.New(table{cols: len(header)})
+	for _, h := range header {
+		l := widget.NewLabel(h)
+		l.TextStyle.Bold = true
+		c.Add(l)
+	}
+	for _, r := range rows {
+		for i, v := range r {
+			l := widget.NewLabel(v.text)
+			if i > 0 {
 				l.Alignment = fyne.TextAlignTrailing
 			}
 			c.Add(l)
@@ -72,10 +97,12 @@ func (p *Panel) showReport() {
 	p.xlsxBtn.Disable()
 	p.results.RemoveAll()
 	if !ok {
-		p.verdict.SetText("")
-		p.summary.SetText("")
+		p.verdict.Hide()
+		p.summary.Hide()
 		return
 	}
+	p.verdict.Show()
+	p.summary.Show()
 	rep := p.rep
 	if p.bp != nil {
 		p.pdfBtn.Enable()
@@ -97,7 +124,8 @@ func (p *Panel) sections(rep *siting.Report) []fyne.CanvasObject {
 	add := func(key string, o fyne.CanvasObject) { out = append(out, widget.NewSeparator(), bold(i18n.T(key)), o) }
 	var rules [][]cell
 	for _, r := range rep.Rules {
-		rules = append(rules, []cell{plain(i18n.Pick(r.NameZh, r.NameEn)), plain(m2(r.AreaM2)), plain(share(r.Share)), verdictCell(r.Verdict)})
+		name := i18n.Pick(r.NameZh, r.NameEn) + " · " + r.Layer // a difference rule has one row per plan layer
+		rules = append(rules, []cell{plain(name), plain(m2(r.AreaM2)), plain(share(r.Share)), verdictCell(r.Verdict)})
 	}
 	add("siting.rules", grid([]string{i18n.T("siting.rule"), "m²", i18n.T("siting.share"), i18n.T("siting.result")}, rules))
 	var lays [][]cell
@@ -129,7 +157,7 @@ func slopeBlock(s *siting.SlopeResult) fyne.CanvasObject {
 	for k, n := range siting.SlopeClassNames {
 		rows = append(rows, []cell{plain(n), plain(m2(s.ClassArea[k])), plain(share(s.ClassShare[k]))})
 	}
-	g := grid([]string{i18n.T("siting.slope_class"), "m²", i18n.T("siting.share")}, rows)
+	g := compact([]string{i18n.T("siting.slope_class"), "m²", i18n.T("siting.share")}, rows)
 	elev := wrapped(fmt.Sprintf(i18n.T("siting.elev"), s.MinElev, s.MeanElev, s.MaxElev))
 	return container.NewVBox(g, elev)
 }

@@ -113,7 +113,7 @@ func (b *bookmarkMenu) askName() {
 	name.SetPlaceHolder(i18n.T("bookmark.name_hint"))
 	name.Validator = func(s string) error { _, err := bookmarks.CleanName(s); return err }
 	items := []*widget.FormItem{widget.NewFormItem(i18n.T("bookmark.name"), name)}
-	d := dialog.NewForm(i18n.T("bookmark.save"), i18n.T("bookmark.ok"), i18n.T("bookmark.cancel"), items, func(ok bool) {
+	d := dialog.NewForm(i18n.T("bookmark.save_title"), i18n.T("bookmark.ok"), i18n.T("bookmark.cancel"), items, func(ok bool) {
 		if ok {
 			b.save(name.Text, false)
 		}
@@ -140,7 +140,7 @@ func (b *bookmarkMenu) save(name string, replace bool) {
 func (b *bookmarkMenu) saved(bp *layers.Blueprint, bm bookmarks.Bookmark, err error) {
 	switch {
 	case errors.Is(err, bookmarks.ErrExists):
-		dialog.ShowConfirm(i18n.T("bookmark.save"), fmt.Sprintf(i18n.T("bookmark.replace"), bm.Name), func(ok bool) {
+		dialog.ShowConfirm(i18n.T("bookmark.save_title"), fmt.Sprintf(i18n.T("bookmark.replace"), bm.Name), func(ok bool) {
 			if ok {
 				b.save(bm.Name, true)
 			}
