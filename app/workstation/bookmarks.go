@@ -31,19 +31,43 @@ type bookmarkMenu struct {
 
 	button *widget.Button
 	list   []bookmarks.Bookmark // as last read
+	listed func()               // called after each read of the list, or nil
 }
 
 func newBookmarkMenu(win fyne.Window, view *mapview.MapView, bp func() *layers.Blueprint, message func(string), post func(func())) *bookmarkMenu {
 	b := &bookmarkMenu{win: win, view: view, bp: bp, message: message, post: post}
-	b.button = widget.NewButtonWithIcon(i18n.T("bookmark.button"), theme.ListIcon(), b.open)
+	// Icon only, as the zoom buttons: the toolbar must fit a 1024 px window
+	// in English; the View menu names it.
+	b.button = widget.NewButtonWithIcon("", theme.ListIcon(), b.open)
 	b.button.Importance = widget.LowImportance
 	return b
 }
 
 // bookmarkButton is the toolbar's bookmark button.
 func (w *Workstation) bookmarkButton() fyne.CanvasObject {
-	b := newBookmarkMenu(w.win, w.view, func() *layers.Blueprint { return w.bp }, w.setMessage, fyne.Do)
-	return b.button
+	w.marks = newBookmarkMenu(w.win, w.view, func() *layers.Blueprint { return w.bp }, w.setMessage, fyne.Do)
+	w.marks.listed = func() { w.win.SetMainMenu(w.menu()) }
+	return w.marks.button
+}
+
+// loadBookmarks reads the bookmarks of a blueprint just shown, for the
+// View menu.
+func (w *Workstation) loadBookmarks(bp *layers.Blueprint) {
+	if w.marks != nil {
+		w.marks.list = nil
+		w.marks.reload(bp, nil)
+	}
+}
+
+// bookmarkMenuItems are the View menu's bookmarks: the same menu as the
+// toolbar button's (which a narrow window may hide), as last read.
+func (w *Workstation) bookmarkMenuItems() []*fyne.MenuItem {
+	if w.marks == nil || w.bp == nil {
+		return nil
+	}
+	item := fyne.NewMenuItem(i18n.T("bookmark.button"), nil)
+	item.ChildMenu = fyne.NewMenu("", w.marks.items()...)
+	return []*fyne.MenuItem{fyne.NewMenuItemSeparator(), item}
 }
 
 // open reads the bookmarks, then pops up the menu under the button.
@@ -64,11 +88,15 @@ func (b *bookmarkMenu) reload(bp *layers.Blueprint, then func()) {
 				dialog.ShowError(err, b.win)
 				return
 			}
-			if b.bp() == bp {
-				b.list = list
-				if then != nil {
-					then()
-				}
+			if b.bp() != bp {
+				return
+			}
+			b.list = list
+			if b.listed != nil {
+				b.listed()
+			}
+			if then != nil {
+				then()
 			}
 		})
 	}()

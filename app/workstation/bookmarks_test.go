@@ -59,6 +59,8 @@ func TestBookmarkMenu(t *testing.T) {
 	bp := smallBlueprint(t)
 	f := newBookmarkFixture(t, bp)
 	home := orb.Point{500400, 4600500}
+	listed := 0
+	f.b.listed = func() { listed++ } // the workstation rebuilds its View menu here
 	f.ui.Do(func() {
 		f.view.SetView(home, 2)
 		if got := menuLabels(f.b.items()); got != "保存当前视图… | （尚无书签）" {
@@ -68,6 +70,9 @@ func TestBookmarkMenu(t *testing.T) {
 	})
 	f.ui.Eventually(t, "the saved bookmark", func() bool { return len(f.b.list) == 1 })
 	f.ui.Do(func() {
+		if listed == 0 {
+			t.Error("a read of the list was not announced")
+		}
 		if f.msg != "已保存书签“和平区中心”" {
 			t.Errorf("message %q", f.msg)
 		}

@@ -73,7 +73,7 @@ func (w *Workstation) menu() *fyne.MainMenu {
 			districts.ChildMenu = appendItem(districts.ChildMenu, d.name, func() { w.view.ZoomTo(d.bound) })
 		}
 	}
-	view := fyne.NewMenu(i18n.T("menu.view"), full, districts)
+	view := fyne.NewMenu(i18n.T("menu.view"), append([]*fyne.MenuItem{full, districts}, w.bookmarkMenuItems()...)...)
 	lang := fyne.NewMenuItem(i18n.T("menu.language"), nil)
 	lang.ChildMenu = fyne.NewMenu("",
 		fyne.NewMenuItem(i18n.T("lang.zh"), func() { w.setLanguage(i18n.Zh) }),
@@ -146,7 +146,8 @@ func newStatusBar(w *Workstation) *statusBar {
 	scale := container.NewHBox(widget.NewLabel(i18n.T("status.scale")),
 		container.NewGridWrap(fyne.NewSize(130, s.scaleSel.MinSize().Height), s.scaleSel))
 	right := container.NewHBox(s.extra, s.xy, s.lonlat, scale)
-	s.root = container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(s.toolName, s.msg), right)
+	s.msg.Truncation = fyne.TextTruncateEllipsis // a long message must not widen the window
+	s.root = container.NewBorder(widget.NewSeparator(), nil, s.toolName, right, s.msg)
 	s.tool(mapview.ToolPan)
 	return s
 }

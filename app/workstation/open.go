@@ -234,6 +234,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 		}
 	}
 	w.win.SetMainMenu(w.menu())
+	w.loadBookmarks(bp)
 	w.remember(bp.Path())
 }
 

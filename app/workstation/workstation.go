@@ -50,7 +50,8 @@ type Workstation struct {
 	selected    *layers.Feature // the identified feature, or nil
 	renderer    *render.Renderer
 	panels      []Panel
-	live        *liveRecheck // conflicts re-checked after each edit (recheck.go)
+	live        *liveRecheck  // conflicts re-checked after each edit (recheck.go)
+	marks       *bookmarkMenu // the user's bookmarks (bookmarks.go)
 }
 
 // New makes the window (without a blueprint yet).
