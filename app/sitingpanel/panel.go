@@ -85,6 +85,7 @@ func (p *Panel) build() {
 	p.verdict = widget.NewLabel("")
 	p.verdict.TextStyle.Bold = true
 	p.verdict.SizeName = "headingText"
+	p.verdict.Wrapping = fyne.TextWrapWord
 	p.summary = wrapped("")
 	p.results = container.NewVBox()
 	p.reports = container.NewVBox()
