@@ -79,7 +79,8 @@ func redLineBlueprint(t *testing.T) *layers.Blueprint {
 // TestLiveRecheck: an Apply that puts farmland in the red line makes a new
 // patch in the conflicts panel within a second, outlined on the map; two
 // edits in one burst make one re-check; deleting the farmland clears the
-// patch; after stop nothing is re-checked.
+// patch; a remote change makes its patch too; after stop nothing is
+// re-checked.
 func TestLiveRecheck(t *testing.T) {
 	test.NewTempApp(t)
 	i18n.Set(i18n.Zh)
@@ -131,16 +132,27 @@ func TestLiveRecheck(t *testing.T) {
 		}
 	})
 
-	live.delay = 50 * time.Millisecond
+	live.delay = recheckDelay
+	start = time.Now()
 	if _, err := bp.Apply(ctx, layers.Edit{Op: layers.OpDelete, Layer: "GH_YJJBNT", UID: ins[0].UID}); err != nil {
 		t.Fatal(err)
 	}
 	ui.Eventually(t, "the cleared patch", func() bool { return h.status[conflictpanel.StatusKey] == "冲突 2 · 待审 1" })
+	t.Logf("edit to cleared patch shown: %v (delay %v)", time.Since(start), live.delay)
 	mu.Lock()
 	if runs != 2 || cleared != 1 {
 		t.Errorf("%d re-checks, %d cleared; want 2, 1", runs, cleared)
 	}
 	mu.Unlock()
+
+	// A remote change (sync) is heard and re-checked the same way.
+	_, err = bp.ApplyRemote(ctx, layers.RemoteBatch{Remote: "hub", Collection: "GH_YJJBNT", Cursor: "c1",
+		Changes: []layers.RemoteChange{{Layer: "GH_YJJBNT", UID: "00000000-0000-4000-8000-00000000000a",
+			Geom: orb.MultiPolygon{square(500300, 4600600, 100)}, Version: 1, User: "同步", Time: time.Now()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.Eventually(t, "the remote patch", func() bool { return h.status[conflictpanel.StatusKey] == "冲突 3 · 待审 2" })
 
 	live.stop()
 	if _, err := bp.Apply(ctx, layers.Edit{Op: layers.OpInsert, Layer: "GH_YJJBNT", Geom: square(500500, 4600500, 100)}); err != nil {
@@ -149,8 +161,8 @@ func TestLiveRecheck(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // longer than the delay: a re-check would have started
 	mu.Lock()
 	defer mu.Unlock()
-	if runs != 2 {
-		t.Errorf("%d re-checks after stop, want 2", runs)
+	if runs != 3 {
+		t.Errorf("%d re-checks after stop, want 3", runs)
 	}
 }
 
