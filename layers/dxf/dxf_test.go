@@ -31,7 +31,7 @@ func TestReadEntities(t *testing.T) {
 	}
 	want := []struct {
 		entity, layer, text string
-		geom               orb.Geometry
+		geom                orb.Geometry
 	}{
 		{"LINE", "道路中线", "", orb.LineString{{533000, 4629000}, {533100.5, 4629050.25}}},
 		{"LWPOLYLINE", "用地红线", "", orb.Polygon{{{533000, 4629000}, {533040, 4629000}, {533040, 4629030}, {533000, 4629030}, {533000, 4629000}}}},
