@@ -54,17 +54,26 @@ func parseGeoJSON(name string, data []byte) (*Source, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInput, name, err)
 	}
 	src := &Source{Path: name, Format: "geojson", CRS: crs, Encoding: "UTF-8"}
+	idField := false
 	for i, f := range fc.Features {
 		ft := Feature{Name: geojsonName(i, f), Geom: f.Geometry, Attrs: map[string]any{}}
 		for k, v := range f.Properties {
 			ft.Attrs[k] = jsonValue(v)
+		}
+		if _, has := f.Properties["id"]; f.ID != nil && !has {
+			ft.Attrs["id"] = jsonValue(f.ID) // as GDAL does: the feature id is a field
+			idField = true
 		}
 		if err := checkFinite(ft); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrInput, name, err)
 		}
 		src.Features = append(src.Features, ft)
 	}
-	src.Fields = inferFields(src.Features, propertyOrder(data))
+	order := propertyOrder(data)
+	if idField && !slices.Contains(order, "id") {
+		order = append([]string{"id"}, order...)
+	}
+	src.Fields = inferFields(src.Features, order)
 	return src, nil
 }
 

@@ -34,6 +34,8 @@ func ogr2ogr(t *testing.T, args ...string) {
 	}
 }
 
+var fieldLine = regexp.MustCompile(`^([^\s:][^:]*): (?:String|Integer|Integer64|Real|Date|DateTime|Time|Binary|StringList|IntegerList|RealList)[ (]`)
+
 var attrLine = regexp.MustCompile(`^\s+(\S+) \([A-Za-z0-9()]+\) = (.*)$`)
 
 // ogrSQL runs an SQLite-dialect query with ogrinfo and returns its rows as
@@ -68,15 +70,11 @@ func ogrSummary(t *testing.T, path string) (int, []string) {
 	}
 	n := -1
 	var fields []string
-	inFields := false
 	for _, line := range strings.Split(string(out), "\n") {
-		switch {
-		case strings.HasPrefix(line, "Feature Count: "):
+		if strings.HasPrefix(line, "Feature Count: ") {
 			n, _ = strconv.Atoi(strings.TrimPrefix(line, "Feature Count: "))
-		case strings.HasPrefix(line, "Data axis to CRS axis mapping") || strings.HasPrefix(line, "Geometry Column"):
-			inFields = true
-		case inFields && strings.Contains(line, ": ") && !strings.HasPrefix(line, " "):
-			fields = append(fields, line[:strings.Index(line, ": ")])
+		} else if m := fieldLine.FindStringSubmatch(line); m != nil {
+			fields = append(fields, m[1])
 		}
 	}
 	return n, fields

@@ -87,10 +87,11 @@ type Source struct {
 type ReadOptions struct {
 	Encoding string // of attributes: "" detects (UTF-8, else the .cpg or GBK); "GBK", "UTF-8"...
 	KeepZM   bool
+	Table    string // the layer of a GeoPackage with several
 }
 
 // Read reads a file by its extension: .shp/.zip, .geojson/.json, .csv,
-// .dxf, .txt.
+// .dxf, .txt, .gpkg.
 func Read(path string, opt ReadOptions) (*Source, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
@@ -102,11 +103,13 @@ func Read(path string, opt ReadOptions) (*Source, error) {
 		return readGeoJSON(path)
 	case ".csv":
 		return readCSV(path, opt)
+	case ".gpkg":
+		return readGPKG(path, opt)
 	case ".dxf":
 		return readDXF(path)
 	case ".txt":
 		return readBoundaryTXT(path, opt)
 	default:
-		return nil, fmt.Errorf("%w: %s (want .shp, .zip, .geojson, .json, .csv, .dxf or .txt)", ErrFormat, path)
+		return nil, fmt.Errorf("%w: %s (want .shp, .zip, .geojson, .json, .csv, .dxf, .txt or .gpkg)", ErrFormat, path)
 	}
 }

@@ -1,0 +1,67 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"lantu/layers"
+)
+
+// readGPKG reads the one vector layer of a GeoPackage (opened read-only
+// through layers, so any GeoPackage's table is an imported layer); its CRS
+// is the table's srs_id. A GeoPackage with several vector layers is refused
+// naming them, unless opt.Table picks one.
+func readGPKG(path string, opt ReadOptions) (*Source, error) {
+	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer bp.Close()
+	l, err := pickLayer(bp, path, opt.Table)
+	if err != nil {
+		return nil, err
+	}
+	src := &Source{Path: path, Format: "gpkg", Encoding: "UTF-8"}
+	if l.SRID > 0 {
+		src.CRS = CRS{EPSG: l.SRID, From: fmt.Sprintf("srs_id of table %s", l.Table)}
+	}
+	for _, f := range targetFields(l) {
+		src.Fields = append(src.Fields, Field{f.Name, f.Type})
+	}
+	err = bp.Query(context.Background(), layers.Query{Layers: []string{l.Table}}, func(f *layers.Feature) error {
+		ft := Feature{Name: fmt.Sprintf("%s fid %d", l.Table, f.FID), Geom: f.Geom, Attrs: map[string]any{}}
+		for _, fl := range src.Fields {
+			if v := f.Attrs[fl.Name]; v != nil {
+				ft.Attrs[fl.Name] = v
+			}
+		}
+		src.Features = append(src.Features, ft)
+		return nil
+	})
+	return src, err
+}
+
+// pickLayer is the named layer, or the only vector layer with features.
+func pickLayer(bp *layers.Blueprint, path, table string) (*layers.Layer, error) {
+	if table != "" {
+		if l := bp.Layer(table); l != nil {
+			return l, nil
+		}
+		return nil, fmt.Errorf("%w: %s has no layer %q", ErrInput, path, table)
+	}
+	var names []string
+	var found *layers.Layer
+	for _, l := range bp.Layers() {
+		if l.Count() > 0 {
+			names, found = append(names, l.Table), l
+		}
+	}
+	switch len(names) {
+	case 1:
+		return found, nil
+	case 0:
+		return nil, fmt.Errorf("%w: %s has no vector layer with features", ErrNoGeom, path)
+	}
+	return nil, fmt.Errorf("%w: %s has %d vector layers (%s); export one layer to import it", ErrInput, path, len(names), strings.Join(names, ", "))
+}
