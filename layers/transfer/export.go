@@ -209,15 +209,15 @@ func clipToDistrict(ctx context.Context, bp *layers.Blueprint, set *exportSet, c
 		if refusal != "" {
 			return fmt.Errorf("%w: layer %s uid %s: %s", ErrInput, set.layer.Code, f.UID, refusal)
 		}
-		in, err := fx.intersect(g, cb, set.kind)
+		in, cut, err := fx.intersect(g, cb, set.kind)
 		if err != nil {
 			return fmt.Errorf("layer %s uid %s: %w", set.layer.Code, f.UID, err)
 		}
-		switch {
-		case in == nil:
+		if in == nil {
 			rep.Outside++
 			continue
-		case !orb.Equal(in, f.Geom):
+		}
+		if cut {
 			rep.Clipped++
 		}
 		f.Geom = in

@@ -57,6 +57,9 @@ func pickLayer(bp *layers.Blueprint, path, table string) (*layers.Layer, error) 
 			names, found = append(names, l.Table), l
 		}
 	}
+	if len(names) == 0 && len(bp.Layers()) == 1 {
+		return bp.Layers()[0], nil // an empty layer
+	}
 	switch len(names) {
 	case 1:
 		return found, nil

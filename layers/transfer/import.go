@@ -206,9 +206,6 @@ func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, type
 	if refusal != "" {
 		return row{}, refusal
 	}
-	if repaired != "" || dropped != "" {
-		rep.Repaired = append(rep.Repaired, Note{f.Name, strings.Trim(repaired+"; "+dropped, "; ")})
-	}
 	attrs := map[string]any{}
 	for s, d := range m.Fields {
 		v, ok := convert(f.Attrs[s], types[d])
@@ -216,6 +213,9 @@ func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, type
 			return row{}, fmt.Sprintf("field %s: %v is not a %s value for %s", s, f.Attrs[s], types[d], d)
 		}
 		attrs[d] = v
+	}
+	if repaired != "" || dropped != "" {
+		rep.Repaired = append(rep.Repaired, Note{f.Name, strings.Trim(repaired+"; "+dropped, "; ")})
 	}
 	return row{f.Name, g, attrs}, ""
 }

@@ -52,35 +52,42 @@ func (x *fixer) fix(g orb.Geometry) (out orb.Geometry, repaired, refusal string)
 }
 
 // intersect returns the part of g inside clip (both valid), of g's
-// dimension; nil when nothing is left.
-func (x *fixer) intersect(g orb.Geometry, clip []byte, kind string) (out orb.Geometry, err error) {
+// dimension; nil when nothing is left. A g that clip covers comes back
+// unchanged, with cut false.
+func (x *fixer) intersect(g orb.Geometry, clip []byte, kind string) (out orb.Geometry, cut bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("transfer: GEOS intersection failed: %v", r)
+			out, cut, err = nil, false, fmt.Errorf("transfer: GEOS intersection failed: %v", r)
 		}
 	}()
 	b, err := wkb.Marshal(g)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	a, err := x.gctx.NewGeomFromWKB(b)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	c, err := x.gctx.NewGeomFromWKB(clip)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if c.Covers(a) {
+		return g, false, nil
 	}
 	r := a.Intersection(c)
 	if r == nil || r.IsEmpty() {
-		return nil, nil
+		return nil, false, nil
 	}
 	og, err := wkb.Unmarshal(r.ToWKB())
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	og, _, _ = coerce(og, kind)
-	return og, nil
+	og, _, refusal := coerce(og, kind)
+	if refusal != "" {
+		return nil, false, nil // only a boundary of another dimension touches
+	}
+	return og, true, nil
 }
 
 // kindOfTable maps a GeoPackage geometry type name to polygon, line, point
