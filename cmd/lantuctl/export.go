@@ -68,6 +68,7 @@ func runExport(cmd *cobra.Command, path string, f exportFlags) error {
 	if f.asJSON {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		return enc.Encode(rep)
 	}
 	w := cmd.OutOrStdout()

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,6 +104,7 @@ func runImport(cmd *cobra.Command, path, source string, f importFlags) error {
 	if f.asJSON {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		return enc.Encode(rep)
 	}
 	printImport(cmd.OutOrStdout(), rep)
@@ -118,8 +121,8 @@ func printImport(w io.Writer, rep *transfer.Report) {
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	for s, d := range rep.Mapping.Fields {
-		if s != d {
+	for _, s := range slices.Sorted(maps.Keys(rep.Mapping.Fields)) {
+		if d := rep.Mapping.Fields[s]; s != d {
 			fmt.Fprintf(w, "field %s -> %s\n", s, d)
 		}
 	}

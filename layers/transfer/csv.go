@@ -73,6 +73,7 @@ func parseCSV(name string, data []byte, encoding string) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	header = uniqueHeader(header)
 	src := &Source{Path: name, Format: "csv", Encoding: enc}
 	var order []string
 	for i, h := range header {
@@ -97,6 +98,24 @@ func parseCSV(name string, data []byte, encoding string) (*Source, error) {
 	src.Fields = csvFields(src.Features, order)
 	src.Notes = append(src.Notes, geom.note(header))
 	return src, nil
+}
+
+// uniqueHeader names empty columns field_N and repeated ones NAME_2...
+func uniqueHeader(h []string) []string {
+	out := make([]string, len(h))
+	seen := map[string]bool{}
+	for i, n := range h {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			n = fmt.Sprintf("field_%d", i+1)
+		}
+		base := n
+		for k := 2; seen[n]; k++ {
+			n = fmt.Sprintf("%s_%d", base, k)
+		}
+		seen[n], out[i] = true, n
+	}
+	return out
 }
 
 // csvGeom says which columns hold the geometry: wkt >= 0, or x and y.
