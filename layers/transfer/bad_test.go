@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"lantu/layers/boundarytxt"
 )
 
@@ -109,5 +111,19 @@ func TestImportRefusesWrongType(t *testing.T) {
 	fs := features(t, bp, "GL_XZFA")
 	if len(fs) != 2 || fs[0].Attrs["xmmc"] != "甲项目" || fs[0].Attrs["mj"] != 10000.0 || geosArea(t, fs[1].Geom) != 5000 {
 		t.Errorf("features %v %v", fs[0].Attrs, fs[1].Attrs)
+	}
+}
+
+// TestCSVSurveyOrder: x/y columns holding northing/easting (X = north, as
+// Chinese surveyors write) are swapped and the swap is reported; lon/lat
+// columns are not.
+func TestCSVSurveyOrder(t *testing.T) {
+	src := readSource(t, writeFile(t, "s.csv", "点号,X,Y\nJ1,4629000.5,41533000.25\nJ2,4629100,41533100\n"), ReadOptions{})
+	if p := src.Features[0].Geom.(orb.Point); p != (orb.Point{41533000.25, 4629000.5}) || len(src.Notes) != 2 || !strings.Contains(src.Notes[1], "swapped") {
+		t.Errorf("survey order: %v, notes %v", p, src.Notes)
+	}
+	src = readSource(t, writeFile(t, "l.csv", "经度,纬度\n123.4,41.8\n"), ReadOptions{})
+	if p := src.Features[0].Geom.(orb.Point); p != (orb.Point{123.4, 41.8}) || len(src.Notes) != 1 {
+		t.Errorf("lon/lat: %v, notes %v", p, src.Notes)
 	}
 }

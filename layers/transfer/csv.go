@@ -97,6 +97,14 @@ func parseCSV(name string, data []byte, encoding string) (*Source, error) {
 	}
 	src.Fields = csvFields(src.Features, order)
 	src.Notes = append(src.Notes, geom.note(header))
+	if geom.wkt < 0 && surveyOrder(src.Features) {
+		for i, f := range src.Features {
+			if p, ok := f.Geom.(orb.Point); ok {
+				src.Features[i].Geom = orb.Point{p[1], p[0]}
+			}
+		}
+		src.Notes = append(src.Notes, fmt.Sprintf("column %q holds northings and %q eastings (Chinese survey order X = north): swapped", header[geom.x], header[geom.y]))
+	}
 	return src, nil
 }
 
@@ -219,6 +227,25 @@ func csvFields(fs []Feature, order []string) []Field {
 		out = append(out, Field{name, typ})
 	}
 	return out
+}
+
+// surveyOrder tells whether every point's x is a Gauss-Krüger northing
+// in China (1,000-10,000 km) and its y an easting (100-1,000 km, or with a
+// zone prefix 10,000-100,000 km): x and y are then in survey order.
+func surveyOrder(fs []Feature) bool {
+	n := 0
+	for _, f := range fs {
+		p, ok := f.Geom.(orb.Point)
+		if !ok {
+			continue
+		}
+		east := (p[1] >= 1e5 && p[1] < 1e6) || (p[1] >= 1e7 && p[1] < 1e8)
+		if !(p[0] >= 1e6 && p[0] < 1e7) || !east {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // bom is the UTF-8 byte order mark spreadsheets look for.
