@@ -25,11 +25,12 @@ type ImportedField struct {
 // layer of that name exists or a field repeats a system column. The new
 // layer is returned indexed and empty, in the "Imported" group.
 //
-// It is serialised with Apply and Bulk, but it changes the blueprint's layer
+// It writes under the writer lock, as Apply and Bulk do (announcing no
+// change: the layer is empty), but it changes the blueprint's layer
 // list: do not call it while other goroutines use Layers or Layer.
 func (b *Blueprint) CreateImportedLayer(ctx context.Context, table, geomType string, fields []ImportedField) (*Layer, error) {
-	if b.db.ReadOnly {
-		return nil, fmt.Errorf("%w: %s", ErrReadOnly, b.path)
+	if err := b.writable(); err != nil {
+		return nil, err
 	}
 	if err := b.WaitLoaded(ctx); err != nil {
 		return nil, err
@@ -40,8 +41,16 @@ func (b *Blueprint) CreateImportedLayer(ctx context.Context, table, geomType str
 	}
 	b.writeMu.Lock()
 	defer b.writeMu.Unlock()
-	if err := b.db.CreateTable(ctx, nil, spec); err != nil {
+	tx, err := b.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := b.db.CreateTable(ctx, tx, spec); err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", b.path, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("layers: %s: commit: %w", b.path, err)
 	}
 	return b.addImported(ctx, table)
 }

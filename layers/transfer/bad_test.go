@@ -46,6 +46,7 @@ func TestBadInput(t *testing.T) {
 		{"csv no crs", writeFile(t, "d.csv", "x,y\n533000,4629000\n"), ReadOptions{}, ImportOptions{As: "d"}, ErrNoCRS, []string{"d.csv", "--s-srs"}},
 		{"geojson projected in 4326", writeFile(t, "e.geojson", projected), ReadOptions{}, ImportOptions{As: "e"}, ErrCRS, []string{"e.geojson", "feature 1", "533000"}},
 		{"geojson degrees in 4550", writeFile(t, "f.geojson", degrees), ReadOptions{}, ImportOptions{As: "f"}, ErrCRS, []string{"f.geojson", "degrees"}},
+		{"geojson other zone", writeFile(t, "z.geojson", strings.Replace(degrees, "[123.4,41.8]", "[41533000,4629000]", 1)), ReadOptions{}, ImportOptions{As: "z"}, ErrCRS, []string{"z.geojson", "EPSG:4550", "--s-srs"}},
 		{"geojson unknown epsg", writeFile(t, "g.geojson", unknown), ReadOptions{}, ImportOptions{As: "g"}, ErrNoCRS, []string{"g.geojson", "999999"}},
 		{"geojson not json", writeFile(t, "h.geojson", "{"), ReadOptions{}, ImportOptions{As: "h"}, ErrInput, []string{"h.geojson"}},
 		{"unknown layer", filepath.Join("testdata", "proposal.txt"), ReadOptions{}, ImportOptions{Layer: "NO_SUCH"}, ErrLayer, []string{"NO_SUCH"}},
@@ -104,7 +105,7 @@ func TestImportRefusesWrongType(t *testing.T) {
 	if len(rep.Repaired) != 1 || rep.Repaired[0].Feature != "row 5" || !strings.Contains(rep.Repaired[0].Reason, "Self-intersection") {
 		t.Errorf("repaired %v", rep.Repaired)
 	}
-	j, err := bp.JournalSince(context.Background(), 0)
+	j, err := bp.Journal(context.Background(), 0, 100)
 	if err != nil || len(j) != 2 {
 		t.Errorf("journal: %d entries, %v", len(j), err)
 	}

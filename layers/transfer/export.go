@@ -205,6 +205,10 @@ func clipToDistrict(ctx context.Context, bp *layers.Blueprint, set *exportSet, c
 	}
 	kept := set.feats[:0]
 	for _, f := range set.feats {
+		if f.Geom == nil {
+			rep.Outside++ // no geometry is inside no district
+			continue
+		}
 		g, _, refusal := fx.fix(f.Geom)
 		if refusal != "" {
 			return fmt.Errorf("%w: layer %s uid %s: %s", ErrInput, set.layer.Code, f.UID, refusal)

@@ -127,7 +127,27 @@ func checkRange(src *Source) error {
 	if !geo && some && degrees {
 		return fmt.Errorf("%w: %s: every coordinate looks like longitude/latitude degrees, but the CRS is %s, projected in metres", ErrCRS, src.Path, src.CRS)
 	}
+	if src.CRS.EPSG > 0 && some {
+		if err := crs.CheckExtent(src.CRS.EPSG, sourceBound(src)); err != nil {
+			return fmt.Errorf("%w: %s: %v; if the file's CRS is wrong, give the right one with --s-srs", ErrCRS, src.Path, err)
+		}
+	}
 	return nil
+}
+
+// sourceBound is the bound of every coordinate of src.
+func sourceBound(src *Source) orb.Bound {
+	first := true
+	var b orb.Bound
+	for _, f := range src.Features {
+		eachPoint(f.Geom, func(p orb.Point) {
+			if first {
+				b, first = orb.Bound{Min: p, Max: p}, false
+			}
+			b = b.Extend(p)
+		})
+	}
+	return b
 }
 
 // eachSeq calls fn for every point sequence of g, in place.
