@@ -10,7 +10,8 @@ import (
 	"lantu/layers/gpkg"
 )
 
-// ImportedField is one attribute column of a new imported layer.
+// ImportedField is one attribute column of a new imported layer. A plain
+// value.
 type ImportedField struct {
 	Name string
 	Type string // text | integer | real | date (as catalog fields)

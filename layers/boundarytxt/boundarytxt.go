@@ -42,10 +42,11 @@ type File struct {
 	Encoding      string
 }
 
-// KeyValue is one header line.
+// KeyValue is one header line. A plain value.
 type KeyValue struct{ Key, Value string }
 
-// Parcel is one [地块坐标] parcel.
+// Parcel is one [地块坐标] parcel: plain data, not safe for concurrent
+// mutation. Read and Write keep no state and are safe to call concurrently.
 type Parcel struct {
 	Points   int     // 点数 as written
 	Area     float64 // 面积 as written (hectares by the convention)

@@ -10,7 +10,7 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// Options configure Read.
+// Options configure Read. A plain value.
 type Options struct {
 	// Encoding of the file: "" detects UTF-8 (with or without BOM) and
 	// otherwise reads GB18030, a superset of GBK.

@@ -23,7 +23,8 @@ var (
 	ErrBinary = errors.New("dxf: binary DXF is not supported")
 )
 
-// Feature is one entity read as a geometry.
+// Feature is one entity read as a geometry: plain data, not safe for
+// concurrent mutation.
 type Feature struct {
 	Geometry orb.Geometry // orb.Point, orb.LineString or orb.Polygon
 	Entity   string       // LINE, LWPOLYLINE, POLYLINE, POINT, TEXT, MTEXT
@@ -33,7 +34,8 @@ type Feature struct {
 	Line     int          // line of the entity's 0 group
 }
 
-// Drawing is what Read returns. It is a plain value.
+// Drawing is what Read returns: plain data, not safe for concurrent
+// mutation. Read keeps no state and is safe to call concurrently.
 type Drawing struct {
 	Features []Feature
 	Skipped  map[string]int // entity type -> count of entities not read

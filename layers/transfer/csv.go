@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -250,6 +249,3 @@ func surveyOrder(fs []Feature) bool {
 
 // bom is the UTF-8 byte order mark spreadsheets look for.
 var bom = []byte{0xEF, 0xBB, 0xBF}
-
-// hasBOM is used by tests and the CSV writer.
-func hasBOM(b []byte) bool { return bytes.HasPrefix(b, bom) }

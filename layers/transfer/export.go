@@ -22,7 +22,8 @@ import (
 var formatByExt = map[string]string{".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson",
 	".shp": "shp", ".csv": "csv", ".txt": "txt"}
 
-// ExportOptions say what to export and how.
+// ExportOptions say what to export and how. A plain value, safe to share
+// read-only.
 type ExportOptions struct {
 	Layer    string // catalog code or table
 	Where    string // a where filter (layers/conflict syntax: field = 'v' AND ...)
@@ -33,7 +34,7 @@ type ExportOptions struct {
 	Force    bool   // replace an existing output
 }
 
-// ExportReport says what Export wrote.
+// ExportReport says what Export wrote. A plain value the caller owns.
 type ExportReport struct {
 	Layer      string            `json:"layer"`
 	Out        string            `json:"out"`
@@ -176,30 +177,8 @@ func whereSQL(l *layers.Layer, src string) (string, error) {
 // clipToDistrict keeps the part of each feature inside the district whose
 // xzqdm is code.
 func clipToDistrict(ctx context.Context, bp *layers.Blueprint, set *exportSet, code string, rep *ExportReport) error {
-	where, err := conflict.ParseWhere("xzqdm = '" + strings.ReplaceAll(code, "'", "''") + "'")
-	if err != nil {
-		return fmt.Errorf("%w: --district %q: %v", ErrInput, code, err)
-	}
-	var parts orb.MultiPolygon
-	err = bp.Query(ctx, layers.Query{Layers: []string{"XZ_QXXZQ"}, Where: where.SQL()}, func(f *layers.Feature) error {
-		var lines orb.MultiLineString
-		var pts orb.MultiPoint
-		var other []string
-		collect(f.Geom, &parts, &lines, &pts, &other)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if len(parts) == 0 {
-		return fmt.Errorf("%w: --district %s: no district with xzqdm %q in XZ_QXXZQ of %s", ErrInput, code, code, bp.Path())
-	}
 	fx := newFixer()
-	clip, _, refusal := fx.fix(parts) // a repaired district is used as repaired
-	if refusal != "" {
-		return fmt.Errorf("%w: district %s: %s", ErrInput, code, refusal)
-	}
-	cb, err := wkb.Marshal(clip)
+	cb, err := districtWKB(ctx, bp, fx, code)
 	if err != nil {
 		return err
 	}
@@ -229,6 +208,33 @@ func clipToDistrict(ctx context.Context, bp *layers.Blueprint, set *exportSet, c
 	}
 	set.feats = kept
 	return nil
+}
+
+// districtWKB is the district's polygons (made valid) as WKB.
+func districtWKB(ctx context.Context, bp *layers.Blueprint, fx *fixer, code string) ([]byte, error) {
+	where, err := conflict.ParseWhere("xzqdm = '" + strings.ReplaceAll(code, "'", "''") + "'")
+	if err != nil {
+		return nil, fmt.Errorf("%w: --district %q: %v", ErrInput, code, err)
+	}
+	var parts orb.MultiPolygon
+	err = bp.Query(ctx, layers.Query{Layers: []string{"XZ_QXXZQ"}, Where: where.SQL()}, func(f *layers.Feature) error {
+		var lines orb.MultiLineString
+		var pts orb.MultiPoint
+		var other []string
+		collect(f.Geom, &parts, &lines, &pts, &other)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("%w: --district %s: no district with xzqdm %q in XZ_QXXZQ of %s", ErrInput, code, code, bp.Path())
+	}
+	clip, _, refusal := fx.fix(parts) // a repaired district is used as repaired
+	if refusal != "" {
+		return nil, fmt.Errorf("%w: district %s: %s", ErrInput, code, refusal)
+	}
+	return wkb.Marshal(clip)
 }
 
 // reproject transforms every feature to epsg.

@@ -11,7 +11,8 @@ import (
 	"lantu/layers"
 )
 
-// ImportOptions say where a Source goes. Exactly one of Layer and As is set.
+// ImportOptions say where a Source goes. Exactly one of Layer and As is
+// set. A plain value, safe to share read-only.
 type ImportOptions struct {
 	Layer     string            // a catalog layer code (or table) to add the features to
 	As        string            // a new imported layer of this name
@@ -22,7 +23,7 @@ type ImportOptions struct {
 	Progress func(done, total int)
 }
 
-// Note names one feature and what happened to it.
+// Note names one feature and what happened to it. A plain value.
 type Note struct {
 	Feature string `json:"feature"`
 	Reason  string `json:"reason"`
@@ -30,7 +31,7 @@ type Note struct {
 
 // Report is what an import did. Every source feature is either counted in
 // Imported or named in Refused; Repaired names the imported ones whose
-// geometry GEOS repaired.
+// geometry GEOS repaired. A plain value the caller owns.
 type Report struct {
 	Source   string   `json:"source"`
 	Format   string   `json:"format"`
@@ -61,7 +62,10 @@ type row struct {
 // catalog layer the features go through Apply in batches (journaled);
 // into a base layer or a new imported layer through one Bulk load. A feature
 // that cannot go in is refused and named; an unknown CRS, an unknown layer
-// or a bad mapping is an error before anything is written.
+// or a bad mapping is an error before anything is written. An import
+// --as that fails after creating its layer leaves the empty layer. Import
+// may run beside readers of bp, but with As it adds a layer, so it must not
+// run while other goroutines walk bp.Layers().
 func Import(ctx context.Context, bp *layers.Blueprint, src *Source, opt ImportOptions) (*Report, error) {
 	if (opt.Layer == "") == (opt.As == "") {
 		return nil, fmt.Errorf("%w: give a catalog layer or a new layer name, not both or neither", ErrLayer)

@@ -21,7 +21,7 @@ var aliases = map[string][]string{
 var systemNames = map[string]bool{"fid": true, "geom": true, "uid": true, "version": true, "updated_at": true, "updated_by": true}
 
 // Mapping is source field -> target column, with the source fields that go
-// nowhere.
+// nowhere. A plain value.
 type Mapping struct {
 	Fields   map[string]string `json:"fields"`
 	Unmapped []string          `json:"unmapped,omitempty"`

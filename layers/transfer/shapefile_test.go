@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"lantu/layers"
 )
 
 // TestImportGBKShapefile: a GBK Shapefile of Liaoning's cities made by
@@ -85,6 +87,12 @@ func TestImportGBKShapefile(t *testing.T) {
 	}
 	t.Logf("worst relative area difference to GDAL: %.3g", worst)
 
+	checkGBKExport(t, bp, dir, ref, gdalFields)
+}
+
+// checkGBKExport exports the districts as a GBK Shapefile and reads it
+// with ogrinfo: count, fields, names and areas.
+func checkGBKExport(t *testing.T, bp *layers.Blueprint, dir string, ref map[string]map[string]string, gdalFields []string) {
 	out := filepath.Join(dir, "out", "区县.shp")
 	os.Mkdir(filepath.Dir(out), 0o755)
 	erep, err := Export(context.Background(), bp, out, ExportOptions{Layer: "districts", Encoding: "GBK"})

@@ -37,12 +37,13 @@ var (
 )
 
 // Field is one attribute of a Source, typed as catalog fields are: text,
-// integer, real or date.
+// integer, real or date. A plain value.
 type Field struct {
 	Name, Type string
 }
 
-// Feature is one record of a Source.
+// Feature is one record of a Source: plain data, not safe for concurrent
+// mutation.
 type Feature struct {
 	Name  string       // how reports name it: "record 3", "parcel A-01 (line 13)"
 	Geom  orb.Geometry // in the Source's CRS; nil for a record without geometry
@@ -50,7 +51,8 @@ type Feature struct {
 }
 
 // CRS is where a Source's coordinates are: an EPSG code, or a WKT (from a
-// .prj) that PROJ reads. From tells where it was found, for reports.
+// .prj) that PROJ reads. From tells where it was found, for reports. A
+// plain value.
 type CRS struct {
 	EPSG int
 	WKT  string
@@ -83,7 +85,7 @@ type Source struct {
 	Notes    []string // what the reader decided or skipped (axis order, DXF entities...)
 }
 
-// ReadOptions configure Read.
+// ReadOptions configure Read. A plain value.
 type ReadOptions struct {
 	Encoding string // of attributes: "" detects (UTF-8, else the .cpg or GBK); "GBK", "UTF-8"...
 	KeepZM   bool
