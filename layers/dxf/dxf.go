@@ -1,9 +1,10 @@
 // Package dxf reads the entities of an ASCII DXF drawing as features: LINE
 // and open LWPOLYLINE/POLYLINE as line strings, closed ones as polygons,
-// POINT as points, TEXT and MTEXT as annotation points carrying their text.
-// Every feature keeps its DXF layer name and entity handle. Other entities
-// (arcs, hatches, inserts...) are counted in Drawing.Skipped, never silently
-// lost. Binary DXF is refused.
+// POINT as points, TEXT and MTEXT as annotation points carrying their text,
+// HATCH with straight boundaries (what GDAL writes for polygons) as
+// polygons. Every feature keeps its DXF layer name and entity handle. Other
+// entities (arcs, circles, inserts, curved hatches...) are counted in
+// Drawing.Skipped, never silently lost. Binary DXF is refused.
 package dxf
 
 import (
@@ -26,8 +27,8 @@ var (
 // Feature is one entity read as a geometry: plain data, not safe for
 // concurrent mutation.
 type Feature struct {
-	Geometry orb.Geometry // orb.Point, orb.LineString or orb.Polygon
-	Entity   string       // LINE, LWPOLYLINE, POLYLINE, POINT, TEXT, MTEXT
+	Geometry orb.Geometry // orb.Point, orb.LineString, orb.Polygon or (HATCH) orb.MultiPolygon
+	Entity   string       // LINE, LWPOLYLINE, POLYLINE, POINT, TEXT, MTEXT, HATCH
 	Layer    string       // group 8
 	Handle   string       // group 5
 	Text     string       // TEXT and MTEXT content, format codes removed

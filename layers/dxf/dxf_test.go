@@ -142,9 +142,74 @@ func FuzzRead(f *testing.F) {
 			return
 		}
 		for _, ft := range d.Features {
-			if p, ok := ft.Geometry.(orb.Polygon); ok && (len(p[0]) < 4 || p[0][0] != p[0][len(p[0])-1]) {
+			for _, pt := range points(ft.Geometry) {
+				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
+					t.Fatalf("%s at line %d: coordinate %v", ft.Entity, ft.Line, pt)
+				}
+			}
+			if p, ok := ft.Geometry.(orb.Polygon); ok && (len(p) == 0 || len(p[0]) == 0 || p[0][0] != p[0][len(p[0])-1]) {
 				t.Fatalf("polygon not closed: %v", p)
 			}
 		}
 	})
+}
+
+// TestReadGDALHatches reads the polygons ogr2ogr writes as HATCH entities
+// from the real Liaoning cities and compares count and areas with what
+// ogrinfo (SpatiaLite ST_Area) reads from the same file.
+func TestReadGDALHatches(t *testing.T) {
+	ogr2ogr, ogrinfo := peertest.Tool(t, "ogr2ogr"), peertest.Tool(t, "ogrinfo")
+	path := filepath.Join(t.TempDir(), "cities.dxf")
+	src := filepath.Join("..", "gpkg", "testdata", "vector", "liaoning_cities_echarts.geojson")
+	if out, err := exec.Command(ogr2ogr, "-f", "DXF", path, src).CombinedOutput(); err != nil {
+		t.Fatalf("ogr2ogr: %v\n%s", err, out)
+	}
+	out, err := exec.Command(ogrinfo, "-ro", "-q", "-geom=NO", "-dialect", "SQLite", "-sql", "SELECT ST_Area(geometry) AS a FROM entities", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []float64
+	for _, m := range regexp.MustCompile(`a \(Real\) = (\S+)`).FindAllStringSubmatch(string(out), -1) {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		want = append(want, v)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Read(path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Features) != len(want) || len(want) < 14 || len(d.Skipped) != 0 {
+		t.Fatalf("read %d features (skipped %v), ogrinfo %d", len(d.Features), d.Skipped, len(want))
+	}
+	for i, f := range d.Features {
+		if a := planar.Area(f.Geometry); f.Entity != "HATCH" || math.Abs(a-want[i]) > 1e-9*want[i] {
+			t.Errorf("feature %d: %s area %v, ogrinfo %v", i, f.Entity, a, want[i])
+		}
+	}
+}
+
+// points lists every vertex of g.
+func points(g orb.Geometry) []orb.Point {
+	switch g := g.(type) {
+	case orb.Point:
+		return []orb.Point{g}
+	case orb.LineString:
+		return g
+	case orb.Polygon:
+		var out []orb.Point
+		for _, r := range g {
+			out = append(out, r...)
+		}
+		return out
+	case orb.MultiPolygon:
+		var out []orb.Point
+		for _, p := range g {
+			out = append(out, points(p)...)
+		}
+		return out
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package dxf
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -93,6 +94,11 @@ func (r *reader) one(e entity) error {
 		text = e.text()
 	case "LWPOLYLINE":
 		g, err = r.lwpolyline(e)
+	case "HATCH":
+		if g, err = r.hatch(e); errors.Is(err, errCurved) {
+			r.d.Skipped["HATCH (curved boundary)"]++
+			return nil
+		}
 	default:
 		r.d.Skipped[e.kind]++
 		return nil
@@ -173,6 +179,9 @@ func (r *reader) lwpolyline(e entity) (orb.Geometry, error) {
 			if err != nil {
 				return nil, err
 			}
+			if len(pts) > 0 && math.IsNaN(pts[len(pts)-1][1]) {
+				return nil, fmt.Errorf("%w: %s:%d: LWPOLYLINE (line %d): x without y", ErrSyntax, r.name, p.line+1, e.line)
+			}
 			pts = append(pts, orb.Point{v, math.NaN()})
 		case 20:
 			v, err := r.num(e, p)
@@ -221,10 +230,7 @@ func (r *reader) shape(e entity, pts []orb.Point, closed bool) (orb.Geometry, er
 	if pts[0] != pts[len(pts)-1] {
 		pts = append(pts, pts[0])
 	}
-	if len(pts) < 4 {
-		return nil, fmt.Errorf("%w: %s:%d: closed %s has fewer than 3 vertices", ErrSyntax, r.name, e.line, e.kind)
-	}
-	return orb.Polygon{orb.Ring(pts)}, nil
+	return orb.Polygon{orb.Ring(pts)}, nil // fewer than 3 vertices: kept for the importer to name
 }
 
 func (e entity) flags() int {
