@@ -84,7 +84,9 @@ func TestImportRefusesWrongType(t *testing.T) {
 		"\"LINESTRING (533000 4629000,533100 4629100)\",乙项目,\n" +
 		"\"POLYGON ((533000 4629000,533100 4629100,533100 4629000,533000 4629100,533000 4629000))\",丙项目,abc\n" +
 		"\"POLYGON ((533000 4629000,533100 4629100,533100 4629000,533000 4629100,533000 4629000))\",丁项目,5000\n" +
-		",戊项目,1\n"
+		",戊项目,1\n" +
+		"\"POINT (1 2)\",,1\n" +
+		"\"POLYGON ((533000 4629000,533100 4629000,533100 4629100,533000 4629000))\",,1\n"
 	bp := newBlueprint(t)
 	src := readSource(t, writeFile(t, "p.csv", csv), ReadOptions{})
 	rep, err := Import(context.Background(), bp, src, ImportOptions{Layer: "GL_XZFA", SRS: 4550})
@@ -99,7 +101,8 @@ func TestImportRefusesWrongType(t *testing.T) {
 		refused[n.Feature] = n.Reason
 	}
 	if !strings.Contains(refused["row 3"], "LineString cannot go into a polygon layer") ||
-		!strings.Contains(refused["row 4"], "面积(平方米)") || refused["row 6"] != "no geometry" || len(refused) != 3 {
+		!strings.Contains(refused["row 4"], "面积(平方米)") || refused["row 6"] != "no geometry" ||
+		!strings.Contains(refused["row 7"], "Point cannot go") || refused["row 8"] != "required field xmmc (项目名称) is empty" || len(refused) != 5 {
 		t.Errorf("refused %v", refused)
 	}
 	if len(rep.Repaired) != 1 || rep.Repaired[0].Feature != "row 5" || !strings.Contains(rep.Repaired[0].Reason, "Self-intersection") {

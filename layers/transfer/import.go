@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/layers"
+	"lantu/layers/catalog"
 )
 
 // ImportOptions say where a Source goes. Exactly one of Layer and As is
@@ -171,8 +172,12 @@ func sourceGeomType(src *Source) string {
 // prepareRows reprojects, repairs, coerces and maps every feature.
 func prepareRows(ctx context.Context, src *Source, pr projector, l *layers.Layer, kind string, rep *Report, progress func(int, int)) ([]row, error) {
 	types := map[string]string{}
+	var required []catalog.Field
 	for _, f := range targetFields(l) {
 		types[f.Name] = f.Type
+		if f.Required {
+			required = append(required, f)
+		}
 	}
 	fx := newFixer()
 	rows := make([]row, 0, len(src.Features))
@@ -183,7 +188,7 @@ func prepareRows(ctx context.Context, src *Source, pr projector, l *layers.Layer
 		if progress != nil && i%256 == 0 {
 			progress(i, len(src.Features))
 		}
-		r, refusal := prepareRow(f, pr, fx, kind, rep.Mapping, types, rep)
+		r, refusal := prepareRow(f, pr, fx, kind, rep.Mapping, types, required, rep)
 		if refusal != "" {
 			rep.Refused = append(rep.Refused, Note{f.Name, refusal})
 			continue
@@ -194,7 +199,7 @@ func prepareRows(ctx context.Context, src *Source, pr projector, l *layers.Layer
 }
 
 // prepareRow turns one feature into a row, or says why it is refused.
-func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, types map[string]string, rep *Report) (row, string) {
+func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, types map[string]string, required []catalog.Field, rep *Report) (row, string) {
 	if f.Geom == nil {
 		return row{}, "no geometry"
 	}
@@ -217,6 +222,11 @@ func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, type
 			return row{}, fmt.Sprintf("field %s: %v is not a %s value for %s", s, f.Attrs[s], types[d], d)
 		}
 		attrs[d] = v
+	}
+	for _, r := range required {
+		if v := attrs[r.Name]; v == nil || v == "" {
+			return row{}, fmt.Sprintf("required field %s (%s) is empty", r.Name, r.NameZh)
+		}
 	}
 	if repaired != "" || dropped != "" {
 		rep.Repaired = append(rep.Repaired, Note{f.Name, strings.Trim(repaired+"; "+dropped, "; ")})
