@@ -8,11 +8,12 @@ import (
 	"github.com/twpayne/go-proj/v11"
 )
 
-// Transformer converts coordinates between two EPSG codes, with geographic
+// Transformer converts coordinates between two CRSs, with geographic
 // coordinates always in longitude, latitude order. A Transformer is safe for
 // concurrent use; calls are serialised.
 type Transformer struct {
-	From, To int
+	From, To int // EPSG codes; From is 0 for a source CRS given as WKT
+	name     string
 	mu       sync.Mutex
 	ctx      *proj.Context
 	pj       *proj.PJ
@@ -26,16 +27,38 @@ func NewTransformer(from, to int) (*Transformer, error) {
 	if _, err := Lookup(to); err != nil {
 		return nil, err
 	}
-	ctx := proj.NewContext()
-	pj, err := ctx.NewCRSToCRS(fmt.Sprintf("EPSG:%d", from), fmt.Sprintf("EPSG:%d", to), nil)
+	return newTransformer(fmt.Sprintf("EPSG:%d", from), from, to)
+}
+
+// NewTransformerFromWKT returns a transformer from a CRS given as WKT (a
+// Shapefile's .prj, a GeoTIFF's or a GML's definition) to an EPSG code. A
+// WKT that PROJ cannot use is an error wrapping ErrUnknown.
+func NewTransformerFromWKT(wkt string, to int) (*Transformer, error) {
+	if _, err := Lookup(to); err != nil {
+		return nil, err
+	}
+	t, err := newTransformer(wkt, 0, to)
 	if err != nil {
-		return nil, fmt.Errorf("crs: EPSG:%d -> EPSG:%d: %w", from, to, err)
+		return nil, fmt.Errorf("%w: %v", ErrUnknown, err)
+	}
+	return t, nil
+}
+
+func newTransformer(source string, from, to int) (*Transformer, error) {
+	name := fmt.Sprintf("EPSG:%d -> EPSG:%d", from, to)
+	if from == 0 {
+		name = fmt.Sprintf("WKT -> EPSG:%d", to)
+	}
+	ctx := proj.NewContext()
+	pj, err := ctx.NewCRSToCRS(source, fmt.Sprintf("EPSG:%d", to), nil)
+	if err != nil {
+		return nil, fmt.Errorf("crs: %s: %w", name, err)
 	}
 	norm, err := pj.NormalizeForVisualization()
 	if err != nil {
-		return nil, fmt.Errorf("crs: EPSG:%d -> EPSG:%d: %w", from, to, err)
+		return nil, fmt.Errorf("crs: %s: %w", name, err)
 	}
-	return &Transformer{From: from, To: to, ctx: ctx, pj: norm}, nil
+	return &Transformer{From: from, To: to, name: name, ctx: ctx, pj: norm}, nil
 }
 
 // Point transforms one coordinate.
@@ -44,7 +67,7 @@ func (t *Transformer) Point(p orb.Point) (orb.Point, error) {
 	defer t.mu.Unlock()
 	c, err := t.pj.Forward(proj.NewCoord(p[0], p[1], 0, 0))
 	if err != nil {
-		return p, fmt.Errorf("crs: EPSG:%d -> EPSG:%d at %v: %w", t.From, t.To, p, err)
+		return p, fmt.Errorf("crs: %s at %v: %w", t.name, p, err)
 	}
 	return orb.Point{c[0], c[1]}, nil
 }
@@ -55,7 +78,7 @@ func (t *Transformer) Inverse(p orb.Point) (orb.Point, error) {
 	defer t.mu.Unlock()
 	c, err := t.pj.Inverse(proj.NewCoord(p[0], p[1], 0, 0))
 	if err != nil {
-		return p, fmt.Errorf("crs: EPSG:%d <- EPSG:%d at %v: %w", t.From, t.To, p, err)
+		return p, fmt.Errorf("crs: inverse of %s at %v: %w", t.name, p, err)
 	}
 	return orb.Point{c[0], c[1]}, nil
 }
@@ -73,7 +96,7 @@ func (t *Transformer) Points(ps []orb.Point) error {
 	err := t.pj.ForwardFlatCoords(flat, 2, -1, -1)
 	t.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("crs: EPSG:%d -> EPSG:%d: %w", t.From, t.To, err)
+		return fmt.Errorf("crs: %s: %w", t.name, err)
 	}
 	for i := range ps {
 		ps[i] = orb.Point{flat[2*i], flat[2*i+1]}
@@ -120,7 +143,7 @@ func (t *Transformer) Bound(b orb.Bound) (orb.Bound, error) {
 	defer t.mu.Unlock()
 	r, err := t.pj.ForwardBounds(proj.Bounds{XMin: b.Min[0], YMin: b.Min[1], XMax: b.Max[0], YMax: b.Max[1]}, 21)
 	if err != nil {
-		return b, fmt.Errorf("crs: EPSG:%d -> EPSG:%d bound: %w", t.From, t.To, err)
+		return b, fmt.Errorf("crs: %s bound: %w", t.name, err)
 	}
 	return orb.Bound{Min: orb.Point{r.XMin, r.YMin}, Max: orb.Point{r.XMax, r.YMax}}, nil
 }

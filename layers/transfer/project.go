@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/twpayne/go-proj/v11"
 
 	"lantu/layers/crs"
 )
@@ -22,56 +20,6 @@ type identity struct{}
 
 func (identity) Geometry(g orb.Geometry) (orb.Geometry, error) { return g, nil }
 
-// wktProjector transforms from a CRS given as WKT (a .prj), which
-// layers/crs (EPSG codes only) cannot name. It uses PROJ through go-proj
-// like layers/crs, with the same lon/lat normalisation.
-type wktProjector struct {
-	mu   sync.Mutex
-	pj   *proj.PJ
-	name string
-}
-
-func (w *wktProjector) Geometry(g orb.Geometry) (orb.Geometry, error) {
-	switch v := g.(type) {
-	case orb.Point:
-		out, err := w.Geometry(orb.MultiPoint{v})
-		if err != nil {
-			return nil, err
-		}
-		return out.(orb.MultiPoint)[0], nil
-	case orb.Collection:
-		out := make(orb.Collection, len(v))
-		for i, c := range v {
-			var err error
-			if out[i], err = w.Geometry(c); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	}
-	g = orb.Clone(g)
-	var err error
-	eachSeq(g, func(ps []orb.Point) {
-		if err != nil || len(ps) == 0 {
-			return
-		}
-		flat := make([]float64, 2*len(ps))
-		for i, p := range ps {
-			flat[2*i], flat[2*i+1] = p[0], p[1]
-		}
-		w.mu.Lock()
-		err = w.pj.ForwardFlatCoords(flat, 2, -1, -1)
-		w.mu.Unlock()
-		for i := range ps {
-			ps[i] = orb.Point{flat[2*i], flat[2*i+1]}
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("transfer: %s: %w", w.name, err)
-	}
-	return g, nil
-}
-
 // newProjector returns the transformation from c to the EPSG code to.
 func newProjector(c CRS, to int) (projector, error) {
 	switch {
@@ -80,16 +28,11 @@ func newProjector(c CRS, to int) (projector, error) {
 	case c.EPSG > 0:
 		return crs.NewTransformer(c.EPSG, to)
 	case c.WKT != "":
-		ctx := proj.NewContext()
-		pj, err := ctx.NewCRSToCRS(c.WKT, fmt.Sprintf("EPSG:%d", to), nil)
+		t, err := crs.NewTransformerFromWKT(c.WKT, to)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: PROJ cannot use it: %v", ErrNoCRS, c.From, err)
 		}
-		norm, err := pj.NormalizeForVisualization()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrNoCRS, c.From, err)
-		}
-		return &wktProjector{pj: norm, name: c.From}, nil
+		return t, nil
 	}
 	return nil, ErrNoCRS
 }
