@@ -61,6 +61,10 @@ func (w *BulkWriter) Insert(layer string, g orb.Geometry, attrs map[string]any) 
 	if err != nil {
 		return err
 	}
+	g, err = l.conform(g)
+	if err != nil {
+		return fmt.Errorf("layers: %s: %w", w.b.path, err)
+	}
 	blob, err := gpkg.EncodeGeometry(g, int32(l.SRID))
 	if err != nil {
 		return fmt.Errorf("layers: %s: insert into %q: %w", w.b.path, l.Table, err)

@@ -221,6 +221,11 @@ func (b *Blueprint) insertRow(ctx context.Context, bt *batch, l *Layer, e Edit, 
 	if e.Geom == nil {
 		return nil, fmt.Errorf("%w: an insert needs a geometry", ErrInvalidInput)
 	}
+	g, err := l.conform(e.Geom)
+	if err != nil {
+		return nil, err
+	}
+	e.Geom = g
 	blob, err := gpkg.EncodeGeometry(e.Geom, int32(l.SRID))
 	if err != nil {
 		return nil, err
@@ -266,6 +271,11 @@ func (b *Blueprint) updateRow(ctx context.Context, tx *sql.Tx, l *Layer, cur *Fe
 	sets := []string{"updated_at = ?", "updated_by = ?", "version = ?"}
 	args := []any{st.at, st.by, st.version}
 	if e.Geom != nil {
+		g, err := l.conform(e.Geom)
+		if err != nil {
+			return nil, err
+		}
+		e.Geom = g
 		blob, err := gpkg.EncodeGeometry(e.Geom, int32(l.SRID))
 		if err != nil {
 			return nil, err
