@@ -121,9 +121,11 @@ const maxBlockBytes = 1 << 30
 func (t *tiffFile) checkBlocks(l layout) error {
 	across := (l.width + l.blockW - 1) / l.blockW
 	down := (l.height + l.blockH - 1) / l.blockH
+	var sparse int64 // pixels of blocks with no stored bytes
 	for i := 0; i < across*down; i++ {
 		off, n := l.offsets[i], l.counts[i]
 		if n == 0 {
+			sparse += int64(l.blockW) * int64(l.rowsOf(i))
 			continue // sparse block: reads as nodata, as GDAL does
 		}
 		if off < 0 || n < 0 || off > float64(len(t.data)) || n > float64(len(t.data))-off {
@@ -137,8 +139,15 @@ func (t *tiffFile) checkBlocks(l layout) error {
 			return t.errf("%s holds %v bytes, too few for the %d bytes of its %d x %d pixels", l.blockName(i), n, want, l.blockW, l.rowsOf(i))
 		}
 	}
+	if total := int64(l.width) * int64(l.height); sparse > maxSparseCells && sparse*5 > total*4 {
+		return fmt.Errorf("%w: %s: %d x %d pixels of which %d are in empty (sparse) blocks: nothing to read", ErrTooLarge, t.name, l.width, l.height, sparse)
+	}
 	return nil
 }
+
+// maxSparseCells bounds the empty (sparse) part of an image that is mostly
+// empty: a few bytes must not claim gigabytes of nodata.
+const maxSparseCells = 1 << 24
 
 // maxDecoded is the most bytes n stored bytes decode to.
 func (l layout) maxDecoded(n int64) int64 {
