@@ -45,9 +45,12 @@ type Blueprint struct {
 	writeMu sync.Mutex // the writer lock: serialises every write (store.go)
 	changes changeFeed // OnChange listeners (listen.go)
 
-	loaded  chan struct{} // closed when every index is built
-	loadErr error         // set before loaded closes
-	stop    context.CancelFunc
+	loaded    chan struct{} // closed when every index is built
+	loadErr   error         // set before loaded closes
+	stop      context.CancelFunc
+	indexOnce sync.Once       // starts the indexing (or, at Close, marks it never started)
+	indexCtx  context.Context // cancelled by stop
+	indexOpt  OpenOptions
 
 	problemMu sync.Mutex
 	problems  []Problem // skipped layers; see Problems
@@ -78,6 +81,15 @@ type OpenOptions struct {
 	// layer list and extents are read (it replaces Priority).
 	PriorityFunc func(b *Blueprint) []string
 	LayerReady   func(l *Layer, err error) // called from a worker as each index is ready
+
+	// Lazy makes Open return as soon as the layer list is read and build
+	// no index until something needs one: WaitLoaded, WaitLayers, Query,
+	// Apply, Bulk and ApplyRemote start building every index (as Background
+	// would) and wait for it. Until then Layer.Read sees every layer empty,
+	// Layer.Count is 0 and Extent is the declared one, while ReadBox reads
+	// the features of one area straight from the file. For one-off commands
+	// that draw or read one area.
+	Lazy bool
 }
 
 // Path is the blueprint's file.
@@ -116,6 +128,7 @@ func (b *Blueprint) Layer(codeOrTable string) *Layer { return b.byKey[codeOrTabl
 // Close releases the file.
 func (b *Blueprint) Close() error {
 	if b.stop != nil {
+		b.indexOnce.Do(func() { close(b.loaded) }) // never started: nothing to wait for
 		b.stop()
 		<-b.loaded
 	}
@@ -190,9 +203,12 @@ func Open(path string, opt OpenOptions) (*Blueprint, error) {
 	if opt.PriorityFunc != nil {
 		opt.Priority = opt.PriorityFunc(b)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	b.stop, b.loaded = stop, make(chan struct{})
-	go b.buildIndexes(ctx, opt)
+	b.indexCtx, b.stop = context.WithCancel(context.Background())
+	b.loaded, b.indexOpt = make(chan struct{}), opt
+	if opt.Lazy {
+		return b, nil
+	}
+	b.startIndexing()
 	if opt.Background {
 		return b, nil
 	}
@@ -203,9 +219,16 @@ func Open(path string, opt OpenOptions) (*Blueprint, error) {
 	return b, nil
 }
 
+// startIndexing builds the indexes on background goroutines, once.
+func (b *Blueprint) startIndexing() {
+	b.indexOnce.Do(func() { go b.buildIndexes(b.indexCtx, b.indexOpt) })
+}
+
 // WaitLoaded waits until every layer's index is built, and returns the
-// first error met building them.
+// first error met building them. On a blueprint opened Lazy it starts the
+// indexing.
 func (b *Blueprint) WaitLoaded(ctx context.Context) error {
+	b.startIndexing()
 	select {
 	case <-b.loaded:
 		return b.loadErr
@@ -214,8 +237,10 @@ func (b *Blueprint) WaitLoaded(ctx context.Context) error {
 	}
 }
 
-// WaitLayers waits until the indexes of the named layers are built.
+// WaitLayers waits until the indexes of the named layers are built. On a
+// blueprint opened Lazy it starts the indexing.
 func (b *Blueprint) WaitLayers(ctx context.Context, names []string) error {
+	b.startIndexing()
 	for _, n := range names {
 		l := b.byKey[n]
 		if l == nil {

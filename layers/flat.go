@@ -171,7 +171,13 @@ func (f *flat) finishSlot(fid int64, firstPt int, class, label string) error {
 
 // buildTree ends a bulk load: it packs the live boxes, in Hilbert order of
 // their centres, into the static part of the index.
-func (f *flat) buildTree() {
+func (f *flat) buildTree() { f.buildTreeIn(nil) }
+
+// buildTreeIn is buildTree with the Hilbert curve laid over frame
+// (relative to the origin) instead of the boxes' union, so that a flat
+// holding part of a layer orders its features as the whole layer's does.
+// Equal keys are ordered by fid.
+func (f *flat) buildTreeIn(frame *[4]float32) {
 	f.bulk = false
 	type item struct {
 		key  uint64
@@ -188,13 +194,18 @@ func (f *flat) buildTree() {
 		mx[0], mx[1] = max(mx[0], b[2]), max(mx[1], b[3])
 		items = append(items, item{slot: int32(i)})
 	}
+	if frame != nil {
+		mn, mx = [2]float32{frame[0], frame[1]}, [2]float32{frame[2], frame[3]}
+	}
 	sx, sy := float32(65535)/max(mx[0]-mn[0], 1e-6), float32(65535)/max(mx[1]-mn[1], 1e-6)
 	for k := range items {
 		b := f.box[items[k].slot]
-		cx, cy := ((b[0]+b[2])/2-mn[0])*sx, ((b[1]+b[3])/2-mn[1])*sy
+		cx, cy := min(max(((b[0]+b[2])/2-mn[0])*sx, 0), 65535), min(max(((b[1]+b[3])/2-mn[1])*sy, 0), 65535)
 		items[k].key = uint64(hilbert16(uint32(cx), uint32(cy)))
 	}
-	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.key, b.key) })
+	slices.SortFunc(items, func(a, b item) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(f.fid[a.slot], f.fid[b.slot]))
+	})
 	boxes, slots := make([][4]float32, len(items)), make([]int32, len(items))
 	for k, it := range items {
 		boxes[k], slots[k] = f.box[it.slot], it.slot

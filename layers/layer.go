@@ -95,6 +95,12 @@ func (l *Layer) pending() bool {
 	}
 }
 
+// Indexed reports whether the layer's in-memory index is built, so that
+// Layer.Read sees its features. It is false while Open builds it in the
+// background and, on a blueprint opened Lazy, until the indexing starts and
+// reaches the layer; Blueprint.ReadBox reads features without it.
+func (l *Layer) Indexed() bool { return !l.pending() }
+
 // Extent is the bounding box of the layer's features.
 func (l *Layer) Extent() orb.Bound {
 	l.mu.RLock()

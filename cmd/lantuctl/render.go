@@ -67,7 +67,9 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	defer dst.Abort()
 	p := newProgress(cmd, false)
 	defer p.done()
-	bp, err := openBlueprint(cmd.Context(), path, true, p)
+	// One view needs no index: the features in it are read through the
+	// GeoPackage's R-tree (render.FromBlueprintView).
+	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true, Lazy: true})
 	if err != nil {
 		return err
 	}
@@ -76,9 +78,8 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	if err != nil {
 		return err
 	}
-	src := render.FromBlueprint(bp)
 	req := render.Request{View: view, Labels: !f.noLabels}
-	if req.Layers, err = pickLayers(bp, src, f.layers); err != nil {
+	if req.Layers, err = pickLayers(bp, render.FromBlueprint(bp), f.layers); err != nil {
 		return err
 	}
 	opt, err := reliefOptions(cmd.Context(), bp)
@@ -86,6 +87,11 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
 	p.set("render", 0, 1)
+	warn := func(msg string) { fmt.Fprintln(cmd.ErrOrStderr(), msg) }
+	src, err := render.FromBlueprintView(cmd.Context(), bp, req, render.ViewOptions{Warn: warn})
+	if err != nil {
+		return fmt.Errorf("render %s: %w", path, err)
+	}
 	img, err := render.New(src, opt).Render(cmd.Context(), req)
 	if err == nil {
 		err = cmd.Context().Err() // interrupted: write nothing
