@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"image"
+	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -44,6 +45,16 @@ func indexedFrame(t *testing.T, path string, req Request) image.Image {
 // and returns what Warn heard.
 func viewFrame(t *testing.T, path string, req Request) (image.Image, []string) {
 	t.Helper()
+	img, _, _, warned := viewFrames(t, path, req)
+	return img, warned
+}
+
+// viewFrames is viewFrame that also draws, with the same renderer, the view
+// panned onto the top-left corner of req's first tile: a frame made only
+// of the tiles req drew (cached), so it shows whether those tiles are
+// complete beyond req's view.
+func viewFrames(t *testing.T, path string, req Request) (image.Image, image.Image, Request, []string) {
+	t.Helper()
 	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true, Lazy: true})
 	if err != nil {
 		t.Fatal(err)
@@ -59,11 +70,24 @@ func viewFrame(t *testing.T, path string, req Request) (image.Image, []string) {
 			t.Fatalf("layer %s was indexed by a lazy open", l.Code)
 		}
 	}
-	img, err := New(src, Options{}).Render(context.Background(), req)
+	r := New(src, Options{})
+	img, err := r.Render(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return img, warned
+	o := req.View.ToMap(0, 0)
+	fx, _ := snap(o[0] / req.View.Res)
+	fy, _ := snap(-o[1] / req.View.Res)
+	panned := req
+	panned.View = req.View.Pan(-float64(fx-floorDiv(fx, TileSize)*TileSize), -float64(fy-floorDiv(fy, TileSize)*TileSize))
+	pimg, err := r.Render(context.Background(), panned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tiles, _ := r.CacheStats(); tiles == 0 {
+		t.Fatal("no tiles cached")
+	}
+	return img, pimg, panned, warned
 }
 
 // assertSameFrame fails when a and b differ by more than the golden
@@ -111,12 +135,13 @@ func TestViewReadMatchesIndex(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, warned := viewFrame(t, path, c.req)
+			got, pgot, panned, warned := viewFrames(t, path, c.req)
 			if len(warned) > 0 {
 				t.Errorf("warnings for a blueprint with R-trees: %q", warned)
 			}
-			want := indexedFrame(t, path, c.req)
-			assertSameFrame(t, "view_"+strings.ReplaceAll(c.name, " ", "_"), got, want)
+			name := "view_" + strings.ReplaceAll(c.name, " ", "_")
+			assertSameFrame(t, name, got, indexedFrame(t, path, c.req))
+			assertSameFrame(t, name+"_tiles", pgot, indexedFrame(t, path, panned))
 			drawn := drawnPixels(got)
 			if c.empty && drawn != 0 {
 				t.Errorf("%d pixels drawn in a view with no features", drawn)
@@ -152,4 +177,26 @@ func TestViewReadWithoutRTree(t *testing.T) {
 	if n := drawnPixels(got); n < req.View.W*req.View.H/4 {
 		t.Errorf("only %d pixels drawn", n)
 	}
+}
+
+// TestViewReadKeepsDrawOrder stores overlapping squares of different
+// classes in fid order unrelated to their places: a zoomed view read
+// through the R-tree must draw them in the index's order (its Hilbert
+// order over the whole layer), so the same square ends on top.
+func TestViewReadKeepsDrawOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	o := orb.Point{500000, 4600000}
+	m := &memLayer{origin: o}
+	classes := []string{"0701", "0702", "0901", "1001", "1401", "0801", "1101"}
+	for k := 0; k < 600; k++ {
+		w := 40 + rng.Float64()*200
+		m.rect(rng.Float64()*3000, rng.Float64()*3000, w, w, classes[rng.IntN(len(classes))], "")
+	}
+	path := filepath.Join(t.TempDir(), "overlap.gpkg")
+	if err := writeSyntheticBlueprint(path, LayerList{{Code: "landuse", Data: m}}); err != nil {
+		t.Fatal(err)
+	}
+	req := Request{View: Viewport{Center: orb.Point{501100, 4601900}, Res: 0.5, W: 500, H: 400}, Layers: []string{"XZ_DLTB"}}
+	got, _ := viewFrame(t, path, req)
+	assertSameFrame(t, "view_overlap", got, indexedFrame(t, path, req))
 }
