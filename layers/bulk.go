@@ -178,8 +178,8 @@ func (b *Blueprint) recomputeExtent() {
 	b.extent = orb.Bound{}
 	first := true
 	for _, l := range b.layers {
-		if l.indexed() == 0 && !l.pending() {
-			continue
+		if l.indexed() == 0 && !l.pending() || l.pending() && l.Extent() == (orb.Bound{}) {
+			continue // no features, or none declared (an empty table's zero extent is no place)
 		}
 		if e := l.Extent(); first {
 			b.extent, first = e, false
