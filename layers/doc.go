@@ -6,7 +6,13 @@
 // # Reading
 //
 // Query, Feature and FeatureByUID read features through the reader pool;
-// Layer.Read hands out the in-memory render geometry. Read runs SQL of
+// Layer.Read hands out the in-memory render geometry. ReadBox reads the
+// render geometry of one area without that index: the GeoPackage's R-tree
+// (rtree_<table>_<geom>) names the features, and only their blobs are
+// decoded, by the same decoder, into a Snapshot of the caller's (a table
+// without an R-tree is scanned). A blueprint opened with OpenOptions.Lazy
+// builds no index until something waits for one, so a one-off command that
+// draws or reads one area pays only for that area. Read runs SQL of
 // Lantu's own tables (lantu_*) in one read transaction on the reader pool,
 // and HasTable asks whether a table exists. Readers see the last committed
 // state (WAL) and never wait for the writer.

@@ -23,7 +23,9 @@ type Geometry interface {
 }
 
 // Data hands out a consistent Geometry for the duration of fn. It must be
-// safe for concurrent use.
+// safe for concurrent use. FromBlueprint's reads a layer's in-memory index;
+// FromBlueprintView's reads, until the index is ready, the features of one
+// request's area read from the file through the GeoPackage's R-tree.
 type Data interface {
 	Read(fn func(g Geometry))
 }
