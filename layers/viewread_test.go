@@ -1,0 +1,89 @@
+package layers
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// TestLazyReadBox opens a blueprint Lazy: no layer is indexed, ReadBox
+// reads exactly the features whose boxes meet the box (none for an empty
+// area), Close does not wait for an indexing that never started, and
+// Query starts the indexing by itself.
+func TestLazyReadBox(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lazy.gpkg")
+	bp, err := Create(path, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := firstPolygonLayer(t, bp)
+	w, err := bp.Bulk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 10; k++ {
+		x := 500000 + float64(k)*100
+		if err := w.Insert(code, orb.Polygon{{{x, 4600000}, {x + 50, 4600000}, {x + 50, 4600050}, {x, 4600000}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	bp.Close()
+
+	for _, c := range []struct {
+		name string
+		box  orb.Bound
+		want int
+	}{
+		{"three", orb.Bound{Min: orb.Point{500120, 4599990}, Max: orb.Point{500360, 4600010}}, 3},
+		{"empty area", orb.Bound{Min: orb.Point{510000, 4610000}, Max: orb.Point{511000, 4611000}}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			lazy, err := Open(path, OpenOptions{ReadOnly: true, Lazy: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lazy.Close()
+			l := lazy.Layer(code)
+			if l.Indexed() || !l.HasRTree {
+				t.Fatalf("indexed %v, R-tree %v: want a lazy layer with an R-tree", l.Indexed(), l.HasRTree)
+			}
+			s, probs, err := lazy.ReadBox(context.Background(), l, c.box, BoxOptions{Workers: 2})
+			if err != nil || len(probs) > 0 {
+				t.Fatal(err, probs)
+			}
+			var got int
+			s.Search(c.box, func(i int) bool { got++; return true })
+			if s.Len() != c.want || got != c.want {
+				t.Errorf("read %d features, search found %d; want %d", s.Len(), got, c.want)
+			}
+		})
+	}
+	lazy, err := Open(path, OpenOptions{ReadOnly: true, Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lazy.Close()
+	n := 0
+	if err := lazy.Query(context.Background(), Query{Layers: []string{code}}, func(*Feature) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 10 || !lazy.Layer(code).Indexed() {
+		t.Errorf("Query on a lazy blueprint found %d features (want 10), indexed %v", n, lazy.Layer(code).Indexed())
+	}
+}
+
+func firstPolygonLayer(t *testing.T, bp *Blueprint) string {
+	t.Helper()
+	for _, l := range bp.Layers() {
+		if l.Def != nil && l.Def.Geometry == "polygon" && l.GeomType == "MULTIPOLYGON" {
+			return l.Code
+		}
+	}
+	t.Fatal("the catalog has no polygon layer")
+	return ""
+}
