@@ -177,11 +177,17 @@ func exportGPKG(ctx context.Context, patches []Patch, path string) error {
 	}
 	defer tx.Rollback()
 	ts := now()
-	for i := range patches {
-		p := patches[i]
-		if err := upsert(ctx, tx, srid, &p, nil, ts); err != nil {
+	copied := append([]Patch(nil), patches...)
+	pw, err := newPatchWriter(ctx, tx, srid, copied)
+	if err != nil {
+		return err
+	}
+	defer pw.close()
+	for i := range copied {
+		if err := pw.upsert(ctx, i, nil, ts); err != nil {
 			return err
 		}
+		p := copied[i]
 		if _, err := tx.ExecContext(ctx, `UPDATE lantu_conflicts SET status=?, reviewer=?, reviewed_at=?, comment=?,
 			first_seen=coalesce(nullif(?,''),first_seen), last_seen=coalesce(nullif(?,''),last_seen) WHERE fid=?`,
 			orDefault(patches[i].Status, StatusOpen), patches[i].Reviewer, patches[i].ReviewedAt, patches[i].Comment,

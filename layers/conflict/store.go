@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -143,9 +142,28 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 	if err != nil {
 		return err
 	}
+	bulk, err := bulkLoadable(ctx, tx, old, len(patches))
+	if err != nil {
+		return err
+	}
+	if bulk {
+		if err := dropRTree(ctx, tx); err != nil {
+			return err
+		}
+	}
+	pw, err := newPatchWriter(ctx, tx, srid, patches)
+	if err != nil {
+		return err
+	}
+	defer pw.close()
 	ts := now()
 	for i := range patches {
-		if err := upsert(ctx, tx, srid, &patches[i], old, ts); err != nil {
+		if err := pw.upsert(ctx, i, old, ts); err != nil {
+			return err
+		}
+	}
+	if bulk {
+		if err := db.CreateSpatialIndex(ctx, tx, TableConflicts, "geom"); err != nil {
 			return err
 		}
 	}
@@ -232,17 +250,14 @@ func placeholders(n int) string {
 	return "?" + strings.Repeat(",?", n-1)
 }
 
-// upsert updates the stored row of the same patch, or inserts a new open
-// one. A row that had vanished (resolved_by_change) comes back with the
+// upsert updates the stored row of patch i, or inserts a new open one. A
+// row that had vanished (resolved_by_change) comes back with the
 // reviewer's last decision on it. old is nil when there is nothing stored.
-func upsert(ctx context.Context, tx *sql.Tx, srid int, p *Patch, old *storedSet, ts string) error {
-	p.Fingerprint = fingerprint(p)
-	blob, err := gpkg.EncodeGeometry(p.Geom, int32(srid))
-	if err != nil {
-		return fmt.Errorf("%w: rule %s, %s fid %d: %v", ErrGeometry, p.RuleID, p.A.Layer, p.A.FID, err)
+func (w *patchWriter) upsert(ctx context.Context, i int, old *storedSet, ts string) error {
+	p, enc := &w.patches[i], &w.enc[i]
+	if enc.err != nil {
+		return fmt.Errorf("%w: rule %s, %s fid %d: %v", ErrGeometry, p.RuleID, p.A.Layer, p.A.FID, enc.err)
 	}
-	aAttrs, _ := json.Marshal(p.A.Attrs)
-	bAttrs, _ := json.Marshal(p.B.Attrs)
 	if o := old.match(p); o != nil {
 		o.used = true
 		status, err := old.statusOf(ctx, o)
@@ -250,16 +265,12 @@ func upsert(ctx context.Context, tx *sql.Tx, srid int, p *Patch, old *storedSet,
 			return err
 		}
 		p.ID, p.Status = o.fid, status
-		_, err = tx.ExecContext(ctx, `UPDATE lantu_conflicts SET geom=?, a_fid=?, b_fid=?, a_attrs=?, b_attrs=?,
-			district=?, area_m2=?, perimeter_m=?, status=?, last_seen=?, severity=? WHERE fid=?`,
-			blob, p.A.FID, p.B.FID, string(aAttrs), string(bAttrs), p.District, p.Area, p.Perimeter, status, ts, p.Severity, o.fid)
+		_, err = w.upd.ExecContext(ctx, enc.blob, p.A.FID, p.B.FID, enc.aAttrs, enc.bAttrs,
+			p.District, p.Area, p.Perimeter, status, ts, p.Severity, o.fid)
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO lantu_conflicts (geom, rule_id, severity, kind, a_layer, a_uid, a_fid,
-		b_layer, b_uid, b_fid, a_attrs, b_attrs, class_pair, district, area_m2, perimeter_m, status, first_seen, last_seen, fingerprint)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		blob, p.RuleID, p.Severity, p.Kind, p.A.Layer, p.A.UID, p.A.FID, p.B.Layer, p.B.UID, p.B.FID,
-		string(aAttrs), string(bAttrs), p.ClassPair, p.District, p.Area, p.Perimeter, StatusOpen, ts, ts, p.Fingerprint)
+	res, err := w.ins.ExecContext(ctx, enc.blob, p.RuleID, p.Severity, p.Kind, p.A.Layer, p.A.UID, p.A.FID, p.B.Layer, p.B.UID, p.B.FID,
+		enc.aAttrs, enc.bAttrs, p.ClassPair, p.District, p.Area, p.Perimeter, StatusOpen, ts, ts, p.Fingerprint)
 	if err != nil {
 		return err
 	}
