@@ -193,9 +193,10 @@ func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 	return w.pairs(f, a, ring)
 }
 
-// pairs emits A ∩ B for each B meeting A whose classes conflict. When one
-// of the two is convex and both are simple valid rings (aRing, b.ring), the
-// intersection is clipped in Go; else GEOS computes it.
+// pairs emits A ∩ B for each B meeting A whose classes conflict. When both
+// are simple valid rings (aRing, b.ring), the intersection is clipped in
+// Go: by Sutherland-Hodgman when one is convex, else by Greiner-Hormann
+// (clip.go); degenerate pairs and all others go to GEOS.
 func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, error) {
 	var out []Patch
 	aConvex := aRing != nil && convex(aRing)
@@ -217,6 +218,14 @@ func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, er
 			}
 			if ok {
 				if p := w.ringPatch(f, bf, clipped, pair); p != nil {
+					out = append(out, *p)
+				}
+				continue
+			}
+		}
+		if aRing != nil && b.ring != nil {
+			if rings, ok := clipSimple(aRing, b.ring); ok {
+				if p := w.ringsPatch(f, bf, rings, pair); p != nil {
 					out = append(out, *p)
 				}
 				continue
@@ -321,6 +330,39 @@ func (w *worker) ringPatch(a, b *Feature, ring []orb.Point, pair string) *Patch 
 		A: w.e.ref(r.A.Layer, a, r.AClassField), B: w.e.ref(r.B.Layer, b, r.BClassField),
 		Area: area, Perimeter: perimeter, Geom: orb.MultiPolygon{{closed}}, SRID: w.e.src.SRID(),
 		Status: StatusOpen, Centroid: c,
+	}
+	if r.Kind == KindSlope {
+		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
+	}
+	return p
+}
+
+// ringsPatch is patch for the rings of a Go overlay (none, or too small:
+// no patch).
+func (w *worker) ringsPatch(a, b *Feature, rings [][]orb.Point, pair string) *Patch {
+	if len(rings) <= 1 {
+		if len(rings) == 0 {
+			return nil
+		}
+		return w.ringPatch(a, b, rings[0], pair)
+	}
+	var area, perimeter, cx, cy float64
+	mp := make(orb.MultiPolygon, 0, len(rings))
+	for _, r := range rings {
+		ar, pr, c := ringMeasures(r)
+		area, perimeter = area+ar, perimeter+pr
+		cx, cy = cx+ar*c[0], cy+ar*c[1]
+		mp = append(mp, orb.Polygon{append(orb.Ring(r), r[0])})
+	}
+	r := w.e.rule
+	if area <= 0 || area < r.MinArea {
+		return nil
+	}
+	p := &Patch{
+		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
+		A: w.e.ref(r.A.Layer, a, r.AClassField), B: w.e.ref(r.B.Layer, b, r.BClassField),
+		Area: area, Perimeter: perimeter, Geom: mp, SRID: w.e.src.SRID(),
+		Status: StatusOpen, Centroid: orb.Point{cx / area, cy / area},
 	}
 	if r.Kind == KindSlope {
 		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
