@@ -92,10 +92,11 @@ func TestPeerOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	for run := range max(1, runs) {
-		ours, oursRSS, out := runCheck(t, bin, src, rules)
-		pg, pgRSS, pgAreas := runPGFive(t, conn)
-		t.Logf("run %d (load %s): lantuctl check %.2f s (max RSS %d MB, %d patches) | PostGIS %.2f s (backend max RSS %d MB) | PostGIS/ours %.2fx",
-			run+1, loadAvg(), ours.Seconds(), oursRSS>>10, out.Patches, pg.Seconds(), pgRSS>>10, pg.Seconds()/ours.Seconds())
+		ours, oursCPU, oursRSS, out := runCheck(t, bin, src, rules)
+		pg, pgCPU, pgRSS, pgAreas := runPGFive(t, conn)
+		t.Logf("run %d (load %s): lantuctl check %.2f s wall, %.2f s CPU (max RSS %d MB, %d patches) | PostGIS %.2f s wall, %.2f s CPU in the backend (max RSS %d MB) | PostGIS/ours %.2fx wall, %.2fx CPU",
+			run+1, loadAvg(), ours.Seconds(), oursCPU.Seconds(), oursRSS>>10, out.Patches, pg.Seconds(), pgCPU.Seconds(), pgRSS>>10,
+			pg.Seconds()/ours.Seconds(), pgCPU.Seconds()/oursCPU.Seconds())
 		for _, q := range pgFive {
 			r := out.Rules[q.id]
 			want := pgAreas[q.id]
@@ -120,9 +121,9 @@ func buildLantuctl(t *testing.T) string {
 	return bin
 }
 
-// runCheck runs lantuctl check on a fresh copy of src: the wall time of the
-// process, its max RSS in KiB, and its JSON report.
-func runCheck(t *testing.T, bin, src, rules string) (time.Duration, int64, checkOut) {
+// runCheck runs lantuctl check on a fresh copy of src: the wall and CPU
+// time of the process, its max RSS in KiB, and its JSON report.
+func runCheck(t *testing.T, bin, src, rules string) (time.Duration, time.Duration, int64, checkOut) {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "bp.gpkg")
 	if err := copyFile(src, dst); err != nil {
@@ -146,7 +147,7 @@ func runCheck(t *testing.T, bin, src, rules string) (time.Duration, int64, check
 		rss = ru.Maxrss
 	}
 	os.Remove(dst)
-	return took, rss, out
+	return took, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss, out
 }
 
 // loadOverlayPG loads the workload's seven layers into PostGIS with ogr2ogr,
@@ -186,9 +187,10 @@ type pgRule struct {
 }
 
 // runPGFive runs the five overlays, writing each rule's patches to an
-// unlogged table: the total wall time, the backend's peak RSS (KiB, from
-// /proc; parallel workers not counted) and per rule the patches and area.
-func runPGFive(t *testing.T, conn *pgx.Conn) (time.Duration, int64, map[string]pgRule) {
+// unlogged table: the total wall time, the backend's CPU time and peak RSS
+// (KiB; both from /proc, parallel workers not counted) and per rule the
+// patches and area.
+func runPGFive(t *testing.T, conn *pgx.Conn) (time.Duration, time.Duration, int64, map[string]pgRule) {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]pgRule{}
@@ -196,6 +198,7 @@ func runPGFive(t *testing.T, conn *pgx.Conn) (time.Duration, int64, map[string]p
 	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
 		t.Fatal(err)
 	}
+	cpu0 := procCPU(pid)
 	start := time.Now()
 	for _, q := range pgFive {
 		t0 := time.Now()
@@ -214,7 +217,24 @@ func runPGFive(t *testing.T, conn *pgx.Conn) (time.Duration, int64, map[string]p
 		out[q.id] = r
 	}
 	took := time.Since(start)
-	return took, vmHWM(pid), out
+	return took, procCPU(pid) - cpu0, vmHWM(pid), out
+}
+
+// procCPU is a process's user+system time from /proc/PID/stat (0 when
+// unreadable), at the usual 100 ticks a second.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * 10 * time.Millisecond
 }
 
 // vmHWM reads a process's peak resident set in KiB (0 when unreadable).
