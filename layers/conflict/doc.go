@@ -1,6 +1,13 @@
 // Package conflict finds conflicts between planning layers: it reads rules
-// from TOML, overlays the layers they name with GEOS, and stores the
-// resulting patches (图斑) with their review state in the blueprint.
+// from TOML, overlays the layers they name, and stores the resulting
+// patches (图斑) with their review state in the blueprint.
+//
+// Pairs of simple polygons are intersected in Go (convex.go when one is
+// convex, clip.go otherwise); GEOS takes degenerate pairs, holes, repaired
+// input and the within and setback kinds. A first run into an empty table
+// is stored as a bulk load (store_bulk.go). TestPeerOverlay times the whole
+// `lantuctl check` process against PostGIS on the generated overlay
+// workload (LANTU_BENCH_SCALE=small|city).
 package conflict
 
 import "errors"
