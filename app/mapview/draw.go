@@ -169,7 +169,7 @@ func (r *viewRenderer) layoutSketch() {
 // layoutScaleBar sizes the bar to a round length of about 120 units.
 func (r *viewRenderer) layoutScaleBar(size fyne.Size) {
 	m := r.m
-	metresPerUnit := m.view.Res * float64(m.scale)
+	metresPerUnit := m.view.Res * m.metresPerUnit() * float64(m.scale) // ground metres per Fyne unit
 	length := niceLength(120 * metresPerUnit)
 	w := float32(length / metresPerUnit)
 	r.barText.Text = formatLength(length)

@@ -62,6 +62,7 @@ type MapView struct {
 	OnSketch func(tool Tool, pts []orb.Point)
 
 	r       Renderer
+	ground  func(c orb.Point) float64 // metres on the ground per map unit at c, see SetGround
 	tool    Tool
 	view    render.Viewport // the view being shown; W, H in device pixels
 	req     render.Request  // layers, opacity, highlight, labels of the next frame
@@ -111,16 +112,37 @@ func (m *MapView) SetRenderer(r Renderer) {
 // View returns the current viewport (device pixels).
 func (m *MapView) View() render.Viewport { return m.view }
 
-// SetView moves the map to centre c at res metres per device pixel.
+// SetView moves the map to centre c at res map units per device pixel.
 func (m *MapView) SetView(c orb.Point, res float64) {
-	m.view.Center, m.view.Res = c, clampRes(res)
+	m.view.Center = c
+	m.view.Res = m.clampRes(res)
 	m.changed()
+}
+
+// SetGround tells the view how long one map unit is on the ground near a
+// point (metres per unit: 1 for a metric projected CRS, about 111 km times
+// the cosine of the latitude for degrees). The scale, the scale bar and the
+// zoom limits use it; nil means metres.
+func (m *MapView) SetGround(fn func(c orb.Point) float64) {
+	m.ground = fn
+	m.Refresh()
+}
+
+// metresPerUnit is the ground length of one map unit at the view centre.
+func (m *MapView) metresPerUnit() float64 {
+	if m.ground == nil {
+		return 1
+	}
+	if k := m.ground(m.view.Center); k > 0 && !math.IsInf(k, 0) {
+		return k
+	}
+	return 1
 }
 
 // ZoomTo fits b into the view with a small margin.
 func (m *MapView) ZoomTo(b orb.Bound) {
 	if b.IsEmpty() && b.Min == b.Max {
-		m.SetView(b.Center(), 0.5*render.PixelSize*1000)
+		m.SetView(b.Center(), 500*render.PixelSize/m.metresPerUnit())
 		return
 	}
 	b = b.Pad(math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) * 0.04)
@@ -128,20 +150,21 @@ func (m *MapView) ZoomTo(b orb.Bound) {
 	m.SetView(fit.Center, fit.Res)
 }
 
-// Scale is the scale denominator shown (OGC 0.28 mm pixels).
-func (m *MapView) Scale() float64 { return m.view.Scale() }
+// Scale is the scale denominator shown (OGC 0.28 mm pixels), in true
+// ground units (see SetGround).
+func (m *MapView) Scale() float64 { return m.view.Res * m.metresPerUnit() / render.PixelSize }
 
 // SetScale zooms to 1:denom around the centre.
 func (m *MapView) SetScale(denom float64) {
 	if denom > 0 {
-		m.SetView(m.view.Center, denom*render.PixelSize)
+		m.SetView(m.view.Center, denom*render.PixelSize/m.metresPerUnit())
 	}
 }
 
 // ZoomBy zooms by factor f (>1 zooms in) around the device pixel (x, y).
 func (m *MapView) ZoomBy(f, x, y float64) {
 	v := m.view.Zoom(f, x, y)
-	if v.Res != clampRes(v.Res) {
+	if v.Res != m.clampRes(v.Res) {
 		return
 	}
 	m.view = v
@@ -202,8 +225,11 @@ func (m *MapView) notifySketch() {
 	}
 }
 
-func clampRes(res float64) float64 {
-	return math.Min(math.Max(res, minScale*render.PixelSize), maxScale*render.PixelSize)
+// clampRes keeps a resolution (map units per pixel) between the scales
+// 1:minScale and 1:maxScale on the ground.
+func (m *MapView) clampRes(res float64) float64 {
+	k := m.metresPerUnit()
+	return math.Min(math.Max(res, minScale*render.PixelSize/k), maxScale*render.PixelSize/k)
 }
 
 // changed reports the new view and redraws.

@@ -110,21 +110,26 @@ func (p *measurePanel) show(tool mapview.Tool, pts []orb.Point) {
 		return
 	}
 	m := Measure(pts, tool == mapview.ToolArea, p.w.geo)
-	p.result.SetText(describe(m, len(pts)))
+	p.result.SetText(describe(m, len(pts), p.w.geographic))
 }
 
-func describe(m Measurement, n int) string {
+// describe writes a measurement of n vertices; geographic drops the planar
+// figures, which would be in degrees.
+func describe(m Measurement, n int, geographic bool) string {
 	var b strings.Builder
 	format := FormatLength
 	title := i18n.T("measure.distance")
 	if m.Area {
 		format, title = FormatArea, i18n.T("measure.area")
 	}
-	fmt.Fprintf(&b, "%s (%d)\n\n%s\n  %s\n", title, n, i18n.T("measure.planar"), format(m.Planar))
+	fmt.Fprintf(&b, "%s (%d)\n\n", title, n)
+	if !geographic {
+		fmt.Fprintf(&b, "%s\n  %s\n", i18n.T("measure.planar"), format(m.Planar))
+	}
 	if m.EllipsoidalAvailable {
 		fmt.Fprintf(&b, "%s\n  %s\n", i18n.T("measure.ellipse"), format(m.Ellipsoidal))
 	}
-	if m.Area {
+	if m.Area && !geographic {
 		fmt.Fprintf(&b, "%s\n  %s\n", i18n.T("measure.perim"), FormatLength(m.Perimeter))
 	}
 	return b.String()

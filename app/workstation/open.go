@@ -213,6 +213,8 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.bp = bp
 	w.geo, _ = crs.NewGeodesic(bp.SRID())
 	w.ll, _ = crs.NewTransformer(bp.SRID(), crs.CGCS2000)
+	w.geographic = isGeographic(bp.SRID())
+	w.view.SetGround(groundUnits(w.geo, w.geographic))
 	w.win.SetTitle(i18n.T("app.title") + " — " + filepath.Base(bp.Path()))
 	w.tree = layertree.New(bp.Catalog(), entriesOf(bp), w.savedVisible(bp.Path()))
 	w.tree.OnVisibility = w.view.SetLayers

@@ -35,6 +35,9 @@ type Workstation struct {
 	dock *Dock
 	geo  *crs.Geodesic
 	ll   *crs.Transformer
+	// geographic is true when the blueprint's CRS counts in degrees: scales
+	// and measurements are then geodesic only (units.go).
+	geographic bool
 
 	left     *fyne.Container
 	identify *identifyPanel
@@ -59,7 +62,7 @@ func New(a fyne.App) *Workstation {
 	w := &Workstation{app: a, win: a.NewWindow(i18n.T("app.title")), trace: os.Getenv("LANTU_TRACE") != ""}
 	w.view = mapview.New(nil)
 	w.view.OnCursor = w.cursorMoved
-	w.view.OnViewChanged = func(v render.Viewport) { w.status.scale(v.Scale()) }
+	w.view.OnViewChanged = func(render.Viewport) { w.status.scale(w.view.Scale()) }
 	w.view.OnIdentify = w.identifyAt
 	w.view.Trace = w.traceFrame
 	w.dock = newDock()
