@@ -76,9 +76,17 @@ func (w *Workstation) menu() *fyne.MainMenu {
 	view := fyne.NewMenu(i18n.T("menu.view"), append([]*fyne.MenuItem{full, districts}, w.bookmarkMenuItems()...)...)
 	lang := fyne.NewMenuItem(i18n.T("menu.language"), nil)
 	lang.ChildMenu = fyne.NewMenu("",
-		fyne.NewMenuItem(i18n.T("lang.zh"), func() { w.setLanguage(i18n.Zh) }),
-		fyne.NewMenuItem(i18n.T("lang.en"), func() { w.setLanguage(i18n.En) }))
+		languageItem(i18n.Zh, "中文", func() { w.setLanguage(i18n.Zh) }),
+		languageItem(i18n.En, "English", func() { w.setLanguage(i18n.En) }))
 	return fyne.NewMainMenu(file, view, fyne.NewMenu(i18n.T("menu.settings"), lang))
+}
+
+// languageItem names a language in itself (中文, English), ticked when it
+// is the current one, as QGIS's language list does.
+func languageItem(l i18n.Lang, name string, fn func()) *fyne.MenuItem {
+	it := fyne.NewMenuItem(name, fn)
+	it.Checked = i18n.Current() == l
+	return it
 }
 
 func appendItem(m *fyne.Menu, label string, fn func()) *fyne.Menu {
@@ -109,47 +117,6 @@ func (w *Workstation) setLanguage(l i18n.Lang) {
 	w.app.Preferences().SetString(prefLang, string(l))
 	i18n.Set(l)
 	dialog.ShowInformation(i18n.T("menu.language"), i18n.T("restart.lang"), w.win)
-}
-
-// statusBar shows the message, scale, coordinates.
-type statusBar struct {
-	w        *Workstation
-	msg      *widget.Label
-	toolName *widget.Label
-	scaleSel *widget.SelectEntry
-	xy       *widget.Label
-	lonlat   *widget.Label
-	progress *widget.ProgressBarInfinite
-	extra    *fyne.Container // named segments, see segment
-	segments map[string]*widget.Label
-	root     fyne.CanvasObject
-	updating bool
-}
-
-func newStatusBar(w *Workstation) *statusBar {
-	s := &statusBar{w: w, msg: widget.NewLabel(""), toolName: widget.NewLabel(""), xy: widget.NewLabel(""), lonlat: widget.NewLabel(""),
-		extra: container.NewHBox(), segments: map[string]*widget.Label{}}
-	var presets []string
-	for _, p := range mapview.Presets {
-		presets = append(presets, strconv.Itoa(int(p)))
-	}
-	s.scaleSel = widget.NewSelectEntry(presets)
-	s.scaleSel.OnSubmitted = s.submitScale
-	s.scaleSel.OnChanged = func(v string) {
-		if !s.updating && containsString(presets, v) {
-			s.submitScale(v)
-		}
-	}
-	s.progress = widget.NewProgressBarInfinite()
-	s.progress.Hide()
-	s.xy.TextStyle.Monospace, s.lonlat.TextStyle.Monospace = true, true
-	scale := container.NewHBox(widget.NewLabel(i18n.T("status.scale")),
-		container.NewGridWrap(fyne.NewSize(130, s.scaleSel.MinSize().Height), s.scaleSel))
-	right := container.NewHBox(s.extra, s.xy, s.lonlat, scale)
-	s.msg.Truncation = fyne.TextTruncateEllipsis // a long message must not widen the window
-	s.root = container.NewBorder(widget.NewSeparator(), nil, s.toolName, right, s.msg)
-	s.tool(mapview.ToolPan)
-	return s
 }
 
 func containsString(list []string, s string) bool {

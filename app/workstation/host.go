@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
 	"lantu/app/mapview"
@@ -86,24 +85,4 @@ func (w *Workstation) cursorMoved(p orb.Point) {
 	for _, fn := range w.cursorHooks {
 		fn(p)
 	}
-}
-
-// segment sets a named status text, creating its label on first use.
-func (s *statusBar) segment(key, text string) {
-	l := s.segments[key]
-	if l == nil {
-		if text == "" {
-			return
-		}
-		l = widget.NewLabel("")
-		s.segments[key] = l
-		s.extra.Add(l)
-	}
-	l.SetText(text)
-	if text == "" {
-		l.Hide()
-	} else {
-		l.Show()
-	}
-	s.extra.Refresh()
 }

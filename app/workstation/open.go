@@ -36,7 +36,23 @@ const (
 	prefViewRes = "view_res"
 	prefVisible = "visible_layers"
 	prefVisSet  = "visible_layers_set"
+	prefWinW    = "window_width"
+	prefWinH    = "window_height"
 )
+
+// defaultWindow is the first start's window size.
+var defaultWindow = fyne.NewSize(1400, 880)
+
+// savedWindowSize is the size the window had when last closed (Fyne gives
+// no window position to save), or defaultWindow.
+func (w *Workstation) savedWindowSize() fyne.Size {
+	p := w.app.Preferences()
+	s := fyne.NewSize(float32(p.Float(prefWinW)), float32(p.Float(prefWinH)))
+	if s.Width < 400 || s.Height < 300 {
+		return defaultWindow
+	}
+	return s
+}
 
 // DemoPath is where the first run writes the demo blueprint.
 func DemoPath() string {
@@ -306,12 +322,17 @@ func (w *Workstation) remember(path string) {
 	w.app.Preferences().SetString(prefLast, path)
 }
 
-// saveSettings stores the view and visible layers of the open blueprint.
+// saveSettings stores the window size, and the view and visible layers of
+// the open blueprint.
 func (w *Workstation) saveSettings() {
+	p := w.app.Preferences()
+	if s := w.win.Canvas().Size(); s.Width >= 400 && s.Height >= 300 {
+		p.SetFloat(prefWinW, float64(s.Width))
+		p.SetFloat(prefWinH, float64(s.Height))
+	}
 	if w.bp == nil || w.tree == nil {
 		return
 	}
-	p := w.app.Preferences()
 	v := w.view.View()
 	key := prefKey(w.bp.Path())
 	p.SetFloat(key+prefViewX, v.Center[0])

@@ -80,7 +80,7 @@ func New(a fyne.App) *Workstation {
 	w.left = container.NewStack(widget.NewLabel(""))
 	w.win.SetContent(w.layout())
 	w.win.SetMainMenu(w.menu())
-	w.win.Resize(fyne.NewSize(1400, 880))
+	w.win.Resize(w.savedWindowSize())
 	w.win.SetCloseIntercept(func() { w.saveSettings(); w.win.Close() })
 	return w
 }

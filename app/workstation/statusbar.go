@@ -1,0 +1,138 @@
+package workstation
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lantu/app/i18n"
+	"lantu/app/mapview"
+)
+
+// statusBar shows the tool, the message, named segments (elevation,
+// conflicts, indexing), the cursor's X/Y and lon/lat, and the scale. Its
+// texts truncate: the bar never asks the window for more width than the
+// tool name and the scale box (TestStatusBarNeverWidensWindow).
+type statusBar struct {
+	w        *Workstation
+	msg      *widget.Label
+	toolName *widget.Label
+	scaleSel *widget.SelectEntry
+	xy       *widget.Label
+	lonlat   *widget.Label
+	progress *widget.ProgressBarInfinite
+	row      *fyne.Container // msg, the segments, xy, lonlat: see shrinkRow
+	segments map[string]*widget.Label
+	root     fyne.CanvasObject
+	updating bool
+}
+
+func newStatusBar(w *Workstation) *statusBar {
+	s := &statusBar{w: w, msg: truncLabel(), toolName: widget.NewLabel(""), xy: truncLabel(), lonlat: truncLabel(),
+		segments: map[string]*widget.Label{}}
+	var presets []string
+	for _, p := range mapview.Presets {
+		presets = append(presets, strconv.Itoa(int(p)))
+	}
+	s.scaleSel = widget.NewSelectEntry(presets)
+	s.scaleSel.OnSubmitted = s.submitScale
+	s.scaleSel.OnChanged = func(v string) {
+		if !s.updating && containsString(presets, v) {
+			s.submitScale(v)
+		}
+	}
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Hide()
+	s.xy.TextStyle.Monospace, s.lonlat.TextStyle.Monospace = true, true
+	scale := container.NewHBox(widget.NewLabel(i18n.T("status.scale")),
+		container.NewGridWrap(fyne.NewSize(130, s.scaleSel.MinSize().Height), s.scaleSel))
+	s.row = container.New(shrinkRow{}, s.msg, s.xy, s.lonlat)
+	s.root = container.NewBorder(widget.NewSeparator(), nil, s.toolName, scale, s.row)
+	s.tool(mapview.ToolPan)
+	return s
+}
+
+// truncLabel is a label that shortens its text with "…" when squeezed.
+func truncLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// segment sets a named status text, creating its label on first use; an
+// empty text hides it. Segments sit between the message and the cursor
+// position, in the order first set.
+func (s *statusBar) segment(key, text string) {
+	l := s.segments[key]
+	if l == nil {
+		if text == "" {
+			return
+		}
+		l = truncLabel()
+		s.segments[key] = l
+		n := len(s.row.Objects)
+		s.row.Objects = append(s.row.Objects[:n-2:n-2], l, s.xy, s.lonlat)
+	}
+	l.SetText(text)
+	l.Hidden = text == ""
+	s.row.Refresh()
+}
+
+// shrinkRow lays labels out left to right: the first (the message) takes
+// the width the others leave; the others get their text's width while it
+// fits and shrink together when it does not. Its minimum width is zero, so
+// no text can widen the window.
+type shrinkRow struct{}
+
+// MinSize is part of fyne.Layout.
+func (shrinkRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(0, h)
+}
+
+// Layout is part of fyne.Layout.
+func (shrinkRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	want := make([]float32, len(objs))
+	total := float32(0)
+	for i, o := range objs[1:] {
+		if o.Visible() {
+			want[i+1] = naturalWidth(o)
+			total += want[i+1]
+		}
+	}
+	k := float32(1)
+	if total > size.Width {
+		k = size.Width / total
+	}
+	x := size.Width - total*k
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(x, size.Height))
+	for i, o := range objs[1:] {
+		w := want[i+1] * k
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+// naturalWidth is the width a label needs to show its whole text.
+func naturalWidth(o fyne.CanvasObject) float32 {
+	l, ok := o.(*widget.Label)
+	if !ok {
+		return o.MinSize().Width
+	}
+	if l.Text == "" {
+		return 0
+	}
+	ts := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle)
+	return ts.Width + 2*theme.InnerPadding() + 1
+}

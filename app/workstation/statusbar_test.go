@@ -1,0 +1,65 @@
+package workstation
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"lantu/app/i18n"
+	"lantu/app/internal/uitest"
+)
+
+// The status bar's texts truncate: with every segment full (a conflict
+// check's counts, the elevation under the cursor, X/Y, lon/lat, a long
+// message) the window still fits 1024 px, in English as in Chinese. Before,
+// hovering the map after a conflict check grew the window to 1446 px.
+func TestStatusBarNeverWidensWindow(t *testing.T) {
+	for _, l := range []i18n.Lang{i18n.En, i18n.Zh} {
+		t.Run(string(l), func(t *testing.T) {
+			uitest.NewApp(t)
+			i18n.Set(l)
+			t.Cleanup(func() { i18n.Set(i18n.Zh) })
+			w := New(fyne.CurrentApp())
+			t.Cleanup(w.win.Close)
+			w.SetStatus("conflicts", "Conflicts: 12 high · 30 medium · 7 low · 3 waived · 48 open")
+			w.SetStatus("elevation", "Elevation 191.8 m  Slope 1.2°  Aspect 270°")
+			w.SetStatus("index", "Indexing 120/189")
+			w.status.xy.SetText("X 521278.01  Y 4663583.79")
+			w.status.lonlat.SetText(i18n.T("status.lonlat") + " 123.257256°E 42.107269°N")
+			w.SetMessage(strings.Repeat("Checked 189 layers against 42 rules; ", 5))
+			if got := w.status.root.MinSize().Width; got > 420 {
+				t.Errorf("status bar asks for %.0f px", got)
+			}
+			if got := w.win.Content().MinSize().Width; got > 1024 {
+				t.Errorf("window needs %.0f px, more than 1024", got)
+			}
+			w.win.Resize(fyne.NewSize(1024, 700))
+			if got := w.win.Canvas().Size().Width; got > 1024 {
+				t.Errorf("window grew to %.0f px", got)
+			}
+			// At full width, the segments show whole.
+			w.win.Resize(fyne.NewSize(1600, 1000))
+			if w.status.lonlat.Size().Width < naturalWidth(w.status.lonlat)-1 {
+				t.Errorf("at 1600 px lon/lat is squeezed to %.0f px", w.status.lonlat.Size().Width)
+			}
+		})
+	}
+}
+
+// The window opens at the size it was closed at.
+func TestWindowSizeRemembered(t *testing.T) {
+	uitest.NewApp(t)
+	w := New(fyne.CurrentApp())
+	if got := w.win.Canvas().Size(); got != defaultWindow {
+		t.Fatalf("first start: %v, want %v", got, defaultWindow)
+	}
+	w.win.Resize(fyne.NewSize(1024, 700))
+	w.saveSettings()
+	w.win.Close()
+	again := New(fyne.CurrentApp())
+	t.Cleanup(again.win.Close)
+	if got := again.win.Canvas().Size(); got != fyne.NewSize(1024, 700) {
+		t.Fatalf("second start: %v, want 1024x700", got)
+	}
+}
