@@ -78,6 +78,7 @@ func main() {
 		lang = i18n.Lang(l) // the setting wins
 	}
 	i18n.Set(lang)
+	i18n.ApplyToFyne(lang) // Fyne's own dialogs in the same language
 	a.Settings().SetTheme(lantutheme.New())
 	w := workstation.New(a)
 	if opt.file != "" {
