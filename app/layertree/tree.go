@@ -287,11 +287,11 @@ func (p *Panel) nodeText(id string) string {
 }
 
 // groupName shows the Chinese or the English half of "现状 Status"-style
-// names; plain names stay as they are.
+// names; a plain Chinese name gets its English one from groupsEn.
 func groupName(s string) string {
 	zh, en, ok := strings.Cut(s, " ")
 	if !ok {
-		return s
+		zh, en = s, groupsEn[s]
 	}
 	return i18n.Pick(zh, en)
 }
