@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -20,6 +21,7 @@ type row struct {
 	swatch *canvas.Rectangle
 	hatch  *canvas.Line
 	label  *widget.Label
+	count  *canvas.Text // the feature count, a column right of the name
 	box    *fyne.Container
 }
 
@@ -37,7 +39,11 @@ func newRow(p *Panel) *row {
 	r.hatch.StrokeWidth = 1
 	sw := container.NewStack(r.swatch, container.NewWithoutLayout(r.hatch))
 	r.label.Truncation = fyne.TextTruncateEllipsis
-	r.box = container.NewBorder(nil, nil, container.NewHBox(r.check, container.NewCenter(sw)), nil, r.label)
+	r.count = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	r.count.TextSize = theme.TextSize() * 0.85
+	r.count.Alignment = fyne.TextAlignTrailing
+	r.box = container.NewBorder(nil, nil, container.NewHBox(r.check, container.NewCenter(sw)),
+		container.NewPadded(container.NewCenter(r.count)), r.label)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -57,6 +63,9 @@ func (r *row) bind(id string) {
 	}
 	r.label.TextStyle.Bold = strings.HasPrefix(id, "g:")
 	r.label.SetText(r.p.nodeText(id))
+	r.count.Text = r.p.countText(id)
+	r.count.Color = theme.Color(theme.ColorNamePlaceHolder)
+	r.count.Refresh()
 	fill, stroke, hatch, ok := r.p.swatch(id)
 	r.swatch.Hidden = !ok
 	r.swatch.FillColor, r.swatch.StrokeColor = fill, stroke

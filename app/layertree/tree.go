@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -44,6 +46,10 @@ type Panel struct {
 	filter   string
 	selected string
 
+	post   func(func()) // runs on the UI goroutine: fyne.Do
+	typing *time.Timer  // the pending filter of the search box, see typed
+	typed  uint64       // counts keystrokes; a stale filter is dropped
+
 	Tree    *widget.Tree
 	search  *widget.Entry
 	slider  *widget.Slider
@@ -59,7 +65,7 @@ const root = ""
 // New builds the panel over entries (in draw order); visible gives the
 // initially visible codes (nil: each layer's catalog default).
 func New(cat *catalog.Catalog, entries []Entry, visible []string) *Panel {
-	p := &Panel{cat: cat, entries: map[string]*Entry{}, visible: map[string]bool{}, opacity: map[string]float64{}}
+	p := &Panel{cat: cat, entries: map[string]*Entry{}, visible: map[string]bool{}, opacity: map[string]float64{}, post: fyne.Do}
 	for i := range entries {
 		e := &entries[i]
 		p.entries[e.Code] = e
@@ -70,7 +76,7 @@ func New(cat *catalog.Catalog, entries []Entry, visible []string) *Panel {
 	for _, c := range visible {
 		p.visible[c] = true
 	}
-	p.rebuild()
+	p.children = p.childrenFor("")
 	p.build()
 	return p
 }
@@ -100,12 +106,42 @@ func (p *Panel) SetVisible(id string, on bool) {
 	}
 }
 
-// SetFilter shows only the layers whose code or names contain s.
+// SetFilter shows only the layers whose code or names contain s, at once.
 func (p *Panel) SetFilter(s string) {
-	p.filter = strings.ToLower(strings.TrimSpace(s))
-	p.rebuild()
+	f := normFilter(s)
+	p.applyFilter(f, p.childrenFor(f))
+}
+
+// searchDelay is how long the search box waits after a keystroke before
+// filtering, so that typing never waits for the tree.
+const searchDelay = 120 * time.Millisecond
+
+// searchTyped filters after a pause in typing: the children are computed on a
+// timer goroutine (they read only the entries and the catalog, fixed after
+// New) and installed on the UI goroutine unless a later keystroke came.
+func (p *Panel) searchTyped(s string) {
+	p.typed++
+	seq, f := p.typed, normFilter(s)
+	if p.typing != nil {
+		p.typing.Stop()
+	}
+	p.typing = time.AfterFunc(searchDelay, func() {
+		kids := p.childrenFor(f)
+		p.post(func() {
+			if seq == p.typed {
+				p.applyFilter(f, kids)
+			}
+		})
+	})
+}
+
+func normFilter(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// applyFilter installs the tree of filter f.
+func (p *Panel) applyFilter(f string, kids map[string][]string) {
+	p.filter, p.children = f, kids
 	p.Tree.Refresh()
-	if p.filter != "" {
+	if f != "" {
 		p.openGroups(root)
 	}
 }
@@ -124,26 +160,27 @@ func (p *Panel) ordered() []*Entry {
 	return out
 }
 
-func (p *Panel) matches(e *Entry) bool {
-	if p.filter == "" {
+func matches(e *Entry, filter string) bool {
+	if filter == "" {
 		return true
 	}
 	d := e.Def
 	for _, s := range []string{e.Code, d.Table, d.NameZh, d.NameEn} {
-		if strings.Contains(strings.ToLower(s), p.filter) {
+		if strings.Contains(strings.ToLower(s), filter) {
 			return true
 		}
 	}
 	return false
 }
 
-// rebuild computes the children of every tree node from the entries'
-// group paths, keeping only layers that match the filter.
-func (p *Panel) rebuild() {
-	p.children = map[string][]string{}
+// childrenFor computes the children of every tree node from the entries'
+// group paths, keeping only layers that match filter. It reads only what
+// New fixed, so it may run on any goroutine.
+func (p *Panel) childrenFor(filter string) map[string][]string {
+	children := map[string][]string{}
 	seen := map[string]bool{}
 	for _, e := range p.ordered() {
-		if !p.matches(e) {
+		if !matches(e, filter) {
 			continue
 		}
 		parent := root
@@ -151,17 +188,18 @@ func (p *Panel) rebuild() {
 			id := "g:" + strings.Join(e.Def.Group[:i+1], "/")
 			if !seen[id] {
 				seen[id] = true
-				p.children[parent] = append(p.children[parent], id)
+				children[parent] = append(children[parent], id)
 			}
 			parent = id
 		}
-		p.children[parent] = append(p.children[parent], "l:"+e.Code)
+		children[parent] = append(children[parent], "l:"+e.Code)
 		if pal := p.palette(e); pal != nil {
 			for _, c := range pal.Classes {
-				p.children["l:"+e.Code] = append(p.children["l:"+e.Code], "c:"+e.Code+":"+c.Code)
+				children["l:"+e.Code] = append(children["l:"+e.Code], "c:"+e.Code+":"+c.Code)
 			}
 		}
 	}
+	return children
 }
 
 func (p *Panel) palette(e *Entry) *catalog.Palette {
@@ -216,7 +254,7 @@ func (p *Panel) build() {
 	p.Tree.OnSelected = p.selectNode
 	p.search = widget.NewEntry()
 	p.search.SetPlaceHolder(i18n.T("tree.search"))
-	p.search.OnChanged = p.SetFilter
+	p.search.OnChanged = p.searchTyped
 	p.slider = widget.NewSlider(0, 100)
 	p.slider.SetValue(100)
 	p.slider.OnChanged = func(v float64) {
@@ -277,13 +315,23 @@ func (p *Panel) nodeText(id string) string {
 		if e == nil {
 			return id
 		}
-		return fmt.Sprintf("%s  (%d)", i18n.Pick(e.Def.NameZh, e.Def.NameEn), e.Count)
+		return i18n.Pick(e.Def.NameZh, e.Def.NameEn)
 	}
 	_, cls := p.class(id)
 	if cls == nil {
 		return id
 	}
 	return cls.Code + " " + i18n.Pick(cls.NameZh, cls.NameEn)
+}
+
+// countText is a layer's feature (or tile) count, shown in its own column
+// so that the name keeps the width; empty for groups and classes.
+func (p *Panel) countText(id string) string {
+	e := p.entries[strings.TrimPrefix(id, "l:")]
+	if !strings.HasPrefix(id, "l:") || e == nil {
+		return ""
+	}
+	return strconv.Itoa(e.Count)
 }
 
 // groupName shows the Chinese or the English half of "现状 Status"-style

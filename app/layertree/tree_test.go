@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -90,4 +91,57 @@ func TestClassLegend(t *testing.T) {
 		}
 	}
 	t.Fatal("no catalog layer has a class palette")
+}
+
+// Every group of the catalog has an English name, so English mode shows no
+// Chinese group names.
+func TestEveryGroupHasAnEnglishName(t *testing.T) {
+	_, cat := newTestPanel(t)
+	for _, l := range cat.Layers {
+		for _, g := range l.Group {
+			if _, _, bilingual := strings.Cut(g, " "); !bilingual && groupsEn[g] == "" {
+				t.Errorf("group %q (layer %s) has no English name", g, l.Code)
+			}
+		}
+	}
+}
+
+// The name label holds the name only; the count has its own column, so a
+// narrow panel truncates the count away from the name no more ("乡镇行政区 (1…").
+func TestCountInItsOwnColumn(t *testing.T) {
+	p, _ := newTestPanel(t)
+	r := newRow(p)
+	r.bind("l:XZ_QXXZQ")
+	if strings.Contains(r.label.Text, "3") || r.count.Text != "3" {
+		t.Fatalf("name %q, count %q; want the name alone and the count 3", r.label.Text, r.count.Text)
+	}
+}
+
+// Typing into the search box returns at once: the tree filters after a
+// pause, off the keystroke, and only the last text's filter is installed.
+func TestSearchTypingDoesNotWaitForTree(t *testing.T) {
+	p, _ := newTestPanel(t)
+	done := make(chan func(), 16)
+	p.post = func(fn func()) { done <- fn }
+	before := len(p.layersUnder(root))
+	test.Type(p.search, "区县行政区")
+	if p.search.Text != "区县行政区" {
+		t.Fatalf("search box shows %q", p.search.Text)
+	}
+	if n := len(p.layersUnder(root)); n != before {
+		t.Fatalf("the tree filtered inside the keystroke (%d -> %d layers)", before, n)
+	}
+	// Run what the timers post (a loaded machine may fire a stale one,
+	// which must change nothing) until the last text's filter is in.
+	for p.filter != "区县行政区" {
+		select {
+		case fn := <-done:
+			fn()
+		case <-time.After(10 * time.Second):
+			t.Fatal("the filter never came")
+		}
+	}
+	if !slices.Contains(p.layersUnder(root), "XZ_QXXZQ") || len(p.layersUnder(root)) > 5 {
+		t.Fatalf("after the pause the tree keeps %d layers", len(p.layersUnder(root)))
+	}
 }
