@@ -140,6 +140,7 @@ func (p *Panel) build() {
 // SetBlueprint loads the patches stored in bp, off the UI goroutine.
 func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 	p.bp, p.sel = bp, nil
+	p.tellSelection()
 	p.setPatches(nil)
 	p.h.Map().SetMarks(nil)
 	go func() {
@@ -351,6 +352,28 @@ func (p *Panel) selectNode(id widget.TreeNodeID) {
 	m.SetHighlight(refs)
 	p.comment.SetText(pt.Comment)
 	p.showDetail()
+	p.tellSelection()
+}
+
+// PatchSelector is a Host that wants to know the selected patch (the
+// workstation, for the terrain panel's statistics of the selection).
+type PatchSelector interface {
+	// SelectPatch is called with the selected patch's name and geometry,
+	// or ("", nil) when none is selected.
+	SelectPatch(name string, g orb.MultiPolygon)
+}
+
+// tellSelection passes the selected patch to a PatchSelector host.
+func (p *Panel) tellSelection() {
+	ps, ok := p.h.(PatchSelector)
+	if !ok {
+		return
+	}
+	if p.sel == nil {
+		ps.SelectPatch("", nil)
+		return
+	}
+	ps.SelectPatch(fmt.Sprintf("%s #%d", p.names.of(p.names.Rules, p.sel.RuleID), p.sel.ID), p.sel.Geom)
 }
 
 func (p *Panel) showDetail() {

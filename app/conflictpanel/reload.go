@@ -39,6 +39,7 @@ func (p *Panel) ShowPatches(bp *layers.Blueprint, ps []conflict.Patch) (added, c
 		p.h.Map().SetHighlight(nil)
 		p.h.Map().SetMarks(nil)
 		p.showDetail()
+		p.tellSelection()
 	}
 	if p.sel == nil && (added > 0 || cleared > 0) {
 		p.h.Map().SetMarks(rings)

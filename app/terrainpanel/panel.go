@@ -34,7 +34,11 @@ type Host interface {
 	ShowPanel(id string)
 	OnCursor(fn func(p orb.Point))
 	OnSketch(fn func(tool mapview.Tool, pts []orb.Point))
-	Selected() *layers.Feature
+	// SelectedArea is what "statistics of the selection" measures: the
+	// conflict patch selected in the Conflicts panel or the feature last
+	// identified, whichever was picked last, with a name for the table;
+	// g is nil when nothing is selected.
+	SelectedArea() (name string, g orb.Geometry)
 }
 
 // StatusKey is the status-bar segment showing the elevation at the cursor.
@@ -99,6 +103,7 @@ func (p *Panel) Content() fyne.CanvasObject { return p.root }
 // the panel says so.
 func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 	p.setCoverage(nil)
+	p.reset()
 	p.host.SetStatus(StatusKey, "")
 	r := bp.Raster(terrain.ElevationLayer)
 	if r == nil || r.DataType != "2d-gridded-coverage" {
@@ -118,6 +123,15 @@ func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 			}
 		})
 	}()
+}
+
+// reset forgets the last blueprint's profile, statistics and hints.
+func (p *Panel) reset() {
+	p.armed = false
+	p.chart.Image = nil
+	p.chart.Hide()
+	p.readout.SetText(i18n.T("terrain.profile_hint"))
+	p.table.message("")
 }
 
 // SetCoverage makes the panel answer from cov (nil: no DEM). SetBlueprint
@@ -216,20 +230,13 @@ func (p *Panel) startArea() {
 	p.table.message(i18n.T("terrain.area_hint"))
 }
 
-// statsSelected computes statistics for the identified polygon.
+// statsSelected computes statistics for the selected polygon: the
+// selected conflict patch or the identified feature (Host.SelectedArea).
 func (p *Panel) statsSelected() {
-	f := p.host.Selected()
-	if f == nil {
-		p.table.message(i18n.T("terrain.select_polygon"))
-		return
-	}
-	switch f.Geom.(type) {
+	name, g := p.host.SelectedArea()
+	switch g.(type) {
 	case orb.Polygon, orb.MultiPolygon:
-		name := fmt.Sprintf("#%d", f.FID)
-		if f.Layer != nil {
-			name = f.Layer.Code + " " + name
-		}
-		p.runStats(f.Geom, name)
+		p.runStats(g, name)
 	default:
 		p.table.message(i18n.T("terrain.select_polygon"))
 	}

@@ -52,14 +52,15 @@ func planeCoverage(t *testing.T) *terrain.Coverage {
 
 // fakeHost records what the panel asks of the workstation.
 type fakeHost struct {
-	m      *mapview.MapView
-	mu     sync.Mutex
-	status map[string]string
-	tool   mapview.Tool
-	shown  string
-	sel    *layers.Feature
-	cursor func(orb.Point)
-	sketch func(mapview.Tool, []orb.Point)
+	m       *mapview.MapView
+	mu      sync.Mutex
+	status  map[string]string
+	tool    mapview.Tool
+	shown   string
+	selName string
+	selGeom orb.Geometry
+	cursor  func(orb.Point)
+	sketch  func(mapview.Tool, []orb.Point)
 }
 
 func (h *fakeHost) Map() *mapview.MapView { return h.m }
@@ -78,7 +79,7 @@ func (h *fakeHost) SetTool(t mapview.Tool)                      { h.tool = t }
 func (h *fakeHost) ShowPanel(id string)                         { h.shown = id }
 func (h *fakeHost) OnCursor(fn func(orb.Point))                 { h.cursor = fn }
 func (h *fakeHost) OnSketch(fn func(mapview.Tool, []orb.Point)) { h.sketch = fn }
-func (h *fakeHost) Selected() *layers.Feature                   { return h.sel }
+func (h *fakeHost) SelectedArea() (string, orb.Geometry)        { return h.selName, h.selGeom }
 func (h *fakeHost) sketched(t mapview.Tool, pts ...orb.Point)   { h.sketch(t, pts) }
 
 func newTestPanel(t *testing.T, withDEM bool) (*Panel, *fakeHost) {
@@ -166,7 +167,7 @@ func TestSlopeStatistics(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				h.sel = &layers.Feature{FID: 7, Geom: g}
+				h.selName, h.selGeom = "#7", g
 			}
 			p.statsSelected()
 			eventually(t, "statistics", func() bool { return strings.Contains(p.table.head.Text, tc.wantIn) })
@@ -219,5 +220,45 @@ func TestProfileOffTheDEM(t *testing.T) {
 	eventually(t, "the no-data message", func() bool { return strings.Contains(p.readout.Text, "没有高程数据") })
 	if p.chart.Visible() {
 		t.Error("a chart is shown for a profile off the DEM")
+	}
+}
+
+// blueprintFile writes a GeoPackage (with the plane DEM as XZ_DEM when dem)
+// and opens it as a blueprint.
+func blueprintFile(t *testing.T, dem bool) *layers.Blueprint {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("bp-%v.gpkg", dem))
+	db, err := gpkg.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dem {
+		g := terrain.NewGrid(30, 20, [6]float64{x0, cell, 0, yTop, 0, -cell}, 4550)
+		if err := terrain.Import(context.Background(), terrain.FileTarget(db), "xz_dem", g, 4550); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	bp, err := layers.Open(path, layers.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bp.Close() })
+	return bp
+}
+
+// Opening another blueprint resets the panel: no old profile, and no "no
+// DEM" left over once a blueprint with a DEM is open again.
+func TestSetBlueprintResets(t *testing.T) {
+	p, h := newTestPanel(t, true)
+	h.sketched(mapview.ToolProfile, orb.Point{x0 + 1000, yTop - 3000}, orb.Point{x0 + 8000, yTop - 3000})
+	eventually(t, "the profile chart", func() bool { return p.chart.Visible() })
+	p.SetBlueprint(blueprintFile(t, false))
+	if p.chart.Visible() || !strings.Contains(p.readout.Text, "没有数字高程模型") {
+		t.Fatalf("without a DEM: chart shown %v, readout %q", p.chart.Visible(), p.readout.Text)
+	}
+	p.SetBlueprint(blueprintFile(t, true))
+	if p.chart.Visible() || strings.Contains(p.readout.Text, "没有数字高程模型") || p.table.head.Text != "" {
+		t.Fatalf("with a DEM again: chart shown %v, readout %q, table %q", p.chart.Visible(), p.readout.Text, p.table.head.Text)
 	}
 }

@@ -51,6 +51,7 @@ type Workstation struct {
 	cursorHooks []func(orb.Point)
 	sketchHooks []func(mapview.Tool, []orb.Point)
 	selected    *layers.Feature // the identified feature, or nil
+	picked      pick            // the selection panels act on (selection.go)
 	renderer    *render.Renderer
 	panels      []Panel
 	live        *liveRecheck  // conflicts re-checked after each edit (recheck.go)
@@ -132,10 +133,11 @@ func (w *Workstation) identifyAt(p orb.Point, res float64) {
 				refs = append(refs, render.FeatureRef{Layer: f.Layer.Code, FID: f.FID})
 			}
 			w.view.SetHighlight(refs[:min(len(refs), 1)])
-			w.selected = nil
+			var top *layers.Feature
 			if len(fs) > 0 {
-				w.selected = fs[0]
+				top = fs[0]
 			}
+			w.pickFeature(top)
 			w.identify.show(fs)
 			w.dock.Show("identify")
 		})
