@@ -48,9 +48,10 @@ func newPlaceIndex(w *Workstation) *placeIndex {
 	return p
 }
 
-// load reads the districts and the labelled features of the blueprint on a
-// goroutine.
+// load forgets the last blueprint's places and search text, then reads
+// the districts and the labelled features of bp on a goroutine.
 func (p *placeIndex) load(bp *layers.Blueprint) {
+	p.reset()
 	go func() {
 		ds := districts(bp)
 		named := labelled(bp, 20000)
@@ -59,6 +60,13 @@ func (p *placeIndex) load(bp *layers.Blueprint) {
 			p.w.win.SetMainMenu(p.w.menu())
 		})
 	}()
+}
+
+// reset empties the search box and the places.
+func (p *placeIndex) reset() {
+	p.districts, p.named, p.options = nil, nil, nil
+	p.entry.SetOptions(nil)
+	p.entry.SetText("")
 }
 
 // districts are the features of the admin-division layer by name.

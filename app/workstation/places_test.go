@@ -80,3 +80,15 @@ func TestPlaceDropDown(t *testing.T) {
 		})
 	}
 }
+
+// Opening another blueprint empties the place search (it kept its text).
+func TestPlaceSearchResetsOnOpen(t *testing.T) {
+	test.NewTempApp(t)
+	p := newPlaceIndex(&Workstation{})
+	p.districts = []place{{name: "浑南区"}}
+	p.entry.SetText("浑南")
+	p.reset()
+	if p.entry.Text != "" || p.districts != nil || len(p.options) != 0 {
+		t.Fatalf("after opening: text %q, %d districts, options %v", p.entry.Text, len(p.districts), p.options)
+	}
+}
