@@ -17,6 +17,7 @@ var (
 	paper      = render.DefaultBackground
 	sketchInk  = color.NRGBA{0xd9, 0x1e, 0x18, 0xff}
 	sketchFill = color.NRGBA{0xd9, 0x1e, 0x18, 0x40}
+	rubberInk  = color.NRGBA{0xd9, 0x1e, 0x18, 0x90}
 	boxInk     = color.NRGBA{0x1f, 0x5f, 0xbf, 0xff}
 	boxFill    = color.NRGBA{0x1f, 0x5f, 0xbf, 0x30}
 	barInk     = color.NRGBA{0x20, 0x20, 0x20, 0xff}
@@ -31,6 +32,7 @@ type viewRenderer struct {
 	img      *canvas.Image
 	box      *canvas.Rectangle
 	sketch   []*canvas.Line
+	rubber   [2]*canvas.Line // last vertex to cursor, cursor to first (areas)
 	marks    []*canvas.Line
 	vertices []*canvas.Circle
 	edit     editObjects
@@ -46,6 +48,10 @@ func newViewRenderer(m *MapView) *viewRenderer {
 	r.img = canvas.NewImageFromImage(nil)
 	r.img.FillMode = canvas.ImageFillStretch
 	r.img.ScaleMode = canvas.ImageScaleFastest
+	for i := range r.rubber {
+		r.rubber[i] = canvas.NewLine(rubberInk)
+		r.rubber[i].StrokeWidth = 1.5
+	}
 	r.box = canvas.NewRectangle(boxFill)
 	r.box.StrokeColor, r.box.StrokeWidth = boxInk, 1.5
 	r.barBack = canvas.NewRectangle(haloFill)
@@ -72,6 +78,7 @@ func (r *viewRenderer) Objects() []fyne.CanvasObject {
 	for _, l := range r.sketch {
 		objs = append(objs, l)
 	}
+	objs = append(objs, r.rubber[0], r.rubber[1])
 	for _, c := range r.vertices {
 		objs = append(objs, c)
 	}
@@ -163,6 +170,13 @@ func (r *viewRenderer) layoutSketch() {
 		p := pos(m.sketch[i])
 		c.Move(p.Subtract(fyne.NewPos(4, 4)))
 		c.Resize(fyne.NewSize(8, 8))
+	}
+	band := m.drawing() && m.hovering
+	r.rubber[0].Hidden = !band
+	r.rubber[1].Hidden = !band || m.tool != ToolArea || len(m.sketch) < 2
+	if band {
+		r.rubber[0].Position1, r.rubber[0].Position2 = pos(m.sketch[len(m.sketch)-1]), pos(m.hover)
+		r.rubber[1].Position1, r.rubber[1].Position2 = pos(m.hover), pos(m.sketch[0])
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"github.com/paulmach/orb"
 )
 
 // wheelStep is the zoom factor of one wheel notch or key press.
@@ -74,10 +75,41 @@ func (m *MapView) Tapped(e *fyne.PointEvent) {
 			m.edit.EditTap(m.editEvent(e.Position))
 		}
 	case ToolDistance, ToolArea, ToolProfile:
-		m.sketch = append(m.sketch, p)
-		m.notifySketch()
-		m.Refresh()
+		m.sketchTap(e.Position, p)
 	}
+}
+
+// snapPixels is how close (in Fyne units) a tap must come to the last
+// vertex to count as the same point: the second click of a double-click.
+const snapPixels = 4
+
+// sketchTap adds a vertex, or finishes the sketch when the tap repeats the
+// last vertex (a double-click), or starts a new sketch after a finished one.
+func (m *MapView) sketchTap(pos fyne.Position, p orb.Point) {
+	if m.finished {
+		m.sketch, m.finished = nil, false
+	}
+	if n := len(m.sketch); n > 0 {
+		lx, ly := m.view.ToPixel(m.sketch[n-1])
+		x, y := m.devicePos(pos)
+		if math.Hypot(lx-x, ly-y) <= snapPixels*float64(m.scale) {
+			m.finishSketch()
+			return
+		}
+	}
+	m.sketch = append(m.sketch, p)
+	m.hover, m.hovering = p, true
+	m.notifySketch()
+	m.Refresh()
+}
+
+// finishSketch keeps the sketch on the map (and its measurement in the
+// panel) until the next click starts a new one or Escape clears it.
+func (m *MapView) finishSketch() {
+	if len(m.sketch) > 0 {
+		m.finished = true
+	}
+	m.Refresh()
 }
 
 // TappedSecondary finishes a measurement: the next click starts a new one.
@@ -87,8 +119,7 @@ func (m *MapView) TappedSecondary(e *fyne.PointEvent) {
 		return
 	}
 	if m.tool == ToolDistance || m.tool == ToolArea || m.tool == ToolProfile {
-		m.sketch = nil
-		m.Refresh()
+		m.finishSketch()
 	}
 }
 
@@ -97,8 +128,13 @@ func (m *MapView) MouseIn(e *desktop.MouseEvent) { m.MouseMoved(e) }
 
 // MouseMoved reports the map point under the cursor.
 func (m *MapView) MouseMoved(e *desktop.MouseEvent) {
+	p := m.MapAt(e.Position)
 	if m.OnCursor != nil {
-		m.OnCursor(m.MapAt(e.Position))
+		m.OnCursor(p)
+	}
+	if m.drawing() {
+		m.hover, m.hovering = p, true
+		m.Refresh()
 	}
 	if m.editing() {
 		m.edit.EditHover(m.editEvent(e.Position))
@@ -106,7 +142,18 @@ func (m *MapView) MouseMoved(e *desktop.MouseEvent) {
 }
 
 // MouseOut is part of desktop.Hoverable.
-func (m *MapView) MouseOut() {}
+func (m *MapView) MouseOut() {
+	if m.hovering {
+		m.hovering = false
+		m.Refresh()
+	}
+}
+
+// drawing reports whether a sketch is being drawn (a rubber band follows
+// the cursor from its last vertex).
+func (m *MapView) drawing() bool {
+	return len(m.sketch) > 0 && !m.finished && (m.tool == ToolDistance || m.tool == ToolArea || m.tool == ToolProfile)
+}
 
 // FocusGained is part of fyne.Focusable.
 func (m *MapView) FocusGained() {}

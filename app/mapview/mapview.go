@@ -70,10 +70,15 @@ type MapView struct {
 	frame   image.Image     // the last finished frame
 	frameAt render.Viewport // the view it was drawn for
 	sketch  []orb.Point
-	marks   [][]orb.Point    // outlined over the frame, see SetMarks
-	box     [2]fyne.Position // zoom box corners while dragging
-	boxing  bool
-	sized   bool
+	// finished is set when the sketch was ended (right-click or
+	// double-click): it stays drawn until a new one starts.
+	finished bool
+	hover    orb.Point // the cursor, for the rubber band (see drawing)
+	hovering bool
+	marks    [][]orb.Point    // outlined over the frame, see SetMarks
+	box      [2]fyne.Position // zoom box corners while dragging
+	boxing   bool
+	sized    bool
 
 	edit     EditHandler // ToolEdit's events, see edit.go
 	editOver EditOverlay
@@ -214,7 +219,7 @@ func (m *MapView) Tool() Tool { return m.tool }
 
 // ClearSketch removes the measure sketch.
 func (m *MapView) ClearSketch() {
-	m.sketch = nil
+	m.sketch, m.finished, m.hovering = nil, false, false
 	m.notifySketch()
 	m.Refresh()
 }

@@ -121,8 +121,12 @@ func TestMeasureSketch(t *testing.T) {
 		t.Fatalf("last vertex %v, want %v", got[2], want)
 	}
 	m.TappedSecondary(&fyne.PointEvent{})
-	if len(m.sketch) != 0 {
-		t.Fatalf("right click left %d vertices", len(m.sketch))
+	if len(m.sketch) != 3 {
+		t.Fatalf("right click left %d vertices; the finished sketch stays", len(m.sketch))
+	}
+	test.TapAt(m, fyne.NewPos(200, 200)) // a new sketch starts
+	if len(got) != 1 || len(m.sketch) != 1 {
+		t.Fatalf("after a finished sketch a click gave %d vertices, want 1", len(m.sketch))
 	}
 }
 

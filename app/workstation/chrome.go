@@ -20,9 +20,11 @@ import (
 
 // toolbar holds the map tools and the place search.
 func (w *Workstation) toolbar() fyne.CanvasObject {
+	w.tools = toolButtons{}
 	tool := func(key string, icon fyne.Resource, t mapview.Tool) *widget.Button {
 		b := widget.NewButtonWithIcon(i18n.T(key), icon, func() { w.setTool(t) })
 		b.Importance = widget.LowImportance
+		w.tools[t] = b
 		return b
 	}
 	full := widget.NewButtonWithIcon(i18n.T("tool.full"), theme.ViewFullScreenIcon(), w.zoomFull)
@@ -32,14 +34,15 @@ func (w *Workstation) toolbar() fyne.CanvasObject {
 	zin.Importance, zout.Importance = widget.LowImportance, widget.LowImportance
 	w.places = newPlaceIndex(w)
 	tools := container.NewHBox(
-		tool("tool.pan", theme.MenuDropUpIcon(), mapview.ToolPan),
+		tool("tool.pan", toolIcon("pan"), mapview.ToolPan),
 		tool("tool.identify", theme.InfoIcon(), mapview.ToolIdentify),
 		tool("tool.zoombox", theme.ZoomFitIcon(), mapview.ToolZoomBox),
 		widget.NewSeparator(), zin, zout, full, widget.NewSeparator(),
-		tool("tool.distance", theme.ContentRemoveIcon(), mapview.ToolDistance),
-		tool("tool.area", theme.CheckButtonIcon(), mapview.ToolArea),
+		tool("tool.distance", toolIcon("distance"), mapview.ToolDistance),
+		tool("tool.area", toolIcon("area"), mapview.ToolArea),
 		widget.NewSeparator(), w.bookmarkButton(),
 	)
+	w.tools.show(w.view.Tool())
 	search := container.NewGridWrap(fyne.NewSize(300, w.places.entry.MinSize().Height), w.places.entry)
 	return container.NewBorder(nil, widget.NewSeparator(), nil, search, tools)
 }

@@ -44,6 +44,7 @@ type Workstation struct {
 	measure  *measurePanel
 	places   *placeIndex
 	status   *statusBar
+	tools    toolButtons // the toolbar's tool buttons (toolicons.go)
 	trace    bool
 	opened   time.Time
 	first    bool
@@ -112,6 +113,7 @@ func (w *Workstation) setTool(t mapview.Tool) {
 		w.dock.Show("measure")
 	}
 	w.status.tool(t)
+	w.tools.show(t)
 }
 
 // identifyAt lists the features under p in a goroutine and shows them.
