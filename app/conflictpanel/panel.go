@@ -482,7 +482,7 @@ func (p *Panel) export() {
 		w.Close()
 		go func() {
 			os.Remove(path) // the dialog made it empty; Export writes it afresh
-			err := conflict.Export(context.Background(), ps, path)
+			err := conflict.ExportNamed(context.Background(), ps, path, p.exportNames())
 			p.post(func() {
 				if err != nil {
 					dialog.ShowError(err, p.h.Window())
@@ -494,6 +494,17 @@ func (p *Panel) export() {
 	}, p.h.Window())
 	d.SetFileName("conflicts.xlsx")
 	d.Show()
+}
+
+// exportNames are the names the XLSX export writes beside the codes, in
+// the interface's language.
+func (p *Panel) exportNames() conflict.ExportNames {
+	st := map[string]string{}
+	for _, s := range []string{conflict.StatusOpen, conflict.StatusConfirmed, conflict.StatusWaived,
+		conflict.StatusResolved, conflict.StatusResolvedByChange} {
+		st[s] = statusName(s)
+	}
+	return conflict.ExportNames{Rules: p.names.Rules, Districts: p.names.Districts, Severity: p.names.Severity, Status: st}
 }
 
 func statusName(s string) string {

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb/encoding/wkt"
-	"github.com/xuri/excelize/v2"
 
 	"lantu/layers/gpkg"
 	"lantu/layers/outfile"
@@ -57,6 +56,12 @@ func ExportOptions(path string, force bool, inputs ...string) outfile.Options {
 // patches). The file is written beside path and renamed into place, so a
 // failure leaves an old file whole.
 func Export(ctx context.Context, patches []Patch, path string) error {
+	return ExportNamed(ctx, patches, path, ExportNames{})
+}
+
+// ExportNamed is Export with the names an XLSX file writes beside the
+// codes (other formats write codes only).
+func ExportNamed(ctx context.Context, patches []Patch, path string, names ExportNames) error {
 	if err := ExportFormat(path); err != nil {
 		return err
 	}
@@ -65,7 +70,7 @@ func Export(ctx context.Context, patches []Patch, path string) error {
 		return fmt.Errorf("%w: %w", ErrExport, err)
 	}
 	defer out.Abort()
-	if err := ExportTo(ctx, patches, out); err != nil {
+	if err := exportTo(ctx, patches, out, names); err != nil {
 		return err
 	}
 	if err := out.Commit(); err != nil {
@@ -77,6 +82,10 @@ func Export(ctx context.Context, patches []Patch, path string) error {
 // ExportTo writes patches into out's temporary file in the format of its
 // target's extension, as Export does; the caller commits or aborts out.
 func ExportTo(ctx context.Context, patches []Patch, out *outfile.File) error {
+	return exportTo(ctx, patches, out, ExportNames{})
+}
+
+func exportTo(ctx context.Context, patches []Patch, out *outfile.File, names ExportNames) error {
 	path := out.Path()
 	var err error
 	switch strings.ToLower(filepath.Ext(out.Target())) {
@@ -85,7 +94,7 @@ func ExportTo(ctx context.Context, patches []Patch, out *outfile.File) error {
 	case ".csv":
 		err = exportCSV(patches, path)
 	case ".xlsx":
-		err = exportXLSX(patches, path)
+		err = exportXLSX(patches, path, names.withDefaults())
 	case ".gpkg":
 		err = exportGPKG(ctx, patches, path)
 	default:
@@ -133,29 +142,6 @@ func exportCSV(patches []Patch, path string) error {
 		return err
 	}
 	return f.Close()
-}
-
-func exportXLSX(patches []Patch, path string) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := "冲突图斑"
-	x.SetSheetName("Sheet1", sheet)
-	for c, h := range exportHeaders {
-		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
-		x.SetCellStr(sheet, cell, h[1])
-	}
-	for r := range patches {
-		for c, v := range patches[r].row() {
-			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			if h := exportHeaders[c][0]; h == "area_m2" || h == "perimeter_m" || h == "id" || strings.HasSuffix(h, "_fid") {
-				n, _ := strconv.ParseFloat(v, 64)
-				x.SetCellFloat(sheet, cell, n, -1, 64)
-			} else {
-				x.SetCellStr(sheet, cell, v)
-			}
-		}
-	}
-	return x.SaveAs(path)
 }
 
 func exportGPKG(ctx context.Context, patches []Patch, path string) error {

@@ -90,3 +90,46 @@ func countExported(t *testing.T, path, ext string) int {
 	}
 	return len(got)
 }
+
+// The XLSX export names what it codes (rule name, 高, 已豁免, 浑南区) in
+// columns beside the codes, and formats numbers as plain numbers: ids as
+// "0", areas as "0.00", never with thousands separators.
+func TestExportXLSXNamesAndFormats(t *testing.T) {
+	ps := testPatches(t)
+	ps[0].District, ps[0].Area, ps[0].Reviewer = "210112", 12345.678, "王工"
+	path := filepath.Join(t.TempDir(), "named.xlsx")
+	names := ExportNames{Districts: map[string]string{"210112": "浑南区"}}
+	if err := ExportNamed(context.Background(), ps, path, names); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("冲突图斑") // formatted values, as a reader sees them
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := map[string]string{}
+	for c, h := range rows[0] {
+		if c < len(rows[1]) {
+			cell[h] = rows[1][c]
+		}
+	}
+	rs, _ := DefaultRules()
+	var rule string
+	for _, r := range rs.Rules {
+		if r.ID == "CL-RED-FARM" {
+			rule = r.NameZh
+		}
+	}
+	want := map[string]string{"规则": "CL-RED-FARM", "规则名称": rule, "严重程度": "high", "严重程度名称": "高",
+		"状态": "waived", "状态名称": "已豁免", "行政区代码": "210112", "行政区": "浑南区", "审核人": "王工",
+		"面积(平方米)": "12345.68", "编号": "1", "要素A": "3"}
+	for h, v := range want {
+		if cell[h] != v || v == "" {
+			t.Errorf("column %s: %q, want %q", h, cell[h], v)
+		}
+	}
+}
