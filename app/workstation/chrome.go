@@ -81,7 +81,8 @@ func (w *Workstation) menu() *fyne.MainMenu {
 	lang.ChildMenu = fyne.NewMenu("",
 		languageItem(i18n.Zh, "中文", func() { w.setLanguage(i18n.Zh) }),
 		languageItem(i18n.En, "English", func() { w.setLanguage(i18n.En) }))
-	return fyne.NewMainMenu(file, view, fyne.NewMenu(i18n.T("menu.settings"), lang))
+	user := fyne.NewMenuItem(i18n.T("menu.user"), w.userDialog)
+	return fyne.NewMainMenu(file, view, fyne.NewMenu(i18n.T("menu.settings"), lang, user))
 }
 
 // languageItem names a language in itself (中文, English), ticked when it

@@ -121,7 +121,7 @@ func (w *Workstation) openIndexed(ctx context.Context, path string, size [2]int,
 	var opened atomic.Pointer[layers.Blueprint] // set once Open returns
 	var first []string                          // the layers the first frame draws
 	var lastReport atomic.Int64                 // unix ms; the bar repaints at most every 150 ms
-	opt := layers.OpenOptions{Background: true, PriorityFunc: func(bp *layers.Blueprint) []string {
+	opt := layers.OpenOptions{User: w.userName(), Background: true, PriorityFunc: func(bp *layers.Blueprint) []string {
 		vis := saved
 		if vis == nil {
 			for _, l := range bp.Layers() {
