@@ -18,6 +18,11 @@ import (
 	"lantu/layers/crs"
 )
 
+// placeWidth is the place search box's width: wide enough for a district
+// and a village name, narrow enough that the English toolbar fits 1024 px
+// with the window's padding (TestStatusBarNeverWidensWindow).
+const placeWidth = 240
+
 // toolbar holds the map tools and the place search.
 func (w *Workstation) toolbar() fyne.CanvasObject {
 	w.tools = toolButtons{}
@@ -43,7 +48,7 @@ func (w *Workstation) toolbar() fyne.CanvasObject {
 		widget.NewSeparator(), w.bookmarkButton(),
 	)
 	w.tools.show(w.view.Tool())
-	search := container.NewGridWrap(fyne.NewSize(300, w.places.entry.MinSize().Height), w.places.entry)
+	search := container.NewGridWrap(fyne.NewSize(placeWidth, w.places.entry.MinSize().Height), w.places.entry)
 	return container.NewBorder(nil, widget.NewSeparator(), nil, search, tools)
 }
 

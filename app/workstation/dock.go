@@ -19,8 +19,13 @@ type Dock struct {
 	panels map[string]*container.TabItem
 }
 
+// newDock makes the dock with its tabs down the trailing edge: six panels'
+// titles do not fit across a dock of 300 px (in English the Terrain tab hid
+// behind "…"), while a column of them fits any window taller than 500 px.
 func newDock() *Dock {
-	return &Dock{tabs: container.NewAppTabs(), panels: map[string]*container.TabItem{}}
+	tabs := container.NewAppTabs()
+	tabs.SetTabLocation(container.TabLocationTrailing)
+	return &Dock{tabs: tabs, panels: map[string]*container.TabItem{}}
 }
 
 // Register adds p as a tab (or replaces the tab with the same ID).

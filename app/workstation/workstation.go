@@ -11,7 +11,10 @@ import (
 	"os"
 	"time"
 
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -93,12 +96,20 @@ func (w *Workstation) Window() fyne.Window { return w.win }
 // Dock is the right-hand panel dock, where the panels register.
 func (w *Workstation) Dock() *Dock { return w.dock }
 
+// leftMinWidth is the layer panel's narrowest width.
+const leftMinWidth = 250
+
 // layout is toolbar on top, status bar at the bottom, tree | map | dock.
 func (w *Workstation) layout() fyne.CanvasObject {
 	w.left.Objects = []fyne.CanvasObject{widget.NewLabel("")}
 	right := container.NewHSplit(w.view, w.dock.tabs)
 	right.SetOffset(0.76)
-	main := container.NewHSplit(container.NewAppTabs(container.NewTabItem(i18n.T("tab.layers"), w.left)), right)
+	// The layer panel keeps a width for names ("Base mapping", "乡镇行政区")
+	// however narrow the window.
+	keep := canvas.NewRectangle(color.Transparent)
+	keep.SetMinSize(fyne.NewSize(leftMinWidth, 1))
+	layers := container.NewStack(keep, w.left)
+	main := container.NewHSplit(container.NewAppTabs(container.NewTabItem(i18n.T("tab.layers"), layers)), right)
 	main.SetOffset(0.21)
 	return container.NewBorder(w.toolbar(), w.status.root, nil, nil, main)
 }
