@@ -151,12 +151,12 @@ func (s *statusBar) scale(d float64) {
 }
 
 func (s *statusBar) cursor(p orb.Point, ll *crs.Transformer) {
-	s.xy.SetText(fmt.Sprintf("X %.2f  Y %.2f", p[0], p[1]))
+	s.set(s.xy, fmt.Sprintf("X %.2f  Y %.2f", p[0], p[1]))
 	if ll == nil {
 		return
 	}
 	if q, err := ll.Point(p); err == nil {
-		s.lonlat.SetText(fmt.Sprintf("%s %.6f°E %.6f°N", i18n.T("status.lonlat"), q[0], q[1]))
+		s.set(s.lonlat, fmt.Sprintf("%s %.6f°E %.6f°N", i18n.T("status.lonlat"), q[0], q[1]))
 	}
 }
 

@@ -76,9 +76,23 @@ func (s *statusBar) segment(key, text string) {
 		n := len(s.row.Objects)
 		s.row.Objects = append(s.row.Objects[:n-2:n-2], l, s.xy, s.lonlat)
 	}
-	l.SetText(text)
 	l.Hidden = text == ""
+	s.set(l, text)
 	s.row.Refresh()
+}
+
+// set changes a label of the row and lays the row out again when the
+// text's width changed (a label's own refresh does not move its
+// neighbours).
+func (s *statusBar) set(l *widget.Label, text string) {
+	if l.Text == text {
+		return
+	}
+	old := naturalWidth(l)
+	l.SetText(text)
+	if naturalWidth(l) != old {
+		s.row.Refresh()
+	}
 }
 
 // shrinkRow lays labels out left to right: the first (the message) takes

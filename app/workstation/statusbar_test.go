@@ -26,8 +26,8 @@ func TestStatusBarNeverWidensWindow(t *testing.T) {
 			w.SetStatus("conflicts", "Conflicts: 12 high · 30 medium · 7 low · 3 waived · 48 open")
 			w.SetStatus("elevation", "Elevation 191.8 m  Slope 1.2°  Aspect 270°")
 			w.SetStatus("index", "Indexing 120/189")
-			w.status.xy.SetText("X 521278.01  Y 4663583.79")
-			w.status.lonlat.SetText(i18n.T("status.lonlat") + " 123.257256°E 42.107269°N")
+			w.status.set(w.status.xy, "X 521278.01  Y 4663583.79")
+			w.status.set(w.status.lonlat, i18n.T("status.lonlat")+" 123.257256°E 42.107269°N")
 			w.SetMessage(strings.Repeat("Checked 189 layers against 42 rules; ", 5))
 			if got := w.status.root.MinSize().Width; got > 420 {
 				t.Errorf("status bar asks for %.0f px", got)
@@ -46,6 +46,25 @@ func TestStatusBarNeverWidensWindow(t *testing.T) {
 				t.Errorf("at 1600 px lon/lat is squeezed to %.0f px", w.status.lonlat.Size().Width)
 			}
 		})
+	}
+}
+
+// Texts set after the window is laid out (the cursor moving) move their
+// neighbours: X/Y and lon/lat overlapped the scale when the row was laid
+// out while they were empty.
+func TestStatusTextsRelayout(t *testing.T) {
+	uitest.NewApp(t)
+	w := New(fyne.CurrentApp())
+	t.Cleanup(w.win.Close)
+	w.win.Resize(fyne.NewSize(1600, 1000))
+	w.status.set(w.status.xy, "X 123.62  Y 41.80")
+	w.status.set(w.status.lonlat, "经纬度 123.620000°E 41.800000°N")
+	xy, ll := w.status.xy, w.status.lonlat
+	if xy.Size().Width < naturalWidth(xy)-1 || ll.Size().Width < naturalWidth(ll)-1 {
+		t.Fatalf("X/Y %.0f px (needs %.0f), lon/lat %.0f px (needs %.0f)", xy.Size().Width, naturalWidth(xy), ll.Size().Width, naturalWidth(ll))
+	}
+	if xy.Position().X+xy.Size().Width > ll.Position().X+0.5 {
+		t.Fatalf("X/Y [%v +%v] overlaps lon/lat at %v", xy.Position().X, xy.Size().Width, ll.Position().X)
 	}
 }
 
