@@ -97,8 +97,11 @@ func (s *statusBar) set(l *widget.Label, text string) {
 
 // shrinkRow lays labels out left to right: the first (the message) takes
 // the width the others leave; the others get their text's width while it
-// fits and shrink together when it does not. Its minimum width is zero, so
-// no text can widen the window.
+// fits and shrink together when it does not. A label too narrow to show
+// even "…" (Fyne draws the whole text of a label narrower than its
+// padding) is moved off the canvas, the leftmost segments first: the
+// cursor position at the right end is the last to go. Its minimum width is
+// zero, so no text can widen the window. An immutable value.
 type shrinkRow struct{}
 
 // MinSize is part of fyne.Layout.
@@ -110,32 +113,70 @@ func (shrinkRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(0, h)
 }
 
+// narrowest is the least width a label keeps: its padding and "…".
+func narrowest() float32 {
+	return 2*theme.InnerPadding() + fyne.MeasureText("…", theme.TextSize(), fyne.TextStyle{}).Width + 2
+}
+
 // Layout is part of fyne.Layout.
 func (shrinkRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if len(objs) == 0 {
 		return
 	}
 	want := make([]float32, len(objs))
-	total := float32(0)
 	for i, o := range objs[1:] {
 		if o.Visible() {
 			want[i+1] = naturalWidth(o)
-			total += want[i+1]
 		}
 	}
-	k := float32(1)
-	if total > size.Width {
-		k = size.Width / total
+	first, k := fitFrom(want, size.Width)
+	x := size.Width
+	for i := len(objs) - 1; i >= 1; i-- {
+		w := want[i] * k
+		if i < first || w == 0 {
+			offCanvas(objs[i])
+			continue
+		}
+		x -= w
+		objs[i].Move(fyne.NewPos(x, 0))
+		objs[i].Resize(fyne.NewSize(w, size.Height))
 	}
-	x := size.Width - total*k
+	if x < narrowest() {
+		offCanvas(objs[0])
+		return
+	}
 	objs[0].Move(fyne.NewPos(0, 0))
 	objs[0].Resize(fyne.NewSize(x, size.Height))
-	for i, o := range objs[1:] {
-		w := want[i+1] * k
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w
+}
+
+// fitFrom is the first label (from index 1) that is shown and the shrink
+// factor of the shown ones, so that each keeps at least narrowest.
+func fitFrom(want []float32, width float32) (first int, k float32) {
+	for first = 1; first < len(want); first++ {
+		total, least := float32(0), float32(0)
+		for _, w := range want[first:] {
+			if w > 0 {
+				total += w
+				if least == 0 || w < least {
+					least = w
+				}
+			}
+		}
+		k = 1
+		if total > width {
+			k = width / total
+		}
+		if total == 0 || least*k >= narrowest() {
+			return first, k
+		}
 	}
+	return first, 1
+}
+
+// offCanvas puts a label where nothing is drawn.
+func offCanvas(o fyne.CanvasObject) {
+	o.Resize(fyne.NewSize(narrowest(), o.Size().Height))
+	o.Move(fyne.NewPos(-1e5, 0))
 }
 
 // naturalWidth is the width a label needs to show its whole text.

@@ -84,3 +84,38 @@ func TestWindowSizeRemembered(t *testing.T) {
 		t.Fatalf("second start: %v, want 1024x700", got)
 	}
 }
+
+// When the texts cannot all fit, none is drawn narrower than "…" (Fyne
+// would draw such a label's whole text over its neighbours): the message
+// and then the leftmost segments give way, and no two shown labels overlap.
+func TestStatusRowNoOverlap(t *testing.T) {
+	uitest.NewApp(t)
+	w := New(fyne.CurrentApp())
+	t.Cleanup(w.win.Close)
+	w.win.Resize(fyne.NewSize(1024, 700))
+	w.SetMessage("已完成冲突检查：19 条规则，4200 个图斑，用时 12.3 秒")
+	w.SetStatus("conflicts", "冲突 4200：待审 4200 · 已确认 0 · 已豁免 0")
+	w.SetStatus("elevation", "高程 191.8 m  坡度 1.2°")
+	w.status.set(w.status.xy, "X 504566.43  Y 4682134.50")
+	w.status.set(w.status.lonlat, "经纬度 123.055355°E 42.274512°N")
+	for _, width := range []float32{1024, 800, 600} {
+		w.win.Resize(fyne.NewSize(width, 700))
+		var shown []fyne.CanvasObject
+		for _, o := range w.status.row.Objects {
+			if o.Visible() && o.Position().X >= 0 {
+				if o.Size().Width < narrowest()-0.5 {
+					t.Errorf("%v px: a label %.0f px wide is drawn", width, o.Size().Width)
+				}
+				shown = append(shown, o)
+			}
+		}
+		for i := 1; i < len(shown); i++ {
+			if a, b := shown[i-1], shown[i]; a.Position().X+a.Size().Width > b.Position().X+0.5 {
+				t.Errorf("%v px: labels overlap at %.0f", width, b.Position().X)
+			}
+		}
+		if shown[len(shown)-1] != w.status.lonlat {
+			t.Errorf("%v px: lon/lat is not shown", width)
+		}
+	}
+}
