@@ -1,0 +1,82 @@
+package replica
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+
+	"lantu/layers"
+)
+
+// CloneOptions say what a clone holds.
+type CloneOptions struct {
+	Token    string
+	District string   // district code: only features meeting its XZ_QXXZQ polygon
+	Layers   []string // catalog codes or tables; empty: all
+	Sync     Options  // how to pull (rules, client, page size)
+	User     string   // the blueprint's user; "" for the default
+	Progress Progress
+}
+
+// Clone makes a replica blueprint at path of the server at url and pulls
+// every collection it holds. A clone that was cut off is resumed by
+// calling Clone again on the same path: the remote remembered in it is
+// used and each collection continues from its durable cursor.
+func Clone(ctx context.Context, url, path string, opt CloneOptions) (*layers.Blueprint, Result, error) {
+	bp, err := openOrCreate(ctx, url, path, opt)
+	if err != nil {
+		return nil, Result{}, err
+	}
+	s, err := NewSyncer(ctx, bp, opt.Sync)
+	if err != nil {
+		bp.Close()
+		return nil, Result{}, err
+	}
+	res, err := s.Sync(ctx, opt.Progress)
+	return bp, res, err
+}
+
+func openOrCreate(ctx context.Context, url, path string, opt CloneOptions) (*layers.Blueprint, error) {
+	if _, err := os.Stat(path); err == nil {
+		bp, err := layers.Open(path, layers.OpenOptions{})
+		if err != nil {
+			return nil, err
+		}
+		r, err := LoadRemote(ctx, bp, RemoteName)
+		switch {
+		case errors.Is(err, ErrNoRemote):
+			bp.Close()
+			return nil, fmt.Errorf("%w: %s exists and is not a replica: clone into a new file", ErrBadInput, path)
+		case err != nil:
+			bp.Close()
+			return nil, err
+		case r.URL != url:
+			bp.Close()
+			return nil, fmt.Errorf("%w: %s is a replica of %s, not %s", ErrBadInput, path, r.URL, url)
+		}
+		return bp, nil
+	}
+	if _, err := NewClient(url, opt.Token, nil); err != nil {
+		return nil, err
+	}
+	bp, err := layers.Create(path, layers.CreateOptions{User: opt.User})
+	if err != nil {
+		return nil, err
+	}
+	r := Remote{Name: RemoteName, URL: url, Token: opt.Token, ReplicaID: newID(), District: opt.District, Layers: opt.Layers}
+	if err := SaveRemote(ctx, bp, r); err != nil {
+		bp.Close()
+		return nil, err
+	}
+	return bp, nil
+}
+
+// newID is a random UUID (version 4).
+func newID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
