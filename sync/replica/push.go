@@ -68,6 +68,15 @@ func (p *pending) shadowFor(f featKey, id int64) (shadow, bool) {
 	return out, ok
 }
 
+// addShadow adds sh to f's shadows, kept in validFrom order.
+func (p *pending) addShadow(f featKey, sh shadow) {
+	k := [2]string{f.layer, f.uid}
+	l := slices.DeleteFunc(p.shadows[k], func(x shadow) bool { return x.validFrom == sh.validFrom })
+	l = append(l, sh)
+	slices.SortFunc(l, func(a, b shadow) int { return int(a.validFrom - b.validFrom) })
+	p.shadows[k] = l
+}
+
 func (p *pending) unfinished(e *layers.JournalEntry) bool {
 	_, ok := p.done[e.ID]
 	return !ok
@@ -124,22 +133,28 @@ func (s *Syncer) plan(ctx context.Context, p *pending, colls map[string]bool, re
 		if _, seen := first[f]; !seen {
 			order = append(order, f)
 			first[f] = nil
-			if _, ok := p.shadowFor(f, e.ID); !ok {
+		}
+		if !p.unfinished(e) {
+			continue
+		}
+		if len(first[f]) == 0 {
+			// The first unsettled entry of f: without a shadow, or with one
+			// older than the version it was made on (a pull came between),
+			// its before is the server's state at its base.
+			if sh, ok := p.shadowFor(f, e.ID); !ok || sh.version < e.BaseVersion {
 				st, err := decodeState(e.Before)
 				if err != nil {
 					return nil, false, fmt.Errorf("replica: %s: journal %d (%s %s): before: %w", s.bp.Path(), e.ID, e.Layer, e.UID, err)
 				}
 				sh := shadow{validFrom: e.ID, version: e.BaseVersion, state: st}
-				p.shadows[[2]string{f.layer, f.uid}] = append([]shadow{sh}, p.shadows[[2]string{f.layer, f.uid}]...)
+				p.addShadow(f, sh)
 				newShadows = append(newShadows, struct {
 					f  featKey
 					sh shadow
 				}{f, sh})
 			}
 		}
-		if p.unfinished(e) {
-			first[f] = append(first[f], e)
-		}
+		first[f] = append(first[f], e)
 	}
 	open, err := openConflicts(ctx, s.bp)
 	if err != nil {
@@ -202,7 +217,9 @@ func (p *pending) chain(f featKey, es []*layers.JournalEntry, replica string) ou
 		}
 		it.last = e.ID
 	}
-	it.key = replica + ":" + strconv.FormatInt(it.last, 10)
+	// The base is part of the key: an entry sent again on a newer base
+	// (after a merge) is a new change, not a retry.
+	it.key = replica + ":" + strconv.FormatInt(it.last, 10) + "@" + strconv.FormatInt(it.base, 10)
 	return it
 }
 
