@@ -80,3 +80,20 @@ func newID() string {
 	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
+
+// Attach remembers url and token as the blueprint's remote: a new remote
+// gets a new replica id, an existing one keeps its id, district and layers.
+func Attach(ctx context.Context, bp *layers.Blueprint, url, token string) error {
+	if _, err := NewClient(url, token, nil); err != nil {
+		return err
+	}
+	r, err := LoadRemote(ctx, bp, RemoteName)
+	switch {
+	case errors.Is(err, ErrNoRemote):
+		r = Remote{Name: RemoteName, ReplicaID: newID()}
+	case err != nil:
+		return err
+	}
+	r.URL, r.Token = url, token
+	return SaveRemote(ctx, bp, r)
+}

@@ -23,30 +23,25 @@ const (
 
 // pull reads every collection's change feed into the blueprint and
 // returns the features it changed.
-func (s *Syncer) pull(ctx context.Context, res *Result, progress Progress) (layers.ChangeSet, error) {
-	cs := layers.ChangeSet{Remote: RemoteName}
+func (s *Syncer) pull(ctx context.Context, res *Result, progress Progress) error {
 	colls, err := s.collections(ctx)
 	if err != nil {
-		return cs, err
+		return err
 	}
 	ids := s.pullOrder(colls)
 	var area *districtArea
 	for i, id := range ids {
 		if id != districtTable && s.remote.District != "" && area == nil {
 			if area, err = s.district(ctx); err != nil {
-				return cs, err
+				return err
 			}
 		}
-		lc, err := s.pullCollection(ctx, id, area, res)
-		if err != nil {
-			return cs, err
-		}
-		if len(lc.Upserted)+len(lc.Deleted) > 0 {
-			cs.Layers = append(cs.Layers, lc)
+		if err := s.pullCollection(ctx, id, area, res); err != nil {
+			return err
 		}
 		progress("pull", i+1, len(ids))
 	}
-	return cs, nil
+	return nil
 }
 
 // pullOrder is the collections to pull, the district layer first.
@@ -112,12 +107,11 @@ func (s *Syncer) holds(ctx context.Context) (*holds, error) {
 
 // pullCollection pages one collection's feed from its cursor, each page
 // written with its cursor in one transaction.
-func (s *Syncer) pullCollection(ctx context.Context, id string, area *districtArea, res *Result) (layers.LayerChange, error) {
-	lc := layers.LayerChange{Layer: id}
+func (s *Syncer) pullCollection(ctx context.Context, id string, area *districtArea, res *Result) error {
 	for {
 		cur, err := s.bp.Cursor(ctx, RemoteName, id)
 		if err != nil {
-			return lc, err
+			return err
 		}
 		q := ChangesQuery{Collection: id, Since: cur, Limit: s.opt.PageSize, SRID: s.bp.SRID()}
 		if area != nil {
@@ -125,33 +119,29 @@ func (s *Syncer) pullCollection(ctx context.Context, id string, area *districtAr
 		}
 		page, err := s.client.Changes(ctx, q)
 		if err != nil {
-			return lc, err
+			return err
 		}
 		h, err := s.holds(ctx)
 		if err != nil {
-			return lc, err
+			return err
 		}
 		batch, err := s.pageBatch(ctx, id, page, area, h, res)
 		if err != nil {
-			return lc, err
+			return err
 		}
 		if len(batch.Changes) > 0 || page.Next != cur {
 			r, err := s.bp.ApplyRemote(ctx, batch)
 			if err != nil {
-				return lc, &Error{Op: "pull " + id, Kind: Invalid, Err: err}
+				return &Error{Op: "pull " + id, Kind: Invalid, Err: err}
 			}
 			res.Pulled += r.Applied
 			res.Stale += r.Stale
 		}
 		for _, c := range batch.Changes {
-			if c.Delete {
-				lc.Deleted = append(lc.Deleted, c.UID)
-			} else {
-				lc.Upserted = append(lc.Upserted, c.UID)
-			}
+			s.touch(id, c.UID, c.Delete)
 		}
 		if !page.More || page.Next == cur {
-			return lc, nil
+			return nil
 		}
 	}
 }
@@ -209,24 +199,34 @@ func (s *Syncer) pullIntoConflict(ctx context.Context, rec ConflictRecord, ch wi
 	return s.settle(ctx, c, res)
 }
 
-// recheck runs the planning rules on the features the pull changed and
+// recheck runs the planning rules on the features the sync wrote and
 // names the patches that are new.
 func (s *Syncer) recheck(ctx context.Context, cs layers.ChangeSet, res *Result, progress Progress) error {
 	if s.opt.Rules == nil || len(cs.Layers) == 0 {
 		return nil
 	}
-	before, err := maxPatch(ctx, s.bp)
+	patches, st, err := Recheck(ctx, s.bp, s.opt.Rules, cs)
 	if err != nil {
 		return err
 	}
-	st, err := conflict.RecheckChanges(ctx, s.bp, s.opt.Rules, cs, conflict.Options{})
-	if err != nil {
-		return fmt.Errorf("replica: planning rules on the merged data: %w", err)
-	}
-	res.Checked = st.Features
+	res.Checked, res.Patches = st.Features, patches
 	progress("check", 1, 1)
-	res.Patches, err = patchesAfter(ctx, s.bp, before)
-	return err
+	return nil
+}
+
+// Recheck runs the planning rules on the features cs names (as after a
+// pull or a resolve) and returns the patches that are new.
+func Recheck(ctx context.Context, bp *layers.Blueprint, rules *conflict.RuleSet, cs layers.ChangeSet) ([]Patch, *conflict.RecheckStats, error) {
+	before, err := maxPatch(ctx, bp)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := conflict.RecheckChanges(ctx, bp, rules, cs, conflict.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("replica: planning rules on the merged data: %w", err)
+	}
+	patches, err := patchesAfter(ctx, bp, before)
+	return patches, st, err
 }
 
 func maxPatch(ctx context.Context, bp *layers.Blueprint) (int64, error) {

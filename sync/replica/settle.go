@@ -134,6 +134,9 @@ func (s *Syncer) applyOne(ctx context.Context, ch layers.RemoteChange) error {
 		return err
 	}
 	_, err = s.bp.ApplyRemote(ctx, layers.RemoteBatch{Remote: RemoteName, Collection: ch.Layer, Cursor: cur, Changes: []layers.RemoteChange{ch}})
+	if err == nil && (ch.Delete || ch.Attrs != nil || ch.Geom != nil) {
+		s.touch(ch.Layer, ch.UID, ch.Delete)
+	}
 	return err
 }
 
@@ -180,6 +183,7 @@ func (s *Syncer) applyMerge(ctx context.Context, c settleCase, merged *State) (i
 	if _, err := s.bp.Apply(ctx, e); err != nil {
 		return 0, fmt.Errorf("replica: writing the merge of %s %s: %w", l.Table, c.f.uid, err)
 	}
+	s.touch(l.Table, c.f.uid, false)
 	es, err := s.bp.Journal(ctx, head, 0)
 	if err != nil {
 		return 0, err

@@ -81,6 +81,10 @@ type Syncer struct {
 	busy   bool
 	remote Remote
 	client *Client
+	// touched collects the features a sync wrote from the server or from a
+	// merge, for the planning rules (only the syncing goroutine uses it).
+	touched map[string]*layers.LayerChange
+	order   []string
 }
 
 // NewSyncer makes a syncer of bp with the remote remembered in it (see
@@ -135,11 +139,11 @@ func (s *Syncer) run(ctx context.Context, res *Result, progress Progress) error 
 	if err := s.push(ctx, res, progress); err != nil {
 		return err
 	}
-	cs, err := s.pull(ctx, res, progress)
-	if err != nil {
+	s.touched, s.order = map[string]*layers.LayerChange{}, nil
+	if err := s.pull(ctx, res, progress); err != nil {
 		return err
 	}
-	if err := s.recheck(ctx, cs, res, progress); err != nil {
+	if err := s.recheck(ctx, s.changeSet(), res, progress); err != nil {
 		return err
 	}
 	return s.push(ctx, res, progress)
@@ -197,4 +201,30 @@ func PendingCount(ctx context.Context, bp *layers.Blueprint) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// touch notes a feature written by the sync.
+func (s *Syncer) touch(layer, uid string, deleted bool) {
+	if s.touched == nil {
+		return
+	}
+	lc := s.touched[layer]
+	if lc == nil {
+		lc = &layers.LayerChange{Layer: layer}
+		s.touched[layer] = lc
+		s.order = append(s.order, layer)
+	}
+	if deleted {
+		lc.Deleted = append(lc.Deleted, uid)
+	} else {
+		lc.Upserted = append(lc.Upserted, uid)
+	}
+}
+
+func (s *Syncer) changeSet() layers.ChangeSet {
+	cs := layers.ChangeSet{Remote: RemoteName}
+	for _, l := range s.order {
+		cs.Layers = append(cs.Layers, *s.touched[l])
+	}
+	return cs
 }

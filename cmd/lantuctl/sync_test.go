@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+
+	"lantu/layers"
+	"lantu/sync/exchange"
+	"lantu/sync/replica"
+)
+
+// exchangeFixture serves a published red line and a farmland patch 1 km
+// apart, with two admin tokens.
+func exchangeFixture(t *testing.T) (url string, tokens [2]string) {
+	t.Helper()
+	ctx := context.Background()
+	src := filepath.Join(t.TempDir(), "src.gpkg")
+	bp, err := layers.Create(src, layers.CreateOptions{User: "publisher"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := bp.Bulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, s := range map[string]string{
+		"GH_STBHHX": "POLYGON((500000 4600000,500100 4600000,500100 4600100,500000 4600100,500000 4600000))",
+		"GH_YJJBNT": "POLYGON((501050 4600000,501150 4600000,501150 4600100,501050 4600100,501050 4600000))",
+	} {
+		g, _ := wkt.Unmarshal(s)
+		if err := w.Insert(code, g, map[string]any{"uid": "00000000-0000-7000-8000-" + strings.Repeat("0", 8) + map[string]string{"GH_STBHHX": "0001", "GH_YJJBNT": "0002"}[code]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	bp.Close()
+	s, err := exchange.OpenSQLite(ctx, filepath.Join(t.TempDir(), "ex.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := exchange.Publish(ctx, s, src, nil, "publisher"); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"ada", "alan"} {
+		if tokens[i], err = exchange.AddToken(ctx, s, exchange.Principal{Name: name, Role: exchange.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(exchange.NewServer(s, exchange.Options{Rate: -1, ReadRate: -1}))
+	t.Cleanup(srv.Close)
+	return srv.URL, tokens
+}
+
+func runJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	defer root.SetOut(nil)
+	if err := runRoot(args...); err != nil {
+		t.Fatalf("lantuctl %v: %v\n%s", args, err, out.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), v); err != nil {
+		t.Fatalf("lantuctl %v: output %q: %v", args, out.String(), err)
+	}
+}
+
+func TestCloneSyncResolveCommands(t *testing.T) {
+	ctx := context.Background()
+	url, tok := exchangeFixture(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.gpkg"), filepath.Join(dir, "b.gpkg")
+	var rep syncReport
+	runJSON(t, &rep, "clone", url, a, "--token", tok[0], "--json")
+	if rep.Pulled != 2 {
+		t.Fatalf("clone a: %+v", rep)
+	}
+	runJSON(t, &rep, "clone", url, b, "--token", tok[1], "--json", "--layers", "GH_YJJBNT")
+	if rep.Pulled != 1 {
+		t.Fatalf("clone b (one layer): %+v", rep)
+	}
+	farm := "00000000-0000-7000-8000-000000000002"
+	// b moves the farmland onto the red line and renames it; a renames it too.
+	moved := orb.MultiPolygon{{{{500050, 4600000}, {500150, 4600000}, {500150, 4600100}, {500050, 4600100}, {500050, 4600000}}}}
+	runJSON(t, &rep, "sync", a, "--json") // the first check: a full run, no patch
+	if len(rep.Patches) != 0 {
+		t.Fatalf("patches before the move: %+v", rep.Patches)
+	}
+	editFile(t, b, layers.Edit{Op: layers.OpUpdate, Layer: "GH_YJJBNT", UID: farm, Geom: moved})
+	runJSON(t, &rep, "sync", b, "--json", "--no-check")
+	runJSON(t, &rep, "sync", a, "--json")
+	if rep.Pulled != 1 || len(rep.Patches) != 1 || rep.Patches[0].Rule != "CL-RED-FARM" || rep.Patches[0].BUID != farm {
+		t.Fatalf("sync a after the move: %+v", rep)
+	}
+	editFile(t, b, layers.Edit{Op: layers.OpUpdate, Layer: "GH_YJJBNT", UID: farm, Attrs: map[string]any{"mc": "B"}})
+	editFile(t, a, layers.Edit{Op: layers.OpUpdate, Layer: "GH_YJJBNT", UID: farm, Attrs: map[string]any{"mc": "A"}})
+	runJSON(t, &rep, "sync", b, "--json", "--no-check")
+	if rep.Applied != 1 {
+		t.Fatalf("sync b: %+v", rep)
+	}
+	runJSON(t, &rep, "sync", a, "--json")
+	if rep.Conflicts != 1 || len(rep.Open) != 1 || rep.Open[0].Fields[0] != "mc" {
+		t.Fatalf("sync a: %+v", rep)
+	}
+	var cs []replica.ConflictRecord
+	runJSON(t, &cs, "conflicts", a, "--json")
+	if len(cs) != 1 || !strings.Contains(string(cs[0].TheirsJSON), `"B"`) || !strings.Contains(string(cs[0].MineJSON), `"A"`) {
+		t.Fatalf("conflicts: %+v", cs)
+	}
+	var out bytes.Buffer
+	root.SetOut(&out)
+	err := runRoot("resolve", a, "--layer", "GH_YJJBNT", "--uid", farm, "--take", "theirs")
+	root.SetOut(nil)
+	if err != nil || !strings.Contains(out.String(), "planning rules: 0 new patches") {
+		t.Fatalf("resolve: %v\n%s", err, out.String())
+	}
+	runJSON(t, &rep, "sync", a, "--json")
+	if len(rep.Open) != 0 || rep.Pushed != 0 {
+		t.Fatalf("sync a after resolve: %+v", rep)
+	}
+	bp, err := layers.Open(a, layers.OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	f, err := bp.FeatureByUID(ctx, "GH_YJJBNT", farm)
+	if err != nil || f.Attrs["mc"] != "B" || !replica.GeomEqual(f.Geom, moved) {
+		t.Fatalf("a's farmland after taking theirs: %+v %v", f, err)
+	}
+	var ue usageError
+	if err := runRoot("resolve", a, "--layer", "GH_YJJBNT", "--uid", farm, "--take", "mine"); err == nil || !errors.As(err, &ue) {
+		t.Fatalf("resolving twice: %v, want a usage error", err)
+	}
+}
+
+func editFile(t *testing.T, path string, e layers.Edit) {
+	t.Helper()
+	bp, err := layers.Open(path, layers.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	if _, err := bp.Apply(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+}
