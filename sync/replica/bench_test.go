@@ -1,0 +1,121 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers"
+	"lantu/sync/exchange"
+)
+
+// BenchmarkPush10k pushes 10k local inserts with the code `lantuctl sync`
+// runs (push, then the pull that follows), against an in-process SQLite
+// exchange.
+func BenchmarkPush10k(b *testing.B) {
+	ctx := context.Background()
+	e := newSQLiteEnv(b)
+	const n = 10000
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		bp := e.clone("admin", CloneOptions{Layers: []string{"GL_XZFA"}, User: fmt.Sprint("bench", i)})
+		edits := make([]layers.Edit, n)
+		for j := range edits {
+			x, y := 500000+float64(j%100)*12, 4640000+float64(j/100)*12+float64(i)*2000
+			edits[j] = layers.Edit{Op: layers.OpInsert, Layer: "GL_XZFA", Geom: orb.MultiPolygon{square(x, y, 10)},
+				Attrs: map[string]any{"xmmc": fmt.Sprint("p", j)}}
+		}
+		if _, err := bp.Apply(ctx, edits...); err != nil {
+			b.Fatal(err)
+		}
+		s, err := NewSyncer(ctx, bp, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := s.Sync(ctx, nil)
+		if err != nil || res.Applied != n {
+			b.Fatalf("sync: %v, %+v", err, res.Applied)
+		}
+		b.StopTimer()
+		bp.Close()
+		os.Remove(bp.Path())
+		b.StartTimer()
+	}
+	b.ReportMetric(n, "changes/op")
+}
+
+// BenchmarkClone pulls a collection of LANTU_BENCH_FEATURES polygons
+// (default 100k) of 50 vertices into a new replica (clone).
+func BenchmarkClone(b *testing.B) {
+	ctx := context.Background()
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("LANTU_BENCH_FEATURES")); err == nil && v > 0 {
+		n = v
+	}
+	src := filepath.Join(b.TempDir(), "big.gpkg")
+	if err := writeBig(src, n); err != nil {
+		b.Fatal(err)
+	}
+	s, err := exchange.OpenSQLite(ctx, filepath.Join(b.TempDir(), "ex.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := exchange.Publish(ctx, s, src, []string{"XZ_DLTB"}, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	e := newEnv(b, s)
+	for i := 0; b.Loop(); i++ {
+		bp := e.clone("admin", CloneOptions{Layers: []string{"XZ_DLTB"}, User: fmt.Sprint("clone", i)})
+		b.StopTimer()
+		if l := bp.Layer("XZ_DLTB"); l == nil {
+			b.Fatal("no layer")
+		}
+		bp.Close()
+		os.Remove(bp.Path())
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n), "features/op")
+}
+
+// writeBig writes n 50-vertex polygons into XZ_DLTB.
+func writeBig(path string, n int) error {
+	bp, err := layers.Create(path, layers.CreateOptions{User: "bench"})
+	if err != nil {
+		return err
+	}
+	defer bp.Close()
+	w, err := bp.Bulk(context.Background())
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		x, y := 400000+float64(i%500)*200, 4500000+float64(i/500)*200
+		ring := make(orb.Ring, 0, 50)
+		for k := range 49 {
+			f := float64(k) / 49
+			switch {
+			case f < 0.25:
+				ring = append(ring, orb.Point{x + 150*f*4, y})
+			case f < 0.5:
+				ring = append(ring, orb.Point{x + 150, y + 150*(f-0.25)*4})
+			case f < 0.75:
+				ring = append(ring, orb.Point{x + 150 - 150*(f-0.5)*4, y + 150})
+			default:
+				ring = append(ring, orb.Point{x, y + 150 - 150*(f-0.75)*4})
+			}
+		}
+		ring = append(ring, ring[0])
+		if err := w.Insert("XZ_DLTB", orb.MultiPolygon{{ring}}, map[string]any{"dlbm": "0101", "tbbh": strconv.Itoa(i)}); err != nil {
+			w.Rollback()
+			return err
+		}
+	}
+	return w.Commit()
+}
