@@ -88,10 +88,11 @@ func (s *Syncer) wanted(id string) bool {
 type holds struct {
 	pending map[featKey]bool
 	open    map[[2]string]ConflictRecord
+	stale   bool // a conflict was settled: read again before the next page
 }
 
 func (s *Syncer) holds(ctx context.Context) (*holds, error) {
-	p, err := s.loadPending(ctx)
+	p, err := s.loadPending(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +109,10 @@ func (s *Syncer) holds(ctx context.Context) (*holds, error) {
 // pullCollection pages one collection's feed from its cursor, each page
 // written with its cursor in one transaction.
 func (s *Syncer) pullCollection(ctx context.Context, id string, area *districtArea, res *Result) error {
+	h, err := s.holds(ctx)
+	if err != nil {
+		return err
+	}
 	for {
 		cur, err := s.bp.Cursor(ctx, RemoteName, id)
 		if err != nil {
@@ -121,13 +126,14 @@ func (s *Syncer) pullCollection(ctx context.Context, id string, area *districtAr
 		if err != nil {
 			return err
 		}
-		h, err := s.holds(ctx)
-		if err != nil {
-			return err
-		}
 		batch, err := s.pageBatch(ctx, id, page, area, h, res)
 		if err != nil {
 			return err
+		}
+		if h.stale {
+			if h, err = s.holds(ctx); err != nil {
+				return err
+			}
 		}
 		if len(batch.Changes) > 0 || page.Next != cur {
 			r, err := s.bp.ApplyRemote(ctx, batch)
@@ -157,6 +163,7 @@ func (s *Syncer) pageBatch(ctx context.Context, id string, page *wire.ChangePage
 			if err := s.pullIntoConflict(ctx, rec, ch, res); err != nil {
 				return batch, err
 			}
+			h.stale = true
 			res.Held++
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"lantu/layers"
 	"lantu/sync/wire"
@@ -33,11 +34,14 @@ type pending struct {
 	entries []layers.JournalEntry
 	byID    map[int64]*layers.JournalEntry
 	done    map[int64]EntryResult
+	byFeat  map[featKey][]int64 // unsettled entry ids per feature
 	shadows map[[2]string][]shadow
 }
 
-func (s *Syncer) loadPending(ctx context.Context) (*pending, error) {
-	p := &pending{byID: map[int64]*layers.JournalEntry{}}
+// loadPending reads the unsettled journal; the shadows only withShadows
+// (a push plans with them; ack and the pull's holds do not need them).
+func (s *Syncer) loadPending(ctx context.Context, withShadows bool) (*pending, error) {
+	p := &pending{byID: map[int64]*layers.JournalEntry{}, byFeat: map[featKey][]int64{}}
 	var err error
 	if p.acked, err = s.bp.JournalAcked(ctx, RemoteName); err != nil {
 		return nil, err
@@ -51,7 +55,16 @@ func (s *Syncer) loadPending(ctx context.Context) (*pending, error) {
 	if p.done, err = finished(ctx, s.bp, RemoteName, p.acked); err != nil {
 		return nil, err
 	}
-	p.shadows, err = shadows(ctx, s.bp, RemoteName)
+	for _, e := range p.entries {
+		if p.unfinished(&e) {
+			f := featKey{e.Layer, e.UID}
+			p.byFeat[f] = append(p.byFeat[f], e.ID)
+		}
+	}
+	if !withShadows {
+		return p, nil
+	}
+	p.shadows, err = shadows(ctx, s.bp, RemoteName, p.byFeat)
 	return p, err
 }
 
@@ -90,7 +103,7 @@ func (s *Syncer) push(ctx context.Context, res *Result, progress Progress) error
 		return err
 	}
 	for range maxRounds {
-		p, err := s.loadPending(ctx)
+		p, err := s.loadPending(ctx, true)
 		if err != nil {
 			return err
 		}
@@ -226,9 +239,9 @@ func (p *pending) chain(f featKey, es []*layers.JournalEntry, replica string) ou
 // ids are the unsettled entries of it's feature in first..last.
 func (p *pending) ids(it outItem) []int64 {
 	var out []int64
-	for _, e := range p.entries {
-		if e.ID >= it.first && e.ID <= it.last && e.Layer == it.f.layer && e.UID == it.f.uid && p.unfinished(&e) {
-			out = append(out, e.ID)
+	for _, id := range p.byFeat[it.f] {
+		if id >= it.first && id <= it.last {
+			out = append(out, id)
 		}
 	}
 	return out
@@ -396,10 +409,15 @@ func (s *Syncer) pushConflict(p *pending, it outItem, ids []int64, r wire.PushRe
 func (s *Syncer) bump(ctx context.Context, bumps []layers.RemoteChange) error {
 	byLayer := map[string][]layers.RemoteChange{}
 	for _, b := range bumps {
-		if _, err := s.bp.FeatureByUID(ctx, b.Layer, b.UID); err != nil {
-			continue // deleted here meanwhile: that delete is pushed next
-		}
 		byLayer[b.Layer] = append(byLayer[b.Layer], b)
+	}
+	for layer, bs := range byLayer {
+		live, err := s.liveUIDs(ctx, layer, bs)
+		if err != nil {
+			return err
+		}
+		// One deleted here meanwhile is left out: that delete is pushed next.
+		byLayer[layer] = slices.DeleteFunc(bs, func(c layers.RemoteChange) bool { return !live[c.UID] })
 	}
 	for _, layer := range slices.Sorted(mapsKeys(byLayer)) {
 		cur, err := s.bp.Cursor(ctx, RemoteName, layer)
@@ -428,7 +446,7 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // ack moves the journal acknowledgement past every settled entry; an
 // entry in an open conflict holds it.
 func (s *Syncer) ack(ctx context.Context) error {
-	p, err := s.loadPending(ctx)
+	p, err := s.loadPending(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -463,4 +481,40 @@ func (s *Syncer) collections(ctx context.Context) (map[string]bool, error) {
 		}
 	}
 	return out, nil
+}
+
+// liveUIDs tells which of the changes' features are in the layer's table.
+func (s *Syncer) liveUIDs(ctx context.Context, layer string, cs []layers.RemoteChange) (map[string]bool, error) {
+	l := s.bp.Layer(layer)
+	live := map[string]bool{}
+	if l == nil {
+		return live, nil
+	}
+	err := s.bp.Read(ctx, func(tx *sql.Tx) error {
+		for i := 0; i < len(cs); i += 500 {
+			part := cs[i:min(i+500, len(cs))]
+			args := make([]any, len(part))
+			for j, c := range part {
+				args[j] = c.UID
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT uid FROM "`+strings.ReplaceAll(l.Table, `"`, `""`)+`" WHERE uid IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var u string
+				if err := rows.Scan(&u); err != nil {
+					rows.Close()
+					return err
+				}
+				live[u] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return live, err
 }

@@ -226,7 +226,7 @@ type shadow struct {
 }
 
 // shadows reads the shadows of the features named, by layer and uid.
-func shadows(ctx context.Context, bp *layers.Blueprint, remote string) (map[[2]string][]shadow, error) {
+func shadows(ctx context.Context, bp *layers.Blueprint, remote string, of map[featKey][]int64) (map[[2]string][]shadow, error) {
 	out := map[[2]string][]shadow{}
 	err := bp.Read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT layer, uid, valid_from, version, coalesce(state,'null') FROM lantu_sync_shadow
@@ -240,6 +240,9 @@ func shadows(ctx context.Context, bp *layers.Blueprint, remote string) (map[[2]s
 			var s shadow
 			if err := rows.Scan(&l, &u, &s.validFrom, &s.version, &st); err != nil {
 				return err
+			}
+			if _, ok := of[featKey{l, u}]; !ok {
+				continue
 			}
 			if s.state, err = decodeState([]byte(st)); err != nil {
 				return fmt.Errorf("%s %s %s: %w", TableShadow, l, u, err)

@@ -2,8 +2,6 @@ package replica
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -182,23 +180,13 @@ func (s *Syncer) Status(ctx context.Context) (Status, error) {
 // PendingCount is the number of journal entries not yet settled with the
 // remote.
 func PendingCount(ctx context.Context, bp *layers.Blueprint) (int, error) {
-	acked, err := bp.JournalAcked(ctx, RemoteName)
+	p, err := (&Syncer{bp: bp}).loadPending(ctx, false)
 	if err != nil {
 		return 0, err
-	}
-	entries, err := bp.Journal(ctx, acked, 0)
-	if err != nil {
-		return 0, err
-	}
-	done, err := finished(ctx, bp, RemoteName, acked)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return 0, fmt.Errorf("replica: %s: %w", bp.Path(), err)
 	}
 	n := 0
-	for _, e := range entries {
-		if _, ok := done[e.ID]; !ok {
-			n++
-		}
+	for _, ids := range p.byFeat {
+		n += len(ids)
 	}
 	return n, nil
 }
