@@ -14,7 +14,20 @@ func TestCloneAndPush(t *testing.T) {
 	}
 	edit(t, bp, "gl_nzy", approvalUID(0), map[string]any{"pzwh": "新-1"})
 	edit(t, bp, "gl_nzy", approvalUID(0), map[string]any{"ydw": "新单位"})
-	res := syncOnce(t, bp)
+	s, err := NewSyncer(context.Background(), bp, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.Status(context.Background()); err != nil || st.Pending != 2 || st.LastSync == "" {
+		t.Fatalf("status before sync: %+v, %v", st, err)
+	}
+	res, err := s.Sync(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.Status(context.Background()); err != nil || st.Pending != 0 || !st.Online || st.LastError != "" {
+		t.Fatalf("status after sync: %+v, %v", st, err)
+	}
 	if res.Applied != 2 || res.Conflicts != 0 || res.Rejected != 0 {
 		t.Fatalf("sync: %+v", res)
 	}
