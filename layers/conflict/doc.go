@@ -5,7 +5,7 @@
 // Pairs of simple polygons are intersected in Go (convex.go when one is
 // convex, clip.go otherwise); GEOS takes degenerate pairs, holes, repaired
 // input and the within and setback kinds. A first run into an empty table
-// is stored as a bulk load (store_bulk.go). TestPeerOverlay times the whole
+// is stored as a bulk load (store_bulk.go). BenchmarkPeerOverlay times the whole
 // `lantuctl check` process against PostGIS on the generated overlay
 // workload (LANTU_BENCH_SCALE=small|city).
 package conflict

@@ -29,7 +29,7 @@ import (
 // patches written to unlogged tables, with two parallel workers. Heavy, so
 // it runs only when LANTU_BENCH_SCALE is small or city:
 //
-//	LANTU_BENCH_SCALE=small go test ./layers/conflict/ -run TestPeerOverlay -v
+//	LANTU_BENCH_SCALE=small go test ./layers/conflict/ -run '^$' -bench PeerOverlay -benchtime 1x -v
 //
 // LANTU_BENCH_RUNS (default 1) repeats both back to back; LANTU_BENCH_SEED
 // (default 1) picks the workload.
@@ -62,17 +62,22 @@ func pgPairs(a, b, cond string, minArea float64) string {
 		WHERE area >= %g AND area > 0`, a, b, cond, minArea)
 }
 
-// checkOut is what TestPeerOverlay reads of `lantuctl check --json`.
+// checkOut is what BenchmarkPeerOverlay reads of `lantuctl check --json`.
 type checkOut struct {
 	Rules   map[string]RuleResult `json:"rules"`
 	Patches int                   `json:"patches"`
 	Seconds float64               `json:"seconds"`
 }
 
-func TestPeerOverlay(t *testing.T) {
-	scale := os.Getenv("LANTU_BENCH_SCALE")
+// BenchmarkPeerOverlay is the whole-process comparison with PostGIS on the
+// overlay workload: `LANTU_BENCH_SCALE=small|city go test ./layers/conflict
+// -run '^$' -bench PeerOverlay -benchtime 1x -v` (small by default;
+// LANTU_BENCH_RUNS repeats the pair, LANTU_BENCH_SEED picks the workload).
+func BenchmarkPeerOverlay(b *testing.B) {
+	var t testing.TB = b
+	scale := getenv("LANTU_BENCH_SCALE", "small")
 	if scale != "small" && scale != "city" {
-		t.Skip("set LANTU_BENCH_SCALE=small or city to run the whole-process comparison with PostGIS")
+		b.Fatalf("LANTU_BENCH_SCALE=%q: small or city", scale)
 	}
 	seed, _ := strconv.ParseUint(getenv("LANTU_BENCH_SEED", "1"), 10, 64)
 	runs, _ := strconv.Atoi(getenv("LANTU_BENCH_RUNS", "1"))
@@ -111,7 +116,7 @@ func TestPeerOverlay(t *testing.T) {
 }
 
 // buildLantuctl builds cmd/lantuctl into the test's temporary folder.
-func buildLantuctl(t *testing.T) string {
+func buildLantuctl(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "lantuctl")
 	cmd := exec.Command("go", "build", "-o", bin, "lantu/cmd/lantuctl")
@@ -123,7 +128,7 @@ func buildLantuctl(t *testing.T) string {
 
 // runCheck runs lantuctl check on a fresh copy of src: the wall and CPU
 // time of the process, its max RSS in KiB, and its JSON report.
-func runCheck(t *testing.T, bin, src, rules string) (time.Duration, time.Duration, int64, checkOut) {
+func runCheck(t testing.TB, bin, src, rules string) (time.Duration, time.Duration, int64, checkOut) {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "bp.gpkg")
 	if err := copyFile(src, dst); err != nil {
@@ -152,7 +157,7 @@ func runCheck(t *testing.T, bin, src, rules string) (time.Duration, time.Duratio
 
 // loadOverlayPG loads the workload's seven layers into PostGIS with ogr2ogr,
 // each with a GiST index, and analyzes them.
-func loadOverlayPG(t *testing.T, ogr, src string) {
+func loadOverlayPG(t testing.TB, ogr, src string) {
 	t.Helper()
 	start := time.Now()
 	args := []string{"-f", "PostgreSQL", "PG:" + pgConnString(peertest.PostGIS(t)), src,
@@ -190,7 +195,7 @@ type pgRule struct {
 // unlogged table: the total wall time, the backend's CPU time and peak RSS
 // (KiB; both from /proc, parallel workers not counted) and per rule the
 // patches and area.
-func runPGFive(t *testing.T, conn *pgx.Conn) (time.Duration, time.Duration, int64, map[string]pgRule) {
+func runPGFive(t testing.TB, conn *pgx.Conn) (time.Duration, time.Duration, int64, map[string]pgRule) {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]pgRule{}

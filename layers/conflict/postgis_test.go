@@ -138,7 +138,7 @@ func TestAgainstPostGIS(t *testing.T) {
 
 // BenchmarkVsPostGIS times one in-memory exclusive overlay against the
 // same query in PostGIS. It leaves out opening the blueprint and storing
-// the patches: TestPeerOverlay measures the whole process.
+// the patches: BenchmarkPeerOverlay measures the whole process.
 func BenchmarkVsPostGIS(b *testing.B) {
 	conn := connectPG(b)
 	src := randomSource(7, 20000)
