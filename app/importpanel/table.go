@@ -1,0 +1,58 @@
+package importpanel
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// tableSize is the sample's rows (up to sampleRows) by the source's fields.
+func (p *preview) tableSize() (int, int) {
+	return min(len(p.src.Features), sampleRows), len(p.src.Fields)
+}
+
+func (p *preview) tableCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row >= len(p.src.Features) || id.Col >= len(p.src.Fields) {
+		l.SetText("")
+		return
+	}
+	l.SetText(cellText(p.src.Features[id.Row].Attrs[p.src.Fields[id.Col].Name]))
+}
+
+func (p *preview) tableHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	l.TextStyle.Bold = true
+	switch {
+	case id.Row < 0 && id.Col >= 0 && id.Col < len(p.src.Fields):
+		l.SetText(p.src.Fields[id.Col].Name)
+	case id.Col < 0 && id.Row >= 0:
+		l.SetText(fmt.Sprint(id.Row + 1))
+	default:
+		l.SetText("")
+	}
+}
+
+// cellText shows one attribute value; a long text is cut.
+func cellText(v any) string {
+	var s string
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		s = v.Format("2006-01-02")
+	case float64:
+		s = fmt.Sprintf("%.6g", v)
+	default:
+		s = fmt.Sprint(v)
+	}
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return s
+}
