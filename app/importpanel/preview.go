@@ -73,7 +73,7 @@ func newPreview(h Host, path string, src *transfer.Source) *preview {
 func (p *preview) layout() fyne.CanvasObject {
 	cancel := widget.NewButton(i18n.T("import.cancel"), func() { p.close() })
 	form := widget.NewForm(
-		widget.NewFormItem(i18n.T("import.format"), widget.NewLabel(filepath.Base(p.path))),
+		widget.NewFormItem(i18n.T("import.format"), widget.NewLabel(filepath.Base(p.path)+" ("+p.src.Format+")")),
 		widget.NewFormItem(i18n.T("import.crs"), container.NewVBox(p.crsText, p.epsg, p.crsErr)),
 		widget.NewFormItem(i18n.T("import.encoding"), p.enc),
 		widget.NewFormItem(i18n.T("import.features"), p.count),
