@@ -34,7 +34,7 @@ type fakeHost struct {
 	bounds   []orb.Bound
 }
 
-func (h *fakeHost) Window() fyne.Window           { return h.win }
+func (h *fakeHost) Window() fyne.Window          { return h.win }
 func (h *fakeHost) Blueprint() *layers.Blueprint { return h.bp }
 func (h *fakeHost) Imported(rep *transfer.Report, b orb.Bound) {
 	h.reps, h.bounds = append(h.reps, rep), append(h.bounds, b)
