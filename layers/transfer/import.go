@@ -215,7 +215,7 @@ func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, type
 	if refusal != "" {
 		return row{}, refusal
 	}
-	attrs := map[string]any{}
+	attrs := make(map[string]any, len(m.Fields)+1) // +1: bulkRows adds the uid
 	for s, d := range m.Fields {
 		v, ok := convert(f.Attrs[s], types[d])
 		if !ok {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,8 +27,9 @@ func readShapefile(path string, opt ReadOptions) (*Source, error) {
 	for _, fl := range f.Fields {
 		src.Fields = append(src.Fields, Field{fl.Name, dbfKind(fl)})
 	}
+	src.Features = make([]Feature, 0, len(f.Records))
 	for i, r := range f.Records {
-		ft := Feature{Name: fmt.Sprintf("record %d", i+1), Geom: r.Geometry, Attrs: map[string]any{}}
+		ft := Feature{Name: "record " + strconv.Itoa(i+1), Geom: r.Geometry, Attrs: make(map[string]any, len(f.Fields))}
 		for j, v := range r.Values {
 			if j < len(f.Fields) && v != nil {
 				ft.Attrs[f.Fields[j].Name] = v
