@@ -105,6 +105,7 @@ func (p *preview) setSource(src *transfer.Source) {
 	p.enc.OnChanged = p.reread
 	p.fillTargets()
 	p.checkCRS()
+	p.fitColumns()
 	p.table.Refresh()
 }
 
@@ -192,7 +193,7 @@ func (p *preview) checkReady() {
 
 func (p *preview) show() {
 	p.dlg = dialog.NewCustomWithoutButtons(fmt.Sprintf(i18n.T("import.title"), filepath.Base(p.path)), p.content, p.host.Window())
-	p.dlg.Resize(fyne.NewSize(1100, 680))
+	p.dlg.Resize(fitted(p.host.Window(), 1100, 680))
 	p.dlg.Show()
 }
 
@@ -200,4 +201,13 @@ func (p *preview) close() {
 	if p.dlg != nil {
 		p.dlg.Hide()
 	}
+}
+
+// fitted is w x h, made smaller to fit inside win with a margin.
+func fitted(win fyne.Window, w, h float32) fyne.Size {
+	c := win.Canvas().Size()
+	if c.Width > 0 && c.Height > 0 {
+		w, h = min(w, c.Width-40), min(h, c.Height-40)
+	}
+	return fyne.NewSize(w, h)
 }

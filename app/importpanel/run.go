@@ -97,6 +97,6 @@ func showResult(win fyne.Window, rep *transfer.Report) {
 	text := widget.NewLabel(resultText(rep))
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(i18n.T("import.result"), i18n.T("import.close"), container.NewVScroll(text), win)
-	d.Resize(fyne.NewSize(720, 480))
+	d.Resize(fitted(win, 720, 480))
 	d.Show()
 }

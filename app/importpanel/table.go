@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -55,4 +56,18 @@ func cellText(v any) string {
 		s = string(r[:40]) + "…"
 	}
 	return s
+}
+
+// fitColumns sizes each column to its widest header or sample text.
+func (p *preview) fitColumns() {
+	size := theme.TextSize()
+	pad := 2*theme.Padding() + 8
+	rows, cols := p.tableSize()
+	for c := range cols {
+		w := fyne.MeasureText(p.src.Fields[c].Name, size, fyne.TextStyle{Bold: true}).Width
+		for r := range rows {
+			w = max(w, fyne.MeasureText(cellText(p.src.Features[r].Attrs[p.src.Fields[c].Name]), size, fyne.TextStyle{}).Width)
+		}
+		p.table.SetColumnWidth(c, min(w+pad, 320))
+	}
 }

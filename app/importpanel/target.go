@@ -27,7 +27,14 @@ func (p *preview) fillTargets() {
 		p.targets[o] = l
 		opts = append(opts, o)
 	}
-	sort.Strings(opts[1:])
+	// Editable (journaled) layers first, then by code.
+	sort.SliceStable(opts[1:], func(i, j int) bool {
+		a, b := p.targets[opts[1+i]], p.targets[opts[1+j]]
+		if a.Def.Editable != b.Def.Editable {
+			return a.Def.Editable
+		}
+		return a.Code < b.Code
+	})
 	p.target.OnChanged = nil
 	p.target.Options = opts
 	if _, ok := p.targets[prev]; !ok {
