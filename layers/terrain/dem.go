@@ -54,22 +54,33 @@ func Slope(g *Grid, o Options) *Grid {
 // SlopeContext is Slope that stops soon after ctx is done, returning
 // ctx.Err() and no grid; it reports the rows computed as stage "slope".
 func SlopeContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
-	ew, ns := g.GeoTransform[1], g.GeoTransform[5]
-	var k kernel
+	return runOp(ctx, g, slopeOp(g.GeoTransform, o))
+}
+
+// runOp computes p over g into a new grid.
+func runOp(ctx context.Context, g *Grid, p op) (*Grid, error) {
+	out, err := processFast(ctx, p.stage, g, p.k, p.nd, p.edges, p.run)
+	if out != nil && p.noNoData {
+		out.HasNoData = false
+	}
+	return out, err
+}
+
+func slopeOp(gt [6]float64, o Options) op {
+	ew, ns := gt[1], gt[5]
 	if o.Alg == ZevenbergenThorne {
-		k = func(w *[9]float64) float32 {
+		k := func(w *[9]float64) float32 {
 			dx, dy := (w[3]-w[5])/ew, (w[7]-w[1])/ns
 			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(2*o.Scale), o.Percent)
 		}
-	} else {
-		k = func(w *[9]float64) float32 {
-			dx := ((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])) / ew
-			dy := ((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])) / ns
-			return slopeVal(math.Sqrt(dx*dx+dy*dy)/(8*o.Scale), o.Percent)
-		}
-		return processFast(ctx, "slope", g, k, SlopeNoData, o.ComputeEdges, hornSlopeRun(ew, ns, 8*o.Scale, o.Percent))
+		return op{stage: "slope", k: k, run: kernelRun(k), nd: SlopeNoData, edges: o.ComputeEdges}
 	}
-	return process(ctx, "slope", g, k, SlopeNoData, o.ComputeEdges)
+	k := func(w *[9]float64) float32 {
+		dx := ((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])) / ew
+		dy := ((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])) / ns
+		return slopeVal(math.Sqrt(dx*dx+dy*dy)/(8*o.Scale), o.Percent)
+	}
+	return op{stage: "slope", k: k, run: hornSlopeRun(ew, ns, 8*o.Scale, o.Percent), nd: SlopeNoData, edges: o.ComputeEdges}
 }
 
 // hornSlopeRun is the Horn slope kernel over a run of inner cells whose
@@ -110,6 +121,10 @@ func Aspect(g *Grid, o Options) *Grid {
 // AspectContext is Aspect that stops soon after ctx is done, returning
 // ctx.Err() and no grid; it reports the rows computed as stage "aspect".
 func AspectContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
+	return runOp(ctx, g, aspectOp(o))
+}
+
+func aspectOp(o Options) op {
 	k := func(w *[9]float64) float32 {
 		var dx, dy float64
 		if o.Alg == ZevenbergenThorne {
@@ -120,14 +135,29 @@ func AspectContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 		}
 		return aspectVal(dx, dy, o)
 	}
-	if o.ZeroForFlat {
-		out, err := process(ctx, "aspect", g, k, 0, o.ComputeEdges)
-		if out != nil {
-			out.HasNoData = false
-		}
-		return out, err
+	p := op{stage: "aspect", k: k, run: kernelRun(k), nd: SlopeNoData, edges: o.ComputeEdges}
+	if o.Alg == Horn {
+		p.run = hornAspectRun(o)
 	}
-	return process(ctx, "aspect", g, k, SlopeNoData, o.ComputeEdges)
+	if o.ZeroForFlat {
+		p.nd, p.noNoData = 0, true
+	}
+	return p
+}
+
+// hornAspectRun is the Horn aspect kernel over a run of inner cells whose
+// windows hold no nodata, without a call per cell.
+func hornAspectRun(o Options) runFunc {
+	return func(a, m, z, dst []float32, c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			w0, w1, w2 := float64(a[c-1]), float64(a[c]), float64(a[c+1])
+			w3, w5 := float64(m[c-1]), float64(m[c+1])
+			w6, w7, w8 := float64(z[c-1]), float64(z[c]), float64(z[c+1])
+			dx := (w2 + w5 + w5 + w8) - (w0 + w3 + w3 + w6)
+			dy := (w6 + w7 + w7 + w8) - (w0 + w1 + w1 + w2)
+			dst[c] = aspectVal(dx, dy, o)
+		}
+	}
 }
 
 func aspectVal(dx, dy float64, o Options) float32 {
@@ -164,6 +194,10 @@ func Hillshade(g *Grid, o Options) *Grid {
 // returning ctx.Err() and no grid; it reports the rows computed as stage
 // "hillshade".
 func HillshadeContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
+	return runOp(ctx, g, hillshadeOp(g.GeoTransform, o))
+}
+
+func hillshadeOp(gt [6]float64, o Options) op {
 	div := 8.0
 	if o.Alg == ZevenbergenThorne {
 		div = 2
@@ -173,7 +207,7 @@ func HillshadeContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 	sinAlt := math.Sin(o.Altitude * d2r)
 	cosAltZ := math.Cos(o.Altitude*d2r) * zs
 	cosAz, sinAz := math.Cos(o.Azimuth*d2r)*cosAltZ, math.Sin(o.Azimuth*d2r)*cosAltZ
-	iew, ins := 1/g.GeoTransform[1], 1/g.GeoTransform[5]
+	iew, ins := 1/gt[1], 1/gt[5]
 	k := func(w *[9]float64) float32 {
 		x, y := gradient(w, o.Alg, iew, ins)
 		c := (sinAlt - (y*cosAz - x*sinAz)) / math.Sqrt(1+zs*zs*(x*x+y*y))
@@ -187,10 +221,12 @@ func HillshadeContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 	}
 	if o.Multidirectional {
 		k = multiKernel(o.Alg, iew, ins, zs, sinAlt, math.Cos(o.Altitude*d2r)*zs)
-	} else if o.Alg == Horn && !o.Combined {
-		return processFast(ctx, "hillshade", g, k, HillshadeNoData, o.ComputeEdges, hornShadeRun(iew, ins, zs, sinAlt, cosAz, sinAz))
 	}
-	return process(ctx, "hillshade", g, k, HillshadeNoData, o.ComputeEdges)
+	p := op{stage: "hillshade", k: k, run: kernelRun(k), nd: HillshadeNoData, edges: o.ComputeEdges}
+	if o.Alg == Horn && !o.Combined && !o.Multidirectional {
+		p.run = hornShadeRun(iew, ins, zs, sinAlt, cosAz, sinAz)
+	}
+	return p
 }
 
 // hornShadeRun is the Horn hillshade kernel over a run of inner cells whose
@@ -229,22 +265,33 @@ func gradient(w *[9]float64, alg Alg, iew, ins float64) (float64, float64) {
 	return x, y
 }
 
-// process runs k over every cell with gdaldem's edge and nodata rules, in
-// row blocks across runtime.NumCPU workers.
-func process(ctx context.Context, stage string, g *Grid, k kernel, dstNoData float32, edges bool) (*Grid, error) {
-	return processFast(ctx, stage, g, k, dstNoData, edges, func(a, m, z, dst []float32, c0, c1 int) {
+// kernelRun is run for a kernel without a run form: one call per cell.
+func kernelRun(k kernel) runFunc {
+	return func(a, m, z, dst []float32, c0, c1 int) {
 		var w [9]float64
 		for c := c0; c < c1; c++ {
 			w = [9]float64{float64(a[c-1]), float64(a[c]), float64(a[c+1]), float64(m[c-1]), float64(m[c]), float64(m[c+1]),
 				float64(z[c-1]), float64(z[c]), float64(z[c+1])}
 			dst[c] = k(&w)
 		}
-	})
+	}
 }
 
 // runFunc computes the inner cells c0..c1-1 of a row from the rows above
 // (a), at (m) and below (z), all of whose windows hold data.
 type runFunc func(a, m, z, dst []float32, c0, c1 int)
+
+// op is one derivation: its kernels and gdaldem's output rules. A plain
+// value, safe for concurrent use.
+type op struct {
+	stage string
+	k     kernel
+	run   runFunc
+	nd    float32
+	edges bool
+	// noNoData: the output has no nodata value (aspect -zero_for_flat).
+	noNoData bool
+}
 
 // processFast is process with run for the windows free of nodata and k
 // for the rest (edges and cells next to nodata). Each worker checks ctx
@@ -256,87 +303,115 @@ func processFast(ctx context.Context, stage string, g *Grid, k kernel, dstNoData
 	m := startMeter(ctx, stage, g.Height)
 	out := &Grid{Width: g.Width, Height: g.Height, Data: make([]float32, len(g.Data)),
 		GeoTransform: g.GeoTransform, EPSG: g.EPSG, GeoKeys: g.GeoKeys, HasNoData: true, NoData: float64(dstNoData)}
-	workers := runtime.NumCPU()
-	rows := (g.Height + workers - 1) / workers
-	var wg sync.WaitGroup
-	for r0 := 0; r0 < g.Height; r0 += rows {
-		wg.Add(1)
-		go func(r0, r1 int) {
-			defer wg.Done()
-			for r := r0; r < r1 && ctx.Err() == nil; r++ {
-				processRow(g, out.Data[r*g.Width:(r+1)*g.Width], r, k, run, dstNoData, edges)
-				m.add(1)
-			}
-		}(r0, min(r0+rows, g.Height))
-	}
-	wg.Wait()
+	b := gridBand(g)
+	computeRows(ctx, op{stage: stage, k: k, run: run, nd: dstNoData, edges: edges}, b, out.Data, 0, g.Height, m)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func processRow(g *Grid, dst []float32, r int, k kernel, run runFunc, nd float32, edges bool) {
-	W, H := g.Width, g.Height
+// computeRows computes rows r0..r1-1 of the output into dst (row r0
+// first) from b, which must hold rows r0-1..r1 (clipped to the grid),
+// splitting the rows across runtime.NumCPU workers.
+func computeRows(ctx context.Context, p op, b *band, dst []float32, r0, r1 int, m *meter) {
+	workers := runtime.NumCPU()
+	rows := max(1, (r1-r0+workers-1)/workers)
+	var wg sync.WaitGroup
+	for s := r0; s < r1; s += rows {
+		wg.Add(1)
+		go func(s, e int) {
+			defer wg.Done()
+			for r := s; r < e && ctx.Err() == nil; r++ {
+				processRow(b, dst[(r-r0)*b.w:(r-r0+1)*b.w], r, p)
+				m.add(1)
+			}
+		}(s, min(s+rows, r1))
+	}
+	wg.Wait()
+}
+
+// band is rows top.. of a grid w x h in full: what the kernels read. A
+// band is read-only while rows are computed from it.
+type band struct {
+	w, h, top int
+	data      []float32
+	hasND     bool
+	nd        float64
+	ndv       float32
+	ndNaN     bool
+}
+
+func gridBand(g *Grid) *band { return newBand(g.Width, g.Height, 0, g.Data, g.HasNoData, g.NoData) }
+
+func newBand(w, h, top int, data []float32, hasND bool, nd float64) *band {
+	return &band{w: w, h: h, top: top, data: data, hasND: hasND, nd: nd, ndv: float32(nd), ndNaN: math.IsNaN(nd)}
+}
+
+func (b *band) row(r int) []float32 { i := (r - b.top) * b.w; return b.data[i : i+b.w] }
+
+func (b *band) at(r, c int) float32 { return b.data[(r-b.top)*b.w+c] }
+
+// isND reports whether v is the band's nodata value (NaN matches NaN).
+func (b *band) isND(v float32) bool {
+	return b.hasND && (v == b.ndv || (b.ndNaN && v != v))
+}
+
+func processRow(b *band, dst []float32, r int, p op) {
+	W, H := b.w, b.h
 	if r == 0 || r == H-1 || W < 3 {
 		for c := 0; c < W; c++ {
-			dst[c] = edgeCell(g, r, c, k, nd, edges)
+			dst[c] = edgeCell(b, r, c, p)
 		}
 		return
 	}
-	dst[0] = edgeCell(g, r, 0, k, nd, edges)
-	dst[W-1] = edgeCell(g, r, W-1, k, nd, edges)
-	a, m, z := g.Data[(r-1)*W:r*W], g.Data[r*W:(r+1)*W], g.Data[(r+1)*W:(r+2)*W]
-	if !g.HasNoData {
-		run(a, m, z, dst, 1, W-1)
+	dst[0] = edgeCell(b, r, 0, p)
+	dst[W-1] = edgeCell(b, r, W-1, p)
+	a, m, z := b.row(r-1), b.row(r), b.row(r+1)
+	if !b.hasND {
+		p.run(a, m, z, dst, 1, W-1)
 		return
 	}
-	ndv, ndNaN := float32(g.NoData), math.IsNaN(g.NoData)
 	bad := func(c int) bool { // column c of the window holds nodata
-		for _, v := range [3]float32{a[c], m[c], z[c]} {
-			if v == ndv || (ndNaN && v != v) {
-				return true
-			}
-		}
-		return false
+		return b.isND(a[c]) || b.isND(m[c]) || b.isND(z[c])
 	}
 	start := 1
 	for c := 1; c < W-1; c++ {
 		if bad(c-1) || bad(c) || bad(c+1) {
-			run(a, m, z, dst, start, c)
-			dst[c] = edgeCell(g, r, c, k, nd, edges)
+			p.run(a, m, z, dst, start, c)
+			dst[c] = edgeCell(b, r, c, p)
 			start = c + 1
 		}
 	}
-	run(a, m, z, dst, start, W-1)
+	p.run(a, m, z, dst, start, W-1)
 }
 
 // edgeCell is one cell on the grid's edge or next to nodata, with gdaldem's
 // rules for both.
-func edgeCell(g *Grid, r, c int, k kernel, nd float32, edges bool) float32 {
-	W, H := g.Width, g.Height
+func edgeCell(b *band, r, c int, p op) float32 {
+	W, H := b.w, b.h
 	border := r == 0 || c == 0 || r == H-1 || c == W-1
-	if border && (!edges || W < 2 || H < 2) {
-		return nd
+	if border && (!p.edges || W < 2 || H < 2) {
+		return p.nd
 	}
 	var w [9]float64
-	if !fillWindow(g, r, c, &w, edges) {
-		return nd
+	if !fillWindow(b, r, c, &w, p.edges) {
+		return p.nd
 	}
-	return k(&w)
+	return p.k(&w)
 }
 
 // fillWindow loads the 3x3 window around (c, r); cells outside the grid are
 // extrapolated as 2*near - far (nodata if either is nodata), and with edges
 // nodata neighbours take the centre value. It reports false for nodata output.
-func fillWindow(g *Grid, r, c int, w *[9]float64, edges bool) bool {
-	ctr := g.Data[r*g.Width+c]
-	if g.IsNoData(ctr) {
+func fillWindow(b *band, r, c int, w *[9]float64, edges bool) bool {
+	ctr := b.at(r, c)
+	if b.isND(ctr) {
 		return false
 	}
 	for dy := -1; dy <= 1; dy++ {
 		for dx := -1; dx <= 1; dx++ {
-			v, nd := cellOrExtrap(g, r+dy, c+dx, dy, dx)
+			v, nd := cellOrExtrap(b, r+dy, c+dx, dy, dx)
 			if nd {
 				if !edges {
 					return false
@@ -353,31 +428,31 @@ func fillWindow(g *Grid, r, c int, w *[9]float64, edges bool) bool {
 // (r-dy, c-dx), as gdaldem's -compute_edges does: beyond the top or bottom
 // row the column is clamped and the rows extrapolated; beyond the left or
 // right column of an inner row the columns are extrapolated.
-func cellOrExtrap(g *Grid, r, c, dy, dx int) (float32, bool) {
-	W, H := g.Width, g.Height
+func cellOrExtrap(b *band, r, c, dy, dx int) (float32, bool) {
+	W, H := b.w, b.h
 	if r >= 0 && r < H && c >= 0 && c < W {
-		v := g.Data[r*W+c]
-		return v, g.IsNoData(v)
+		v := b.at(r, c)
+		return v, b.isND(v)
 	}
 	cr := r - dy
 	if cr == 0 || cr == H-1 {
 		c = max(0, min(c, W-1))
 		if r >= 0 && r < H {
-			v := g.Data[r*W+c]
-			return v, g.IsNoData(v)
+			v := b.at(r, c)
+			return v, b.isND(v)
 		}
-		return extrap(g, g.Data[(r-dy)*W+c], g.Data[(r-2*dy)*W+c])
+		return extrap(b, b.at(r-dy, c), b.at(r-2*dy, c))
 	}
-	return extrap(g, g.Data[r*W+c-dx], g.Data[r*W+c-2*dx])
+	return extrap(b, b.at(r, c-dx), b.at(r, c-2*dx))
 }
 
-func extrap(g *Grid, a, b float32) (float32, bool) {
-	if g.IsNoData(a) || g.IsNoData(b) {
+func extrap(b *band, a, c float32) (float32, bool) {
+	if b.isND(a) || b.isND(c) {
 		return 0, true
 	}
-	v := 2*a - b
-	if g.IsNoData(v) {
-		v = float32(g.NoData) * (1 + 3*epsilon32)
+	v := 2*a - c
+	if b.isND(v) {
+		v = float32(b.nd) * (1 + 3*epsilon32)
 	}
 	return v, false
 }
