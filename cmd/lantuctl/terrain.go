@@ -88,36 +88,12 @@ func runDEM(cmd *cobra.Command, mode, in string, f demFlags) error {
 	}
 	defer dst.Abort()
 	p := newProgress(cmd, false)
-	out, st, err := derive(p.terrain(cmd.Context()), mode, in, o)
+	err = terrain.DeriveFile(p.terrain(cmd.Context()), in, dst.Path(), terrain.Product(mode), o)
 	p.done()
 	if err != nil {
-		return err
-	}
-	if err := terrain.WriteGeoTIFF(dst.Path(), out, st); err != nil {
-		return fmt.Errorf("terrain %s: write %s: %w", mode, f.out, err)
+		return fmt.Errorf("terrain %s: %w", mode, err)
 	}
 	return dst.Commit()
-}
-
-// derive reads the DEM in and computes its slope, aspect or hillshade,
-// with the sample type to write it in; a cancelled ctx stops both.
-func derive(ctx context.Context, mode, in string, o terrain.Options) (*terrain.Grid, terrain.SampleType, error) {
-	dem, err := terrain.ReadDEMContext(ctx, in)
-	if err != nil {
-		return nil, 0, err
-	}
-	var out *terrain.Grid
-	st := terrain.Float32
-	switch mode {
-	case "slope":
-		out, err = terrain.SlopeContext(ctx, dem, o)
-	case "aspect":
-		out, err = terrain.AspectContext(ctx, dem, o)
-	default:
-		out, err = terrain.HillshadeContext(ctx, dem, o)
-		st = terrain.Byte
-	}
-	return out, st, err
 }
 
 func profileCmd() *cobra.Command {

@@ -76,8 +76,8 @@ func slopeOp(gt [6]float64, o Options) op {
 		return op{stage: "slope", k: k, run: kernelRun(k), nd: SlopeNoData, edges: o.ComputeEdges}
 	}
 	k := func(w *[9]float64) float32 {
-		dx := ((w[0] + w[3] + w[3] + w[6]) - (w[2] + w[5] + w[5] + w[8])) / ew
-		dy := ((w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])) / ns
+		dx, dy := hornSums(w)
+		dx, dy = dx/ew, dy/ns
 		return slopeVal(math.Sqrt(dx*dx+dy*dy)/(8*o.Scale), o.Percent)
 	}
 	return op{stage: "slope", k: k, run: hornSlopeRun(ew, ns, 8*o.Scale, o.Percent), nd: SlopeNoData, edges: o.ComputeEdges}
@@ -89,11 +89,12 @@ func slopeOp(gt [6]float64, o Options) op {
 func hornSlopeRun(ew, ns, div float64, percent bool) runFunc {
 	return func(a, m, z, dst []float32, c0, c1 int) {
 		for c := c0; c < c1; c++ {
-			w0, w1, w2 := float64(a[c-1]), float64(a[c]), float64(a[c+1])
-			w3, w5 := float64(m[c-1]), float64(m[c+1])
-			w6, w7, w8 := float64(z[c-1]), float64(z[c]), float64(z[c+1])
-			dx := ((w0 + w3 + w3 + w6) - (w2 + w5 + w5 + w8)) / ew
-			dy := ((w6 + w7 + w7 + w8) - (w0 + w1 + w1 + w2)) / ns
+			w0, w1, w2 := a[c-1], a[c], a[c+1]
+			w3, w5 := m[c-1], m[c+1]
+			w6, w7, w8 := z[c-1], z[c], z[c+1]
+			// float32 sums, as gdaldem sums its float window
+			dx := float64((w0+w3+w3+w6)-(w2+w5+w5+w8)) / ew
+			dy := float64((w6+w7+w7+w8)-(w0+w1+w1+w2)) / ns
 			t := math.Sqrt(dx*dx+dy*dy) / div
 			if percent {
 				dst[c] = float32(100 * t)
@@ -102,6 +103,14 @@ func hornSlopeRun(ew, ns, div float64, percent bool) runFunc {
 			}
 		}
 	}
+}
+
+// hornSums are Horn's west-minus-east and south-minus-north sums of the
+// window, summed in float32 as gdaldem sums its float window.
+func hornSums(w *[9]float64) (float64, float64) {
+	w0, w1, w2, w3 := float32(w[0]), float32(w[1]), float32(w[2]), float32(w[3])
+	w5, w6, w7, w8 := float32(w[5]), float32(w[6]), float32(w[7]), float32(w[8])
+	return float64((w0 + w3 + w3 + w6) - (w2 + w5 + w5 + w8)), float64((w6 + w7 + w7 + w8) - (w0 + w1 + w1 + w2))
 }
 
 func slopeVal(t float64, percent bool) float32 {
@@ -126,14 +135,11 @@ func AspectContext(ctx context.Context, g *Grid, o Options) (*Grid, error) {
 
 func aspectOp(o Options) op {
 	k := func(w *[9]float64) float32 {
-		var dx, dy float64
 		if o.Alg == ZevenbergenThorne {
-			dx, dy = w[5]-w[3], w[7]-w[1]
-		} else {
-			dx = (w[2] + w[5] + w[5] + w[8]) - (w[0] + w[3] + w[3] + w[6])
-			dy = (w[6] + w[7] + w[7] + w[8]) - (w[0] + w[1] + w[1] + w[2])
+			return aspectVal(float64(float32(w[5])-float32(w[3])), float64(float32(w[7])-float32(w[1])), o)
 		}
-		return aspectVal(dx, dy, o)
+		dx, dy := hornSums(w)
+		return aspectVal(-dx, dy, o)
 	}
 	p := op{stage: "aspect", k: k, run: kernelRun(k), nd: SlopeNoData, edges: o.ComputeEdges}
 	if o.Alg == Horn {
@@ -150,12 +156,12 @@ func aspectOp(o Options) op {
 func hornAspectRun(o Options) runFunc {
 	return func(a, m, z, dst []float32, c0, c1 int) {
 		for c := c0; c < c1; c++ {
-			w0, w1, w2 := float64(a[c-1]), float64(a[c]), float64(a[c+1])
-			w3, w5 := float64(m[c-1]), float64(m[c+1])
-			w6, w7, w8 := float64(z[c-1]), float64(z[c]), float64(z[c+1])
+			w0, w1, w2 := a[c-1], a[c], a[c+1]
+			w3, w5 := m[c-1], m[c+1]
+			w6, w7, w8 := z[c-1], z[c], z[c+1]
 			dx := (w2 + w5 + w5 + w8) - (w0 + w3 + w3 + w6)
 			dy := (w6 + w7 + w7 + w8) - (w0 + w1 + w1 + w2)
-			dst[c] = aspectVal(dx, dy, o)
+			dst[c] = aspectVal(float64(dx), float64(dy), o)
 		}
 	}
 }

@@ -74,41 +74,55 @@ func DecodeGeoTIFF(name string, b []byte) (*Grid, error) {
 // maxW or taller than maxH pixels (0: no limit) before decoding pixels,
 // and stopping between blocks when ctx is done.
 func decodeGeoTIFF(ctx context.Context, name string, b []byte, maxW, maxH int) (*Grid, error) {
-	t := &tiffFile{name: name, data: b, tags: map[uint16]ifdEntry{}}
-	if err := t.parseHeader(); err != nil {
-		return nil, err
-	}
-	if w, h := int(t.num(tagWidth, 0)), int(t.num(tagHeight, 0)); (maxW > 0 && w > maxW) || (maxH > 0 && h > maxH) {
-		return nil, fmt.Errorf("%w: %s: tile of %d x %d pixels, larger than the tile matrix's %d x %d", ErrTooLarge, name, w, h, maxW, maxH)
-	}
-	l, err := t.layout()
+	t, l, g, err := parseGeoTIFF(name, b, maxW, maxH)
 	if err != nil {
 		return nil, err
 	}
+	g.Data = make([]float32, l.width*l.height)
+	if err := t.readPixels(ctx, l, g.Data, g.fill()); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// parseGeoTIFF reads the header, layout and georeferencing of b, checking
+// every block of band 1 (checkBlocks), and returns the grid without Data.
+func parseGeoTIFF(name string, b []byte, maxW, maxH int) (*tiffFile, layout, *Grid, error) {
+	t := &tiffFile{name: name, data: b, tags: map[uint16]ifdEntry{}}
+	if err := t.parseHeader(); err != nil {
+		return nil, layout{}, nil, err
+	}
+	if w, h := int(t.num(tagWidth, 0)), int(t.num(tagHeight, 0)); (maxW > 0 && w > maxW) || (maxH > 0 && h > maxH) {
+		return nil, layout{}, nil, fmt.Errorf("%w: %s: tile of %d x %d pixels, larger than the tile matrix's %d x %d", ErrTooLarge, name, w, h, maxW, maxH)
+	}
+	l, err := t.layout()
+	if err != nil {
+		return nil, l, nil, err
+	}
 	g := &Grid{Width: l.width, Height: l.height}
 	if err := t.georef(g); err != nil {
-		return nil, err
+		return nil, l, nil, err
 	}
 	if e, ok := t.tags[tagGDALNoData]; ok {
 		s := strings.TrimSpace(strings.TrimRight(e.text, "\x00"))
 		v, perr := strconv.ParseFloat(s, 64)
 		if perr != nil && !strings.EqualFold(s, "nan") {
-			return nil, fmt.Errorf("%w: %s: GDAL_NODATA tag 42113 %q", ErrFormat, name, s)
+			return nil, l, nil, fmt.Errorf("%w: %s: GDAL_NODATA tag 42113 %q", ErrFormat, name, s)
 		}
 		if perr != nil {
 			v = math.NaN()
 		}
 		g.HasNoData, g.NoData = true, v
 	}
-	g.Data = make([]float32, l.width*l.height)
-	fill := float32(0)
+	return t, l, g, nil
+}
+
+// fill is the value of pixels in sparse blocks: nodata, else 0.
+func (g *Grid) fill() float32 {
 	if g.HasNoData {
-		fill = float32(g.NoData)
+		return float32(g.NoData)
 	}
-	if err := t.readPixels(ctx, l, g.Data, fill); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return 0
 }
 
 func (t *tiffFile) errf(format string, a ...any) error {

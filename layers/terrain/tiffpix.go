@@ -193,21 +193,32 @@ func (l layout) blockName(i int) string {
 // It stops between blocks once ctx is done, and reports the blocks decoded
 // as stage "read".
 func (t *tiffFile) readPixels(ctx context.Context, l layout, dst []float32, fill float32) error {
-	across := (l.width + l.blockW - 1) / l.blockW
-	down := (l.height + l.blockH - 1) / l.blockH
+	m := startMeter(ctx, "read", l.blocksAcross()*l.blocksDown())
+	return t.readBlockRows(ctx, l, 0, l.blocksDown(), dst, fill, m)
+}
+
+func (l layout) blocksAcross() int { return (l.width + l.blockW - 1) / l.blockW }
+
+func (l layout) blocksDown() int { return (l.height + l.blockH - 1) / l.blockH }
+
+// readBlockRows decodes the blocks of block rows by0..by1-1 into dst,
+// whose first row is image row by0*blockH, on every core.
+func (t *tiffFile) readBlockRows(ctx context.Context, l layout, by0, by1 int, dst []float32, fill float32, m *meter) error {
+	across := l.blocksAcross()
 	stride := l.spp
 	if l.planar == 2 {
 		stride = 1
 	}
 	rowBytes := l.rowBytes()
+	y0 := by0 * l.blockH
 	// Blocks are independent: decode them on every core.
-	n := across * down
-	m := startMeter(ctx, "read", n)
+	i0, n := by0*across, by1*across
 	var next atomic.Int64
+	next.Store(int64(i0))
 	var first error
 	var once sync.Once
 	var wg sync.WaitGroup
-	for range max(1, min(runtime.NumCPU(), n)) {
+	for range max(1, min(runtime.NumCPU(), n-i0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -218,7 +229,7 @@ func (t *tiffFile) readPixels(ctx context.Context, l layout, dst []float32, fill
 				}
 				m.add(1)
 				if l.counts[i] == 0 {
-					t.fillBlock(l, i%across, i/across, dst, fill)
+					t.fillBlock(l, i%across, i/across, y0, dst, fill)
 					continue
 				}
 				raw, err := t.blockBytes(l, i, l.blockBytes(i))
@@ -229,7 +240,10 @@ func (t *tiffFile) readPixels(ctx context.Context, l layout, dst []float32, fill
 					once.Do(func() { first = err })
 					return
 				}
-				t.place(l, raw, i%across, i/across, stride, dst)
+				t.place(l, raw, i%across, i/across, y0, stride, dst)
+				if l.compression != 1 || l.predictor != 1 { // raw is ours, not the file's bytes
+					putBlockBuf(raw)
+				}
 			}
 		}()
 	}
@@ -237,10 +251,11 @@ func (t *tiffFile) readPixels(ctx context.Context, l layout, dst []float32, fill
 	return first
 }
 
-// fillBlock sets the pixels of a sparse block to fill.
-func (t *tiffFile) fillBlock(l layout, bx, by int, dst []float32, fill float32) {
+// fillBlock sets the pixels of a sparse block to fill; dst's first row is
+// image row y0.
+func (t *tiffFile) fillBlock(l layout, bx, by, y0 int, dst []float32, fill float32) {
 	for y := by * l.blockH; y < min(l.height, (by+1)*l.blockH); y++ {
-		row := dst[y*l.width+bx*l.blockW : y*l.width+min(l.width, (bx+1)*l.blockW)]
+		row := dst[(y-y0)*l.width+bx*l.blockW : (y-y0)*l.width+min(l.width, (bx+1)*l.blockW)]
 		for c := range row {
 			row[c] = fill
 		}
@@ -262,9 +277,11 @@ func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
 		if l.predictor == 1 {
 			return src[:want:want], nil // read only: no copy needed
 		}
-		return bytes.Clone(src[:want]), nil
+		out := getBlockBuf(want)
+		copy(out, src)
+		return out, nil
 	case 32773:
-		out := make([]byte, want)
+		out := getBlockBuf(want)
 		if got := unpackBits(src, out); got < want {
 			return nil, t.errf("%s: PackBits data gives %d of %d bytes", l.blockName(i), got, want)
 		}
@@ -274,17 +291,44 @@ func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
 		defer rc.Close()
 		r = rc
 	default:
-		zr, err := zlib.NewReader(bytes.NewReader(src))
+		zr, err := getZlib(src)
 		if err != nil {
 			return nil, t.errf("deflate %s: %v", l.blockName(i), err)
 		}
+		defer zlibs.Put(zr)
 		r = zr
 	}
-	out := make([]byte, want)
+	out := getBlockBuf(want)
 	if got, err := io.ReadFull(r, out); err != nil {
+		putBlockBuf(out)
 		return nil, t.errf("decompress %s: %d of %d bytes: %v", l.blockName(i), got, want, err)
 	}
 	return out, nil
+}
+
+// blockBufs and zlibs keep decode buffers and inflaters for the next
+// block, so reading a file allocates a few blocks' worth, not the file's.
+var blockBufs, zlibs sync.Pool
+
+// getBlockBuf returns a buffer of n bytes from the pool or a new one.
+func getBlockBuf(n int) []byte {
+	if b, ok := blockBufs.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]byte, n)
+}
+
+func putBlockBuf(b []byte) { blockBufs.Put(&b) }
+
+// getZlib returns an inflater reading src, reused from the pool if it can.
+func getZlib(src []byte) (io.ReadCloser, error) {
+	if zr, ok := zlibs.Get().(io.ReadCloser); ok {
+		if err := zr.(zlib.Resetter).Reset(bytes.NewReader(src), nil); err != nil {
+			return nil, err
+		}
+		return zr, nil
+	}
+	return zlib.NewReader(bytes.NewReader(src))
 }
 
 // unpackBits decodes PackBits src into dst and returns the bytes written.
@@ -359,7 +403,8 @@ func undiffFloatRow(row, tmp []byte, size int) {
 	copy(row, tmp)
 }
 
-func (t *tiffFile) place(l layout, raw []byte, bx, by, stride int, dst []float32) {
+// place stores a decoded block into dst, whose first row is image row y0.
+func (t *tiffFile) place(l layout, raw []byte, bx, by, y0, stride int, dst []float32) {
 	size := l.bps / 8
 	fast := l.format == 3 && l.bps == 32 && stride == 1 && t.order == binary.LittleEndian
 	for r := 0; r < l.blockH; r++ {
@@ -373,7 +418,7 @@ func (t *tiffFile) place(l layout, raw []byte, bx, by, stride int, dst []float32
 			if p+4*n > len(raw) {
 				return
 			}
-			row := dst[y*l.width+x0 : y*l.width+x0+n]
+			row := dst[(y-y0)*l.width+x0 : (y-y0)*l.width+x0+n]
 			for c := range row {
 				row[c] = math.Float32frombits(binary.LittleEndian.Uint32(raw[p+4*c:]))
 			}
@@ -388,7 +433,7 @@ func (t *tiffFile) place(l layout, raw []byte, bx, by, stride int, dst []float32
 			if p+size > len(raw) {
 				return
 			}
-			dst[y*l.width+x] = t.sample(l, raw[p:p+size])
+			dst[(y-y0)*l.width+x] = t.sample(l, raw[p:p+size])
 		}
 	}
 }

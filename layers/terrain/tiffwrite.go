@@ -59,49 +59,45 @@ func encodeGeoTIFF(g *Grid, st SampleType, lzw bool) ([]byte, error) {
 	if g.Width <= 0 || g.Height <= 0 || len(g.Data) != g.Width*g.Height {
 		return nil, fmt.Errorf("%w: grid %d x %d with %d values", ErrFormat, g.Width, g.Height, len(g.Data))
 	}
-	le := binary.LittleEndian
 	pix := encodePixels(g, st)
 	compression := uint16(1)
 	if lzw && st == Float32 {
 		pix, compression = lzwEncode(predictFloatRows(pix, g.Width)), 5
 	}
+	tags, err := geoTIFFTags(g, st, compression)
+	if err != nil {
+		return nil, err
+	}
+	tags = append(tags, outTag{tagRowsPerStrip, 4, 1, le32s(uint32(g.Height))},
+		outTag{tagStripBytes, 4, 1, le32s(uint32(len(pix)))}, outTag{tagStripOffsets, 4, 1, le32s(0)})
+	if compression == 5 {
+		tags = append(tags, outTag{tagPredictor, 3, 1, le16s([]uint16{3})})
+	}
+	return layoutTIFF(tags, pix), nil
+}
+
+// geoTIFFTags are the tags of a single-band g in st but those of its
+// strips: size, sample type, georeferencing, GeoKeys and GDAL_NODATA, as
+// gdaldem writes them. g.Data is not used.
+func geoTIFFTags(g *Grid, st SampleType, compression uint16) ([]outTag, error) {
 	bps, sf := uint16(32), uint16(3)
 	if st == Byte {
 		bps, sf = 8, 1
 	}
-	short := func(v ...uint16) []byte {
-		b := make([]byte, 2*len(v))
-		for i, x := range v {
-			le.PutUint16(b[2*i:], x)
-		}
-		return b
-	}
-	long := func(v uint32) []byte { b := make([]byte, 4); le.PutUint32(b, v); return b }
-	doubles := func(v ...float64) []byte {
-		b := make([]byte, 8*len(v))
-		for i, x := range v {
-			le.PutUint64(b[8*i:], math.Float64bits(x))
-		}
-		return b
-	}
+	short := func(v uint16) []byte { return le16s([]uint16{v}) }
 	tags := []outTag{
-		{tagWidth, 4, 1, long(uint32(g.Width))}, {tagHeight, 4, 1, long(uint32(g.Height))},
+		{tagWidth, 4, 1, le32s(uint32(g.Width))}, {tagHeight, 4, 1, le32s(uint32(g.Height))},
 		{tagBitsPerSample, 3, 1, short(bps)}, {tagCompression, 3, 1, short(compression)},
 		{tagPhotometric, 3, 1, short(1)}, {tagSamplesPerPx, 3, 1, short(1)},
-		{tagRowsPerStrip, 4, 1, long(uint32(g.Height))},
-		{tagStripBytes, 4, 1, long(uint32(len(pix)))}, {tagStripOffsets, 4, 1, long(0)},
 		{tagPlanarConfig, 3, 1, short(1)}, {tagSampleFormat, 3, 1, short(sf)},
-	}
-	if compression == 5 {
-		tags = append(tags, outTag{tagPredictor, 3, 1, short(3)})
 	}
 	gt := g.GeoTransform
 	if gt != [6]float64{0, 1, 0, 0, 0, 1} {
 		if gt[2] != 0 || gt[4] != 0 {
 			return nil, fmt.Errorf("%w: rotated geotransform", ErrUnsupported)
 		}
-		tags = append(tags, outTag{tagPixelScale, 12, 3, doubles(gt[1], -gt[5], 0)},
-			outTag{tagTiepoint, 12, 6, doubles(0, 0, 0, gt[0], gt[3], 0)})
+		tags = append(tags, outTag{tagPixelScale, 12, 3, le64fs(gt[1], -gt[5], 0)},
+			outTag{tagTiepoint, 12, 6, le64fs(0, 0, 0, gt[0], gt[3], 0)})
 	}
 	geo, err := geoKeyTags(g)
 	if err != nil {
@@ -112,7 +108,23 @@ func encodeGeoTIFF(g *Grid, st SampleType, lzw bool) ([]byte, error) {
 		s := strconv.FormatFloat(g.NoData, 'g', -1, 64) + "\x00"
 		tags = append(tags, outTag{tagGDALNoData, 2, uint32(len(s)), []byte(s)})
 	}
-	return layoutTIFF(tags, pix), nil
+	return tags, nil
+}
+
+func le32s(v ...uint32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], x)
+	}
+	return b
+}
+
+func le64fs(v ...float64) []byte {
+	b := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
+	}
+	return b
 }
 
 // geoKeyTags are the GeoKey directory and parameter tags for g: its own
@@ -232,25 +244,34 @@ func roundByte(v float32) byte {
 
 // layoutTIFF writes header, pixel strip, IFD and out-of-line values.
 func layoutTIFF(tags []outTag, pix []byte) []byte {
-	le := binary.LittleEndian
-	sort.Slice(tags, func(i, j int) bool { return tags[i].tag < tags[j].tag })
 	var buf bytes.Buffer
 	buf.Grow(len(pix) + 4096)
 	buf.Write([]byte{'I', 'I', 42, 0, 0, 0, 0, 0})
-	stripOff := uint32(buf.Len())
+	for i := range tags {
+		if tags[i].tag == tagStripOffsets {
+			tags[i].data = le32s(uint32(buf.Len()))
+		}
+	}
 	buf.Write(pix)
 	if buf.Len()%2 == 1 {
 		buf.WriteByte(0)
 	}
 	ifdOff := uint32(buf.Len())
+	buf.Write(ifdBytes(tags, ifdOff))
+	out := buf.Bytes()
+	binary.LittleEndian.PutUint32(out[4:], ifdOff)
+	return out
+}
+
+// ifdBytes is the IFD of tags (sorted here) followed by its out-of-line
+// values, to be written at offset ifdOff.
+func ifdBytes(tags []outTag, ifdOff uint32) []byte {
+	le := binary.LittleEndian
+	sort.Slice(tags, func(i, j int) bool { return tags[i].tag < tags[j].tag })
 	extraOff := ifdOff + 2 + 12*uint32(len(tags)) + 4
 	var ifd, extra bytes.Buffer
 	binary.Write(&ifd, le, uint16(len(tags)))
 	for _, t := range tags {
-		if t.tag == tagStripOffsets {
-			t.data = make([]byte, 4)
-			le.PutUint32(t.data, stripOff)
-		}
 		binary.Write(&ifd, le, t.tag)
 		binary.Write(&ifd, le, t.typ)
 		binary.Write(&ifd, le, t.count)
@@ -267,9 +288,6 @@ func layoutTIFF(tags []outTag, pix []byte) []byte {
 		}
 	}
 	ifd.Write([]byte{0, 0, 0, 0})
-	buf.Write(ifd.Bytes())
-	buf.Write(extra.Bytes())
-	out := buf.Bytes()
-	le.PutUint32(out[4:], ifdOff)
-	return out
+	ifd.Write(extra.Bytes())
+	return ifd.Bytes()
 }
