@@ -272,4 +272,3 @@ func TestDeriveFileAllocates(t *testing.T) {
 		}
 	}
 }
-
