@@ -1,6 +1,7 @@
 package terrain
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -120,3 +121,34 @@ func BenchmarkZonalStats(b *testing.B) {
 }
 
 func osMkdirTemp() (string, error) { return os.MkdirTemp("", "terrain-bench") }
+
+// BenchmarkDeriveFile times DeriveFile (what `lantuctl terrain` runs) on
+// a LANTU_BENCH_TERRAIN_SIZE (default 4000) square DEM per input kind of
+// TestWholeProcessVsGdaldem; profile with -cpuprofile.
+func BenchmarkDeriveFile(b *testing.B) {
+	translate := peertest.Tool(b, "gdal_translate")
+	size := envInt("LANTU_BENCH_TERRAIN_SIZE", 4000)
+	dir := b.TempDir()
+	base := filepath.Join(dir, "base.tif")
+	if err := WriteGeoTIFF(base, benchSurface(size), Float32); err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range processInputs {
+		path := filepath.Join(dir, in.name+".tif")
+		args := append(append([]string{"-q"}, in.co...), base, path)
+		if out, err := exec.Command(translate, args...).CombinedOutput(); err != nil {
+			b.Fatalf("gdal_translate %v: %v\n%s", args, err, out)
+		}
+		for _, p := range []Product{ProductSlope, ProductHillshade, ProductAspect} {
+			b.Run(in.name+"/"+string(p), func(b *testing.B) {
+				out := filepath.Join(dir, "out.tif")
+				for b.Loop() {
+					if err := DeriveFile(context.Background(), path, out, p, DefaultOptions()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(size*size)/1e6*float64(b.N)/b.Elapsed().Seconds(), "Mcells/s")
+			})
+		}
+	}
+}

@@ -11,8 +11,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-
-	"golang.org/x/image/tiff/lzw"
 )
 
 // layout describes how band 1's pixels are stored.
@@ -287,9 +285,15 @@ func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
 		}
 		return out, nil
 	case 5:
-		rc := lzw.NewReader(bytes.NewReader(src), lzw.MSB, 8)
-		defer rc.Close()
-		r = rc
+		out := getBlockBuf(want)
+		if got, err := lzwDecode(src, out); got < want {
+			putBlockBuf(out)
+			if err == nil {
+				err = io.ErrUnexpectedEOF // EOI before the block's bytes
+			}
+			return nil, t.errf("decompress %s: %d of %d bytes: %v", l.blockName(i), got, want, err)
+		}
+		return out, nil
 	default:
 		zr, err := getZlib(src)
 		if err != nil {
