@@ -272,3 +272,28 @@ func TestDeriveFileAllocates(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveFileASCII: a DEM read whole (.asc) gives the in-memory
+// values, and the real fixtures (testdata/*.tif) stream to the same
+// cells as they compute in memory.
+func TestDeriveFileASCII(t *testing.T) {
+	dir := t.TempDir()
+	for _, in := range []string{"small.asc", "etopo20_northeast_china.tif", "terra_elev_lux.tif"} {
+		src := filepath.Join("testdata", in)
+		dem, err := ReadDEM(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []Product{ProductSlope, ProductAspect, ProductHillshade} {
+			out := filepath.Join(dir, string(p)+".tif")
+			if err := DeriveFile(context.Background(), src, out, p, DefaultOptions()); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadGeoTIFF(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameCells(t, inMemory(dem, p, DefaultOptions()), got, p == ProductHillshade)
+		}
+	}
+}
