@@ -10,11 +10,11 @@ export CGO_ENABLED := 1
 #   test peers   gdal-bin python3-gdal (ogrinfo, ogr2ogr, gdaldem, validate_gpkg.py), proj-bin,
 #                postgresql postgresql-postgis (the PostGIS server extension for the running
 #                PostgreSQL; Debian's `postgis` package only recommends it), python3-mapnik,
-#                poppler-utils (pdftotext for reports)
+#                poppler-utils (pdftotext for reports), time (max RSS of whole-process benchmarks)
 #   screenshots  xvfb xauth imagemagick xdotool
 DEBS := gcc pkg-config git ca-certificates libsqlite3-dev libgeos-dev libproj-dev proj-data proj-bin \
         libgl1-mesa-dev xorg-dev gdal-bin python3-gdal postgresql postgresql-postgis postgis \
-        python3-mapnik poppler-utils xvfb xauth imagemagick xdotool
+        python3-mapnik poppler-utils time xvfb xauth imagemagick xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN  := bin
 DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/lantu

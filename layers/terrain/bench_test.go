@@ -124,7 +124,7 @@ func osMkdirTemp() (string, error) { return os.MkdirTemp("", "terrain-bench") }
 
 // BenchmarkDeriveFile times DeriveFile (what `lantuctl terrain` runs) on
 // a LANTU_BENCH_TERRAIN_SIZE (default 4000) square DEM per input kind of
-// TestWholeProcessVsGdaldem; profile with -cpuprofile.
+// BenchmarkWholeProcessVsGdaldem; profile with -cpuprofile.
 func BenchmarkDeriveFile(b *testing.B) {
 	translate := peertest.Tool(b, "gdal_translate")
 	size := envInt("LANTU_BENCH_TERRAIN_SIZE", 4000)

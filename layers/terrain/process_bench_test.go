@@ -32,18 +32,17 @@ type runStat struct {
 	rssMB float64
 }
 
-// TestWholeProcessVsGdaldem times `lantuctl terrain slope|hillshade|aspect`
+// BenchmarkWholeProcessVsGdaldem times `lantuctl terrain slope|hillshade|aspect`
 // against gdaldem as a user runs them, back to back in the same run, on a
 // synthetic DEM as uncompressed strips, LZW tiles and Deflate tiles; it
 // logs time and max RSS of each child with the ratios and the load
 // average, fails if ours takes more memory than gdaldem plus a block row
-// per core, and compares the outputs value by value. Set
-// LANTU_BENCH_TERRAIN=1 to run it (LANTU_BENCH_TERRAIN_SIZE, default
-// 10000, and LANTU_BENCH_TERRAIN_RUNS, default 3, scale it).
-func TestWholeProcessVsGdaldem(t *testing.T) {
-	if os.Getenv("LANTU_BENCH_TERRAIN") != "1" {
-		t.Skip("set LANTU_BENCH_TERRAIN=1 to compare whole processes with gdaldem (minutes, GBs of disk)")
-	}
+// per core, and compares the outputs value by value. It takes minutes and
+// GBs of disk at the default size: `go test ./layers/terrain -run '^$'
+// -bench WholeProcessVsGdaldem -benchtime 1x -v` (LANTU_BENCH_TERRAIN_SIZE,
+// default 10000, and LANTU_BENCH_TERRAIN_RUNS, default 3, scale it).
+func BenchmarkWholeProcessVsGdaldem(b *testing.B) {
+	var t testing.TB = b
 	translate := peertest.Tool(t, "gdal_translate")
 	gdaldem := peertest.Tool(t, "gdaldem")
 	size, runs := envInt("LANTU_BENCH_TERRAIN_SIZE", 10000), envInt("LANTU_BENCH_TERRAIN_RUNS", 3)
@@ -73,7 +72,7 @@ func TestWholeProcessVsGdaldem(t *testing.T) {
 
 // compareProcesses runs ours and gdaldem on in alternately, logs the
 // figures and checks memory and values.
-func compareProcesses(t *testing.T, ours, gdaldem, in, kind, mode string, runs int) {
+func compareProcesses(t testing.TB, ours, gdaldem, in, kind, mode string, runs int) {
 	dir := filepath.Dir(in)
 	a, b := filepath.Join(dir, "ours_"+mode+".tif"), filepath.Join(dir, "gdaldem_"+mode+".tif")
 	var us, them []runStat
@@ -101,7 +100,7 @@ func compareProcesses(t *testing.T, ours, gdaldem, in, kind, mode string, runs i
 // sameFiles compares our output with gdaldem's cell by cell: slope and
 // aspect equal, hillshade within 1 (gdaldem rounds a few cells on the
 // other side of .5), as TestLiveGdaldem holds them.
-func sameFiles(t *testing.T, a, b, mode string) {
+func sameFiles(t testing.TB, a, b, mode string) {
 	ga, err := ReadGeoTIFF(a)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +130,7 @@ func sameFiles(t *testing.T, a, b, mode string) {
 // wall time and max RSS. (The rusage of a child of this process would
 // not do: Go starts children sharing this process's memory until exec,
 // so their max RSS starts at this process's.)
-func timeChild(t *testing.T, name string, args ...string) runStat {
+func timeChild(t testing.TB, name string, args ...string) runStat {
 	t.Helper()
 	timer := peertest.Tool(t, "time")
 	cmd := exec.Command(timer, append([]string{"-v", name}, args...)...)
