@@ -83,12 +83,20 @@ func testPostgresStore(t testing.TB) exchange.Store {
 }
 
 // TestConcurrentClients: many replicas push proposals at once; nothing is
-// lost; p50/p99 push latency is logged.
+// lost; p50/p99 push latency is logged. The suite runs 8 clients x 200
+// changes; BenchmarkConcurrentClients runs the full 50 x 1000.
 func TestConcurrentClients(t *testing.T) {
-	clients, changes := 50, 1000
-	if testing.Short() {
-		clients, changes = 8, 200
-	}
+	runConcurrentClients(t, 8, 200)
+}
+
+// BenchmarkConcurrentClients is the full-size run: 50 clients x 1000
+// changes each, on SQLite and PostgreSQL (`go test ./sync/replica -run '^$'
+// -bench ConcurrentClients -benchtime 1x -v`).
+func BenchmarkConcurrentClients(b *testing.B) {
+	runConcurrentClients(b, 50, 1000)
+}
+
+func runConcurrentClients(tb testing.TB, clients, changes int) {
 	for _, sc := range []struct {
 		name string
 		open func(testing.TB) exchange.Store
@@ -103,11 +111,16 @@ func TestConcurrentClients(t *testing.T) {
 		}},
 		{"postgres", testPostgresStore},
 	} {
-		t.Run(sc.name, func(t *testing.T) { concurrentClients(t, newEnv(t, sc.open(t)), clients, changes) })
+		switch t := tb.(type) {
+		case *testing.T:
+			t.Run(sc.name, func(t *testing.T) { concurrentClients(t, newEnv(t, sc.open(t)), clients, changes) })
+		case *testing.B:
+			t.Run(sc.name, func(b *testing.B) { concurrentClients(b, newEnv(b, sc.open(b)), clients, changes) })
+		}
 	}
 }
 
-func concurrentClients(t *testing.T, e *env, clients, changes int) {
+func concurrentClients(t testing.TB, e *env, clients, changes int) {
 	ctx := context.Background()
 	tm := &timing{next: http.DefaultTransport}
 	bps := make([]*layers.Blueprint, clients)
