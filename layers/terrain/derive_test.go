@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"lantu/layers/peer/peertest"
 )
@@ -257,6 +259,17 @@ func TestDeriveFileAllocates(t *testing.T) {
 	}
 	grid := uint64(4 * len(g.Data))
 	for _, in := range []string{base, deflate} {
+		if raceEnabled {
+			// Pool items are dropped under -race: bound what is held at once.
+			peak := peakHeapGrowth(t, func() error {
+				return DeriveFile(context.Background(), in, filepath.Join(dir, "slope.tif"), ProductSlope, DefaultOptions())
+			})
+			t.Logf("%s (race): heap grew by at most %.1f MB for a %.1f MB grid", filepath.Base(in), float64(peak)/1e6, float64(grid)/1e6)
+			if peak >= grid {
+				t.Errorf("%s: heap grew by %d bytes at once, want less than the grid (%d)", in, peak, grid)
+			}
+			continue
+		}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		if err := DeriveFile(context.Background(), in, filepath.Join(dir, "slope.tif"), ProductSlope, DefaultOptions()); err != nil {
@@ -296,4 +309,41 @@ func TestDeriveFileASCII(t *testing.T) {
 			sameCells(t, inMemory(dem, p, DefaultOptions()), got, p == ProductHillshade)
 		}
 	}
+}
+
+// peakHeapGrowth runs fn and returns the most the live heap grew above its
+// start while fn ran, sampled every millisecond, with the GC run often.
+func peakHeapGrowth(t *testing.T, fn func() error) uint64 {
+	t.Helper()
+	defer debug.SetGCPercent(debug.SetGCPercent(5)) // the heap then tracks what is live
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapAlloc, uint64(0)
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > base && m.HeapAlloc-base > peak {
+					peak = m.HeapAlloc - base
+				}
+			}
+		}
+	}()
+	err := fn()
+	close(done)
+	<-sampled
+	if err != nil {
+		t.Fatal(err)
+	}
+	return peak
 }

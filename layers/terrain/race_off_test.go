@@ -1,0 +1,5 @@
+//go:build !race
+
+package terrain
+
+const raceEnabled = false
