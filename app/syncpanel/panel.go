@@ -105,7 +105,9 @@ func (p *Panel) build() {
 	p.rejected = container.NewVBox()
 	p.conflicts = widget.NewList(func() int { return len(p.snap.conflicts) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(conflictRow(p.snap.conflicts[i])) })
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(conflictRow(p.snap.conflicts[i]))
+		})
 	p.conflicts.OnSelected = p.selectConflict
 	p.detail = container.NewVBox()
 	p.mineBtn = widget.NewButton(i18n.T("sync.take_mine"), func() { p.Resolve(replica.TakeMine) })
