@@ -56,8 +56,8 @@ func approvalUID(i int) string { return fmt.Sprintf("00000000-0000-7000-9000-%01
 
 // server publishes two farmland-conversion approvals (GL_NZY, EPSG:4550)
 // to a fresh SQLite exchange behind a test server that answers 503 while
-// down is set; it returns the server and two admin tokens.
-func server(t *testing.T, down *atomic.Bool) (*httptest.Server, [2]string) {
+// down is set; it returns the server, two admin tokens and a reader's.
+func server(t *testing.T, down *atomic.Bool) (*httptest.Server, [3]string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -88,9 +88,9 @@ func server(t *testing.T, down *atomic.Bool) (*httptest.Server, [2]string) {
 	if _, err := exchange.Publish(ctx, s, src, nil, "publisher"); err != nil {
 		t.Fatal(err)
 	}
-	var toks [2]string
-	for i, name := range []string{"ada", "alan"} {
-		if toks[i], err = exchange.AddToken(ctx, s, exchange.Principal{Name: name, Role: exchange.RoleAdmin}); err != nil {
+	var toks [3]string
+	for i, pr := range []exchange.Principal{{Name: "ada", Role: exchange.RoleAdmin}, {Name: "alan", Role: exchange.RoleAdmin}, {Name: "re", Role: exchange.RoleReader}} {
+		if toks[i], err = exchange.AddToken(ctx, s, pr); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -227,6 +227,29 @@ func TestSyncAndResolve(t *testing.T) {
 	if len(h.m.Marks()) != 0 {
 		t.Errorf("marks left after resolve: %v", h.m.Marks())
 	}
+}
+
+// TestRejected: an edit a reader may not push is listed as rejected with
+// the server's reason.
+func TestRejected(t *testing.T) {
+	srv, toks := server(t, nil)
+	r := clone(t, srv, toks[2], "reader")
+	edit(t, r, approvalUID(0), map[string]any{"pzwh": "读者改"})
+	p, h := newPanel(t, r, time.Hour)
+	h.Eventually(t, "1 pending", func() bool { return has(p, "sync.pending", 1) })
+	h.Do(p.Sync)
+	h.Eventually(t, "the rejection listed", func() bool {
+		return has(p, "sync.result", 1, 0, 0, 0, 1, 0) && len(p.snap.rejected) == 1
+	})
+	h.Do(func() {
+		e := p.snap.rejected[0]
+		if e.UID != approvalUID(0) || !strings.Contains(e.Reason, "forbidden") {
+			t.Errorf("rejected entry: %+v", e)
+		}
+		if !has(p, "sync.rejected_row", e.Layer, e.UID, e.JournalID, e.Reason) {
+			t.Errorf("rejected row not shown:\n%s", texts(p.Content()))
+		}
+	})
 }
 
 // TestNotAReplica: a plain blueprint says it is not a replica and shows
