@@ -24,6 +24,7 @@ var syncStrings = map[string][2]string{
 	"sync.last_error":     {"上次错误：%s", "Last error: %s"},
 	"sync.result":         {"推送 %d：已应用 %d，已合并 %d，冲突 %d，被拒 %d；拉取 %d", "Pushed %d: applied %d, merged %d, conflicts %d, rejected %d; pulled %d"},
 	"sync.patches":        {"规划规则新图斑：%d", "New planning patches: %d"},
+	"sync.more_patches":   {"……另有 %d 个（见“冲突”面板）", "… %d more (see the Conflicts panel)"},
 	"sync.patch":          {"图斑 %d：%s %s × %s", "Patch %d: %s %s × %s"},
 	"sync.failed":         {"同步失败：%s", "Sync failed: %s"},
 	"sync.cancelled":      {"同步已取消，已完成的部分保留。", "Sync cancelled; what was done is kept."},

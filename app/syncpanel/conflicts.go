@@ -93,12 +93,14 @@ func (p *Panel) showDetail() {
 	if p.sel < 0 || p.sel >= len(p.snap.conflicts) {
 		p.detail.Objects = []fyne.CanvasObject{wrapped(i18n.T("sync.pick_conflict"))}
 		p.detail.Refresh()
+		p.scroll.Refresh()
 		p.mineBtn.Disable()
 		p.theirsBtn.Disable()
 		return
 	}
 	p.detail.Objects = []fyne.CanvasObject{conflictTable(p.snap.conflicts[p.sel])}
 	p.detail.Refresh()
+	p.scroll.Refresh()
 	p.mineBtn.Enable()
 	p.theirsBtn.Enable()
 }
@@ -115,22 +117,28 @@ func conflictTable(c replica.ConflictRecord) fyne.CanvasObject {
 			name.TextStyle.Bold = true
 		}
 		base := value(c.Base, f)
-		cells = append(cells, name, widget.NewLabel(base), cell(value(c.Mine, f), base), cell(value(c.Theirs, f), base))
+		cells = append(cells, name, cell(base, base), cell(value(c.Mine, f), base), cell(value(c.Theirs, f), base))
 	}
 	g := widget.NewLabel(i18n.T("sync.geometry"))
 	if slices.Contains(c.Fields, replica.GeometryField) {
 		g.SetText("● " + g.Text)
 		g.TextStyle.Bold = true
 	}
-	cells = append(cells, g, widget.NewLabel(geomText(c.Base, c.Base)), widget.NewLabel(geomText(c.Mine, c.Base)), widget.NewLabel(geomText(c.Theirs, c.Base)))
+	cells = append(cells, g, truncated(geomText(c.Base, c.Base)), truncated(geomText(c.Mine, c.Base)), truncated(geomText(c.Theirs, c.Base)))
 	return container.NewGridWithColumns(4, cells...)
 }
 
+// cell is a value, marked * when it differs from base.
 func cell(v, base string) fyne.CanvasObject {
 	if v != base {
 		v += " *"
 	}
-	l := widget.NewLabel(v)
+	return truncated(v)
+}
+
+// truncated is a label that does not widen the dock.
+func truncated(s string) *widget.Label {
+	l := widget.NewLabel(s)
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
@@ -163,19 +171,20 @@ func value(s *replica.State, f string) string {
 	return fmt.Sprint(v)
 }
 
-// geomText names a side's geometry type, marked when it differs from base.
+// geomText says whether a side's geometry differs from base: "=" or
+// changed *; base itself is named by its type.
 func geomText(s, base *replica.State) string {
-	if s == nil {
+	switch {
+	case s == nil:
 		return i18n.T("sync.deleted")
-	}
-	if s.Geom == nil {
+	case s.Geom == nil:
 		return ""
+	case s == base:
+		return s.Geom.GeoJSONType()
+	case base == nil || !replica.GeomEqual(s.Geom, base.Geom):
+		return i18n.T("sync.changed") + " *"
 	}
-	t := s.Geom.GeoJSONType()
-	if base == nil || !replica.GeomEqual(s.Geom, base.Geom) {
-		t += " *"
-	}
-	return t
+	return "="
 }
 
 // Resolve settles the selected conflict taking one side (replica.Resolve)

@@ -77,6 +77,7 @@ type Panel struct {
 	mineBtn   *widget.Button
 	theirsBtn *widget.Button
 	body      *fyne.Container
+	scroll    *container.Scroll
 }
 
 // New builds the panel.
@@ -104,7 +105,7 @@ func (p *Panel) build() {
 	refresh := widget.NewButton(i18n.T("sync.refresh"), p.Refresh)
 	p.rejected = container.NewVBox()
 	p.conflicts = widget.NewList(func() int { return len(p.snap.conflicts) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return truncated("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(conflictRow(p.snap.conflicts[i]))
 		})
@@ -117,7 +118,8 @@ func (p *Panel) build() {
 	conflictBox := container.NewBorder(nil, container.NewVBox(p.detail, container.NewGridWithColumns(2, p.mineBtn, p.theirsBtn)),
 		nil, nil, container.NewGridWrap(fyne.NewSize(340, 160), p.conflicts))
 	p.body = container.NewVBox(p.state, container.NewGridWithColumns(2, p.syncBtn, refresh), lists, conflictBox)
-	p.root = container.NewBorder(p.info, nil, nil, nil, container.NewVScroll(p.body))
+	p.scroll = container.NewVScroll(p.body)
+	p.root = container.NewBorder(p.info, nil, nil, nil, p.scroll)
 	p.show()
 }
 
@@ -273,6 +275,7 @@ func (p *Panel) showRejected() {
 	}
 	p.rejected.Objects = rows
 	p.rejected.Refresh()
+	p.scroll.Refresh()
 }
 
 func wrapped(s string) *widget.Label {

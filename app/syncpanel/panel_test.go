@@ -191,8 +191,14 @@ func TestSyncAndResolve(t *testing.T) {
 		return has(p, "sync.pending", 0) && has(p, "sync.result", 1, 1, 0, 0, 0, 0) && has(p, "sync.online")
 	})
 
-	edit(t, a, uid, map[string]any{"ydw": "甲单位"})
-	edit(t, b, uid, map[string]any{"ydw": "乙单位"})
+	if _, err := a.Apply(context.Background(), layers.Edit{Op: layers.OpUpdate, Layer: "gl_nzy", UID: uid,
+		Attrs: map[string]any{"ydw": "甲单位"}, Geom: square(504200, 4635000, 400)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Apply(context.Background(), layers.Edit{Op: layers.OpUpdate, Layer: "gl_nzy", UID: uid,
+		Attrs: map[string]any{"ydw": "乙单位"}, Geom: square(504100, 4634900, 400)}); err != nil {
+		t.Fatal(err)
+	}
 	sa, err := replica.NewSyncer(context.Background(), a, replica.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +213,7 @@ func TestSyncAndResolve(t *testing.T) {
 	h.Do(func() { p.conflicts.Select(0) })
 	var table string
 	h.Do(func() { table = texts(p.detail) })
-	for _, want := range []string{"● ydw", "单位", "乙单位 *", "甲单位 *", i18n.T("sync.geometry")} {
+	for _, want := range []string{"● ydw", "单位", "乙单位 *", "甲单位 *", "● " + i18n.T("sync.geometry"), i18n.T("sync.changed") + " *"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("conflict table lacks %q:\n%s", want, table)
 		}
@@ -221,8 +227,8 @@ func TestSyncAndResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Attrs["ydw"] != "甲单位" || f.Attrs["pzwh"] != "B号" {
-		t.Errorf("after take theirs: %v", f.Attrs)
+	if f.Attrs["ydw"] != "甲单位" || f.Attrs["pzwh"] != "B号" || !replica.GeomEqual(f.Geom, square(504200, 4635000, 400)) {
+		t.Errorf("after take theirs: %v %v", f.Attrs, f.Geom)
 	}
 	if len(h.m.Marks()) != 0 {
 		t.Errorf("marks left after resolve: %v", h.m.Marks())

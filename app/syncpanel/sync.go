@@ -68,12 +68,20 @@ func progress(report func(string, float64)) replica.Progress {
 	}
 }
 
+// maxPatches is how many new patches a result lists by name; the
+// conflicts panel lists them all.
+const maxPatches = 5
+
 // resultText says what a sync did, the new patches and its error.
 func resultText(res replica.Result, serr error) string {
 	s := fmt.Sprintf(i18n.T("sync.result"), res.Pushed, res.Applied, res.Merged, res.Conflicts, res.Rejected, res.Pulled)
 	if res.Checked > 0 || len(res.Patches) > 0 {
 		s += "\n" + fmt.Sprintf(i18n.T("sync.patches"), len(res.Patches))
-		for _, pt := range res.Patches {
+		for i, pt := range res.Patches {
+			if i == maxPatches {
+				s += "\n" + fmt.Sprintf(i18n.T("sync.more_patches"), len(res.Patches)-i)
+				break
+			}
 			s += "\n" + fmt.Sprintf(i18n.T("sync.patch"), pt.ID, pt.Rule, pt.ALayer+" "+pt.AUID, pt.BLayer+" "+pt.BUID)
 		}
 	}
@@ -86,18 +94,20 @@ func resultText(res replica.Result, serr error) string {
 	return s
 }
 
-// reconnect checks the server every interval until ctx ends. When the
+// reconnect checks the server at once, then every interval until ctx ends. When the
 // server answers after it did not (or after a failed last sync,
 // wasOffline) and local changes are pending, it syncs by itself. Every
 // check also refreshes the panel's state.
 func (p *Panel) reconnect(ctx context.Context, bp *layers.Blueprint, s *replica.Syncer, url string, wasOffline bool) {
 	t := time.NewTicker(p.interval)
 	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
 		up := p.probe(ctx, url)
 		if ctx.Err() != nil {
