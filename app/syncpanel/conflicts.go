@@ -213,6 +213,9 @@ func (p *Panel) Resolve(take replica.Take) {
 				p.last = fmt.Sprintf(i18n.T("sync.failed"), err)
 			} else {
 				p.last = fmt.Sprintf(i18n.T("sync.resolved"), c.Layer, c.UID, side)
+				if l := bp.Layer(c.Layer); l != nil {
+					p.h.RefreshLayers([]string{l.Code})
+				}
 			}
 			p.h.SetMessage(p.last)
 			p.setSnapshot(bp, snap)

@@ -34,6 +34,9 @@ type Host interface {
 	Map() *mapview.MapView
 	RunLong(title string, fn func(ctx context.Context, report func(stage string, frac float64)) error, done func())
 	SetMessage(s string)
+	// RefreshLayers drops the map's cached tiles of the layers (catalog
+	// codes) and redraws, after a sync or resolve wrote them.
+	RefreshLayers(codes []string)
 }
 
 // Interval is how often the reconnect loop checks the server.

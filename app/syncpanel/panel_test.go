@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,8 @@ type fakeHost struct {
 	uitest.UI
 	m *mapview.MapView
 
+	refreshed []string
+
 	mu  sync.Mutex
 	msg string
 }
@@ -38,6 +41,9 @@ type fakeHost struct {
 func (h *fakeHost) Map() *mapview.MapView { return h.m }
 func (h *fakeHost) SetMessage(s string)   { h.mu.Lock(); h.msg = s; h.mu.Unlock() }
 func (h *fakeHost) message() string       { h.mu.Lock(); defer h.mu.Unlock(); return h.msg }
+
+// RefreshLayers records the layers refreshed (on the UI).
+func (h *fakeHost) RefreshLayers(codes []string) { h.refreshed = append(h.refreshed, codes...) }
 
 // RunLong runs fn on the calling goroutine (as the test's UI), then done.
 func (h *fakeHost) RunLong(_ string, fn func(context.Context, func(string, float64)) error, done func()) {
@@ -230,6 +236,11 @@ func TestSyncAndResolve(t *testing.T) {
 	if f.Attrs["ydw"] != "甲单位" || f.Attrs["pzwh"] != "B号" || !replica.GeomEqual(f.Geom, square(504200, 4635000, 400)) {
 		t.Errorf("after take theirs: %v %v", f.Attrs, f.Geom)
 	}
+	h.Do(func() {
+		if !slices.Contains(h.refreshed, "GL_NZY") {
+			t.Errorf("map layers refreshed: %v, want GL_NZY", h.refreshed)
+		}
+	})
 	if len(h.m.Marks()) != 0 {
 		t.Errorf("marks left after resolve: %v", h.m.Marks())
 	}

@@ -49,6 +49,13 @@ func (p *Panel) synced(bp *layers.Blueprint, res replica.Result, serr error, sna
 	}
 	p.setSnapshot(bp, snap)
 	p.h.SetMessage(strings.SplitN(p.last, "\n", 2)[0])
+	if res.Pulled+res.Merged > 0 {
+		var codes []string
+		for _, l := range bp.Layers() {
+			codes = append(codes, l.Code)
+		}
+		p.h.RefreshLayers(codes)
+	}
 }
 
 // progress maps the sync's phases onto the progress bar: push to 40 %,
