@@ -200,7 +200,7 @@ func (p *Panel) Resolve(take replica.Take) {
 	go func() {
 		ctx := context.Background()
 		_, err := replica.Resolve(ctx, bp, c.Layer, c.UID, take)
-		snap := read(ctx, s, bp)
+		snap := p.read(ctx, s, bp)
 		p.post(func() {
 			if p.bp != bp {
 				return

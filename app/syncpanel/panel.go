@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -49,6 +50,7 @@ type snapshot struct {
 	rejected  []replica.EntryResult
 	conflicts []replica.ConflictRecord
 	err       error
+	seq       int64 // order of the reads: a read started later is newer
 }
 
 // Panel is the Sync tab. Use it on the UI goroutine only; its syncs,
@@ -66,7 +68,8 @@ type Panel struct {
 	stop   context.CancelFunc // stops the reconnect loop
 	reach  int                // probe: 1 online, -1 offline, 0 not known
 	snap   snapshot
-	sel    int // selected conflict index, -1 none
+	reads  atomic.Int64 // numbers the snapshot reads (any goroutine)
+	sel    int          // selected conflict index, -1 none
 	last   string
 
 	root      fyne.CanvasObject
@@ -156,7 +159,7 @@ func (p *Panel) open(ctx context.Context, bp *layers.Blueprint) {
 	}
 	var snap snapshot
 	if err == nil {
-		snap = read(ctx, s, bp)
+		snap = p.read(ctx, s, bp)
 	}
 	p.post(func() {
 		if p.bp != bp {
@@ -176,9 +179,9 @@ func (p *Panel) open(ctx context.Context, bp *layers.Blueprint) {
 	}
 }
 
-// read takes a snapshot of the replica's state.
-func read(ctx context.Context, s *replica.Syncer, bp *layers.Blueprint) snapshot {
-	var snap snapshot
+// read takes a snapshot of the replica's state; safe on any goroutine.
+func (p *Panel) read(ctx context.Context, s *replica.Syncer, bp *layers.Blueprint) snapshot {
+	snap := snapshot{seq: p.reads.Add(1)}
 	if snap.status, snap.err = s.Status(ctx); snap.err != nil {
 		return snap
 	}
@@ -196,14 +199,15 @@ func (p *Panel) Refresh() {
 		return
 	}
 	go func() {
-		snap := read(context.Background(), s, bp)
+		snap := p.read(context.Background(), s, bp)
 		p.post(func() { p.setSnapshot(bp, snap) })
 	}()
 }
 
-// setSnapshot shows a snapshot read of bp, if bp is still shown.
+// setSnapshot shows a snapshot read of bp, if bp is still shown and no
+// newer read is shown already.
 func (p *Panel) setSnapshot(bp *layers.Blueprint, snap snapshot) {
-	if p.bp != bp {
+	if p.bp != bp || snap.seq < p.snap.seq {
 		return
 	}
 	p.snap, p.sel = snap, -1

@@ -259,6 +259,9 @@ func TestRejected(t *testing.T) {
 		return has(p, "sync.result", 1, 0, 0, 0, 1, 0) && len(p.snap.rejected) == 1
 	})
 	h.Do(func() {
+		if len(p.snap.rejected) != 1 {
+			t.Fatalf("rejected: %+v", p.snap.rejected)
+		}
 		e := p.snap.rejected[0]
 		if e.UID != approvalUID(0) || !strings.Contains(e.Reason, "forbidden") {
 			t.Errorf("rejected entry: %+v", e)

@@ -28,7 +28,7 @@ func (p *Panel) Sync() {
 	var snap snapshot
 	p.h.RunLong(i18n.T("sync.running"), func(ctx context.Context, report func(string, float64)) error {
 		res, serr = s.Sync(ctx, progress(report))
-		snap = read(context.WithoutCancel(ctx), s, bp)
+		snap = p.read(context.WithoutCancel(ctx), s, bp)
 		return nil
 	}, func() {
 		p.syncBtn.Enable()
@@ -126,7 +126,7 @@ func (p *Panel) reconnect(ctx context.Context, bp *layers.Blueprint, s *replica.
 			if ctx.Err() != nil {
 				return
 			}
-			snap := read(ctx, s, bp)
+			snap := p.read(ctx, s, bp)
 			p.post(func() {
 				p.synced(bp, res, serr, snap)
 				if serr == nil {
@@ -137,14 +137,19 @@ func (p *Panel) reconnect(ctx context.Context, bp *layers.Blueprint, s *replica.
 			continue
 		}
 		wasOffline = !up
-		snap := read(ctx, s, bp)
+		snap := p.read(ctx, s, bp)
 		p.post(func() {
-			if p.bp != bp {
+			if p.bp != bp || snap.seq < p.snap.seq {
 				return
 			}
 			p.reach = map[bool]int{true: 1, false: -1}[up]
-			p.snap.status, p.snap.rejected = snap.status, snap.rejected
+			if len(snap.conflicts) != len(p.snap.conflicts) { // the list changed: show it anew
+				p.setSnapshot(bp, snap)
+				return
+			}
+			p.snap.status, p.snap.rejected, p.snap.seq = snap.status, snap.rejected, snap.seq
 			p.state.SetText(stateText(p.snap, p.reach))
+			p.showRejected()
 		})
 	}
 }
