@@ -237,7 +237,6 @@ func (p *Panel) show() {
 	p.body.Show()
 	p.state.SetText(stateText(p.snap, p.reach))
 	p.result.SetText(p.last)
-	p.syncBtn.Enable()
 	p.showRejected()
 	p.conflicts.Refresh()
 	p.showDetail()
