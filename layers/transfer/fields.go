@@ -129,6 +129,11 @@ func toReal(v any) (any, bool) {
 		return float64(v), true
 	case int:
 		return float64(v), true
+	case bool: // a field of booleans and reals is real, as one of booleans is integer
+		if v {
+			return 1.0, true
+		}
+		return 0.0, true
 	case string:
 		s := strings.TrimSpace(v)
 		if s == "" {
