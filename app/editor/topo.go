@@ -11,6 +11,7 @@ import (
 	"github.com/twpayne/go-geos"
 
 	"lantu/app/i18n"
+	"lantu/layers/areal"
 )
 
 // GEOS is used only in this file. Each function makes its own Context, so
@@ -151,41 +152,15 @@ func validGEOS(gctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
 	return gg, nil
 }
 
-// polygonal keeps the polygons of g as one MultiPolygon; nil if none.
-func polygonal(gctx *geos.Context, g *geos.Geom) *geos.Geom {
-	var parts []*geos.Geom
-	var collect func(g *geos.Geom)
-	collect = func(g *geos.Geom) {
-		switch g.TypeID() {
-		case geos.TypeIDPolygon:
-			if !g.IsEmpty() {
-				parts = append(parts, g.Clone())
-			}
-		case geos.TypeIDMultiPolygon, geos.TypeIDGeometryCollection:
-			for i := range g.NumGeometries() {
-				collect(g.Geometry(i))
-			}
-		}
-	}
-	collect(g)
-	if len(parts) == 0 {
-		return nil
-	}
-	return gctx.NewCollection(geos.TypeIDMultiPolygon, parts)
-}
+// polygonal keeps the polygons of g; nil if none (areal.Polygonal).
+func polygonal(gctx *geos.Context, g *geos.Geom) *geos.Geom { return areal.Polygonal(gctx, g) }
 
 func fromGEOS(g *geos.Geom) (orb.MultiPolygon, error) {
-	og, err := wkb.Unmarshal(g.ToWKB())
+	mp, err := areal.MultiPolygon(g)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrGeometry, err)
 	}
-	switch t := og.(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{t}, nil
-	case orb.MultiPolygon:
-		return t, nil
-	}
-	return nil, fmt.Errorf("%w: %s", ErrGeometry, og.GeoJSONType())
+	return mp, nil
 }
 
 // Split cuts a polygon with a line into the pieces that lie inside it,

@@ -6,6 +6,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
+
+	"lantu/layers/areal"
 )
 
 // toGEOS converts an orb geometry into gctx, repairs it with MakeValid when
@@ -33,43 +35,8 @@ func toGEOS(gctx *geos.Context, g orb.Geometry) (out *geos.Geom, repaired bool, 
 	return out, repaired, nil
 }
 
-// polygonal keeps only the polygon parts of g, as one (Multi)Polygon; nil
-// when there are none.
-func polygonal(gctx *geos.Context, g *geos.Geom) *geos.Geom {
-	if g == nil {
-		return nil
-	}
-	switch g.TypeID() {
-	case geos.TypeIDPolygon, geos.TypeIDMultiPolygon:
-		return g
-	case geos.TypeIDGeometryCollection:
-	default:
-		return nil
-	}
-	var parts []*geos.Geom
-	collectPolygons(g, &parts)
-	if len(parts) == 0 {
-		return nil
-	}
-	clones := make([]*geos.Geom, len(parts))
-	for i, p := range parts {
-		clones[i] = p.Clone()
-	}
-	return gctx.NewCollection(geos.TypeIDMultiPolygon, clones)
-}
-
-func collectPolygons(g *geos.Geom, out *[]*geos.Geom) {
-	switch g.TypeID() {
-	case geos.TypeIDPolygon:
-		if !g.IsEmpty() {
-			*out = append(*out, g)
-		}
-	case geos.TypeIDMultiPolygon, geos.TypeIDGeometryCollection:
-		for i := range g.NumGeometries() {
-			collectPolygons(g.Geometry(i), out)
-		}
-	}
-}
+// polygonal keeps only the polygon parts of g (areal.Polygonal).
+func polygonal(gctx *geos.Context, g *geos.Geom) *geos.Geom { return areal.Polygonal(gctx, g) }
 
 // unionOf is the union of gs (clones, so gs stay usable); nil for none.
 func unionOf(gctx *geos.Context, gs []*geos.Geom) *geos.Geom {
@@ -106,15 +73,9 @@ func wider(g *geos.Geom, width float64) bool {
 
 // toMultiPolygon converts a polygonal GEOS geometry to orb.
 func toMultiPolygon(g *geos.Geom) (orb.MultiPolygon, error) {
-	og, err := wkb.Unmarshal(g.ToWKB())
+	mp, err := areal.MultiPolygon(g)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrProposal, err)
 	}
-	switch t := og.(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{t}, nil
-	case orb.MultiPolygon:
-		return t, nil
-	}
-	return nil, fmt.Errorf("%w: %s where a polygon was expected", ErrProposal, og.GeoJSONType())
+	return mp, nil
 }
