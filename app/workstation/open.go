@@ -40,8 +40,10 @@ const (
 	prefWinH    = "window_height"
 )
 
-// defaultWindow is the first start's window size.
-var defaultWindow = fyne.NewSize(1400, 880)
+// defaultWindow is the first start's window size: small enough for a
+// 1024 x 768 laptop screen with its panel and title bar (Fyne tells no
+// screen size before the window shows); the size the user gives it is kept.
+var defaultWindow = fyne.NewSize(1000, 660)
 
 // savedWindowSize is the size the window had when last closed (Fyne gives
 // no window position to save), or defaultWindow.
