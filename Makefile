@@ -14,7 +14,8 @@ export CGO_ENABLED := 1
 #   screenshots  xvfb xauth imagemagick xdotool
 DEBS := gcc pkg-config git ca-certificates libsqlite3-dev libgeos-dev libproj-dev proj-data proj-bin \
         libgl1-mesa-dev xorg-dev gdal-bin python3-gdal postgresql postgresql-postgis postgis \
-        python3-mapnik poppler-utils time xvfb xauth imagemagick xdotool
+        python3-mapnik poppler-utils time xvfb xauth imagemagick xdotool \
+        qgis python3-qgis qgis-providers cgi-mapserver mapserver-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN  := bin
 DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/lantu
