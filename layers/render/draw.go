@@ -52,10 +52,14 @@ func fillShare(geo Geometry, i int, boxArea float64) float64 {
 // otherwise darken the whole map.
 const minOutlined = 4
 
-// layerStyle is a Style resolved for one request (opacity applied).
+// layerStyle is a Style resolved for one request (opacity and scale
+// applied).
 type layerStyle struct {
 	fill, stroke, hatch color.NRGBA
+	tint                color.NRGBA // a faded hatch's flat tone, see hatchTone
 	hatchKind           string
+	hatchGap            int     // hatch line spacing in pixels
+	outlineMin          float64 // filled polygons smaller (px) lose their outline
 	line                lineStyle
 	classColor          func(string) (color.NRGBA, bool)
 	fillAlpha, opacity  float64
@@ -63,20 +67,33 @@ type layerStyle struct {
 	size                float32
 }
 
-func resolveStyle(s Style, opacity float64) layerStyle {
+// resolveStyle resolves s at a layer opacity and scale denominator (0:
+// as the style gives it): widths thin and hatches open up and fade at
+// small scales (see widthFactor, hatchAt).
+func resolveStyle(s Style, opacity, scale float64) layerStyle {
 	fo := s.Opacity
 	if fo <= 0 {
 		fo = 1
 	}
+	gap, hs := hatchAt(scale)
 	ls := layerStyle{
 		fill: fade(s.Fill, fo*opacity), stroke: fade(s.Stroke, opacity),
-		hatch: fade(s.HatchColor, fo*opacity), hatchKind: s.Hatch,
+		hatchKind: s.Hatch, hatchGap: gap,
 		classColor: s.ClassColor, fillAlpha: fo * opacity, opacity: opacity,
 		symbol: s.Symbol, size: float32(s.Size),
-		line: lineStyle{width: float32(s.Width), cap: s.Cap, join: s.Join},
+		line:       lineStyle{width: float32(s.Width * widthFactor(scale)), cap: s.Cap, join: s.Join},
+		outlineMin: outlineMinAt(scale),
+	}
+	hc := s.HatchColor
+	if hc.A == 0 {
+		hc = s.Stroke
+	}
+	if s.Hatch != "" && hc.A > 0 {
+		ls.hatch = fade(hc, fo*opacity*hs)
+		ls.tint = fade(hc, fo*opacity*(1-hs)*hatchTone(s.Hatch))
 	}
 	if ls.hatch.A == 0 {
-		ls.hatch = fade(s.Stroke, fo*opacity)
+		ls.hatchKind = ""
 	}
 	for _, d := range s.Dash {
 		ls.line.dash = append(ls.line.dash, float32(d))
@@ -85,6 +102,22 @@ func resolveStyle(s Style, opacity float64) layerStyle {
 		ls.size = 7
 	}
 	return ls
+}
+
+// over is b composited over a (non-premultiplied, either may be clear).
+func over(a, b color.NRGBA) color.NRGBA {
+	if b.A == 0 {
+		return a
+	}
+	if a.A == 0 {
+		return b
+	}
+	fa, fb := float64(a.A)/255, float64(b.A)/255
+	fo := fb + fa*(1-fb)
+	mix := func(x, y uint8) uint8 {
+		return uint8(math.Round((float64(y)*fb + float64(x)*fa*(1-fb)) / fo))
+	}
+	return color.NRGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), uint8(math.Round(fo * 255))}
 }
 
 // fade multiplies a colour's alpha by f.
@@ -155,8 +188,8 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 		return
 	}
 	if j.l.Kind == Polygon && pw < smallPolygon && ph < smallPolygon && j.st.hatchKind == "" &&
-		(fill.A > 0 || stroke.A > 0) {
-		col := fill
+		(fill.A > 0 || stroke.A > 0 || j.st.tint.A > 0) {
+		col := over(fill, j.st.tint)
 		if col.A == 0 {
 			col = stroke
 		}
@@ -178,10 +211,11 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 	switch j.l.Kind {
 	case Polygon:
 		j.c.fill(area, fill)
+		j.c.fill(area, j.st.tint)
 		if j.st.hatchKind != "" {
-			j.c.hatch(area, j.st.hatchKind, j.st.hatch)
+			j.c.hatch(area, j.st.hatchKind, j.st.hatchGap, j.st.hatch)
 		}
-		if fill.A == 0 || max(pw, ph) >= minOutlined {
+		if fill.A == 0 && j.st.tint.A == 0 || max(pw, ph) >= j.st.outlineMin {
 			j.c.strokePath(outline, closed, j.st.line, stroke)
 		}
 	case Line:
@@ -194,7 +228,10 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 	}
 }
 
-// colors returns the fill and stroke of a feature of class cls.
+// colors returns the fill and stroke of a feature of class cls. A class
+// colour (a standard's) fills a polygon muted, outlined in a darker shade
+// of its hue, as printed planning maps do (see Muted, ClassOutline); lines
+// and points take it as it is.
 func (j *drawJob) colors(cls string) (fill, stroke color.NRGBA) {
 	fill, stroke = j.st.fill, j.st.stroke
 	if j.st.classColor == nil || cls == "" {
@@ -204,10 +241,16 @@ func (j *drawJob) colors(cls string) (fill, stroke color.NRGBA) {
 	if !ok {
 		return fill, stroke
 	}
-	if j.l.Kind == Line {
+	switch j.l.Kind {
+	case Line:
 		return fill, fade(c, j.st.opacity)
+	case Point:
+		return fade(c, j.st.fillAlpha), stroke
 	}
-	return fade(c, j.st.fillAlpha), stroke
+	if stroke.A > 0 {
+		stroke = fade(ClassOutline(c), float64(stroke.A)/255)
+	}
+	return fade(Muted(c), j.st.fillAlpha), stroke
 }
 
 // load converts slot i to canvas pixels, dropping vertices closer than half

@@ -363,6 +363,13 @@ func (lb *labeler) takenAt(x, y int) bool {
 	return lb.taken[(y/cellSize)*lb.cols+x/cellSize]
 }
 
+// reserve keeps r (frame pixels, clipped to the frame) free of labels.
+func (lb *labeler) reserve(r image.Rectangle) {
+	if r = r.Intersect(lb.img.Rect); !r.Empty() {
+		lb.take(r)
+	}
+}
+
 func (lb *labeler) take(r image.Rectangle) {
 	for cy := r.Min.Y / cellSize; cy <= (r.Max.Y-1)/cellSize; cy++ {
 		for cx := r.Min.X / cellSize; cx <= (r.Max.X-1)/cellSize; cx++ {

@@ -171,10 +171,10 @@ func blendMask(img *image.RGBA, r image.Rectangle, m *image.Alpha, col color.NRG
 // div255 is x/255 rounded, for x < 65536*255.
 func div255(x uint32) uint32 { return (x + 128 + (x+128)>>8) >> 8 }
 
-// hatch paints the closed rings of p with a pattern aligned to the global
-// pixel grid.
-func (c *canvas) hatch(p *path, kind string, col color.NRGBA) {
-	pat := hatchPattern(kind)
+// hatch paints the closed rings of p with a pattern of lines gap pixels
+// apart, aligned to the global pixel grid.
+func (c *canvas) hatch(p *path, kind string, gap int, col color.NRGBA) {
+	pat := hatchPattern(kind, gap)
 	if pat == nil || col.A == 0 {
 		return
 	}
@@ -240,14 +240,18 @@ func (c *canvas) box(x0, y0, x1, y1 float64, col color.NRGBA, share float64) {
 }
 
 // hatchPattern returns the coverage (0..255) of a hatch at a global pixel.
-// Lines are about 1 px wide every 8 px (diagonals anti-aliased); dots are
-// 2x2 every 6 px.
-func hatchPattern(kind string) func(x, y int64) uint8 {
-	const n = 8
+// Lines are about 1 px wide every gap px (at least 4; diagonals
+// anti-aliased); dots are 2x2 every 3/4 gap px.
+func hatchPattern(kind string, gap int) func(x, y int64) uint8 {
+	n := int64(max(gap, 4))
+	dn := max(n*3/4, 4)
 	mod := func(a int64, m int64) int64 { return ((a % m) + m) % m }
 	diag := func(s int64) uint8 { // s = x±y at the pixel, line where s = 0 mod n
-		d := mod(s, n)
-		return diagAA[min(d, n-d)]
+		d := min(mod(s, n), n-mod(s, n))
+		if d >= int64(len(diagAA)) {
+			return 0
+		}
+		return diagAA[d]
 	}
 	switch kind {
 	case "diagonal":
@@ -259,7 +263,7 @@ func hatchPattern(kind string) func(x, y int64) uint8 {
 	case "vertical":
 		return func(x, _ int64) uint8 { return on(mod(x, n) == 0) }
 	case "dots":
-		return func(x, y int64) uint8 { return on(mod(x, 6) < 2 && mod(y, 6) < 2) }
+		return func(x, y int64) uint8 { return on(mod(x, dn) < 2 && mod(y, dn) < 2) }
 	}
 	return nil
 }

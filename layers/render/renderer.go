@@ -55,6 +55,9 @@ type Request struct {
 	Opacity   map[string]float64 // per-layer opacity 0..1; missing = 1
 	Highlight []FeatureRef       // drawn on top in the selection style
 	Labels    bool
+	// Reserve lists frame pixel rectangles no label may overlap: the
+	// map's own overlays (scale bar, north arrow) drawn over the frame.
+	Reserve []image.Rectangle
 }
 
 // Renderer draws frames from a Source. It is safe for concurrent use.
@@ -138,6 +141,9 @@ func (r *Renderer) Render(ctx context.Context, req Request) (*image.NRGBA, error
 			cands = append(cands, t.labels...)
 		}
 		lb := newLabeler(img, float64(f.fx)+float64(f.phx)/256, float64(f.fy)+float64(f.phy)/256)
+		for _, r := range req.Reserve {
+			lb.reserve(r)
+		}
 		if err := lb.place(cands); err != nil {
 			return nil, err
 		}
@@ -164,7 +170,7 @@ func (r *Renderer) plan(req Request) *frame {
 		if op <= 0 {
 			continue
 		}
-		f.layers = append(f.layers, drawn{l: l, st: resolveStyle(l.Style, op), order: i})
+		f.layers = append(f.layers, drawn{l: l, st: resolveStyle(l.Style, op, scale), order: i})
 		f.codes = append(f.codes, l.Code)
 		h.Write([]byte(l.Code + "\x00" + strconv.FormatFloat(op, 'g', -1, 64) + "\x00"))
 	}
@@ -380,7 +386,7 @@ func (r *Renderer) highlight(ctx context.Context, f *frame, img *image.RGBA) err
 		if fids == nil || l.Data == nil {
 			continue
 		}
-		st := resolveStyle(Style{Fill: highlightFill, Stroke: highlightStroke, Width: 2.5, Symbol: l.Style.Symbol, Size: max(l.Style.Size, 7) + 4}, 1)
+		st := resolveStyle(Style{Fill: highlightFill, Stroke: highlightStroke, Width: 2.5, Symbol: l.Style.Symbol, Size: max(l.Style.Size, 7) + 4}, 1, 0)
 		j := &drawJob{c: c, g: g, w: float64(f.req.View.W), h: float64(f.req.View.H), l: l, st: st,
 			keep: func(fid int64) bool { return fids[fid] }}
 		if err := j.run(ctx); err != nil {

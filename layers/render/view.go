@@ -118,8 +118,8 @@ func drawsLayer(req Request, l *Layer) bool {
 func maxMargin(src LayerList) float64 {
 	m := 0.0
 	for _, l := range src {
-		st := resolveStyle(l.Style, 1)
-		hl := resolveStyle(Style{Width: 2.5, Size: max(l.Style.Size, 7) + 4}, 1)
+		st := resolveStyle(l.Style, 1, 0)
+		hl := resolveStyle(Style{Width: 2.5, Size: max(l.Style.Size, 7) + 4}, 1, 0)
 		m = max(m, st.margin(), hl.margin())
 	}
 	return m
