@@ -21,7 +21,7 @@ const (
 // Strengths of the terrain layers at layer opacity 1: how far each pulls a
 // pixel towards its own colour when multiplied into the map.
 const (
-	hillshadeStrength = 0.7
+	hillshadeStrength = 0.45
 	elevationStrength = 0.55
 	slopeStrength     = 0.75
 )
@@ -65,6 +65,25 @@ func PickRelief(codes []string, opacity map[string]float64) ReliefLayers {
 		Elevation: on(ElevationLayer, elevationStrength),
 		Slope:     on(SlopeLayer, slopeStrength),
 	}
+}
+
+// A hillshade magnified past its cells shows them as blur, not terrain:
+// it is drawn at full strength up to shadeFullPx view pixels per cell of
+// the finest level, fades out linearly and is gone at shadeNonePx.
+const (
+	shadeFullPx = 1.25
+	shadeNonePx = 2.5
+)
+
+// ShadeFade is the share of the hillshade's strength drawn for cells of
+// size cell (finest level) at res map units per view pixel: 1 while a
+// cell covers at most shadeFullPx pixels, 0 from shadeNonePx.
+func ShadeFade(cell, res float64) float64 {
+	if !(res > 0) || !(cell > 0) {
+		return 1
+	}
+	px := cell / res
+	return math.Max(0, math.Min(1, (shadeNonePx-px)/(shadeNonePx-shadeFullPx)))
 }
 
 // reliefCacheSize is how many finished frames a Relief keeps.
@@ -145,6 +164,9 @@ func (r *Relief) Image(ctx context.Context, bound orb.Bound, w, h int, on Relief
 	}
 	res := (bound.Max[0] - bound.Min[0]) / float64(w)
 	if !(res > 0) || math.IsInf(res, 0) {
+		return nil, nil
+	}
+	if on.Hillshade *= ShadeFade(r.cov.Levels[0].CellX, res); on.None() {
 		return nil, nil
 	}
 	key := reliefKey{minX: bound.Min[0], maxY: bound.Max[1], res: res, w: w, h: h, on: on}
