@@ -1,6 +1,7 @@
 package layertree
 
 import (
+	"hash/fnv"
 	"image/color"
 	"strings"
 
@@ -62,6 +63,10 @@ func (r *row) bind(id string) {
 		r.check.Refresh()
 	}
 	r.label.TextStyle.Bold = strings.HasPrefix(id, "g:")
+	r.label.Importance = widget.MediumImportance
+	if r.p.outOfScale(id) {
+		r.label.Importance = widget.LowImportance // greyed, as QGIS shows it
+	}
 	r.label.SetText(r.p.nodeText(id))
 	r.count.Text = r.p.countText(id)
 	r.count.Color = theme.Color(theme.ColorNamePlaceHolder)
@@ -76,3 +81,32 @@ func (r *row) bind(id string) {
 	r.hatch.Refresh()
 	r.id = id
 }
+
+// SetScale tells the panel the map's scale denominator: layers whose scale
+// range hides them there show their names greyed. The tree is refreshed
+// only when that set changes.
+func (p *Panel) SetScale(denom float64) {
+	p.scale = denom
+	h := fnv.New64a()
+	for _, e := range p.ordered() {
+		if !e.Def.ShownAt(denom) {
+			h.Write([]byte(e.Code + "\x00"))
+		}
+	}
+	if k := h.Sum64(); k != p.inRange {
+		p.inRange = k
+		p.Tree.Refresh()
+	}
+}
+
+// outOfScale reports whether node id is a layer its scale range hides at
+// the panel's scale.
+func (p *Panel) outOfScale(id string) bool {
+	code, ok := strings.CutPrefix(id, "l:")
+	e := p.entries[code]
+	return ok && e != nil && p.scale > 0 && !e.Def.ShownAt(p.scale)
+}
+
+// OutOfScale reports whether layer code is hidden by its scale range at
+// the panel's scale (its name is greyed).
+func (p *Panel) OutOfScale(code string) bool { return p.outOfScale("l:" + code) }

@@ -19,6 +19,7 @@ import (
 
 	"lantu/app/i18n"
 	"lantu/layers/catalog"
+	"lantu/layers/render"
 )
 
 // Entry is one layer shown in the tree.
@@ -45,6 +46,8 @@ type Panel struct {
 	children map[string][]string // tree id -> child ids
 	filter   string
 	selected string
+	scale    float64 // the map's scale denominator, 0 = unknown; see SetScale
+	inRange  uint64  // hash of the layers shown at scale, see SetScale
 
 	post   func(func()) // runs on the UI goroutine: fyne.Do
 	typing *time.Timer  // the pending filter of the search box, see typed
@@ -364,11 +367,11 @@ func (p *Panel) class(id string) (*Entry, *catalog.Class) {
 // swatch returns the legend colours of a node: fill, stroke, hatch.
 func (p *Panel) swatch(id string) (fill, stroke color.NRGBA, hatch string, ok bool) {
 	if strings.HasPrefix(id, "c:") {
-		e, c := p.class(id)
+		_, c := p.class(id)
 		if c == nil {
 			return
 		}
-		return c.Color, e.Def.Style.Stroke, "", true
+		return render.Muted(c.Color), render.ClassOutline(c.Color), "", true
 	}
 	e := p.entries[strings.TrimPrefix(id, "l:")]
 	if !strings.HasPrefix(id, "l:") || e == nil {

@@ -2,6 +2,7 @@ package mapview
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 
@@ -27,20 +28,21 @@ var (
 // viewRenderer lays out the frame image and the overlays. Layout only
 // moves objects; Refresh copies state from the widget.
 type viewRenderer struct {
-	m        *MapView
-	bg       *canvas.Rectangle
-	img      *canvas.Image
-	box      *canvas.Rectangle
-	sketch   []*canvas.Line
-	rubber   [2]*canvas.Line // last vertex to cursor, cursor to first (areas)
-	marks    []*canvas.Line
-	vertices []*canvas.Circle
-	edit     editObjects
-	barBack  *canvas.Rectangle
-	bar      *canvas.Rectangle
-	barText  *canvas.Text
-	north    *canvas.Text
-	northN   *canvas.Text
+	m         *MapView
+	bg        *canvas.Rectangle
+	img       *canvas.Image
+	box       *canvas.Rectangle
+	sketch    []*canvas.Line
+	rubber    [2]*canvas.Line // last vertex to cursor, cursor to first (areas)
+	marks     []*canvas.Line
+	vertices  []*canvas.Circle
+	edit      editObjects
+	barBack   *canvas.Rectangle
+	bar       *canvas.Rectangle
+	barText   *canvas.Text
+	northBack *canvas.Rectangle
+	north     *canvas.Text
+	northN    *canvas.Text
 }
 
 func newViewRenderer(m *MapView) *viewRenderer {
@@ -59,6 +61,8 @@ func newViewRenderer(m *MapView) *viewRenderer {
 	r.bar = canvas.NewRectangle(barInk)
 	r.barText = canvas.NewText("", barInk)
 	r.barText.TextSize = theme.TextSize() * 0.85
+	r.northBack = canvas.NewRectangle(haloFill)
+	r.northBack.CornerRadius = 3
 	r.north = canvas.NewText("▲", barInk)
 	r.north.TextSize = theme.TextSize() * 1.6
 	r.northN = canvas.NewText("N", barInk)
@@ -83,7 +87,7 @@ func (r *viewRenderer) Objects() []fyne.CanvasObject {
 		objs = append(objs, c)
 	}
 	objs = append(objs, r.editObjectList()...)
-	return append(objs, r.box, r.barBack, r.bar, r.barText, r.north, r.northN)
+	return append(objs, r.box, r.barBack, r.bar, r.barText, r.northBack, r.north, r.northN)
 }
 
 func (r *viewRenderer) Refresh() {
@@ -146,8 +150,38 @@ func (r *viewRenderer) Layout(size fyne.Size) {
 	r.layoutSketch()
 	r.layoutEdit()
 	r.layoutScaleBar(size)
-	r.north.Move(fyne.NewPos(size.Width-36, 10))
-	r.northN.Move(fyne.NewPos(size.Width-31, 34))
+	r.layoutNorth(size)
+}
+
+// The overlays' corners, in Fyne units: the north arrow's backdrop at the
+// top right, the scale bar's at the bottom left (at most scaleBarRoom
+// wide: the bar is at most 120 units, its label shorter). Labels keep off
+// both (see overlayRects).
+const (
+	northW, northH       = 30, 52
+	northRight, northTop = 10, 6
+	scaleBarRoom         = 144
+	scaleBarHeight       = 60
+)
+
+// layoutNorth centres the arrow and its N on their backdrop.
+func (r *viewRenderer) layoutNorth(size fyne.Size) {
+	x := size.Width - northRight - northW
+	r.northBack.Move(fyne.NewPos(x, northTop))
+	r.northBack.Resize(fyne.NewSize(northW, northH))
+	a, n := r.north.MinSize(), r.northN.MinSize()
+	r.north.Move(fyne.NewPos(x+(northW-a.Width)/2, northTop))
+	r.northN.Move(fyne.NewPos(x+(northW-n.Width)/2, northTop+northH-n.Height-2))
+}
+
+// overlayRects are the device-pixel rectangles of a w x h frame the
+// overlays cover (scale factor scale), with a few pixels to spare: the
+// frame's labels are kept off them.
+func overlayRects(w, h int, scale float32) []image.Rectangle {
+	px := func(v float32) int { return int(math.Ceil(float64(v * scale))) }
+	north := image.Rect(w-px(northRight+northW+4), 0, w, px(northTop+northH+4))
+	bar := image.Rect(0, h-px(scaleBarHeight), px(scaleBarRoom), h)
+	return []image.Rectangle{north, bar}
 }
 
 func (r *viewRenderer) layoutBox() {

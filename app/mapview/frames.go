@@ -21,6 +21,7 @@ func (m *MapView) redraw() {
 	}
 	req := m.req
 	req.View = m.view
+	req.Reserve = overlayRects(m.view.W, m.view.H, m.scale)
 	ctx, cancel := context.WithCancel(context.Background())
 	m.mu.Lock()
 	if m.cancel != nil {

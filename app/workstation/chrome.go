@@ -87,7 +87,8 @@ func (w *Workstation) menu() *fyne.MainMenu {
 		languageItem(i18n.Zh, "中文", func() { w.setLanguage(i18n.Zh) }),
 		languageItem(i18n.En, "English", func() { w.setLanguage(i18n.En) }))
 	user := fyne.NewMenuItem(i18n.T("menu.user"), w.userDialog)
-	return fyne.NewMainMenu(file, view, fyne.NewMenu(i18n.T("menu.settings"), lang, user))
+	shade := fyne.NewMenuItem(i18n.T("menu.hillshade"), w.hillshadeDialog)
+	return fyne.NewMainMenu(file, view, fyne.NewMenu(i18n.T("menu.settings"), lang, user, shade))
 }
 
 // languageItem names a language in itself (中文, English), ticked when it

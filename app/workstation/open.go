@@ -24,6 +24,7 @@ import (
 	"lantu/layers/crs"
 	"lantu/layers/demo"
 	"lantu/layers/render"
+	"lantu/layers/terrain"
 )
 
 // Preference keys.
@@ -236,7 +237,8 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.win.SetTitle(i18n.T("app.title") + " — " + filepath.Base(bp.Path()))
 	w.tree = layertree.New(bp.Catalog(), entriesOf(bp), w.savedVisible(bp.Path()))
 	w.tree.OnVisibility = w.view.SetLayers
-	w.tree.OnOpacity = w.view.SetOpacity
+	w.tree.OnOpacity = w.layerOpacity
+	w.tree.SetOpacity(terrain.HillshadeLayer, w.hillshadeOpacity())
 	w.tree.OnZoom = w.view.ZoomTo
 	w.left.Objects = []fyne.CanvasObject{w.tree.Content()}
 	w.left.Refresh()
@@ -245,6 +247,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	if !w.restoreView(bp.Path()) { // the view first, so the first frame is the right one
 		w.zoomFull()
 	}
+	w.tree.SetScale(w.view.Scale())
 	w.renderer = render.New(render.FromBlueprint(bp), w.renderOptions(bp))
 	w.view.SetRenderer(w.renderer)
 	w.places.load(bp)

@@ -67,7 +67,12 @@ func New(a fyne.App) *Workstation {
 	w := &Workstation{app: a, win: a.NewWindow(i18n.T("app.title")), trace: os.Getenv("LANTU_TRACE") != ""}
 	w.view = mapview.New(nil)
 	w.view.OnCursor = w.cursorMoved
-	w.view.OnViewChanged = func(render.Viewport) { w.status.scale(w.view.Scale()) }
+	w.view.OnViewChanged = func(render.Viewport) {
+		w.status.scale(w.view.Scale())
+		if w.tree != nil {
+			w.tree.SetScale(w.view.Scale())
+		}
+	}
 	w.view.OnIdentify = w.identifyAt
 	w.view.Trace = w.traceFrame
 	w.dock = newDock()

@@ -13,14 +13,18 @@ import (
 // of its own hue. Muted and ClassOutline do that in Oklab, so the hue and
 // the perceived lightness order of the standard's classes are kept.
 
-// Muting, in Oklab: chroma is multiplied by mutedChroma and lightness
-// moved mutedLift of the way to white; outlines take outlineDark of the
-// standard colour's lightness and outlineChroma of its chroma.
+// Muting, in Oklab: chroma C is compressed to mutedMax·tanh(C/mutedMax),
+// which halves the standards' saturated colours and leaves pastel ones
+// nearly as they are, and lightness moves towards white by mutedBase plus
+// up to mutedLift in proportion to the chroma taken away (dark classes
+// such as 公用设施 lighten a little too). Outlines take outlineDark of the
+// muted fill's lightness and outlineChroma times its chroma.
 const (
-	mutedChroma   = 0.5
+	mutedMax      = 0.11
+	mutedBase     = 0.12
 	mutedLift     = 0.3
-	outlineDark   = 0.68
-	outlineChroma = 0.75
+	outlineDark   = 0.7
+	outlineChroma = 1.3
 )
 
 // mutedCache memoises Muted and ClassOutline by colour (palettes have a
@@ -28,18 +32,25 @@ const (
 var mutedCache sync.Map // [2]color.NRGBA{c, kind} -> color.NRGBA
 
 // Muted is the printed-map fill of a standard class colour: its hue at
-// half the chroma, lifted towards white. Alpha is kept. Safe for
-// concurrent use.
+// lower chroma, lifted towards white (pastel colours change little).
+// Alpha is kept. Safe for concurrent use.
 func Muted(c color.NRGBA) color.NRGBA {
 	return memoShade(c, 0, func(l, a, b float64) (float64, float64, float64) {
-		return l + (1-l)*mutedLift, a * mutedChroma, b * mutedChroma
+		ch := math.Hypot(a, b)
+		if ch < 1e-9 {
+			return l, a, b
+		}
+		k := mutedMax * math.Tanh(ch/mutedMax) / ch
+		return l + (1-l)*(mutedBase+mutedLift*(1-k)), a * k, b * k
 	})
 }
 
-// ClassOutline is the outline of a patch of class colour c: a darker shade
-// of the same hue. Alpha is kept. Safe for concurrent use.
+// ClassOutline is the outline of a patch of class colour c: a darker
+// shade of its muted fill's hue (Muted). Alpha is kept. Safe for
+// concurrent use.
 func ClassOutline(c color.NRGBA) color.NRGBA {
-	return memoShade(c, 1, func(l, a, b float64) (float64, float64, float64) {
+	m := Muted(color.NRGBA{c.R, c.G, c.B, 0xff})
+	return memoShade(m, 1, func(l, a, b float64) (float64, float64, float64) {
 		return l * outlineDark, a * outlineChroma, b * outlineChroma
 	})
 }

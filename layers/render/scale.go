@@ -10,18 +10,20 @@ import "math"
 // the class there).
 const (
 	widthFull = 100000 // scale denominator up to which widths are as given
-	minWidthF = 0.45   // the thinnest share of a width, at the overview
+	minWidthF = 0.67   // the thinnest share of a width, at the overview
 	hatchFull = 100000 // hatches at full strength up to this denominator
 	hatchNone = 600000 // and none past this one
 )
 
 // widthFactor is the share of a catalog line width drawn at scale
-// denominator s (0 = unknown: 1).
+// denominator s (0 = unknown: 1): widths hold to widthFull and thin to
+// two thirds at the city overview. (The outlines of small filled areas go
+// altogether there, see outlineMinAt, so boundaries stand out.)
 func widthFactor(s float64) float64 {
 	if s <= widthFull {
 		return 1
 	}
-	return max(minWidthF, math.Pow(widthFull/s, 0.3))
+	return max(minWidthF, math.Pow(widthFull/s, 0.15))
 }
 
 // hatchAt is the hatch spacing in pixels and its strength 0..1 at scale
