@@ -1,9 +1,11 @@
 package mapview
 
 import (
+	"image"
 	"math"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"github.com/paulmach/orb"
 )
@@ -47,5 +49,37 @@ func TestMarksFollowTheView(t *testing.T) {
 	r.Refresh()
 	if len(r.marks) != 0 {
 		t.Errorf("%d mark lines after clearing", len(r.marks))
+	}
+}
+
+// TestOverlaysReservedFromLabels: every frame asks the renderer to keep
+// labels off the north arrow's and the scale bar's backdrops, which lie
+// inside the reserved rectangles (device pixels).
+func TestOverlaysReservedFromLabels(t *testing.T) {
+	m, fr := newTestView(t)
+	m.Redraw()
+	waitFrame(t, m)
+	fr.mu.Lock()
+	req := fr.reqs[len(fr.reqs)-1]
+	fr.mu.Unlock()
+	r := newViewRenderer(m)
+	r.Layout(m.Size())
+	if !r.northBack.Visible() || r.northBack.FillColor == nil {
+		t.Fatal("the north arrow has no backdrop")
+	}
+	inside := func(o fyne.CanvasObject) bool {
+		p, s := o.Position(), o.Size()
+		box := image.Rect(int(p.X*m.scale), int(p.Y*m.scale), int((p.X+s.Width)*m.scale), int((p.Y+s.Height)*m.scale))
+		for _, res := range req.Reserve {
+			if box.In(res) {
+				return true
+			}
+		}
+		return false
+	}
+	for name, o := range map[string]fyne.CanvasObject{"north arrow": r.northBack, "scale bar": r.barBack} {
+		if !inside(o) {
+			t.Errorf("the %s's backdrop at %v %v is not reserved: %v", name, o.Position(), o.Size(), req.Reserve)
+		}
 	}
 }

@@ -24,7 +24,6 @@ import (
 	"lantu/layers/crs"
 	"lantu/layers/demo"
 	"lantu/layers/render"
-	"lantu/layers/terrain"
 )
 
 // Preference keys.
@@ -238,7 +237,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.tree = layertree.New(bp.Catalog(), entriesOf(bp), w.savedVisible(bp.Path()))
 	w.tree.OnVisibility = w.view.SetLayers
 	w.tree.OnOpacity = w.layerOpacity
-	w.tree.SetOpacity(terrain.HillshadeLayer, w.hillshadeOpacity())
+	w.restoreHillshade()
 	w.tree.OnZoom = w.view.ZoomTo
 	w.left.Objects = []fyne.CanvasObject{w.tree.Content()}
 	w.left.Refresh()

@@ -43,6 +43,12 @@ func (w *Workstation) layerOpacity(code string, op float64) {
 	}
 }
 
+// restoreHillshade gives the tree's hillshade layer (and so the map) the
+// hillshade opacity setting.
+func (w *Workstation) restoreHillshade() {
+	w.tree.SetOpacity(terrain.HillshadeLayer, w.hillshadeOpacity())
+}
+
 // hillshadeDialog sets the hillshade opacity with a slider, live.
 func (w *Workstation) hillshadeDialog() {
 	s := widget.NewSlider(0, 100)
