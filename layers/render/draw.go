@@ -146,8 +146,9 @@ type drawJob struct {
 	keep   func(fid int64) bool // nil = all features
 	order  int                  // layer index in draw order
 	p      path
-	area   path // p clipped as rings, for big features
-	lines  path // p clipped as lines, for big features
+	area   path                      // p clipped as rings, for big features
+	lines  path                      // p clipped as lines, for big features
+	paint  map[string][2]color.NRGBA // class -> fill, stroke (see colors)
 }
 
 // run draws the layer, checking ctx every batch of features.
@@ -233,10 +234,23 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 // of its hue, as printed planning maps do (see Muted, ClassOutline); lines
 // and points take it as it is.
 func (j *drawJob) colors(cls string) (fill, stroke color.NRGBA) {
-	fill, stroke = j.st.fill, j.st.stroke
 	if j.st.classColor == nil || cls == "" {
-		return fill, stroke
+		return j.st.fill, j.st.stroke
 	}
+	if p, ok := j.paint[cls]; ok {
+		return p[0], p[1]
+	}
+	fill, stroke = j.classColors(cls)
+	if j.paint == nil {
+		j.paint = map[string][2]color.NRGBA{}
+	}
+	j.paint[cls] = [2]color.NRGBA{fill, stroke}
+	return fill, stroke
+}
+
+// classColors is colors without the job's memo.
+func (j *drawJob) classColors(cls string) (fill, stroke color.NRGBA) {
+	fill, stroke = j.st.fill, j.st.stroke
 	c, ok := j.st.classColor(cls)
 	if !ok {
 		return fill, stroke
