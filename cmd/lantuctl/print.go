@@ -58,16 +58,23 @@ func printCmd() *cobra.Command {
 }
 
 func runPrint(cmd *cobra.Command, path string, f printFlags) error {
-	format := strings.ToLower(filepath.Ext(f.out))
-	if f.out == "" || (format != ".pdf" && format != ".png") {
+	if f.out == "" {
 		return usagef("print: --out FILE.pdf or FILE.png is required")
+	}
+	opt := outfile.Options{Inputs: []string{path}, Force: f.force}
+	if err := outfile.Check(f.out, opt); err != nil {
+		return fmt.Errorf("print: %w", err)
+	}
+	format := strings.ToLower(filepath.Ext(f.out))
+	if format != ".pdf" && format != ".png" {
+		return usagef("print: --out %s: want a .pdf or .png file", f.out)
 	}
 	spec := layout.Spec{Scale: f.scale, Paper: f.paper, Landscape: f.landscape, DPI: f.dpi, Labels: !f.noLabels,
 		Title: f.title, Subtitle: f.subtitle, Author: f.author}
 	if err := printDate(&spec, f.date); err != nil {
 		return err
 	}
-	dst, err := outfile.Create(f.out, outfile.Options{Inputs: []string{path}, Force: f.force})
+	dst, err := outfile.Create(f.out, opt)
 	if err != nil {
 		return err
 	}
