@@ -24,3 +24,13 @@ func (p *Panel) Opacity(code string) float64 {
 	}
 	return 1
 }
+
+// Opacities returns a copy of the opacities set (code -> 0..1); layers
+// not in it are drawn opaque. For the print dialog.
+func (p *Panel) Opacities() map[string]float64 {
+	out := make(map[string]float64, len(p.opacity))
+	for k, v := range p.opacity {
+		out[k] = v
+	}
+	return out
+}

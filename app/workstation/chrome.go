@@ -73,7 +73,7 @@ func (w *Workstation) menu() *fyne.MainMenu {
 	}
 	quit := fyne.NewMenuItem(i18n.T("menu.quit"), func() { w.saveSettings(); w.app.Quit() })
 	quit.IsQuit = true
-	file := fyne.NewMenu(i18n.T("menu.file"), append(append([]*fyne.MenuItem{open, recent}, w.importMenuItems()...), fyne.NewMenuItemSeparator(), quit)...)
+	file := fyne.NewMenu(i18n.T("menu.file"), append(append([]*fyne.MenuItem{open, recent}, w.importMenuItems()...), w.printMenuItem(), fyne.NewMenuItemSeparator(), quit)...)
 	full := fyne.NewMenuItem(i18n.T("menu.full"), w.zoomFull)
 	districts := fyne.NewMenuItem(i18n.T("menu.districts"), nil)
 	if w.places != nil {

@@ -105,7 +105,7 @@ func (s *Sheet) legend(sf surface) {
 	head := 9 * k
 	sf.text(r.X, r.Y+head*mmPerPt, head, "图例 Legend", ink)
 	top := r.Y + head*mmPerPt*1.8
-	rowH, minCol := 4.6*k, 34*k
+	rowH, minCol := 4.6*k, 30*k
 	rows := max(int((r.Bottom()-top)/rowH), 1)
 	cols := max(min(int(r.W/minCol), (len(s.Legend)+rows-1)/rows), 1)
 	items := s.Legend
