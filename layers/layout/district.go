@@ -23,6 +23,9 @@ func DistrictBound(ctx context.Context, bp *layers.Blueprint, code string) (orb.
 	if l == nil {
 		return orb.Bound{}, fmt.Errorf("%w: %s has no district layer %s", ErrSheet, bp.Path(), DistrictLayer)
 	}
+	if !l.HasRTree && l.Extent() == (orb.Bound{}) { // Lantu's empty tables get their R-tree with the first feature
+		return orb.Bound{}, fmt.Errorf("%w: %s: no district with xzqdm %q in %s (it is empty)", ErrSheet, bp.Path(), code, DistrictLayer)
+	}
 	if !l.HasRTree {
 		return orb.Bound{}, fmt.Errorf("%w: %s: table %q has no R-tree to find district %q in", ErrSheet, bp.Path(), l.Table, code)
 	}

@@ -336,3 +336,37 @@ func tinyDemo(tb testing.TB) *layers.Blueprint {
 	tb.Cleanup(func() { bp.Close() })
 	return bp
 }
+
+// TestDistrictBound: the R-tree box of each district of the tiny demo is
+// the box of its decoded geometry (within the R-tree's float32 rounding).
+func TestDistrictBound(t *testing.T) {
+	bp := tinyDemo(t)
+	ctx := context.Background()
+	want := map[string]orb.Bound{}
+	err := bp.Query(ctx, layers.Query{Layers: []string{DistrictLayer}}, func(f *layers.Feature) error {
+		code := fmt.Sprint(f.Attrs["xzqdm"])
+		if b, ok := want[code]; ok {
+			want[code] = b.Union(f.Geom.Bound())
+		} else {
+			want[code] = f.Geom.Bound()
+		}
+		return nil
+	})
+	if err != nil || len(want) == 0 {
+		t.Fatalf("districts: %v (%d)", err, len(want))
+	}
+	for code, w := range want {
+		got, err := DistrictBound(ctx, bp, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, d := range []float64{got.Min[0] - w.Min[0], got.Min[1] - w.Min[1], got.Max[0] - w.Max[0], got.Max[1] - w.Max[1]} {
+			if math.Abs(d) > 1 {
+				t.Errorf("district %s: R-tree box %v, geometry box %v (coordinate %d off by %.3f m)", code, got, w, i, d)
+			}
+		}
+	}
+	if _, err := DistrictBound(ctx, bp, "999999"); !errors.Is(err, ErrSheet) || !strings.Contains(err.Error(), `no district with xzqdm "999999"`) {
+		t.Errorf("unknown district: %v", err)
+	}
+}

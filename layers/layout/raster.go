@@ -58,11 +58,14 @@ func (r *rasterSurface) fillRect(q Rect, c color.NRGBA) {
 	r.polygon([][2]float64{{q.X, q.Y}, {q.Right(), q.Y}, {q.Right(), q.Bottom()}, {q.X, q.Bottom()}}, c)
 }
 
-// strokeRect draws the outline centred on the rectangle's edges.
+// strokeRect draws the outline centred on the rectangle's edges, as four
+// bars (one ring with a hole would rasterise the whole inside).
 func (r *rasterSurface) strokeRect(q Rect, w float64, c color.NRGBA) {
-	o, i := q.Inset(-w/2), q.Inset(w/2)
-	r.paint(c, [][2]float64{{o.X, o.Y}, {o.Right(), o.Y}, {o.Right(), o.Bottom()}, {o.X, o.Bottom()}},
-		[][2]float64{{i.X, i.Y}, {i.X, i.Bottom()}, {i.Right(), i.Bottom()}, {i.Right(), i.Y}})
+	o := q.Inset(-w / 2)
+	r.fillRect(Rect{o.X, o.Y, o.W, w}, c)
+	r.fillRect(Rect{o.X, o.Bottom() - w, o.W, w}, c)
+	r.fillRect(Rect{o.X, o.Y + w, w, o.H - 2*w}, c)
+	r.fillRect(Rect{o.Right() - w, o.Y + w, w, o.H - 2*w}, c)
 }
 
 // line draws a segment w mm wide with butt ends.
@@ -79,8 +82,7 @@ func (r *rasterSurface) line(x0, y0, x1, y1, w float64, c color.NRGBA) {
 func (r *rasterSurface) polygon(pts [][2]float64, c color.NRGBA) { r.paint(c, pts) }
 
 // paint fills closed rings given in mm with c, antialiased, by the
-// non-zero rule (rings wound opposite ways cut holes). The rasterizer
-// covers only the rings' pixels.
+// non-zero rule. The rasterizer covers only the rings' box.
 func (r *rasterSurface) paint(c color.NRGBA, rings ...[][2]float64) {
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, ring := range rings {
