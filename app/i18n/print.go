@@ -21,7 +21,7 @@ var printStrings = map[string][2]string{
 	"print.paper":        {"纸张", "Paper"},
 	"print.landscape":    {"横向", "Landscape"},
 	"print.portrait":     {"纵向", "Portrait"},
-	"print.dpi":          {"分辨率 dpi", "Resolution dpi"},
+	"print.dpi":          {"分辨率 dpi", "DPI"},
 	"print.labels":       {"标注", "Labels"},
 	"print.preview":      {"预览", "Preview"},
 	"print.previewing":   {"正在生成预览…", "Making the preview…"},

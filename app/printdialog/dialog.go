@@ -30,6 +30,9 @@ import (
 // composes, so that typing a title composes once.
 const previewDelay = 300 * time.Millisecond
 
+// formWidth is the least width of the form beside the preview.
+const formWidth = 400
+
 // printDialog is the open dialog. Use it on the UI goroutine only, except
 // where a method says otherwise.
 type printDialog struct {
@@ -118,7 +121,8 @@ func (d *printDialog) content() fyne.CanvasObject {
 		widget.NewFormItem(i18n.T("print.paper"), container.NewHBox(d.paper, d.orient)),
 		widget.NewFormItem(i18n.T("print.dpi"), container.NewHBox(d.dpi, d.labels)),
 	)
-	left := container.NewGridWrap(fyne.NewSize(400, form.MinSize().Height), form)
+	min := form.MinSize() // entries get room, labels are never cut (the English ones are wider)
+	left := container.NewGridWrap(fyne.NewSize(max(formWidth, min.Width), min.Height), form)
 	close := widget.NewButton(i18n.T("print.close"), func() { d.close() })
 	right := container.NewBorder(widget.NewLabel(i18n.T("print.preview")), nil, nil, nil, d.preview)
 	return container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(close, d.savePNG, d.savePDF), d.status),
