@@ -67,6 +67,9 @@ func Compose(ctx context.Context, bp *layers.Blueprint, spec Spec, opt Options) 
 	if err != nil {
 		return nil, err
 	}
+	if d, err := crs.Lookup(bp.SRID()); err == nil && d.Geographic {
+		return nil, fmt.Errorf("%w: %s is in EPSG:%d (degrees): a sheet at 1:N needs a projected CRS in metres", ErrSheet, bp.Path(), bp.SRID())
+	}
 	s := &Sheet{Spec: spec, Paper: paper, Source: filepath.Base(bp.Path()), fonts: f}
 	s.W, s.H = paper.Oriented(spec.Landscape)
 	s.boxes = planBoxes(s.W, s.H, spec.DPI)

@@ -151,8 +151,62 @@ func TestTenCentimetresAreNTimesTenCentimetres(t *testing.T) {
 			if box.Dy() > int(2*px)+2 {
 				t.Errorf("the line is %d px thick, want about its style's width", box.Dy())
 			}
+			if dpi == 150 {
+				a, b := pdfPage(t, with, dpi), pdfPage(t, without, dpi)
+				box := differ(a, b, frame.Inset(2), 60)
+				if math.Abs(float64(box.Dx())-want) > 3 {
+					t.Errorf("in the PDF (pdftoppm -r %d) the 2500 m line is %d px long, want %.1f; changed %v", dpi, box.Dx(), want, box)
+				}
+			}
 		})
 	}
+}
+
+// pdfPage is the sheet's PDF rendered by pdftoppm at dpi.
+func pdfPage(t *testing.T, s *Sheet, dpi int) image.Image {
+	t.Helper()
+	pdftoppm := peertest.Tool(t, "pdftoppm")
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := s.WritePDF(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.pdf"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftoppm, "-r", strconv.Itoa(dpi), "-png", "-singlefile", filepath.Join(dir, "s.pdf"), filepath.Join(dir, "s")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "s.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// differ is the box of the pixels inside r where a and b differ by more
+// than tol in some channel (the PDF's map is a JPEG).
+func differ(a, b image.Image, r image.Rectangle, tol int) image.Rectangle {
+	var box image.Rectangle
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			for _, d := range []int{int(r1>>8) - int(r2>>8), int(g1>>8) - int(g2>>8), int(b1>>8) - int(b2>>8)} {
+				if d > tol || d < -tol {
+					box = box.Union(image.Rect(x, y, x+1, y+1))
+					break
+				}
+			}
+		}
+	}
+	return box
 }
 
 // TestPNGHasPaperPixels: the PNG of A4 portrait at 150 dpi and A3
@@ -232,6 +286,49 @@ func TestBadSpecs(t *testing.T) {
 				t.Errorf("error %v, want %v naming %q", err, tc.err, tc.want)
 			}
 		})
+	}
+}
+
+// TestGeographicBlueprintRefused: 1:N needs metres, so a blueprint in
+// degrees is refused by name.
+func TestGeographicBlueprintRefused(t *testing.T) {
+	bp, err := layers.Create(filepath.Join(t.TempDir(), "degrees.gpkg"), layers.CreateOptions{SRID: 4490})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	_, err = Compose(context.Background(), bp, Spec{Center: orb.Point{123.4, 41.8}, Scale: 50000, Paper: "A4", DPI: 150}, Options{})
+	if !errors.Is(err, ErrSheet) || !strings.Contains(err.Error(), "EPSG:4490 (degrees)") {
+		t.Errorf("geographic blueprint: %v", err)
+	}
+}
+
+// TestMatteRecoversCoverage: a colour c at coverage a drawn over black
+// and over white gives back a·c and a, to rounding.
+func TestMatteRecoversCoverage(t *testing.T) {
+	over := func(c [3]int, a, bg int) []uint8 {
+		out := make([]uint8, 4)
+		for i := range 3 {
+			out[i] = uint8((c[i]*a + bg*(255-a) + 127) / 255)
+		}
+		out[3] = 255
+		return out
+	}
+	for _, c := range []struct {
+		rgb [3]int
+		a   int
+	}{{[3]int{0x26, 0x2b, 0x33}, 255}, {[3]int{255, 255, 255}, 0xd8}, {[3]int{200, 30, 90}, 77}, {[3]int{0, 0, 0}, 0}} {
+		b := &image.NRGBA{Pix: over(c.rgb, c.a, 0), Stride: 4, Rect: image.Rect(0, 0, 1, 1)}
+		w := &image.NRGBA{Pix: over(c.rgb, c.a, 255), Stride: 4, Rect: image.Rect(0, 0, 1, 1)}
+		m := matte(b, w)
+		if d := int(m.Pix[3]) - c.a; d < -2 || d > 2 {
+			t.Errorf("%v at %d: coverage %d", c.rgb, c.a, m.Pix[3])
+		}
+		for i := range 3 {
+			if d := int(m.Pix[i]) - c.rgb[i]*c.a/255; d < -2 || d > 2 {
+				t.Errorf("%v at %d: premultiplied %v", c.rgb, c.a, m.Pix[:3])
+			}
+		}
 	}
 }
 
