@@ -52,18 +52,22 @@ type printDialog struct {
 	savePNG, savePDF                      *widget.Button
 	dlg                                   dialog.Dialog
 
+	built  bool          // the widgets are filled: their changes recompose the preview
 	seq    atomic.Uint64 // the latest preview asked for; older ones are dropped
 	timer  *time.Timer
 	cancel context.CancelFunc // the preview being composed
 }
 
-func newDialog(h Host) (*printDialog, error) {
+// newDialog fills the dialog from h; post runs a function on the UI
+// goroutine (fyne.Do).
+func newDialog(h Host, post func(func())) (*printDialog, error) {
 	spec, err := defaults(h)
 	if err != nil {
 		return nil, err
 	}
-	d := &printDialog{h: h, bp: h.Blueprint(), ro: h.PrintRenderOptions(), base: spec, post: fyne.Do}
+	d := &printDialog{h: h, bp: h.Blueprint(), ro: h.PrintRenderOptions(), base: spec, post: post}
 	d.build(spec)
+	d.built = true
 	return d, nil
 }
 
@@ -164,6 +168,9 @@ func (d *printDialog) readSpec() (layout.Spec, error) {
 
 // schedule recomposes the preview after a pause in the changes.
 func (d *printDialog) schedule() {
+	if !d.built {
+		return
+	}
 	if d.timer != nil {
 		d.timer.Stop()
 	}

@@ -54,7 +54,7 @@ const previewWidth = 420
 
 // Show opens the dialog over h's window.
 func Show(h Host) {
-	d, err := newDialog(h)
+	d, err := newDialog(h, fyne.Do)
 	if err != nil {
 		showInfo(h, err.Error())
 		return

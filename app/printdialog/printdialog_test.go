@@ -75,10 +75,9 @@ func openDialog(t *testing.T, h *fakeHost, ui *uitest.UI) *printDialog {
 	var d *printDialog
 	ui.Do(func() {
 		var err error
-		if d, err = newDialog(h); err != nil {
+		if d, err = newDialog(h, ui.Do); err != nil {
 			t.Fatal(err)
 		}
-		d.post = ui.Do
 	})
 	return d
 }
@@ -204,7 +203,7 @@ func TestExportWritesTheSheetNeverTheBlueprint(t *testing.T) {
 func TestNoBlueprint(t *testing.T) {
 	h := newHost(t)
 	h.bp = nil
-	if _, err := newDialog(h); err == nil || !strings.Contains(err.Error(), i18n.T("print.no_blueprint")) {
+	if _, err := newDialog(h, fyne.Do); err == nil || !strings.Contains(err.Error(), i18n.T("print.no_blueprint")) {
 		t.Errorf("no blueprint: %v", err)
 	}
 }
