@@ -44,7 +44,7 @@ func planBoxes(w, h float64, dpi int) boxes {
 		ph := panelH * b.k
 		frame.H -= ph + g
 		panel := Rect{in.X, frame.Bottom() + g, in.W, ph}
-		tw, iw := panel.W*0.34, panel.W*0.30
+		tw, iw := panel.W*0.29, panel.W*0.28
 		b.title = Rect{panel.X, panel.Y, tw, panel.H}
 		b.info = Rect{panel.Right() - iw, panel.Y, iw, panel.H}
 		b.legend = Rect{b.title.Right() + g, panel.Y, b.info.X - g - b.title.Right() - g, panel.H}

@@ -467,3 +467,26 @@ func TestDistrictBound(t *testing.T) {
 		t.Errorf("unknown district: %v", err)
 	}
 }
+
+// TestScaleRangesJudgedAtN: XZ_XZDW shows up to 1:50,000 (its catalog
+// min_scale). At 300 dpi the renderer's own scale of the print pixels is
+// 3.3 times larger, so without the correction the layer would be drawn at
+// 1:60,000 too; it must be drawn at 1:45,000 and not at 1:60,000, and the
+// legend must agree.
+func TestScaleRangesJudgedAtN(t *testing.T) {
+	bp := synthetic(t, []feat{{"XZ_XZDW", "LINESTRING(0 0, 2500 0)", nil}})
+	for _, c := range []struct {
+		scale float64
+		drawn bool
+	}{{45000, true}, {60000, false}} {
+		spec := Spec{Center: orb.Point{x0 + 1250, y0}, Scale: c.scale, Paper: "A4", Landscape: true, DPI: 300,
+			Layers: []string{"XZ_XZDW"}}
+		with := compose(t, bp, spec)
+		spec.Opacity = map[string]float64{"XZ_XZDW": 0}
+		without := compose(t, bp, spec)
+		diff := !bytes.Equal(with.Map.Pix, without.Map.Pix)
+		if diff != c.drawn || (len(with.Legend) > 0) != c.drawn {
+			t.Errorf("1:%v: drawn %v, legend %v; want drawn and listed %v", c.scale, diff, with.Legend, c.drawn)
+		}
+	}
+}
