@@ -34,7 +34,9 @@ type View struct {
 	Opacity map[string]float64
 }
 
-// Host is what the dialog needs from the workstation.
+// Host is what the dialog needs from the workstation. The dialog calls it
+// on the UI goroutine only, except PrintRenderOptions' Relief, which runs
+// on the goroutines that compose.
 type Host interface {
 	Window() fyne.Window
 	Blueprint() *layers.Blueprint // nil before one is open

@@ -8,6 +8,7 @@ import (
 
 	"lantu/app/i18n"
 	"lantu/app/internal/uitest"
+	"lantu/app/layertree"
 	"lantu/app/printdialog"
 )
 
@@ -27,10 +28,12 @@ func TestPrintMenuAndView(t *testing.T) {
 		t.Errorf("File menu %q has no 打印/导出地图…", menuLabels(w.win.MainMenu().Items[0].Items))
 	}
 	var _ printdialog.Host = w // the workstation is the dialog's host
-	w.show(smallBlueprint(t))
+	// The tree as show makes it, without show's panels (their workers
+	// post to the UI, which Fyne's test driver runs on their goroutines).
+	bp := smallBlueprint(t)
+	w.tree = layertree.New(bp.Catalog(), entriesOf(bp), []string{districtLayer})
 	w.win.Resize(fyne.NewSize(1024, 700))
 	w.view.SetView(orb.Point{501000, 4600500}, 5)
-	w.tree.SetVisible("l:"+districtLayer, true)
 	v := w.PrintView()
 	if v.Center != (orb.Point{501000, 4600500}) || v.Scale != w.view.Scale() {
 		t.Errorf("view %v at 1:%v, want the map's", v.Center, v.Scale)
