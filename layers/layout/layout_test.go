@@ -364,10 +364,11 @@ func TestScaleBarAndRoundScales(t *testing.T) {
 }
 
 // TestPDFOfTinyDemo prints the tiny demo on A3 landscape and A4 portrait
-// and reads the PDFs back with poppler: the page size in points, and the
-// title, scale, legend names and date as text.
+// and reads the PDFs back with poppler: the page size in points, the map
+// as one image at the DPI, and the title, scale, legend names and date as
+// text.
 func TestPDFOfTinyDemo(t *testing.T) {
-	pdftotext, pdfinfo := peertest.Tool(t, "pdftotext"), peertest.Tool(t, "pdfinfo")
+	pdftotext, pdfinfo, pdfimages := peertest.Tool(t, "pdftotext"), peertest.Tool(t, "pdfinfo"), peertest.Tool(t, "pdfimages")
 	bp := tinyDemo(t)
 	for _, c := range []struct {
 		paper     string
@@ -397,6 +398,15 @@ func TestPDFOfTinyDemo(t *testing.T) {
 		h, _ := strconv.ParseFloat(m[2], 64)
 		if math.Abs(w-c.w) > 1 || math.Abs(h-c.h) > 1 {
 			t.Errorf("%s: page %v x %v pt, want %v x %v", c.paper, w, h, c.w, c.h)
+		}
+		imgs, err := exec.Command(pdfimages, "-list", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdfimages: %v\n%s", err, imgs)
+		}
+		// page num type width height color comp bpc enc interp object ID x-ppi y-ppi ...
+		rows := strings.Split(strings.TrimSpace(string(imgs)), "\n")
+		if f := strings.Fields(rows[len(rows)-1]); len(rows) != 3 || len(f) < 14 || f[3] != strconv.Itoa(s.View.W) || f[12] != "150" || f[13] != "150" {
+			t.Errorf("%s: pdfimages -list:\n%s\nwant one %d px wide image at 150 ppi", c.paper, imgs, s.View.W)
 		}
 		out, err := exec.Command(pdftotext, path, "-").CombinedOutput()
 		if err != nil {
