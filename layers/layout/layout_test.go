@@ -22,6 +22,7 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/peer/peertest"
+	"lantu/layers/render"
 )
 
 // Coordinates of the synthetic blueprint are offsets from (x0, y0) in EPSG:4550.
@@ -497,6 +498,29 @@ func TestScaleRangesJudgedAtN(t *testing.T) {
 		diff := !bytes.Equal(with.Map.Pix, without.Map.Pix)
 		if diff != c.drawn || (len(with.Legend) > 0) != c.drawn {
 			t.Errorf("1:%v: drawn %v, legend %v; want drawn and listed %v", c.scale, diff, with.Legend, c.drawn)
+		}
+	}
+}
+
+// TestLegendClassColoursAreTheMaps: a class swatch is the colour the
+// frame shows for that class (the renderer mutes class fills): the centre
+// pixel of a plot of class 0701 equals the legend row's fill composited
+// over the paper colour.
+func TestLegendClassColoursAreTheMaps(t *testing.T) {
+	bp := synthetic(t, []feat{{"GH_GHYDYH", "POLYGON((0 0,3000 0,3000 3000,0 3000,0 0))", map[string]any{"ydyhdm": "0701"}}})
+	s := compose(t, bp, Spec{Center: orb.Point{x0 + 1500, y0 + 1500}, Scale: 10000, Paper: "A4", DPI: 100,
+		Layers: []string{"GH_GHYDYH"}})
+	if len(s.Legend) != 2 || !s.Legend[1].Class {
+		t.Fatalf("legend %+v: want the layer and its class", s.Legend)
+	}
+	f := s.Legend[1].Fill
+	bg := render.DefaultBackground
+	a := float64(f.A) / 255
+	c := s.Map.NRGBAAt(s.View.W/2, s.View.H/2)
+	for i, pair := range [][2]uint8{{c.R, f.R}, {c.G, f.G}, {c.B, f.B}} {
+		want := float64(pair[1])*a + float64([]uint8{bg.R, bg.G, bg.B}[i])*(1-a)
+		if math.Abs(float64(pair[0])-want) > 3 {
+			t.Errorf("map pixel %v, legend fill %v over the paper %v: channel %d %d, want %.0f", c, f, bg, i, pair[0], want)
 		}
 	}
 }

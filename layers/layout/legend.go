@@ -138,7 +138,6 @@ func classItems(cat *catalog.Catalog, def *catalog.Layer, l *render.Layer, op fl
 		}
 	}
 	base := swatch(l, op)
-	fo := base.Fill.A
 	var out []LegendItem
 	for _, c := range p.Classes {
 		if !seen[c.Code] {
@@ -148,16 +147,33 @@ func classItems(cat *catalog.Catalog, def *catalog.Layer, l *render.Layer, op fl
 			out = append(out, LegendItem{Code: l.Code, Class: true, More: len(seen) - maxClasses})
 			break
 		}
-		it := base
+		it := classSwatch(l, op, base, c.Color)
 		it.Class, it.Name = true, c.Code+" "+c.NameZh
-		it.Fill = c.Color
-		it.Fill.A = uint8(float64(c.Color.A) * float64(fo) / 255)
-		if l.Kind != render.Polygon {
-			it.Stroke = c.Color
-		}
 		out = append(out, it)
 	}
 	return out
+}
+
+// classSwatch is base in class colour c as the renderer paints it: a
+// polygon muted with an outline of its hue (render.Muted,
+// render.ClassOutline), a line stroked and a point filled in c.
+func classSwatch(l *render.Layer, op float64, base LegendItem, c color.NRGBA) LegendItem {
+	fo := l.Style.Opacity
+	if fo <= 0 {
+		fo = 1
+	}
+	switch l.Kind {
+	case render.Line:
+		base.Stroke = fadeTo(c, op)
+	case render.Point:
+		base.Fill = fadeTo(c, fo*op)
+	default:
+		if base.Stroke.A > 0 {
+			base.Stroke = fadeTo(render.ClassOutline(c), float64(base.Stroke.A)/255)
+		}
+		base.Fill = fadeTo(render.Muted(c), fo*op)
+	}
+	return base
 }
 
 // rasterItems are the raster layers the spec names (the relief shading).
