@@ -75,7 +75,10 @@ func runSiting(cmd *cobra.Command, path string, f sitingFlags) error {
 		}
 		defer dst.Abort()
 	}
-	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: !attach, User: f.reviewer})
+	// Lazy: the review reads the area around the proposal through the
+	// GeoPackage's R-trees; indexing a city's million features would take
+	// seconds longer than the review itself.
+	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: !attach, User: f.reviewer, Lazy: true})
 	if err != nil {
 		return err
 	}

@@ -79,8 +79,7 @@ func (s *site) load(ctx context.Context, layer string, where *conflict.Expr, cla
 		return nil, fmt.Errorf("%w: layer %q: %v", ErrRules, layer, err)
 	}
 	ls := &layerSet{}
-	q := layers.Query{Layers: []string{layer}, BBox: box, Where: where.SQL()}
-	err = s.bp.Query(ctx, q, func(f *layers.Feature) error { return s.add(ls, l, tr, f, classField) })
+	err = s.nearby(ctx, l, box, where.SQL(), func(f *layers.Feature) error { return s.add(ls, l, tr, f, classField) })
 	if err != nil {
 		return nil, err
 	}

@@ -21,40 +21,86 @@ type mapLayer struct {
 
 // reportMaps renders the location map (the proposal in its surroundings)
 // and the detail map (the proposal filling the frame), w x h pixels each,
-// with the proposal outlined over the layers the rules name.
+// with the proposal outlined over the layers the rules name. A layer not
+// yet indexed (a blueprint opened Lazy) is read for the location map's
+// area only, through the GeoPackage's R-tree (mapData).
 func reportMaps(ctx context.Context, bp *layers.Blueprint, rep *Report, w, h int) (loc, detail *image.NRGBA, legend []mapLayer, err error) {
-	codes := map[string]bool{conflict.DistrictLayer: true, rep.Layer: true}
-	for _, l := range rep.Layers {
-		codes[l.Code] = true
-	}
-	var src render.LayerList
-	var names []string
-	for _, l := range render.FromBlueprint(bp) {
-		if !codes[l.Code] || l.Code == rep.Layer {
-			continue
-		}
-		c := *l // drawn at every scale, labels off
-		c.MinScale, c.MaxScale, c.Labels = 0, 0, false
-		src = append(src, &c)
-		names = append(names, c.Code)
-		if def := bp.Layer(c.Code); def != nil && def.Def != nil && c.Code != rep.Layer {
-			legend = append(legend, mapLayer{c.Code, def.Def.NameZh, c.Style.Fill, c.Style.Stroke})
-		}
+	b := rep.shape.Bound()
+	locView, detailView := render.Fit(padTo(b, 4, 3000), w, h), render.Fit(padTo(b, 0.25, 200), w, h)
+	src, names, legend, err := mapLayers(ctx, bp, rep, locView)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	r := render.New(src, render.Options{CacheBytes: -1})
-	b := rep.shape.Bound()
-	req := render.Request{Layers: names}
-	req.View = render.Fit(padTo(b, 0.25, 200), w, h)
+	req := render.Request{Layers: names, View: detailView}
 	if detail, err = r.Render(ctx, req); err != nil {
 		return nil, nil, nil, err
 	}
 	outline(detail, req.View, rep.shape, 4)
-	req.View = render.Fit(padTo(b, 4, 3000), w, h)
+	req.View = locView
 	if loc, err = r.Render(ctx, req); err != nil {
 		return nil, nil, nil, err
 	}
 	outline(loc, req.View, rep.shape, 4)
 	return loc, detail, legend, nil
+}
+
+// mapLayers are the layers the maps draw (the district layer and those the
+// report has rows for, not the proposal's own), drawn at every scale
+// without labels, with their legend entries; view is the largest map.
+func mapLayers(ctx context.Context, bp *layers.Blueprint, rep *Report, view render.Viewport) (render.LayerList, []string, []mapLayer, error) {
+	codes := map[string]bool{conflict.DistrictLayer: true}
+	for _, l := range rep.Layers {
+		codes[l.Code] = true
+	}
+	var src render.LayerList
+	var names []string
+	var legend []mapLayer
+	area := mapArea(view)
+	for _, l := range render.FromBlueprint(bp) {
+		bl := bp.Layer(l.Code)
+		if !codes[l.Code] || l.Code == rep.Layer || bl == nil {
+			continue
+		}
+		c := *l
+		c.MinScale, c.MaxScale, c.Labels = 0, 0, false
+		if !bl.Indexed() {
+			d, err := readMapData(ctx, bp, bl, area)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			c.Data = d
+		}
+		src = append(src, &c)
+		names = append(names, c.Code)
+		if bl.Def != nil {
+			legend = append(legend, mapLayer{c.Code, bl.Def.NameZh, c.Style.Fill, c.Style.Stroke})
+		}
+	}
+	return src, names, legend, nil
+}
+
+// mapMarginPx is how far past the view, in pixels, a feature's drawing can
+// reach into it (strokes, hatches): features that far out are read too.
+const mapMarginPx = 64
+
+// mapArea is the map area whose features can draw into view.
+func mapArea(v render.Viewport) orb.Bound { return v.Bound().Pad(mapMarginPx * v.Res) }
+
+// mapData is a layer's features of one area, read with ReadBox: a fixed
+// render.Data, safe for concurrent use.
+type mapData struct{ snap *layers.Snapshot }
+
+func (d mapData) Read(fn func(g render.Geometry)) { fn(d.snap) }
+
+// readMapData reads the features of l in area from the file. Geometries
+// that cannot be decoded are left out of the map, as the index leaves them.
+func readMapData(ctx context.Context, bp *layers.Blueprint, l *layers.Layer, area orb.Bound) (render.Data, error) {
+	snap, _, err := bp.ReadBox(ctx, l, area, layers.BoxOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return mapData{snap}, nil
 }
 
 // padTo grows b by frac of its larger side on each side, to at least

@@ -119,17 +119,31 @@ func (s *site) newReport(opt Options) *Report {
 
 // district names the district holding most of the proposal.
 func (s *site) district(ctx context.Context, rep *Report) error {
-	if s.bp.Layer(conflict.DistrictLayer) == nil {
+	l := s.bp.Layer(conflict.DistrictLayer)
+	if l == nil {
 		return nil
 	}
+	tr, err := s.transformer(l.SRID)
+	if err != nil {
+		return fmt.Errorf("%w: layer %q (EPSG:%d): %v", ErrRules, l.Code, l.SRID, err)
+	}
+	box, err := s.boxIn(tr, s.bound)
+	if err != nil {
+		return fmt.Errorf("%w: layer %q: %v", ErrRules, l.Code, err)
+	}
 	best := 0.0
-	q := layers.Query{Layers: []string{conflict.DistrictLayer}, BBox: s.bound}
-	return s.bp.Query(ctx, q, func(f *layers.Feature) error {
-		g, _, err := toGEOS(s.gctx, f.Geom)
-		if err != nil || g == nil {
+	return s.nearby(ctx, l, box, "", func(f *layers.Feature) error {
+		g := f.Geom
+		if tr != nil && g != nil {
+			if g, err = tr.fwd.Geometry(g); err != nil {
+				return nil
+			}
+		}
+		gg, _, err := toGEOS(s.gctx, g)
+		if err != nil || gg == nil {
 			return nil
 		}
-		if a, _ := interArea(s.gctx, s.p, g); a > best {
+		if a, _ := interArea(s.gctx, s.p, gg); a > best {
 			best = a
 			rep.District = attrText(f.Attrs[conflict.DistrictNameField])
 			rep.DistrictCode = attrText(f.Attrs[conflict.DistrictCodeField])
