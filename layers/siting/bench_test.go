@@ -22,9 +22,12 @@ func benchScale() string {
 	return "small"
 }
 
-// demoProposal opens a private copy of the cached demo and adds a 1 km²
-// proposal at the centre of the urban development boundary's extent.
-func demoProposal(b *testing.B) (*layers.Blueprint, string) {
+// demoProposals opens a private copy of the cached demo and adds two 1 km²
+// proposals: "rural" at the centre of the urban development boundary's
+// extent (few control features), "urban" at the centre of the detailed
+// plots' (控规地块) extent, the city core where every plan layer has
+// features. It returns the blueprint and the proposals' uids by name.
+func demoProposals(b *testing.B) (*layers.Blueprint, map[string]string) {
 	b.Helper()
 	ctx := context.Background()
 	path, err := demo.Cached(ctx, benchScale())
@@ -40,13 +43,18 @@ func demoProposal(b *testing.B) (*layers.Blueprint, string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { bp.Close() })
-	c := bp.Layer("GH_CZKFBJ").Extent().Center()
-	sq := orb.Polygon{{{c[0] - 500, c[1] - 500}, {c[0] + 500, c[1] - 500}, {c[0] + 500, c[1] + 500}, {c[0] - 500, c[1] + 500}, {c[0] - 500, c[1] - 500}}}
-	out, err := bp.Apply(ctx, layers.Edit{Op: layers.OpInsert, Layer: "GL_XZFA", Geom: orb.MultiPolygon{sq}, Attrs: map[string]any{"xmmc": "基准项目"}})
-	if err != nil {
-		b.Fatal(err)
+	uids := map[string]string{}
+	for name, code := range map[string]string{"rural": "GH_CZKFBJ", "urban": "GH_KGDK"} {
+		c := bp.Layer(code).Extent().Center()
+		sq := orb.Polygon{{{c[0] - 500, c[1] - 500}, {c[0] + 500, c[1] - 500}, {c[0] + 500, c[1] + 500}, {c[0] - 500, c[1] + 500}, {c[0] - 500, c[1] - 500}}}
+		out, err := bp.Apply(ctx, layers.Edit{Op: layers.OpInsert, Layer: "GL_XZFA", Geom: orb.MultiPolygon{sq},
+			Attrs: map[string]any{"xmmc": "基准项目 " + name, "ydyhdm": "0701"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		uids[name] = out[0].UID
 	}
-	return bp, out[0].UID
+	return bp, uids
 }
 
 func copyFile(src, dst string) error {
@@ -72,18 +80,19 @@ func copyFile(src, dst string) error {
 // open (Lazy) included: every iteration opens the file, reviews, writes
 // both reports and closes it.
 func BenchmarkSiting1km2(b *testing.B) {
-	bp, uid := demoProposal(b)
-	b.Run("indexed", func(b *testing.B) { benchReview(b, func() *layers.Blueprint { return bp }, uid) })
-	b.Run("lazy", func(b *testing.B) {
-		benchReview(b, func() *layers.Blueprint {
-			lb, err := layers.Open(bp.Path(), layers.OpenOptions{ReadOnly: true, Lazy: true, User: "bench"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { lb.Close() })
-			return lb
-		}, uid)
-	})
+	bp, uids := demoProposals(b)
+	lazy := func() *layers.Blueprint {
+		lb, err := layers.Open(bp.Path(), layers.OpenOptions{ReadOnly: true, Lazy: true, User: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { lb.Close() })
+		return lb
+	}
+	for _, where := range []string{"urban", "rural"} {
+		b.Run("indexed/"+where, func(b *testing.B) { benchReview(b, func() *layers.Blueprint { return bp }, uids[where]) })
+		b.Run("lazy/"+where, func(b *testing.B) { benchReview(b, lazy, uids[where]) })
+	}
 }
 
 func benchReview(b *testing.B, open func() *layers.Blueprint, uid string) {
