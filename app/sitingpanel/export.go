@@ -133,11 +133,11 @@ func (p *Panel) showList() {
 	for _, r := range p.list {
 		l := widget.NewLabel(listText(r))
 		l.Truncation = fyne.TextTruncateEllipsis
-		l.Importance = importance(r.Verdict)
 		id, format := r.ID, r.Format
 		save := widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { p.saveStored(id, format) })
 		save.Importance = widget.LowImportance
-		p.reports.Add(container.NewBorder(nil, nil, nil, save, l))
+		row, _ := badge(l, r.Verdict)
+		p.reports.Add(container.NewBorder(nil, nil, nil, save, row))
 	}
 	p.reports.Refresh()
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -49,15 +50,17 @@ type Panel struct {
 	rep  *siting.Report  // its report, or nil
 	list []siting.StoredReport
 
-	root     fyne.CanvasObject
-	subject  *widget.Label
-	verdict  *widget.Label
-	summary  *widget.Label
-	results  *fyne.Container
-	reports  *fyne.Container
-	pdfBtn   *widget.Button
-	xlsxBtn  *widget.Button
-	exporter func(format string) // the export dialog; tests replace it
+	root       fyne.CanvasObject
+	subject    *widget.Label
+	verdict    *widget.Label
+	verdictBg  *canvas.Rectangle // the verdict's paper
+	verdictBox *fyne.Container
+	summary    *widget.Label
+	results    *fyne.Container
+	reports    *fyne.Container
+	pdfBtn     *widget.Button
+	xlsxBtn    *widget.Button
+	exporter   func(format string) // the export dialog; tests replace it
 }
 
 // New builds the panel.
@@ -90,7 +93,8 @@ func (p *Panel) build() {
 	p.results = container.NewVBox()
 	p.reports = container.NewVBox()
 	top := container.NewVBox(p.subject, run, container.NewGridWithColumns(2, p.pdfBtn, p.xlsxBtn))
-	body := container.NewVBox(p.verdict, p.summary, p.results, widget.NewSeparator(),
+	p.verdictBox, p.verdictBg = badge(p.verdict, siting.Compliant)
+	body := container.NewVBox(p.verdictBox, p.summary, p.results, widget.NewSeparator(),
 		bold(i18n.T("siting.earlier")), p.reports)
 	p.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 	p.showReport()

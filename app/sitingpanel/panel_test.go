@@ -126,7 +126,7 @@ func findLabel(o fyne.CanvasObject, sub string) *widget.Label {
 }
 
 // TestReviewAndExport: a non-proposal selection is refused with a reason;
-// the proposal's review shows 不合规 in red with the red-line row (5000 m²
+// the proposal's review shows 不合规 on red with the red-line row (5000 m²
 // inside of 10000, 50%), zooms to it with its outline marked; Export
 // writes the PDF and attaches the same bytes, listed as an earlier report.
 func TestReviewAndExport(t *testing.T) {
@@ -154,8 +154,8 @@ func TestReviewAndExport(t *testing.T) {
 		if p.rep == nil {
 			t.Fatalf("no report: %s", h.msg)
 		}
-		if p.verdict.Text != "审查结论：不合规" || p.verdict.Importance != widget.DangerImportance {
-			t.Errorf("verdict %q importance %v", p.verdict.Text, p.verdict.Importance)
+		if p.verdict.Text != "审查结论：不合规" || p.verdictBg.FillColor != siting.NonCompliant.Paper() {
+			t.Errorf("verdict %q on %v", p.verdict.Text, p.verdictBg.FillColor)
 		}
 		row := findLabel(p.results, "生态保护红线")
 		if row == nil || findLabel(p.results, "5000.0") == nil || findLabel(p.results, "50.0%") == nil || findLabel(p.results, "7.50") == nil {

@@ -5,36 +5,54 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lantu/app/i18n"
 	"lantu/layers/siting"
 )
 
-// cell is one table cell: text and how it is coloured.
+// cell is one table cell: its text and, for a verdict, the verdict (shown
+// as a badge).
 type cell struct {
-	text string
-	imp  widget.Importance
+	text    string
+	verdict *siting.Verdict
 }
 
 func plain(s string) cell { return cell{text: s} }
 
-func verdictCell(v siting.Verdict) cell { return cell{verdictText(v), importance(v)} }
+func verdictCell(v siting.Verdict) cell { return cell{verdictText(v), &v} }
 
 // verdictText is the verdict in the current language.
 func verdictText(v siting.Verdict) string { return i18n.Pick(v.Zh(), v.En()) }
 
-// importance colours a verdict: green compliant, orange needs
-// justification, red non-compliant.
-func importance(v siting.Verdict) widget.Importance {
-	switch v {
-	case siting.Compliant:
-		return widget.SuccessImportance
-	case siting.NeedsJustification:
-		return widget.WarningImportance
+// badge puts l on the verdict's pale paper (green compliant, amber needs
+// justification, red non-compliant) in the theme's text colour: the
+// colour tells the verdict at a glance and the words stay readable, which
+// the theme's success green as text on white (1.4:1) is not.
+func badge(l *widget.Label, v siting.Verdict) (*fyne.Container, *canvas.Rectangle) {
+	bg := canvas.NewRectangle(v.Paper())
+	bg.CornerRadius = theme.InputRadiusSize()
+	l.Importance = widget.MediumImportance
+	return container.NewStack(bg, l), bg
+}
+
+// cellObject is a table cell's widget: a label, or a verdict badge.
+func cellObject(c cell, first bool) fyne.CanvasObject {
+	l := widget.NewLabel(c.text)
+	if first {
+		l.Truncation = fyne.TextTruncateEllipsis
+	} else {
+		l.Alignment = fyne.TextAlignTrailing
 	}
-	return widget.DangerImportance
+	if c.verdict == nil {
+		return l
+	}
+	l.Alignment = fyne.TextAlignCenter
+	b, _ := badge(l, *c.verdict)
+	return container.NewPadded(b)
 }
 
 // grid is a table with a bold header row: each row's name on a line of
@@ -53,14 +71,7 @@ func grid(header []string, rows [][]cell) fyne.CanvasObject {
 	}
 	for _, r := range rows {
 		for i, v := range r {
-			l := widget.NewLabel(v.text)
-			l.Importance = v.imp
-			if i == 0 {
-				l.Truncation = fyne.TextTruncateEllipsis
-			} else {
-				l.Alignment = fyne.TextAlignTrailing
-			}
-			c.Add(l)
+			c.Add(cellObject(v, i == 0))
 		}
 	}
 	return c
@@ -97,11 +108,11 @@ func (p *Panel) showReport() {
 	p.xlsxBtn.Disable()
 	p.results.RemoveAll()
 	if !ok {
-		p.verdict.Hide()
+		p.verdictBox.Hide()
 		p.summary.Hide()
 		return
 	}
-	p.verdict.Show()
+	p.verdictBox.Show()
 	p.summary.Show()
 	rep := p.rep
 	if p.bp != nil {
@@ -109,7 +120,8 @@ func (p *Panel) showReport() {
 		p.xlsxBtn.Enable()
 	}
 	p.subject.SetText(fmt.Sprintf("%s · %s #%d", title(rep), rep.Layer, rep.FID))
-	p.verdict.Importance = importance(rep.Verdict)
+	p.verdictBg.FillColor = rep.Verdict.Paper()
+	p.verdictBg.Refresh()
 	p.verdict.SetText(fmt.Sprintf(i18n.T("siting.verdict"), verdictText(rep.Verdict)))
 	p.summary.SetText(fmt.Sprintf(i18n.T("siting.summary"), m2(rep.AreaM2), mu(rep.AreaM2), dash(rep.District), dash(rep.LandUse), dash(rep.Applicant)))
 	for _, s := range p.sections(rep) {

@@ -102,13 +102,8 @@ func pdfTitle(d *doc, rep *Report) {
 
 // verdictColor is the fill of a verdict's box.
 func verdictColor(v Verdict) (int, int, int) {
-	switch v {
-	case NonCompliant:
-		return 250, 210, 205
-	case NeedsJustification:
-		return 253, 236, 200
-	}
-	return 214, 240, 218
+	c := v.Paper()
+	return int(c.R), int(c.G), int(c.B)
 }
 
 func pdfVerdict(d *doc, rep *Report) {

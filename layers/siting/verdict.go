@@ -3,6 +3,7 @@ package siting
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 )
 
 // Verdict is the outcome of a rule, a layer or a whole review. It is a
@@ -24,6 +25,14 @@ var verdictText = [...]struct{ code, zh, en string }{
 
 // Zh is the verdict in Chinese (合规, 需论证, 不合规).
 func (v Verdict) Zh() string { return verdictText[v.clamp()].zh }
+
+// Paper is the pale fill a verdict is shown on (the report's verdict box,
+// the app's verdict badges): green, amber, red. Black or the light theme's
+// text colour on it reads at well over WCAG AA contrast (4.5:1), which
+// the saturated green, orange and red themselves as text do not.
+func (v Verdict) Paper() color.NRGBA { return verdictPaper[v.clamp()] }
+
+var verdictPaper = [...]color.NRGBA{{214, 240, 218, 255}, {253, 236, 200, 255}, {250, 210, 205, 255}}
 
 // En is the verdict in English.
 func (v Verdict) En() string { return verdictText[v.clamp()].en }
