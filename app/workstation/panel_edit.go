@@ -4,6 +4,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/app/editor/editpanel"
+	"lantu/layers"
 )
 
 func init() {
@@ -29,3 +30,8 @@ func (w *Workstation) RefreshLayers(codes []string) {
 	}
 	w.view.Redraw()
 }
+
+// SelectFeature takes the feature selected in the Edit panel (nil: none)
+// as the selection, as identifying it would (editpanel.FeatureSelector):
+// the Siting review and Terrain panels act on it.
+func (w *Workstation) SelectFeature(f *layers.Feature) { w.pickFeature(f) }

@@ -37,6 +37,14 @@ type Host interface {
 	RefreshLayers(codes []string) // drop cached tiles of these layers and redraw
 }
 
+// FeatureSelector is a Host that takes the feature selected in the panel
+// as the workstation's selection, the one the identify tool sets and the
+// Siting review (选址审查) and Terrain panels act on: a planner who draws
+// or selects a proposal here reviews it without identifying it again.
+type FeatureSelector interface {
+	SelectFeature(f *layers.Feature) // nil: the panel's selection was emptied
+}
+
 // ID is the panel's dock key.
 const ID = "edit"
 
@@ -62,6 +70,8 @@ type Panel struct {
 	measure *widget.Label
 	hint    *widget.Label
 	msg     *widget.Label
+
+	published *layers.Feature // the selection last given to a FeatureSelector host
 }
 
 // New builds the panel; it is empty until a blueprint is shown.
@@ -98,6 +108,7 @@ func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 	p.sess.OnChange = p.refresh
 	p.sess.OnSaved = p.h.RefreshLayers
 	p.layers = editor.EditableLayers(bp)
+	p.published = nil
 	p.h.Map().SetEditHandler(p)
 	p.build()
 	p.refresh()
@@ -239,6 +250,31 @@ func (p *Panel) refresh() {
 	if s.Pending() != nil && p.form == nil {
 		p.openForm(s.Pending())
 	}
+	p.publish()
+}
+
+// publish hands the selection, when it changed to one feature (the
+// session re-reads a feature after every change it makes to it) or from
+// some to none, to a FeatureSelector host. Several selected features are
+// not one proposal: the host keeps what it had.
+func (p *Panel) publish() {
+	fs, ok := p.h.(FeatureSelector)
+	if !ok {
+		return
+	}
+	var f *layers.Feature
+	switch sel := p.sess.Selection(); len(sel) {
+	case 0:
+	case 1:
+		f = sel[0]
+	default:
+		return
+	}
+	if f == p.published {
+		return
+	}
+	p.published = f
+	fs.SelectFeature(f)
 }
 
 func (p *Panel) setEnabled(b *widget.Button, on bool) {

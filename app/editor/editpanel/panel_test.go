@@ -33,7 +33,10 @@ type fakeHost struct {
 	sketch    []func(mapview.Tool, []orb.Point)
 	refreshed []string
 	shown     string
+	picked    []*layers.Feature // what SelectFeature was given
 }
+
+func (h *fakeHost) SelectFeature(f *layers.Feature) { h.picked = append(h.picked, f) }
 
 func (h *fakeHost) Window() fyne.Window     { return h.win }
 func (h *fakeHost) Map() *mapview.MapView   { return h.m }
@@ -165,6 +168,10 @@ func TestDrawPolygonByTapsSnapsAndSaves(t *testing.T) {
 	if len(h.refreshed) == 0 || h.refreshed[0] != "GL_XZFA" {
 		t.Errorf("map not refreshed: %v", h.refreshed)
 	}
+	// the saved proposal is the workstation's selection: 选址审查 reviews it
+	if n := len(h.picked); n == 0 || h.picked[n-1] == nil || h.picked[n-1].UID != sel[0].UID {
+		t.Errorf("the saved feature was not handed to the host's selection: %v", h.picked)
+	}
 }
 
 func mouse(pos fyne.Position) *desktopMouse {
@@ -189,6 +196,9 @@ func TestVertexMoveUndoRedoWithTheMouse(t *testing.T) {
 	p.undo.Tapped(nil)
 	if a := areaOf(t, bp, uid); math.Abs(a-10000) > 1e-6 {
 		t.Errorf("area after undo %v", a)
+	}
+	if n := len(h.picked); n < 3 || h.picked[n-1].UID != uid || math.Abs(planar.Area(h.picked[n-1].Geom)-10000) > 1e-6 {
+		t.Errorf("the host's selection after select, move, undo: %d picks, last %v", n, h.picked)
 	}
 	p.redo.Tapped(nil)
 	if a := areaOf(t, bp, uid); math.Abs(a-want) > 0.01 {
