@@ -174,6 +174,39 @@ func TestDrawPolygonByTapsSnapsAndSaves(t *testing.T) {
 	}
 }
 
+// TestSnapShownWhileDrawing: hovering near a vertex or an edge of a
+// visible layer while drawing shows the snap marker ringed in white (it
+// must read on magenta and purple plots too) and names what it snapped
+// to, in the user's language, as QGIS's snapping tooltip does.
+func TestSnapShownWhileDrawing(t *testing.T) {
+	p, h, _ := setup(t)
+	p.tools[1].Tapped(nil)
+	h.m.MouseMoved(mouse(at(h, 500101, 4600100.8))) // 2.5 px off the patch's top-right corner
+	corner := orb.Point{500100, 4600100}
+	var rings []mapview.EditMark
+	for _, m := range h.m.EditOverlay().Marks {
+		if m.P == corner {
+			rings = append(rings, m)
+		}
+	}
+	if len(rings) != 3 || rings[1].Stroke != inkSnap || rings[0].Stroke != white || rings[2].Stroke != white ||
+		!(rings[0].Size > rings[1].Size && rings[1].Size > rings[2].Size) {
+		t.Errorf("snap marker at the corner: %+v, want magenta between two white rings", rings)
+	}
+	if want := "捕捉：三调地类图斑 (XZ_DLTB) 的节点"; !strings.Contains(p.measure.Text, want) {
+		t.Errorf("while snapped to the corner the panel says %q, want %q", p.measure.Text, want)
+	}
+	i18n.Set(i18n.En)
+	h.m.MouseMoved(mouse(at(h, 500050, 4600101))) // 2 px above the top edge's middle
+	if want := "Snapped to an edge of Land-use survey patches (GB/T 21010) (XZ_DLTB)"; !strings.Contains(p.measure.Text, want) {
+		t.Errorf("while snapped to the edge the panel says %q, want %q", p.measure.Text, want)
+	}
+	h.m.MouseMoved(mouse(at(h, 500050, 4600150))) // nothing within 10 px
+	if strings.Contains(p.measure.Text, "Snapped") {
+		t.Errorf("nothing near, yet the panel says %q", p.measure.Text)
+	}
+}
+
 func mouse(pos fyne.Position) *desktopMouse {
 	return &desktopMouse{PointEvent: fyne.PointEvent{Position: pos}}
 }
