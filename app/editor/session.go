@@ -360,7 +360,7 @@ func (s *Session) Finish() (*Pending, error) {
 		return nil, s.fail(err)
 	}
 	s.pending = &Pending{Layer: s.target, Geom: g, Measure: measureGeom(g)}
-	s.message = ""
+	s.message, s.snap = "", Snap{} // nothing is drawn now: nothing to snap
 	s.changed()
 	return s.pending, nil
 }

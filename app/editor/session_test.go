@@ -156,6 +156,33 @@ func TestSnapToEdgeAndToggle(t *testing.T) {
 	}
 }
 
+// TestFinishDropsTheSnap: once the sketch is finished nothing is being
+// snapped: no marker and no snap for the panel to name while the form is
+// open, though the cursor last hovered the patch's corner.
+func TestFinishDropsTheSnap(t *testing.T) {
+	s, _ := session(t, testBlueprint(t))
+	s.SetTool(ToolDraw)
+	tap(s, 500150, 4600150)
+	tap(s, 500200, 4600150)
+	tap(s, 500200, 4600200)
+	s.Hover(Pointer{P: orb.Point{500101, 4600101}, Res: res})
+	if s.Snapped().Kind != SnapVertex {
+		t.Fatalf("hovering the corner: snap %+v", s.Snapped())
+	}
+	s.Key("Return")
+	if s.Pending() == nil {
+		t.Fatalf("Enter did not finish: %s", s.Message())
+	}
+	if sn := s.Snapped(); sn.Kind != SnapNone {
+		t.Errorf("finished sketch still snapped to %+v", sn)
+	}
+	for _, h := range s.Overlay().Handles {
+		if h.Kind == HandleSnapVertex || h.Kind == HandleSnapEdge {
+			t.Errorf("snap marker %+v drawn over the finished sketch", h)
+		}
+	}
+}
+
 func TestSketchKeys(t *testing.T) {
 	bp := testBlueprint(t)
 	s, _ := session(t, bp)
