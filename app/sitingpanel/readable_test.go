@@ -117,3 +117,36 @@ func luminance(c color.Color) float64 {
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
+
+// TestBrokenRulesFirst: the reasons come first, as in the PDF, and the
+// rules that fail lead the rule table (non-compliant, then needs
+// justification), so a planner does not scroll past 19 passing rules to
+// find the one that fails.
+func TestBrokenRulesFirst(t *testing.T) {
+	uitest.NewApp(t)
+	i18n.Set(i18n.Zh)
+	p := New(&fakeHost{})
+	test.NewTempWindow(t, p.Content())
+	rep := verdictReport(siting.NonCompliant)
+	rep.Rules = []siting.RuleResult{
+		{NameZh: "甲规则", Layer: "L", Verdict: siting.Compliant},
+		{NameZh: "乙规则", Layer: "L", Verdict: siting.NeedsJustification},
+		{NameZh: "丙规则", Layer: "L", Verdict: siting.Compliant},
+		{NameZh: "丁规则", Layer: "L", Verdict: siting.NonCompliant},
+	}
+	rep.Reasons = []siting.Reason{{Zh: "项目红线占用生态保护红线", En: "in the red line"}}
+	p.rep = rep
+	p.showReport()
+	var order []string
+	for _, l := range labels(p.results) {
+		for _, want := range []string{"项目红线占用", "甲规则", "乙规则", "丙规则", "丁规则"} {
+			if strings.HasPrefix(l.Text, want) || strings.HasPrefix(l.Text, "• "+want) {
+				order = append(order, want)
+			}
+		}
+	}
+	want := []string{"项目红线占用", "丁规则", "乙规则", "甲规则", "丙规则"}
+	if strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("panel order %v, want %v", order, want)
+	}
+}

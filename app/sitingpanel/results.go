@@ -2,6 +2,7 @@ package sitingpanel
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -130,12 +131,15 @@ func (p *Panel) showReport() {
 	p.results.Refresh()
 }
 
-// sections are the result blocks: rules, layers, setbacks, slope, reasons.
+// sections are the result blocks, as the PDF orders them: the reasons
+// for the verdict, then the rules (broken ones first), layers, setbacks
+// and slope.
 func (p *Panel) sections(rep *siting.Report) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	add := func(key string, o fyne.CanvasObject) { out = append(out, widget.NewSeparator(), bold(i18n.T(key)), o) }
+	add("siting.reasons", reasonsBlock(rep))
 	var rules [][]cell
-	for _, r := range rep.Rules {
+	for _, r := range worstFirst(rep.Rules) {
 		name := i18n.Pick(r.NameZh, r.NameEn) + " · " + r.Layer // a difference rule has one row per plan layer
 		rules = append(rules, []cell{plain(name), plain(m2(r.AreaM2)), plain(share(r.Share)), verdictCell(r.Verdict)})
 	}
@@ -157,7 +161,15 @@ func (p *Panel) sections(rep *siting.Report) []fyne.CanvasObject {
 		add("siting.setbacks", grid([]string{i18n.T("siting.layer"), i18n.T("siting.required_m"), i18n.T("siting.distance_m"), i18n.T("siting.result")}, sb))
 	}
 	add("siting.slope", slopeBlock(rep.Slope))
-	add("siting.reasons", reasonsBlock(rep))
+	return out
+}
+
+// worstFirst orders rule results by verdict, non-compliant first, keeping
+// the report's order among equals: a planner sees what fails without
+// scrolling past the rules that pass.
+func worstFirst(rs []siting.RuleResult) []siting.RuleResult {
+	out := slices.Clone(rs)
+	slices.SortStableFunc(out, func(a, b siting.RuleResult) int { return int(b.Verdict) - int(a.Verdict) })
 	return out
 }
 
