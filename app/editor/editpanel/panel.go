@@ -240,13 +240,7 @@ func (p *Panel) refresh() {
 	}
 	p.setEnabled(p.undo, s.CanUndo())
 	p.setEnabled(p.redo, s.CanRedo())
-	p.measure.SetText(strings.TrimSpace(snapLine(p.bp, s.Snapped()) + "\n" + describe(s)))
-	p.hint.SetText(hint(s))
-	p.msg.Importance = widget.MediumImportance
-	if s.MessageIsError() {
-		p.msg.Importance = widget.DangerImportance
-	}
-	p.msg.SetText(s.Message())
+	p.showTexts()
 	if s.Pending() != nil && p.form == nil {
 		p.openForm(s.Pending())
 	}
@@ -275,6 +269,29 @@ func (p *Panel) publish() {
 	}
 	p.published = f
 	fs.SelectFeature(f)
+}
+
+// showTexts sets the measurement, hint and message and, when that changes
+// their height, re-lays the panel out: the dock's scroll keeps its size,
+// so nothing else would, and a shorter text left a gap (a longer one an
+// overlap) until the next layout.
+func (p *Panel) showTexts() {
+	s := p.sess
+	h0 := p.textHeight()
+	p.measure.SetText(strings.TrimSpace(snapLine(p.bp, s.Snapped()) + "\n" + describe(s)))
+	p.hint.SetText(hint(s))
+	p.msg.Importance = widget.MediumImportance
+	if s.MessageIsError() {
+		p.msg.Importance = widget.DangerImportance
+	}
+	p.msg.SetText(s.Message())
+	if p.textHeight() != h0 {
+		p.body.Refresh()
+	}
+}
+
+func (p *Panel) textHeight() float32 {
+	return p.measure.MinSize().Height + p.hint.MinSize().Height + p.msg.MinSize().Height
 }
 
 func (p *Panel) setEnabled(b *widget.Button, on bool) {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -204,6 +205,30 @@ func TestSnapShownWhileDrawing(t *testing.T) {
 	h.m.MouseMoved(mouse(at(h, 500050, 4600150))) // nothing within 10 px
 	if strings.Contains(p.measure.Text, "Snapped") {
 		t.Errorf("nothing near, yet the panel says %q", p.measure.Text)
+	}
+}
+
+// TestPanelClosesUpWhenTheTextShrinks: when the live measurement loses a
+// line (the snap line goes as the cursor leaves the corner), the hint
+// below moves up at once instead of leaving a blank line (the VBox kept
+// the taller layout until something else re-laid it out).
+func TestPanelClosesUpWhenTheTextShrinks(t *testing.T) {
+	p, h, _ := setup(t)
+	// laid out once, as the dock does; the scroll keeps its size after, so
+	// only the panel can re-lay its body out
+	p.Content().Resize(fyne.NewSize(320, 700))
+	p.tools[1].Tapped(nil)
+	test.TapAt(h.m, at(h, 500150, 4600150))
+	test.TapAt(h.m, at(h, 500200, 4600150))
+	h.m.MouseMoved(mouse(at(h, 500101, 4600100.8))) // snapped: one more line
+	tall := p.measure.MinSize().Height
+	h.m.MouseMoved(mouse(at(h, 500150, 4600200))) // nothing near
+	if p.measure.MinSize().Height >= tall {
+		t.Fatalf("the measurement did not lose its snap line: %q", p.measure.Text)
+	}
+	gap := p.hint.Position().Y - (p.measure.Position().Y + p.measure.MinSize().Height)
+	if gap < 0 || gap > 2*theme.Padding() {
+		t.Errorf("%.0f px between the measurement and the hint after it shrank, want 0 to %.0f", gap, 2*theme.Padding())
 	}
 }
 
