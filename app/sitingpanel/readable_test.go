@@ -140,7 +140,7 @@ func TestBrokenRulesFirst(t *testing.T) {
 	var order []string
 	for _, l := range labels(p.results) {
 		for _, want := range []string{"项目红线占用", "甲规则", "乙规则", "丙规则", "丁规则"} {
-			if strings.HasPrefix(l.Text, want) || strings.HasPrefix(l.Text, "• "+want) {
+			if strings.HasPrefix(l.Text, want) || strings.HasPrefix(l.Text, "• "+want) || strings.HasPrefix(l.Text, "L · "+want) {
 				order = append(order, want)
 			}
 		}
@@ -148,5 +148,33 @@ func TestBrokenRulesFirst(t *testing.T) {
 	want := []string{"项目红线占用", "丁规则", "乙规则", "甲规则", "丙规则"}
 	if strings.Join(order, " ") != strings.Join(want, " ") {
 		t.Errorf("panel order %v, want %v", order, want)
+	}
+}
+
+// TestRuleRowsTellTheirLayer: the two rows of a difference rule (one per
+// plan layer) stay told apart in a narrow dock: each shows its layer code
+// however much of the long rule name is cut. At 1024 x 700 both read
+// "Urban plan vs land-use plan construction-land …", the code cut off.
+func TestRuleRowsTellTheirLayer(t *testing.T) {
+	uitest.NewApp(t)
+	i18n.Set(i18n.En)
+	t.Cleanup(func() { i18n.Set(i18n.Zh) })
+	p := New(&fakeHost{})
+	w := test.NewTempWindow(t, p.Content())
+	w.Resize(fyne.NewSize(340, 900))
+	rep := verdictReport(siting.Compliant)
+	name := "Urban plan vs land-use plan construction-land difference"
+	rep.Rules = []siting.RuleResult{{NameEn: name, Layer: "GH_CGYD"}, {NameEn: name, Layer: "GH_TGDL"}}
+	p.rep = rep
+	p.showReport()
+	w.Content().Refresh()
+	var rows []string
+	inks(p.Content(), color.White, func(tx *canvas.Text, _ color.Color) {
+		if strings.HasPrefix(tx.Text, "Urban plan") || strings.HasPrefix(tx.Text, "GH_") {
+			rows = append(rows, tx.Text)
+		}
+	})
+	if len(rows) != 2 || !strings.Contains(rows[0], "GH_CGYD") || !strings.Contains(rows[1], "GH_TGDL") {
+		t.Errorf("rule rows drawn as %q: each must show its layer", rows)
 	}
 }

@@ -140,7 +140,9 @@ func (p *Panel) sections(rep *siting.Report) []fyne.CanvasObject {
 	add("siting.reasons", reasonsBlock(rep))
 	var rules [][]cell
 	for _, r := range worstFirst(rep.Rules) {
-		name := i18n.Pick(r.NameZh, r.NameEn) + " · " + r.Layer // a difference rule has one row per plan layer
+		// the layer first: a difference rule has one row per plan layer, and
+		// a narrow dock cuts the end of the long name
+		name := r.Layer + " · " + i18n.Pick(r.NameZh, r.NameEn)
 		rules = append(rules, []cell{plain(name), plain(m2(r.AreaM2)), plain(share(r.Share)), verdictCell(r.Verdict)})
 	}
 	add("siting.rules", grid([]string{i18n.T("siting.rule"), "m²", i18n.T("siting.share"), i18n.T("siting.result")}, rules))
