@@ -277,6 +277,15 @@ func (s *Session) Tap(p Pointer) {
 	s.AddVertex(s.at(p))
 }
 
+// AddTypedVertex adds a vertex typed in as coordinates. The pointer is off
+// the map then (in the coordinate entry), so the rubber band and the live
+// measurement leave its last map position out until it hovers the map
+// again: typed vertices far from it measured a polygon through it.
+func (s *Session) AddTypedVertex(q orb.Point) {
+	s.hover, s.snap = false, Snap{}
+	s.AddVertex(q)
+}
+
 // AddVertex adds an exact vertex to the sketch (a click, or typed
 // coordinates); a point layer finishes at once.
 func (s *Session) AddVertex(q orb.Point) {

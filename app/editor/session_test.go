@@ -183,6 +183,30 @@ func TestFinishDropsTheSnap(t *testing.T) {
 	}
 }
 
+// TestTypedVerticesLeaveTheCursorOut: vertices typed as coordinates,
+// with the pointer last seen far away on the map, measure the typed
+// polygon alone (100 x 100 m), with no rubber band to the old cursor.
+func TestTypedVerticesLeaveTheCursorOut(t *testing.T) {
+	s, _ := session(t, testBlueprint(t))
+	s.SetTool(ToolDraw)
+	s.Hover(Pointer{P: orb.Point{490000, 4590000}, Res: res}) // 14 km away
+	for _, q := range []orb.Point{{500400, 4600400}, {500500, 4600400}, {500500, 4600500}, {500400, 4600500}} {
+		s.AddTypedVertex(q)
+	}
+	if m := s.Measure(); !m.HasArea || math.Abs(m.Area-10000) > 1e-6 || m.Vertices != 4 {
+		t.Errorf("typed square measured %+v, want 4 vertices, 10000 m²", m)
+	}
+	for _, p := range s.Overlay().Paths {
+		if p.Style == StyleRubber {
+			t.Errorf("rubber band %v to the old cursor", p.Pts)
+		}
+	}
+	s.Hover(Pointer{P: orb.Point{500450, 4600550}, Res: res}) // back on the map: the cursor counts again
+	if m := s.Measure(); m.Vertices != 5 {
+		t.Errorf("after hovering the map again %d vertices measured, want 5", m.Vertices)
+	}
+}
+
 func TestSketchKeys(t *testing.T) {
 	bp := testBlueprint(t)
 	s, _ := session(t, bp)

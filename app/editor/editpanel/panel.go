@@ -217,7 +217,7 @@ func (p *Panel) addCoord() {
 	if p.sess.Tool() == editor.ToolSelect {
 		p.use(editor.ToolDraw)
 	}
-	p.sess.AddVertex(q)
+	p.sess.AddTypedVertex(q)
 	p.coord.SetText("")
 }
 
