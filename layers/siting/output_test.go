@@ -150,3 +150,49 @@ func TestXLSX(t *testing.T) {
 		t.Errorf("no GH_STBHHX row in %v", rows)
 	}
 }
+
+// TestXLSXOpensInGDAL reads the workbook with another spreadsheet reader,
+// GDAL's XLSX driver (ogrinfo): the five sheets are its layers, and the
+// red line's row holds the area and share the review computed.
+func TestXLSXOpensInGDAL(t *testing.T) {
+	ogrinfo := peertest.Tool(t, "ogrinfo")
+	bp, uids := newFixture(t)
+	rep := review(t, bp, uids["straddling"])
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.xlsx")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(ogrinfo, "-ro", "-q", path, SheetLayers, "-where", `"图层代码" = 'GH_STBHHX'`)
+	cmd.Env = append(os.Environ(), "OGR_XLSX_HEADERS=FORCE", "OGR_XLSX_FIELD_TYPES=AUTO")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo %s: %v\n%s", path, err, out)
+	}
+	red := rep.LayerByCode("GH_STBHHX")
+	got := map[string]float64{}
+	for _, line := range strings.Split(string(out), "\n") {
+		name, val, ok := strings.Cut(strings.TrimSpace(line), " = ")
+		if !ok {
+			continue
+		}
+		if v, err := strconv.ParseFloat(val, 64); err == nil {
+			got[strings.Fields(name)[0]] = v
+		}
+	}
+	if !near(got["面积(平方米)"], red.AreaM2) || !near(got["占项目比例"], red.Share) {
+		t.Errorf("GDAL reads the red line's row as %v, want area %g, share %g\n%s", got, red.AreaM2, red.Share, out)
+	}
+	list, err := exec.Command(ogrinfo, "-ro", "-so", "-q", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, list)
+	}
+	for _, s := range []string{SheetSummary, SheetLayers, SheetSetbacks, SheetSlope, SheetRules} {
+		if !strings.Contains(string(list), s) {
+			t.Errorf("GDAL lists no sheet %s:\n%s", s, list)
+		}
+	}
+}
