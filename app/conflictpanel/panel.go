@@ -9,7 +9,7 @@ package conflictpanel
 import (
 	"context"
 	"fmt"
-	"os"
+	"lantu/app/internal/savefile"
 	"slices"
 	"strconv"
 	"strings"
@@ -474,14 +474,8 @@ func (p *Panel) export() {
 	if len(ps) == 0 {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	d := savefile.NewDialog(func(path string) {
 		go func() {
-			os.Remove(path) // the dialog made it empty; Export writes it afresh
 			err := conflict.ExportNamed(context.Background(), ps, path, p.exportNames())
 			p.post(func() {
 				if err != nil {

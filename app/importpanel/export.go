@@ -3,6 +3,7 @@ package importpanel
 import (
 	"context"
 	"fmt"
+	"lantu/app/internal/savefile"
 	"os"
 	"path/filepath"
 	"sort"
@@ -155,13 +156,7 @@ func (e *exporter) chooseFile() {
 		dialog.ShowError(err, e.host.Window())
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		os.Remove(path) // the save dialog creates it empty; outfile writes it
+	d := savefile.NewDialog(func(path string) {
 		e.confirmAndRun(withExt(path, opt.Format), opt)
 	}, e.host.Window())
 	d.SetFileName(opt.Layer + "." + opt.Format)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"lantu/app/internal/savefile"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,16 +231,9 @@ func (d *printDialog) saveAs(ext string) {
 		d.status.SetText(err.Error())
 		return
 	}
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		chosen := w.URI().Path()
-		w.Close() // the dialog made the file; Export replaces it whole
-		path := chosen
+	fd := savefile.NewDialog(func(path string) {
 		if !strings.EqualFold(filepath.Ext(path), ext) {
 			path += ext
-			removeEmpty(chosen, d.bp.Path())
 		}
 		d.Export(path, spec)
 	}, d.h.Window())
@@ -250,17 +244,6 @@ func (d *printDialog) saveAs(ext string) {
 	}
 	fd.Resize(fyne.NewSize(800, 560))
 	fd.Show()
-}
-
-// removeEmpty removes the empty file the save dialog made at a name the
-// sheet is not saved under (never the blueprint).
-func removeEmpty(path, blueprint string) {
-	if outfile.Check(path, outfile.Options{Inputs: []string{blueprint}, Force: true}) != nil {
-		return
-	}
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
-		os.Remove(path)
-	}
 }
 
 // Export composes spec at its DPI behind the host's progress and writes it

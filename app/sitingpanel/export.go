@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"lantu/app/internal/savefile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,12 +27,7 @@ func (p *Panel) exportDialog(format string) {
 	if p.rep == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // the dialog made the file; Export replaces it whole
+	d := savefile.NewDialog(func(path string) {
 		p.Export(path, format)
 	}, p.h.Window())
 	d.SetFileName(fileName(p.rep, format))
@@ -154,12 +150,7 @@ func (p *Panel) saveStored(id int64, format string) {
 	if bp == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	d := savefile.NewDialog(func(path string) {
 		go func() {
 			err := saveCopy(context.Background(), bp, id, path)
 			p.post(func() {
