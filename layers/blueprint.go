@@ -280,6 +280,7 @@ func (b *Blueprint) loadLayers(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("layers: %s: lantu_catalog: %w", b.path, err)
 	}
+	styles := b.readStyles(ctx)
 	var known, imported []*Layer
 	for _, info := range infos {
 		if info.DataType != "features" || strings.HasPrefix(info.Table, "lantu_") {
@@ -294,7 +295,7 @@ func (b *Blueprint) loadLayers(ctx context.Context) error {
 			l.Code, l.Def = def.Code, def
 			known = append(known, l)
 		} else {
-			l.Code, l.Def, l.Imported = info.Table, catalog.DefaultLayer(info.Table, info.GeomType), true
+			l.Code, l.Def, l.Imported = info.Table, b.importedDef(info, styles), true
 			imported = append(imported, l)
 		}
 	}

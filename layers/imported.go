@@ -8,6 +8,7 @@ import (
 
 	"lantu/layers/catalog"
 	"lantu/layers/gpkg"
+	"lantu/layers/layerstyle"
 )
 
 // ImportedField is one attribute column of a new imported layer. A plain
@@ -96,7 +97,7 @@ func (b *Blueprint) addImported(ctx context.Context, table string) (*Layer, erro
 		}
 		l := newLayer(info)
 		l.Code, l.Imported = table, true
-		l.Def = catalog.DefaultLayer(table, info.GeomType)
+		l.Def = b.importedDef(info, b.readStyles(ctx))
 		if err := l.load(ctx, b.db.R); err != nil {
 			return nil, fmt.Errorf("layers: %s: table %q: %w", b.path, table, err)
 		}
@@ -108,4 +109,37 @@ func (b *Blueprint) addImported(ctx context.Context, table string) (*Layer, erro
 		return l, nil
 	}
 	return nil, fmt.Errorf("layers: %s: table %q not listed after creation", b.path, table)
+}
+
+// readStyles reads the default style of each table from layer_styles (see
+// lantu/layers/layerstyle); a layer_styles that cannot be read is listed as
+// a StyleUnused problem and gives none.
+func (b *Blueprint) readStyles(ctx context.Context) map[string]layerstyle.Record {
+	styles, err := layerstyle.ReadDefaults(ctx, b.db.R)
+	if err != nil {
+		b.addProblem(Problem{Kind: StyleUnused, Table: "layer_styles", Err: fmt.Errorf("layers: %s: %w", b.path, err)})
+	}
+	return styles
+}
+
+// importedDef is the definition of a table the catalog does not know: its
+// default style from layer_styles when it has one Lantu reads, else the
+// catalog's generic style (and a StyleUnused problem when it has one that
+// Lantu cannot read).
+func (b *Blueprint) importedDef(info gpkg.LayerInfo, styles map[string]layerstyle.Record) *catalog.Layer {
+	def := catalog.DefaultLayer(info.Table, info.GeomType)
+	rec, ok := styles[strings.ToLower(info.Table)]
+	if !ok {
+		return def
+	}
+	cols := make([]string, len(info.Columns))
+	for i, c := range info.Columns {
+		cols[i] = c.Name
+	}
+	styled, err := layerstyle.Apply(def, rec, cols)
+	if err != nil {
+		b.addProblem(Problem{Kind: StyleUnused, Table: info.Table, Err: fmt.Errorf("layers: %s: %w", b.path, err)})
+		return def
+	}
+	return styled
 }

@@ -33,6 +33,12 @@ const (
 	// area of use (wraps crs.ErrOutsideAreaOfUse). A warning: the
 	// coordinates still transform, but are probably in other units.
 	FarFromAreaOfUse
+	// StyleUnused: the table's default style in layer_styles could not be
+	// read or is of a kind Lantu cannot draw (wraps layerstyle.ErrMalformed
+	// or layerstyle.ErrUnsupported, or the error reading layer_styles, whose
+	// Table is then "layer_styles"); the layer is drawn in the generic
+	// imported style.
+	StyleUnused
 )
 
 // Problem is something in the file Lantu could not read or does not trust,
@@ -54,6 +60,8 @@ func (p Problem) String() string {
 		return fmt.Sprintf("layer %s fid %d: geometry unreadable, feature kept without it: %v", p.Table, p.FID, p.Err)
 	case FarFromAreaOfUse:
 		return fmt.Sprintf("layer %s (warning): %v", p.Table, p.Err)
+	case StyleUnused:
+		return fmt.Sprintf("layer %s: style not used, drawn in the default style: %v", p.Table, p.Err)
 	}
 	return fmt.Sprintf("layer %s: %v", p.Table, p.Err)
 }

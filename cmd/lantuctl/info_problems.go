@@ -9,7 +9,7 @@ import (
 
 // problemInfo is one entry of `lantuctl info`'s problem list.
 type problemInfo struct {
-	Kind   string `json:"kind"` // layer_skipped, unreadable_geometry, outside_crs, far_from_area_of_use (a warning)
+	Kind   string `json:"kind"` // layer_skipped, unreadable_geometry, outside_crs, far_from_area_of_use (a warning), style_unused
 	Table  string `json:"table"`
 	FID    int64  `json:"fid,omitempty"`
 	Reason string `json:"reason"`
@@ -17,7 +17,7 @@ type problemInfo struct {
 
 var problemKinds = map[layers.ProblemKind]string{
 	layers.LayerSkipped: "layer_skipped", layers.BadGeometry: "unreadable_geometry", layers.OutsideCRS: "outside_crs",
-	layers.FarFromAreaOfUse: "far_from_area_of_use",
+	layers.FarFromAreaOfUse: "far_from_area_of_use", layers.StyleUnused: "style_unused",
 }
 
 // problems lists what the blueprint could not read (Blueprint.Problems).

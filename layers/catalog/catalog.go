@@ -12,7 +12,9 @@ package catalog
 import (
 	"errors"
 	"image/color"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"lantu/assets"
@@ -64,6 +66,61 @@ type Style struct {
 	Palette      string  // class palette for ClassField, "" for none
 	Symbol       string  // points: circle, square, triangle, star, cross
 	Size         float64 // point symbol size in pixels
+	// Classes, when set, colour the features by their ClassField value in
+	// place of a Palette, as QGIS's categorized and graduated renderers do:
+	// see ValueClass and Style.ClassOf. The catalog TOML has no key for them;
+	// lantu/layers/layerstyle sets them from a GeoPackage's layer_styles.
+	Classes []ValueClass
+	// DrawUnclassed, with Classes, draws a feature that matches no class in
+	// Fill and Stroke (an SLD ElseFilter rule); without it such a feature is
+	// not drawn at all, as in QGIS.
+	DrawUnclassed bool
+}
+
+// ValueClass is one class of Style.Classes: an exact value (categorized) or
+// a numeric range (graduated) and its colour, the fill of polygons and
+// points or the colour of lines. A plain value.
+type ValueClass struct {
+	Value string // categorized: matched as text; "" also matches NULL
+	// Ranged classes match a value read as a number between Min and Max,
+	// both inclusive unless MinOpen or MaxOpen (QGIS's ranges are closed at
+	// both ends, and the first matching class wins).
+	Ranged           bool
+	Min, Max         float64
+	MinOpen, MaxOpen bool
+	Label            string // legend text; "" = the value or range
+	Color            color.NRGBA
+}
+
+// Matches reports whether the class takes value v (a ClassField value as
+// text, "" for NULL).
+func (c *ValueClass) Matches(v string) bool {
+	if !c.Ranged {
+		return c.Value == v
+	}
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || math.IsNaN(x) {
+		return false
+	}
+	return (x > c.Min || !c.MinOpen && x == c.Min) && (x < c.Max || !c.MaxOpen && x == c.Max)
+}
+
+// ClassOf is the first of s.Classes matching value v, or nil.
+func (s *Style) ClassOf(v string) *ValueClass {
+	for i := range s.Classes {
+		if s.Classes[i].Matches(v) {
+			return &s.Classes[i]
+		}
+	}
+	return nil
+}
+
+// ClassColor is the colour of the first class matching v.
+func (s *Style) ClassColor(v string) (color.NRGBA, bool) {
+	if c := s.ClassOf(v); c != nil {
+		return c.Color, true
+	}
+	return color.NRGBA{}, false
 }
 
 // Palette maps class codes to names and colours.

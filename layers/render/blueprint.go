@@ -50,6 +50,9 @@ func FromCatalog(cat *catalog.Catalog, def *catalog.Layer, code, geomType string
 			st.ClassColor = p.Color
 		}
 	}
+	if len(s.Classes) > 0 { // a style read from layer_styles (layerstyle)
+		st.ClassColor, st.ClassOnly = s.ClassColor, !s.DrawUnclassed
+	}
 	return &Layer{
 		Code: code, Kind: kindOf(def.Geometry, geomType), Style: st,
 		MinScale: def.MinScale, MaxScale: def.MaxScale, Visible: def.Visible,

@@ -62,6 +62,7 @@ type layerStyle struct {
 	outlineMin          float64 // filled polygons smaller (px) lose their outline
 	line                lineStyle
 	classColor          func(string) (color.NRGBA, bool)
+	classOnly           bool
 	fillAlpha, opacity  float64
 	symbol              string
 	size                float32
@@ -79,7 +80,7 @@ func resolveStyle(s Style, opacity, scale float64) layerStyle {
 	ls := layerStyle{
 		fill: fade(s.Fill, fo*opacity), stroke: fade(s.Stroke, opacity),
 		hatchKind: s.Hatch, hatchGap: gap,
-		classColor: s.ClassColor, fillAlpha: fo * opacity, opacity: opacity,
+		classColor: s.ClassColor, classOnly: s.ClassOnly && s.ClassColor != nil, fillAlpha: fo * opacity, opacity: opacity,
 		symbol: s.Symbol, size: float32(s.Size),
 		line:       lineStyle{width: float32(s.Width * widthFactor(scale)), cap: s.Cap, join: s.Join},
 		outlineMin: outlineMinAt(scale),
@@ -146,9 +147,9 @@ type drawJob struct {
 	keep   func(fid int64) bool // nil = all features
 	order  int                  // layer index in draw order
 	p      path
-	area   path                      // p clipped as rings, for big features
-	lines  path                      // p clipped as lines, for big features
-	paint  map[string][2]color.NRGBA // class -> fill, stroke (see colors)
+	area   path                  // p clipped as rings, for big features
+	lines  path                  // p clipped as lines, for big features
+	paint  map[string]classPaint // class -> fill, stroke, drawn (see colors)
 }
 
 // run draws the layer, checking ctx every batch of features.
@@ -179,7 +180,10 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 	x0, y1 := j.g.toPixel(o[0]+float64(b[0]), o[1]+float64(b[1]))
 	x1, y0 := j.g.toPixel(o[0]+float64(b[2]), o[1]+float64(b[3]))
 	pw, ph := x1-x0, y1-y0
-	fill, stroke := j.colors(geo.Class(i))
+	fill, stroke, ok := j.colors(geo.Class(i))
+	if !ok {
+		return
+	}
 	if j.l.Kind == Line && pw < 1 && ph < 1 {
 		col := fill
 		if col.A == 0 || j.l.Kind == Line {
@@ -229,42 +233,50 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 	}
 }
 
-// colors returns the fill and stroke of a feature of class cls. A class
-// colour (a standard's) fills a polygon muted, outlined in a darker shade
-// of its hue, as printed planning maps do (see Muted, ClassOutline); lines
-// and points take it as it is.
-func (j *drawJob) colors(cls string) (fill, stroke color.NRGBA) {
-	if j.st.classColor == nil || cls == "" {
-		return j.st.fill, j.st.stroke
+// colors returns the fill and stroke of a feature of class cls; ok is
+// false when the feature is not drawn (a ClassOnly style without its
+// class). A class colour (a standard's) fills a polygon muted, outlined in
+// a darker shade of its hue, as printed planning maps do (see Muted,
+// ClassOutline); lines and points take it as it is, and so do a ClassOnly
+// style's polygons (the colours its author chose, see layerstyle).
+func (j *drawJob) colors(cls string) (fill, stroke color.NRGBA, ok bool) {
+	if j.st.classColor == nil || cls == "" && !j.st.classOnly {
+		return j.st.fill, j.st.stroke, true
 	}
 	if p, ok := j.paint[cls]; ok {
-		return p[0], p[1]
+		return p.fill, p.stroke, p.ok
 	}
-	fill, stroke = j.classColors(cls)
+	fill, stroke, ok = j.classColors(cls)
 	if j.paint == nil {
-		j.paint = map[string][2]color.NRGBA{}
+		j.paint = map[string]classPaint{}
 	}
-	j.paint[cls] = [2]color.NRGBA{fill, stroke}
-	return fill, stroke
+	j.paint[cls] = classPaint{fill, stroke, ok}
+	return fill, stroke, ok
+}
+
+// classPaint is a memoised result of classColors.
+type classPaint struct {
+	fill, stroke color.NRGBA
+	ok           bool
 }
 
 // classColors is colors without the job's memo.
-func (j *drawJob) classColors(cls string) (fill, stroke color.NRGBA) {
+func (j *drawJob) classColors(cls string) (fill, stroke color.NRGBA, ok bool) {
 	fill, stroke = j.st.fill, j.st.stroke
-	c, ok := j.st.classColor(cls)
-	if !ok {
-		return fill, stroke
+	c, found := j.st.classColor(cls)
+	if !found {
+		return fill, stroke, !j.st.classOnly
 	}
-	switch j.l.Kind {
-	case Line:
-		return fill, fade(c, j.st.opacity)
-	case Point:
-		return fade(c, j.st.fillAlpha), stroke
+	switch {
+	case j.l.Kind == Line:
+		return fill, fade(c, j.st.opacity), true
+	case j.l.Kind == Point || j.st.classOnly:
+		return fade(c, j.st.fillAlpha), stroke, true
 	}
 	if stroke.A > 0 {
 		stroke = fade(ClassOutline(c), float64(stroke.A)/255)
 	}
-	return fade(Muted(c), j.st.fillAlpha), stroke
+	return fade(Muted(c), j.st.fillAlpha), stroke, true
 }
 
 // load converts slot i to canvas pixels, dropping vertices closer than half

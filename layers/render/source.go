@@ -57,6 +57,10 @@ type Style struct {
 	// ClassColor, when set, gives the fill (polygons) or stroke (lines,
 	// points) colour of a feature from its class value.
 	ClassColor func(class string) (color.NRGBA, bool)
+	// ClassOnly, with ClassColor, draws only the features whose class
+	// ClassColor knows (NULL and empty classes included): the others are
+	// skipped, as QGIS's categorized and graduated renderers skip them.
+	ClassOnly bool
 }
 
 // Layer is one drawable layer: identity, style, scale range and data. It is
