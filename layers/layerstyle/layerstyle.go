@@ -36,9 +36,17 @@
 // colour's alpha (fill, outline, hatch, class colours) and Style.Opacity is
 // 1, so that lines, outlines and fills fade alike, as they do in QGIS.
 //
+// Caps. Qt, and so QGIS, draws dashes with square caps unless a SimpleLine
+// says capstyle flat; Lantu draws them butt-capped, so the pattern is
+// lengthened by the width per dash and shortened per gap to look the same
+// (a custom dash 6;3 px at 3 px wide is drawn 9 on, 0 off: solid, as in
+// QGIS). SLD's stroke-linecap defaults to butt, as the SLD spec says (QGIS
+// reads SLD dashes as square-capped).
+//
 // What is lost. A categorized or graduated style keeps one colour per
 // class: the fill of polygons and points or the colour of lines. The outline,
-// width, dash and marker of the first class's symbol serve every class.
+// width and marker of the first class's symbol serve every class, and its
+// dash only when every class has the same one (else lines are solid).
 // Stacked symbol layers keep the first fill, the first outline and the first
 // marker.
 package layerstyle
@@ -174,6 +182,48 @@ func penDash(style string, w float64) []float64 {
 		out[i] = v * max(w, 1)
 	}
 	return out
+}
+
+// capped is a dash pattern drawn with square (or round) caps, which
+// reach w/2 past each end of every dash, as butt-capped dashes: each dash
+// grows by w and each gap shrinks by w. Gaps that close merge their dashes;
+// a pattern with no gap left is solid (nil). Qt's pens (QGIS's outlines and
+// lines) have square caps unless told otherwise; Lantu draws butt caps.
+func capped(dash []float64, w float64) []float64 {
+	if len(dash) < 2 || len(dash)%2 != 0 {
+		return dash
+	}
+	var out []float64
+	for i := 0; i < len(dash); i += 2 {
+		on, off := dash[i]+w, dash[i+1]-w
+		if len(out) > 0 && out[len(out)-1] <= 0 {
+			out[len(out)-2] += on
+			out[len(out)-1] = off
+			continue
+		}
+		out = append(out, on, off)
+	}
+	if len(out) > 2 && out[len(out)-1] <= 0 { // the last gap closed: join the first dash
+		out[0] += out[len(out)-2]
+		out = out[:len(out)-2]
+	}
+	if out[len(out)-1] <= 0 {
+		return nil
+	}
+	return out
+}
+
+// sameDash reports whether two dash patterns are equal.
+func sameDash(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // fieldName is the column an attribute or label expression names: a bare

@@ -136,7 +136,7 @@ const qmlFill = `<symbols><symbol type="fill" name="0" alpha="0.5"><layer class=
 
 // TestQMLOptionsOnly reads a QGIS 3.28-style symbol layer (only <Option>
 // properties, colours with an rgb: suffix), a hatch brush, a dotted
-// outline in points, the symbol alpha and an ignored unknown layer class.
+// outline in points (Qt's dot 1,2 widths, square-capped: 2,1), the symbol alpha and an ignored unknown layer class.
 func TestQMLOptionsOnly(t *testing.T) {
 	s, err := ParseQML(qmlDoc(`hasScaleBasedVisibilityFlag="0" minScale="1e+08" maxScale="0"`,
 		`<renderer-v2 type="singleSymbol">`+qmlFill+`</renderer-v2><layerOpacity>0.5</layerOpacity>`))
@@ -148,7 +148,7 @@ func TestQMLOptionsOnly(t *testing.T) {
 	if d.Fill.A != 0 || d.Hatch != "diagonal" || d.HatchColor != rgba(10, 20, 30, 64) {
 		t.Errorf("fill %v hatch %q %v, want a diagonal hatch 10,20,30 at 0.25", d.Fill, d.Hatch, d.HatchColor)
 	}
-	if d.Stroke != rgba(255, 0, 0, 64) || !near(d.Width, w) || !nearAll(d.Dash, []float64{w, 2 * w}) {
+	if d.Stroke != rgba(255, 0, 0, 64) || !near(d.Width, w) || !nearAll(d.Dash, []float64{2 * w, w}) {
 		t.Errorf("stroke %v width %g dash %v", d.Stroke, d.Width, d.Dash)
 	}
 	if s.MinScale != 0 || s.MaxScale != 0 {
@@ -228,5 +228,41 @@ func TestApplyColumns(t *testing.T) {
 	single := readFixture(t, "single.gpkg")["parcels"]
 	if l, err := Apply(def, single, []string{"fid"}); err != nil || l.LabelField != "" {
 		t.Errorf("missing label column: %v, label field %q", err, l.LabelField)
+	}
+}
+
+// TestDashes: a flat-capped custom dash is kept as it is, a square-capped
+// one lengthened by the width per dash; SLD dashes are butt-capped.
+func TestDashes(t *testing.T) {
+	line := func(props string) []byte {
+		return qmlDoc("", `<renderer-v2 type="singleSymbol"><symbols><symbol type="line" name="0"><layer class="SimpleLine">
+			<prop k="line_width" v="2"/><prop k="line_width_unit" v="Pixel"/><prop k="use_custom_dash" v="1"/>
+			<prop k="customdash" v="6;3;1;3"/><prop k="customdash_unit" v="Pixel"/>`+props+`</layer></symbol></symbols></renderer-v2>`)
+	}
+	for _, c := range []struct {
+		props string
+		want  []float64
+	}{{`<prop k="capstyle" v="flat"/>`, []float64{6, 3, 1, 3}}, {`<prop k="capstyle" v="square"/>`, []float64{8, 1, 3, 1}}, {"", []float64{8, 1, 3, 1}}} {
+		s, err := ParseQML(line(c.props))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !nearAll(s.Draw.Dash, c.want) {
+			t.Errorf("%s: dash %v, want %v", c.props, s.Draw.Dash, c.want)
+		}
+	}
+	s, err := ParseSLD(sld11(`<se:Rule><se:LineSymbolizer><se:Stroke><se:SvgParameter name="stroke-width">3</se:SvgParameter>
+		<se:SvgParameter name="stroke-dasharray">5,2</se:SvgParameter></se:Stroke></se:LineSymbolizer></se:Rule>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !nearAll(s.Draw.Dash, []float64{5, 2}) || s.Draw.Width != 3 || s.Draw.Stroke != rgba(0, 0, 0, 255) {
+		t.Errorf("SLD dash %v width %g stroke %v, want [5 2] 3 black", s.Draw.Dash, s.Draw.Width, s.Draw.Stroke)
+	}
+	if got := capped([]float64{1, 1}, 1); got != nil {
+		t.Errorf("capped 1,1 at 1 px = %v, want solid", got)
+	}
+	if got := capped([]float64{4, 1, 1, 3}, 1); !nearAll(got, []float64{7, 2}) {
+		t.Errorf("capped 4,1,1,3 at 1 px = %v, want 7,2 (the closed gap merges)", got)
 	}
 }

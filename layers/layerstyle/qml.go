@@ -73,10 +73,14 @@ func qmlClassified(r *node, s *Style, symbols map[string]*node, opacity float64)
 	var classes []catalog.ValueClass
 	var base *node
 	var err error
+	var syms []*node
 	if s.Renderer == "categorizedSymbol" {
-		classes, base = qmlCategories(r, symbols, opacity)
-	} else if classes, base, err = qmlRanges(r, symbols, opacity); err != nil {
+		classes, syms = qmlCategories(r, symbols, opacity)
+	} else if classes, syms, err = qmlRanges(r, symbols, opacity); err != nil {
 		return nil, err
+	}
+	if len(syms) > 0 {
+		base = syms[0]
 	}
 	if base == nil {
 		base = r.child("source-symbol").child("symbol")
@@ -85,21 +89,25 @@ func qmlClassified(r *node, s *Style, symbols map[string]*node, opacity float64)
 		return nil, fmt.Errorf("%w: %s renderer without a class or source symbol", ErrMalformed, s.Renderer)
 	}
 	s.Draw = readSymbol(base, opacity).style()
+	for _, sym := range syms {
+		if !sameDash(readSymbol(sym, opacity).dash, s.Draw.Dash) {
+			s.Draw.Dash = nil
+		}
+	}
 	s.Draw.Classes = classes
 	return s, nil
 }
 
 // qmlCategories reads <categories>: one class per value (a list category
-// gives one per <val>), skipping those not rendered or without a symbol.
-func qmlCategories(r *node, symbols map[string]*node, opacity float64) (out []catalog.ValueClass, first *node) {
+// gives one per <val>), skipping those not rendered or without a symbol;
+// used are the symbols of the categories kept.
+func qmlCategories(r *node, symbols map[string]*node, opacity float64) (out []catalog.ValueClass, used []*node) {
 	for _, c := range r.child("categories").children("category") {
 		sym := symbols[c.get("symbol")]
 		if sym == nil || c.get("render") == "false" {
 			continue
 		}
-		if first == nil {
-			first = sym
-		}
+		used = append(used, sym)
 		col := readSymbol(sym, opacity).main
 		values := []string{c.get("value")}
 		if vs := c.children("val"); len(vs) > 0 {
@@ -112,12 +120,12 @@ func qmlCategories(r *node, symbols map[string]*node, opacity float64) (out []ca
 			out = append(out, catalog.ValueClass{Value: v, Label: c.get("label"), Color: col})
 		}
 	}
-	return out, first
+	return out, used
 }
 
 // qmlRanges reads <ranges>: closed ranges, first match wins (as QGIS's
 // QgsGraduatedSymbolRenderer::rangeForValue).
-func qmlRanges(r *node, symbols map[string]*node, opacity float64) (out []catalog.ValueClass, first *node, err error) {
+func qmlRanges(r *node, symbols map[string]*node, opacity float64) (out []catalog.ValueClass, used []*node, err error) {
 	for _, rg := range r.child("ranges").children("range") {
 		sym := symbols[rg.get("symbol")]
 		if sym == nil || rg.get("render") == "false" {
@@ -128,12 +136,10 @@ func qmlRanges(r *node, symbols map[string]*node, opacity float64) (out []catalo
 		if !ok1 || !ok2 {
 			return nil, nil, fmt.Errorf("%w: range %q: bounds %q, %q", ErrMalformed, rg.get("label"), rg.get("lower"), rg.get("upper"))
 		}
-		if first == nil {
-			first = sym
-		}
+		used = append(used, sym)
 		out = append(out, catalog.ValueClass{Ranged: true, Min: lo, Max: hi, Label: rg.get("label"), Color: readSymbol(sym, opacity).main})
 	}
-	return out, first, nil
+	return out, used, nil
 }
 
 // qmlScale reads scale-based visibility from the <qgis> attributes.
@@ -273,6 +279,9 @@ func (p *symbolParts) outline(pr map[string]string, colorKey, styleKey, widthKey
 	}
 	p.stroke = propColor(pr, colorKey)
 	p.dash = penDash(pr[styleKey], p.width)
+	if pr["capstyle"] != "flat" {
+		p.dash = capped(p.dash, p.width)
+	}
 }
 
 func (p *symbolParts) simpleLine(pr map[string]string) {
@@ -289,6 +298,9 @@ func (p *symbolParts) simpleLine(pr map[string]string) {
 	p.outline(pr, key, "line_style", "line_width", 0.26)
 	if pr["use_custom_dash"] == "1" && pr["line_style"] != "no" {
 		p.dash = customDash(pr["customdash"], pr["customdash_unit"])
+		if pr["capstyle"] != "flat" {
+			p.dash = capped(p.dash, p.width)
+		}
 	}
 }
 

@@ -263,6 +263,11 @@ func sldStyle(rules []*sldRule) (*Style, error) {
 	}
 	classes, unclassed := s.Draw.Classes, s.Draw.DrawUnclassed
 	s.Draw = base.sym.style()
+	for _, r := range used {
+		if !sameDash(r.sym.dash, s.Draw.Dash) {
+			s.Draw.Dash = nil
+		}
+	}
 	s.Draw.Classes, s.Draw.DrawUnclassed = classes, unclassed
 	if len(classes) > 0 {
 		s.Renderer = "categorizedSymbol"

@@ -150,7 +150,7 @@ def sld_only(path):
     con.execute("""INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,
         styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time)
         VALUES ('', '', 'roads', 'geom', 'roads sld 1.0', NULL, ?, 1, 'hand-written SLD 1.0', '', NULL,
-        '2026-01-01T00:00:00Z')""", (sld,))
+        '2026-01-01T00:00:00.000Z')""", (sld,))
     con.commit()
     con.execute("VACUUM")
     con.close()

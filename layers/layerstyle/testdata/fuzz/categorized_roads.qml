@@ -1,24 +1,24 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis labelsEnabled="0" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories" maxScale="0" version="3.22.16-Białowieża" simplifyAlgorithm="0" readOnly="0" minScale="100000000" simplifyDrawingHints="1" simplifyMaxScale="1" symbologyReferenceScale="-1" simplifyDrawingTol="1" simplifyLocal="1">
+<qgis maxScale="0" simplifyAlgorithm="0" simplifyDrawingHints="1" styleCategories="AllStyleCategories" simplifyMaxScale="1" symbologyReferenceScale="-1" simplifyDrawingTol="1" hasScaleBasedVisibilityFlag="0" simplifyLocal="1" version="3.22.16-Białowieża" labelsEnabled="0" minScale="100000000" readOnly="0">
  <flags>
   <Identifiable>1</Identifiable>
   <Removable>1</Removable>
   <Searchable>1</Searchable>
   <Private>0</Private>
  </flags>
- <temporal startField="" accumulate="0" enabled="0" durationUnit="min" endExpression="" startExpression="" limitMode="0" durationField="" fixedDuration="0" mode="0" endField="">
+ <temporal endField="" durationField="" startField="" fixedDuration="0" enabled="0" mode="0" limitMode="0" startExpression="" accumulate="0" durationUnit="min" endExpression="">
   <fixedRange>
    <start></start>
    <end></end>
   </fixedRange>
  </temporal>
- <renderer-v2 forceraster="0" attr="kind" referencescale="-1" type="categorizedSymbol" enableorderby="0" symbollevels="0">
+ <renderer-v2 enableorderby="0" symbollevels="0" type="categorizedSymbol" referencescale="-1" attr="kind" forceraster="0">
   <categories>
-   <category value="main" symbol="0" render="true" label="main"/>
-   <category value="minor" symbol="1" render="true" label="minor"/>
+   <category value="main" label="main" render="true" symbol="0"/>
+   <category value="minor" label="minor" render="true" symbol="1"/>
   </categories>
   <symbols>
-   <symbol clip_to_extent="1" alpha="1" force_rhr="0" type="line" name="0">
+   <symbol type="line" name="0" clip_to_extent="1" force_rhr="0" alpha="1">
     <data_defined_properties>
      <Option type="Map">
       <Option value="" type="QString" name="name"/>
@@ -26,7 +26,7 @@
       <Option value="collection" type="QString" name="type"/>
      </Option>
     </data_defined_properties>
-    <layer enabled="1" pass="0" class="SimpleLine" locked="0">
+    <layer enabled="1" locked="0" class="SimpleLine" pass="0">
      <Option type="Map">
       <Option value="0" type="QString" name="align_dash_pattern"/>
       <Option value="square" type="QString" name="capstyle"/>
@@ -92,7 +92,7 @@
      </data_defined_properties>
     </layer>
    </symbol>
-   <symbol clip_to_extent="1" alpha="1" force_rhr="0" type="line" name="1">
+   <symbol type="line" name="1" clip_to_extent="1" force_rhr="0" alpha="1">
     <data_defined_properties>
      <Option type="Map">
       <Option value="" type="QString" name="name"/>
@@ -100,7 +100,7 @@
       <Option value="collection" type="QString" name="type"/>
      </Option>
     </data_defined_properties>
-    <layer enabled="1" pass="0" class="SimpleLine" locked="0">
+    <layer enabled="1" locked="0" class="SimpleLine" pass="0">
      <Option type="Map">
       <Option value="0" type="QString" name="align_dash_pattern"/>
       <Option value="square" type="QString" name="capstyle"/>
@@ -176,23 +176,23 @@
  <blendMode>0</blendMode>
  <featureBlendMode>0</featureBlendMode>
  <layerOpacity>1</layerOpacity>
- <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+ <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
   <activeChecks type="StringList">
    <Option value="" type="QString"/>
   </activeChecks>
   <checkConfiguration/>
  </geometryOptions>
- <legend showLabelLegend="0" type="default-vector"/>
+ <legend type="default-vector" showLabelLegend="0"/>
  <referencedLayers/>
  <fieldConfiguration>
-  <field configurationFlags="None" name="fid">
+  <field name="fid" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
     </config>
    </editWidget>
   </field>
-  <field configurationFlags="None" name="kind">
+  <field name="kind" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
@@ -201,16 +201,16 @@
   </field>
  </fieldConfiguration>
  <aliases>
-  <alias index="0" field="fid" name=""/>
-  <alias index="1" field="kind" name=""/>
+  <alias name="" field="fid" index="0"/>
+  <alias name="" field="kind" index="1"/>
  </aliases>
  <defaults>
-  <default applyOnUpdate="0" field="fid" expression=""/>
-  <default applyOnUpdate="0" field="kind" expression=""/>
+  <default field="fid" applyOnUpdate="0" expression=""/>
+  <default field="kind" applyOnUpdate="0" expression=""/>
  </defaults>
  <constraints>
-  <constraint constraints="3" field="fid" exp_strength="0" unique_strength="1" notnull_strength="1"/>
-  <constraint constraints="0" field="kind" exp_strength="0" unique_strength="0" notnull_strength="0"/>
+  <constraint exp_strength="0" constraints="3" field="fid" notnull_strength="1" unique_strength="1"/>
+  <constraint exp_strength="0" constraints="0" field="kind" notnull_strength="0" unique_strength="0"/>
  </constraints>
  <constraintExpressions>
   <constraint field="fid" exp="" desc=""/>
@@ -218,7 +218,7 @@
  </constraintExpressions>
  <expressionfields/>
  <attributeactions/>
- <attributetableconfig sortExpression="" sortOrder="0" actionWidgetStyle="dropDown">
+ <attributetableconfig actionWidgetStyle="dropDown" sortExpression="" sortOrder="0">
   <columns/>
  </attributetableconfig>
  <conditionalstyles>

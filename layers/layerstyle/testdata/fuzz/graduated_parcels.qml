@@ -1,25 +1,25 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis labelsEnabled="0" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories" maxScale="0" version="3.22.16-Białowieża" simplifyAlgorithm="0" readOnly="0" minScale="100000000" simplifyDrawingHints="1" simplifyMaxScale="1" symbologyReferenceScale="-1" simplifyDrawingTol="1" simplifyLocal="1">
+<qgis maxScale="0" simplifyAlgorithm="0" simplifyDrawingHints="1" styleCategories="AllStyleCategories" simplifyMaxScale="1" symbologyReferenceScale="-1" simplifyDrawingTol="1" hasScaleBasedVisibilityFlag="0" simplifyLocal="1" version="3.22.16-Białowieża" labelsEnabled="0" minScale="100000000" readOnly="0">
  <flags>
   <Identifiable>1</Identifiable>
   <Removable>1</Removable>
   <Searchable>1</Searchable>
   <Private>0</Private>
  </flags>
- <temporal startField="" accumulate="0" enabled="0" durationUnit="min" endExpression="" startExpression="" limitMode="0" durationField="" fixedDuration="0" mode="0" endField="">
+ <temporal endField="" durationField="" startField="" fixedDuration="0" enabled="0" mode="0" limitMode="0" startExpression="" accumulate="0" durationUnit="min" endExpression="">
   <fixedRange>
    <start></start>
    <end></end>
   </fixedRange>
  </temporal>
- <renderer-v2 forceraster="0" attr="area_ha" graduatedMethod="GraduatedColor" referencescale="-1" type="graduatedSymbol" enableorderby="0" symbollevels="0">
+ <renderer-v2 enableorderby="0" graduatedMethod="GraduatedColor" symbollevels="0" type="graduatedSymbol" referencescale="-1" attr="area_ha" forceraster="0">
   <ranges>
-   <range upper="2.000000000000000" symbol="0" render="true" label="0 - 2 ha" lower="0.000000000000000"/>
-   <range upper="5.000000000000000" symbol="1" render="true" label="2 - 5 ha" lower="2.000000000000000"/>
-   <range upper="10.000000000000000" symbol="2" render="true" label="5 - 10 ha" lower="5.000000000000000"/>
+   <range lower="0.000000000000000" label="0 - 2 ha" render="true" upper="2.000000000000000" symbol="0"/>
+   <range lower="2.000000000000000" label="2 - 5 ha" render="true" upper="5.000000000000000" symbol="1"/>
+   <range lower="5.000000000000000" label="5 - 10 ha" render="true" upper="10.000000000000000" symbol="2"/>
   </ranges>
   <symbols>
-   <symbol clip_to_extent="1" alpha="1" force_rhr="0" type="fill" name="0">
+   <symbol type="fill" name="0" clip_to_extent="1" force_rhr="0" alpha="1">
     <data_defined_properties>
      <Option type="Map">
       <Option value="" type="QString" name="name"/>
@@ -27,7 +27,7 @@
       <Option value="collection" type="QString" name="type"/>
      </Option>
     </data_defined_properties>
-    <layer enabled="1" pass="0" class="SimpleFill" locked="0">
+    <layer enabled="1" locked="0" class="SimpleFill" pass="0">
      <Option type="Map">
       <Option value="3x:0,0,0,0,0,0" type="QString" name="border_width_map_unit_scale"/>
       <Option value="255,255,178,255" type="QString" name="color"/>
@@ -61,7 +61,7 @@
      </data_defined_properties>
     </layer>
    </symbol>
-   <symbol clip_to_extent="1" alpha="1" force_rhr="0" type="fill" name="1">
+   <symbol type="fill" name="1" clip_to_extent="1" force_rhr="0" alpha="1">
     <data_defined_properties>
      <Option type="Map">
       <Option value="" type="QString" name="name"/>
@@ -69,7 +69,7 @@
       <Option value="collection" type="QString" name="type"/>
      </Option>
     </data_defined_properties>
-    <layer enabled="1" pass="0" class="SimpleFill" locked="0">
+    <layer enabled="1" locked="0" class="SimpleFill" pass="0">
      <Option type="Map">
       <Option value="3x:0,0,0,0,0,0" type="QString" name="border_width_map_unit_scale"/>
       <Option value="254,141,60,255" type="QString" name="color"/>
@@ -103,7 +103,7 @@
      </data_defined_properties>
     </layer>
    </symbol>
-   <symbol clip_to_extent="1" alpha="1" force_rhr="0" type="fill" name="2">
+   <symbol type="fill" name="2" clip_to_extent="1" force_rhr="0" alpha="1">
     <data_defined_properties>
      <Option type="Map">
       <Option value="" type="QString" name="name"/>
@@ -111,7 +111,7 @@
       <Option value="collection" type="QString" name="type"/>
      </Option>
     </data_defined_properties>
-    <layer enabled="1" pass="0" class="SimpleFill" locked="0">
+    <layer enabled="1" locked="0" class="SimpleFill" pass="0">
      <Option type="Map">
       <Option value="3x:0,0,0,0,0,0" type="QString" name="border_width_map_unit_scale"/>
       <Option value="189,0,38,255" type="QString" name="color"/>
@@ -147,8 +147,8 @@
    </symbol>
   </symbols>
   <classificationMethod id="Custom">
-   <symmetricMode enabled="0" symmetrypoint="0" astride="0"/>
-   <labelFormat trimtrailingzeroes="1" format="%1 - %2" labelprecision="4"/>
+   <symmetricMode astride="0" symmetrypoint="0" enabled="0"/>
+   <labelFormat format="%1 - %2" trimtrailingzeroes="1" labelprecision="4"/>
    <parameters>
     <Option/>
    </parameters>
@@ -163,37 +163,37 @@
  <blendMode>0</blendMode>
  <featureBlendMode>0</featureBlendMode>
  <layerOpacity>1</layerOpacity>
- <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+ <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
   <activeChecks type="StringList">
    <Option value="" type="QString"/>
   </activeChecks>
   <checkConfiguration/>
  </geometryOptions>
- <legend showLabelLegend="0" type="default-vector"/>
+ <legend type="default-vector" showLabelLegend="0"/>
  <referencedLayers/>
  <fieldConfiguration>
-  <field configurationFlags="None" name="fid">
+  <field name="fid" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
     </config>
    </editWidget>
   </field>
-  <field configurationFlags="None" name="landuse">
+  <field name="landuse" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
     </config>
    </editWidget>
   </field>
-  <field configurationFlags="None" name="area_ha">
+  <field name="area_ha" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
     </config>
    </editWidget>
   </field>
-  <field configurationFlags="None" name="name">
+  <field name="name" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
@@ -202,22 +202,22 @@
   </field>
  </fieldConfiguration>
  <aliases>
-  <alias index="0" field="fid" name=""/>
-  <alias index="1" field="landuse" name=""/>
-  <alias index="2" field="area_ha" name=""/>
-  <alias index="3" field="name" name=""/>
+  <alias name="" field="fid" index="0"/>
+  <alias name="" field="landuse" index="1"/>
+  <alias name="" field="area_ha" index="2"/>
+  <alias name="" field="name" index="3"/>
  </aliases>
  <defaults>
-  <default applyOnUpdate="0" field="fid" expression=""/>
-  <default applyOnUpdate="0" field="landuse" expression=""/>
-  <default applyOnUpdate="0" field="area_ha" expression=""/>
-  <default applyOnUpdate="0" field="name" expression=""/>
+  <default field="fid" applyOnUpdate="0" expression=""/>
+  <default field="landuse" applyOnUpdate="0" expression=""/>
+  <default field="area_ha" applyOnUpdate="0" expression=""/>
+  <default field="name" applyOnUpdate="0" expression=""/>
  </defaults>
  <constraints>
-  <constraint constraints="3" field="fid" exp_strength="0" unique_strength="1" notnull_strength="1"/>
-  <constraint constraints="0" field="landuse" exp_strength="0" unique_strength="0" notnull_strength="0"/>
-  <constraint constraints="0" field="area_ha" exp_strength="0" unique_strength="0" notnull_strength="0"/>
-  <constraint constraints="0" field="name" exp_strength="0" unique_strength="0" notnull_strength="0"/>
+  <constraint exp_strength="0" constraints="3" field="fid" notnull_strength="1" unique_strength="1"/>
+  <constraint exp_strength="0" constraints="0" field="landuse" notnull_strength="0" unique_strength="0"/>
+  <constraint exp_strength="0" constraints="0" field="area_ha" notnull_strength="0" unique_strength="0"/>
+  <constraint exp_strength="0" constraints="0" field="name" notnull_strength="0" unique_strength="0"/>
  </constraints>
  <constraintExpressions>
   <constraint field="fid" exp="" desc=""/>
@@ -227,7 +227,7 @@
  </constraintExpressions>
  <expressionfields/>
  <attributeactions/>
- <attributetableconfig sortExpression="" sortOrder="0" actionWidgetStyle="dropDown">
+ <attributetableconfig actionWidgetStyle="dropDown" sortExpression="" sortOrder="0">
   <columns/>
  </attributetableconfig>
  <conditionalstyles>

@@ -1,20 +1,20 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis labelsEnabled="0" hasScaleBasedVisibilityFlag="1" styleCategories="AllStyleCategories" maxScale="500" version="3.22.16-Białowieża" simplifyAlgorithm="0" readOnly="0" minScale="50000" simplifyDrawingHints="1" simplifyMaxScale="1" symbologyReferenceScale="-1" simplifyDrawingTol="1" simplifyLocal="1">
+<qgis maxScale="500" simplifyAlgorithm="0" simplifyDrawingHints="1" styleCategories="AllStyleCategories" simplifyMaxScale="1" symbologyReferenceScale="-1" simplifyDrawingTol="1" hasScaleBasedVisibilityFlag="1" simplifyLocal="1" version="3.22.16-Białowieża" labelsEnabled="0" minScale="50000" readOnly="0">
  <flags>
   <Identifiable>1</Identifiable>
   <Removable>1</Removable>
   <Searchable>1</Searchable>
   <Private>0</Private>
  </flags>
- <temporal startField="" accumulate="0" enabled="0" durationUnit="min" endExpression="" startExpression="" limitMode="0" durationField="" fixedDuration="0" mode="0" endField="">
+ <temporal endField="" durationField="" startField="" fixedDuration="0" enabled="0" mode="0" limitMode="0" startExpression="" accumulate="0" durationUnit="min" endExpression="">
   <fixedRange>
    <start></start>
    <end></end>
   </fixedRange>
  </temporal>
- <renderer-v2 forceraster="0" referencescale="-1" type="singleSymbol" enableorderby="0" symbollevels="0">
+ <renderer-v2 enableorderby="0" symbollevels="0" type="singleSymbol" referencescale="-1" forceraster="0">
   <symbols>
-   <symbol clip_to_extent="1" alpha="1" force_rhr="0" type="marker" name="0">
+   <symbol type="marker" name="0" clip_to_extent="1" force_rhr="0" alpha="1">
     <data_defined_properties>
      <Option type="Map">
       <Option value="" type="QString" name="name"/>
@@ -22,7 +22,7 @@
       <Option value="collection" type="QString" name="type"/>
      </Option>
     </data_defined_properties>
-    <layer enabled="1" pass="0" class="SimpleMarker" locked="0">
+    <layer enabled="1" locked="0" class="SimpleMarker" pass="0">
      <Option type="Map">
       <Option value="0" type="QString" name="angle"/>
       <Option value="square" type="QString" name="cap_style"/>
@@ -82,23 +82,23 @@
  <blendMode>0</blendMode>
  <featureBlendMode>0</featureBlendMode>
  <layerOpacity>1</layerOpacity>
- <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+ <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
   <activeChecks type="StringList">
    <Option value="" type="QString"/>
   </activeChecks>
   <checkConfiguration/>
  </geometryOptions>
- <legend showLabelLegend="0" type="default-vector"/>
+ <legend type="default-vector" showLabelLegend="0"/>
  <referencedLayers/>
  <fieldConfiguration>
-  <field configurationFlags="None" name="fid">
+  <field name="fid" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
     </config>
    </editWidget>
   </field>
-  <field configurationFlags="None" name="depth">
+  <field name="depth" configurationFlags="None">
    <editWidget type="">
     <config>
      <Option/>
@@ -107,16 +107,16 @@
   </field>
  </fieldConfiguration>
  <aliases>
-  <alias index="0" field="fid" name=""/>
-  <alias index="1" field="depth" name=""/>
+  <alias name="" field="fid" index="0"/>
+  <alias name="" field="depth" index="1"/>
  </aliases>
  <defaults>
-  <default applyOnUpdate="0" field="fid" expression=""/>
-  <default applyOnUpdate="0" field="depth" expression=""/>
+  <default field="fid" applyOnUpdate="0" expression=""/>
+  <default field="depth" applyOnUpdate="0" expression=""/>
  </defaults>
  <constraints>
-  <constraint constraints="3" field="fid" exp_strength="0" unique_strength="1" notnull_strength="1"/>
-  <constraint constraints="0" field="depth" exp_strength="0" unique_strength="0" notnull_strength="0"/>
+  <constraint exp_strength="0" constraints="3" field="fid" notnull_strength="1" unique_strength="1"/>
+  <constraint exp_strength="0" constraints="0" field="depth" notnull_strength="0" unique_strength="0"/>
  </constraints>
  <constraintExpressions>
   <constraint field="fid" exp="" desc=""/>
@@ -124,7 +124,7 @@
  </constraintExpressions>
  <expressionfields/>
  <attributeactions/>
- <attributetableconfig sortExpression="" sortOrder="0" actionWidgetStyle="dropDown">
+ <attributetableconfig actionWidgetStyle="dropDown" sortExpression="" sortOrder="0">
   <columns/>
  </attributetableconfig>
  <conditionalstyles>
