@@ -61,6 +61,9 @@ func (p Problem) String() string {
 	case FarFromAreaOfUse:
 		return fmt.Sprintf("layer %s (warning): %v", p.Table, p.Err)
 	case StyleUnused:
+		if p.Table == "layer_styles" {
+			return fmt.Sprintf("layer_styles unreadable, its tables drawn in the default style: %v", p.Err)
+		}
 		return fmt.Sprintf("layer %s: style not used, drawn in the default style: %v", p.Table, p.Err)
 	}
 	return fmt.Sprintf("layer %s: %v", p.Table, p.Err)

@@ -1,5 +1,5 @@
 """Renders every layer of a GeoPackage with its default layer_styles style,
-as QGIS draws it, for lantu/layers/layerstyle's comparison test.
+as QGIS draws it (labels off), for lantu/layers/layerstyle's comparison test.
 
     QT_QPA_PLATFORM=offscreen python3 qgis_render.py IN.gpkg OUT.png minx,miny,maxx,maxy WxH
 """
@@ -37,6 +37,7 @@ def main(src, out, bbox, size):
         msg, ok = lyr.loadDefaultStyle()  # the layer_styles default QML, as QGIS opens the file
         if not ok:  # no QML: QGIS reads the stored SLD only from a file
             load_sld(lyr, src, name)
+        lyr.setLabelsEnabled(False)  # the comparison is of symbols; Lantu's test draws no labels either
         layers.append(lyr)
     w, h = (int(v) for v in size.split("x"))
     s = QgsMapSettings()
