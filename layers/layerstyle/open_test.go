@@ -2,8 +2,8 @@ package layerstyle_test
 
 import (
 	"database/sql"
-	"image/color"
 	"errors"
+	"image/color"
 	"os"
 	"path/filepath"
 	"testing"
