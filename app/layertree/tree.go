@@ -201,6 +201,9 @@ func (p *Panel) childrenFor(filter string) map[string][]string {
 				children["l:"+e.Code] = append(children["l:"+e.Code], "c:"+e.Code+":"+c.Code)
 			}
 		}
+		for i := range e.Def.Style.Classes { // a style's own classes (layerstyle): "c:<code>:#<index>"
+			children["l:"+e.Code] = append(children["l:"+e.Code], "c:"+e.Code+":#"+strconv.Itoa(i))
+		}
 	}
 	return children
 }
@@ -320,6 +323,9 @@ func (p *Panel) nodeText(id string) string {
 		}
 		return i18n.Pick(e.Def.NameZh, e.Def.NameEn)
 	}
+	if _, vc := p.valueClass(id); vc != nil {
+		return valueClassText(vc)
+	}
 	_, cls := p.class(id)
 	if cls == nil {
 		return id
@@ -364,8 +370,39 @@ func (p *Panel) class(id string) (*Entry, *catalog.Class) {
 	return e, c
 }
 
+// valueClass is the style class of a "c:<code>:#<index>" id, or nil.
+func (p *Panel) valueClass(id string) (*Entry, *catalog.ValueClass) {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) != 3 || !strings.HasPrefix(parts[2], "#") || p.entries[parts[1]] == nil {
+		return nil, nil
+	}
+	e := p.entries[parts[1]]
+	i, err := strconv.Atoi(parts[2][1:])
+	if err != nil || i < 0 || i >= len(e.Def.Style.Classes) {
+		return nil, nil
+	}
+	return e, &e.Def.Style.Classes[i]
+}
+
+// valueClassText is a style class's legend text: its label, else its value
+// or range.
+func valueClassText(c *catalog.ValueClass) string {
+	switch {
+	case c.Label != "":
+		return c.Label
+	case c.Ranged:
+		return strconv.FormatFloat(c.Min, 'g', -1, 64) + " – " + strconv.FormatFloat(c.Max, 'g', -1, 64)
+	case c.Value == "":
+		return "NULL"
+	}
+	return c.Value
+}
+
 // swatch returns the legend colours of a node: fill, stroke, hatch.
 func (p *Panel) swatch(id string) (fill, stroke color.NRGBA, hatch string, ok bool) {
+	if e, vc := p.valueClass(id); vc != nil {
+		return vc.Color, e.Def.Style.Stroke, "", true
+	}
 	if strings.HasPrefix(id, "c:") {
 		_, c := p.class(id)
 		if c == nil {

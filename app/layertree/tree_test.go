@@ -1,6 +1,7 @@
 package layertree
 
 import (
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -145,5 +146,32 @@ func TestSearchTypingDoesNotWaitForTree(t *testing.T) {
 	}
 	if !slices.Contains(p.layersUnder(root), "XZ_QXXZQ") || len(p.layersUnder(root)) > 5 {
 		t.Fatalf("after the pause the tree keeps %d layers", len(p.layersUnder(root)))
+	}
+}
+
+// TestStyleClassLegend: an imported layer whose layer_styles style has its
+// own classes lists them under it, with their labels (or values and
+// ranges) and colours.
+func TestStyleClassLegend(t *testing.T) {
+	test.NewTempApp(t)
+	def := catalog.DefaultLayer("parcels", "POLYGON")
+	red, blue := color.NRGBA{230, 0, 0, 255}, color.NRGBA{0, 90, 230, 255}
+	def.ClassField = "landuse"
+	def.Style.Classes = []catalog.ValueClass{{Value: "R", Label: "Residential", Color: red}, {Value: "", Color: blue},
+		{Ranged: true, Min: 2, Max: 5, Color: red}}
+	p := New(nil, []Entry{{Code: "parcels", Def: def, Count: 4}}, nil)
+	kids := p.children["l:parcels"]
+	want := []string{"Residential", "NULL", "2 – 5"}
+	if len(kids) != len(want) {
+		t.Fatalf("legend rows %v, want %d", kids, len(want))
+	}
+	for i, id := range kids {
+		if got := p.nodeText(id); got != want[i] {
+			t.Errorf("row %d text %q, want %q", i, got, want[i])
+		}
+		fill, _, _, ok := p.swatch(id)
+		if wantFill := def.Style.Classes[i].Color; !ok || fill != wantFill {
+			t.Errorf("row %d swatch %v %v, want %v", i, fill, ok, wantFill)
+		}
 	}
 }
