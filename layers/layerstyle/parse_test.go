@@ -11,7 +11,9 @@ import (
 	"lantu/layers/catalog"
 )
 
-func readSeed(t *testing.T, name string) []byte {
+func readSeed(t *testing.T, name string) []byte { return readSeedB(t, name) }
+
+func readSeedB(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "fuzz", name))
 	if err != nil {
