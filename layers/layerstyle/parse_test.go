@@ -268,3 +268,21 @@ func TestDashes(t *testing.T) {
 		t.Errorf("capped 4,1,1,3 at 1 px = %v, want 7,2 (the closed gap merges)", got)
 	}
 }
+
+// TestQGIS2Layer reads a QGIS 2 style's layerTransparency and its scale
+// attributes, whose names QGIS 3 swapped.
+func TestQGIS2Layer(t *testing.T) {
+	s, err := ParseQML(qmlDoc(`version="2.18.28" hasScaleBasedVisibilityFlag="1" minimumScale="1000" maximumScale="25000"`,
+		`<renderer-v2 type="singleSymbol"><symbols><symbol type="line" name="0" alpha="1"><layer class="SimpleLine" pass="0" locked="0">
+		<prop k="line_color" v="0,0,255,255"/><prop k="line_width" v="0.26"/><prop k="line_width_unit" v="MM"/></layer></symbol></symbols>
+		</renderer-v2><layerTransparency>25</layerTransparency>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.MinScale != 25000 || s.MaxScale != 1000 {
+		t.Errorf("scales %g..%g, want 1000..25000", s.MaxScale, s.MinScale)
+	}
+	if s.Draw.Stroke != rgba(0, 0, 255, 191) || !near(s.Draw.Width, 0.26*pxPerMM) || s.Draw.Fill.A != 0 {
+		t.Errorf("stroke %v width %g fill %v, want 0,0,255 at 0.75, %g px, no fill", s.Draw.Stroke, s.Draw.Width, s.Draw.Fill, 0.26*pxPerMM)
+	}
+}

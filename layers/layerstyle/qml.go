@@ -18,13 +18,9 @@ func ParseQML(data []byte) (*Style, error) {
 	if root.name != "qgis" {
 		return nil, fmt.Errorf("%w: root element <%s>, not <qgis>", ErrMalformed, root.name)
 	}
-	opacity := 1.0
-	if op := root.child("layerOpacity"); op != nil {
-		v, ok := parseNumber(op.deepText())
-		if !ok {
-			return nil, fmt.Errorf("%w: layerOpacity %q", ErrMalformed, op.deepText())
-		}
-		opacity = min(max(v, 0), 1)
+	opacity, err := qmlOpacity(root)
+	if err != nil {
+		return nil, err
 	}
 	s, err := qmlRenderer(root.child("renderer-v2"), opacity)
 	if err != nil {
@@ -36,6 +32,26 @@ func ParseQML(data []byte) (*Style, error) {
 	}
 	s.LabelField = qmlLabelField(root)
 	return s, nil
+}
+
+// qmlOpacity is the layer opacity: <layerOpacity> 0..1 (QGIS 3), else
+// <layerTransparency> 0..100 (QGIS 2), else 1.
+func qmlOpacity(root *node) (float64, error) {
+	if op := root.child("layerOpacity"); op != nil {
+		v, ok := parseNumber(op.deepText())
+		if !ok {
+			return 0, fmt.Errorf("%w: layerOpacity %q", ErrMalformed, op.deepText())
+		}
+		return min(max(v, 0), 1), nil
+	}
+	if tr := root.child("layerTransparency"); tr != nil {
+		v, ok := parseNumber(tr.deepText())
+		if !ok {
+			return 0, fmt.Errorf("%w: layerTransparency %q", ErrMalformed, tr.deepText())
+		}
+		return 1 - min(max(v, 0), 100)/100, nil
+	}
+	return 1, nil
 }
 
 // qmlRenderer reads the renderer-v2 element.
@@ -147,12 +163,18 @@ func qmlScale(root *node, s *Style) error {
 	if root.get("hasScaleBasedVisibilityFlag") != "1" {
 		return nil
 	}
-	lo, ok1 := parseNumber(root.get("minScale"))
-	hi, ok2 := parseNumber(root.get("maxScale"))
-	if !ok1 || !ok2 {
-		return fmt.Errorf("%w: scale range minScale=%q maxScale=%q", ErrMalformed, root.get("minScale"), root.get("maxScale"))
+	// QGIS 3's minScale is the most zoomed out, as the catalog's MinScale;
+	// QGIS 2 wrote maximumScale for it (and minimumScale for the other).
+	outKey, inKey := "minScale", "maxScale"
+	if _, ok := root.attr[outKey]; !ok {
+		outKey, inKey = "maximumScale", "minimumScale"
 	}
-	s.MinScale, s.MaxScale = max(lo, 0), max(hi, 0) // QGIS's minScale is the most zoomed out, as the catalog's
+	out, ok1 := parseNumber(root.get(outKey))
+	in, ok2 := parseNumber(root.get(inKey))
+	if !ok1 || !ok2 {
+		return fmt.Errorf("%w: scale range %s=%q %s=%q", ErrMalformed, outKey, root.get(outKey), inKey, root.get(inKey))
+	}
+	s.MinScale, s.MaxScale = max(out, 0), max(in, 0)
 	return nil
 }
 

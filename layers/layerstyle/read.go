@@ -9,7 +9,7 @@ import (
 	"lantu/layers/catalog"
 )
 
-// Record is one row of layer_styles. A plain value.
+// Record is one row of layer_styles. A plain value: safe for concurrent use.
 type Record struct {
 	Table, Name string
 	QML, SLD    string
