@@ -401,6 +401,9 @@ func valueClassText(c *catalog.ValueClass) string {
 // swatch returns the legend colours of a node: fill, stroke, hatch.
 func (p *Panel) swatch(id string) (fill, stroke color.NRGBA, hatch string, ok bool) {
 	if e, vc := p.valueClass(id); vc != nil {
+		if e.Def.Style.Fill.A == 0 { // a hollow style: its classes colour the outline
+			return color.NRGBA{}, vc.Color, e.Def.Style.Hatch, true
+		}
 		return vc.Color, e.Def.Style.Stroke, "", true
 	}
 	if strings.HasPrefix(id, "c:") {

@@ -79,7 +79,7 @@ type Style struct {
 
 // ValueClass is one class of Style.Classes: an exact value (categorized) or
 // a numeric range (graduated) and its colour, the fill of polygons and
-// points or the colour of lines. A plain value: safe for concurrent use.
+// points or the colour of lines (and the outline of a style without fill). A plain value: safe for concurrent use.
 type ValueClass struct {
 	Value string // categorized: matched as text; "" also matches NULL
 	// Ranged classes match a value read as a number between Min and Max,

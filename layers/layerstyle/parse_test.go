@@ -286,3 +286,29 @@ func TestQGIS2Layer(t *testing.T) {
 		t.Errorf("stroke %v width %g fill %v, want 0,0,255 at 0.75, %g px, no fill", s.Draw.Stroke, s.Draw.Width, s.Draw.Fill, 0.26*pxPerMM)
 	}
 }
+
+// TestHollowCategories: the classes of a fill symbol without fill take
+// the outline colour; an SLD PolygonSymbolizer without Fill likewise.
+func TestHollowCategories(t *testing.T) {
+	sym := func(name, outline string) string {
+		return `<symbol type="fill" name="` + name + `"><layer class="SimpleFill"><prop k="style" v="no"/><prop k="color" v="1,1,1,255"/>
+		<prop k="outline_color" v="` + outline + `"/></layer></symbol>`
+	}
+	s, err := ParseQML(qmlDoc("", `<renderer-v2 type="categorizedSymbol" attr="k"><categories><category value="a" symbol="0" label="A"/>
+		<category value="b" symbol="1" label="B"/></categories><symbols>`+sym("0", "200,0,0,255")+sym("1", "0,0,200,255")+`</symbols></renderer-v2>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Draw.Classes; len(c) != 2 || c[0].Color != rgba(200, 0, 0, 255) || c[1].Color != rgba(0, 0, 200, 255) || s.Draw.Fill.A != 0 {
+		t.Errorf("classes %+v fill %v, want the outline colours and no fill", c, s.Draw.Fill)
+	}
+	s, err = ParseSLD(sld11(`<se:Rule><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>k</ogc:PropertyName><ogc:Literal>a</ogc:Literal>
+		</ogc:PropertyIsEqualTo></ogc:Filter><se:PolygonSymbolizer><se:Stroke><se:SvgParameter name="stroke">#00c800</se:SvgParameter>
+		</se:Stroke></se:PolygonSymbolizer></se:Rule>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Draw.Classes; len(c) != 1 || c[0].Color != rgba(0, 200, 0, 255) || c[0].Value != "a" || s.Draw.Fill.A != 0 {
+		t.Errorf("SLD classes %+v fill %v", c, s.Draw.Fill)
+	}
+}

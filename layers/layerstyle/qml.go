@@ -279,7 +279,8 @@ func (p *symbolParts) simpleFill(pr map[string]string) {
 	c := propColor(pr, "color")
 	p.main = c
 	switch st := pr["style"]; {
-	case st == "no":
+	case st == "no": // hollow: the class colour is the outline's
+		p.main = propColor(pr, "outline_color")
 	case qmlHatch[st] != "":
 		p.hatch, p.hatchColor = qmlHatch[st], c
 	default:

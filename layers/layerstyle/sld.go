@@ -92,6 +92,9 @@ func (r *sldRule) symbolizer(n *node) {
 			r.sym.main = r.sym.fill
 		}
 		r.sldStroke(n.child("Stroke"), mapUnits)
+		if !r.sym.hasFill && !r.sym.hasMarker { // hollow: the class colour is the outline's
+			r.sym.main = r.sym.stroke
+		}
 	case "LineSymbolizer":
 		if !r.sym.hasFill && !r.sym.hasMarker {
 			r.sym.main = sldStrokeColor(n.child("Stroke"))

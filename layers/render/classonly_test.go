@@ -43,6 +43,12 @@ func TestClassOnly(t *testing.T) {
 			t.Errorf("class only, x %d: %v, want %v", c.x, got, c.want)
 		}
 	}
+	hollow := *def
+	hollow.Style.Fill, hollow.Style.Stroke, hollow.Style.Width = color.NRGBA{}, green, 4
+	l = FromCatalog(nil, &hollow, "t", "POLYGON", data)
+	if got, edge := at(l, 40), at(l, 1); got != paper || edge != red {
+		t.Errorf("hollow class only: interior %v edge %v, want the paper and a %v outline", got, edge, red)
+	}
 	def.Style.DrawUnclassed = true
 	l = FromCatalog(nil, def, "t", "POLYGON", data)
 	if got, got2 := at(l, 240), at(l, 340); got != green || got2 != green {

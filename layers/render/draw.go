@@ -268,7 +268,7 @@ func (j *drawJob) classColors(cls string) (fill, stroke color.NRGBA, ok bool) {
 		return fill, stroke, !j.st.classOnly
 	}
 	switch {
-	case j.l.Kind == Line:
+	case j.l.Kind == Line || j.st.classOnly && fill.A == 0: // lines, and a style's hollow polygons and points
 		return fill, fade(c, j.st.opacity), true
 	case j.l.Kind == Point || j.st.classOnly:
 		return fade(c, j.st.fillAlpha), stroke, true

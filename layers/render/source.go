@@ -59,7 +59,8 @@ type Style struct {
 	ClassColor func(class string) (color.NRGBA, bool)
 	// ClassOnly, with ClassColor, draws only the features whose class
 	// ClassColor knows (NULL and empty classes included): the others are
-	// skipped, as QGIS's categorized and graduated renderers skip them.
+	// skipped, as QGIS's categorized and graduated renderers skip them. A
+	// ClassOnly style without a Fill takes the class colour as its Stroke.
 	ClassOnly bool
 }
 
