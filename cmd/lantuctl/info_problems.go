@@ -41,6 +41,8 @@ func printProblems(w io.Writer, ps []problemInfo) {
 			fmt.Fprintf(w, "  skipped layer %s: %s\n", p.Table, p.Reason)
 		case "unreadable_geometry":
 			fmt.Fprintf(w, "  %s fid %d: geometry unreadable (feature kept without it): %s\n", p.Table, p.FID, p.Reason)
+		case "style_unused":
+			fmt.Fprintf(w, "  %s: its layer_styles style is not used (drawn in the default style): %s\n", p.Table, p.Reason)
 		case "far_from_area_of_use":
 			fmt.Fprintf(w, "  %s (warning): %s\n", p.Table, p.Reason)
 		default:
