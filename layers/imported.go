@@ -97,7 +97,8 @@ func (b *Blueprint) addImported(ctx context.Context, table string) (*Layer, erro
 		}
 		l := newLayer(info)
 		l.Code, l.Imported = table, true
-		l.Def = b.importedDef(info, b.readStyles(ctx))
+		styles, _ := layerstyle.ReadDefaults(ctx, b.db.R) // an unreadable layer_styles was listed at Open
+		l.Def = b.importedDef(info, styles)
 		if err := l.load(ctx, b.db.R); err != nil {
 			return nil, fmt.Errorf("layers: %s: table %q: %w", b.path, table, err)
 		}
