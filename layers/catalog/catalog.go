@@ -90,6 +90,7 @@ type ValueClass struct {
 	MinOpen, MaxOpen bool
 	Label            string // legend text; "" = the value or range
 	Color            color.NRGBA
+	Width            float64 // line or outline width in pixels; 0 = the style's Width
 }
 
 // Matches reports whether the class takes value v (a ClassField value as
@@ -113,6 +114,15 @@ func (s *Style) ClassOf(v string) *ValueClass {
 		}
 	}
 	return nil
+}
+
+// ClassWidth is the line or outline width of a feature of value v: its
+// class's, else the style's Width.
+func (s *Style) ClassWidth(v string) float64 {
+	if c := s.ClassOf(v); c != nil && c.Width > 0 {
+		return c.Width
+	}
+	return s.Width
 }
 
 // ClassColor is the colour of the first class matching v.

@@ -44,11 +44,12 @@
 // reads SLD dashes as square-capped).
 //
 // What is lost. A categorized or graduated style keeps one colour per
-// class: the fill of polygons and points or the colour of lines (of
+// class, the fill of polygons and points or the colour of lines (of
 // outlines, for a style without fill; a hatched style's classes colour the
-// outline too, the hatch keeping the first class's colour). The outline,
-// width and marker of the first class's symbol serve every class, and its
-// dash only when every class has the same one (else lines are solid).
+// outline too, the hatch keeping the first class's colour), and one line or
+// outline width per class. The outline colour and marker of the first
+// class's symbol serve every class, and its dash only when every class has
+// the same one (else lines are solid).
 // Stacked symbol layers keep the first fill, the first outline and the first
 // marker.
 package layerstyle

@@ -33,9 +33,9 @@ func TestQGISGraduatedSLD(t *testing.T) {
 		t.Fatalf("renderer %s field %q classes %+v", s.Renderer, s.ClassField, s.Draw.Classes)
 	}
 	want := []catalog.ValueClass{
-		{Ranged: true, Min: 0, Max: 2, Color: rgba(255, 255, 178, 255)},
-		{Ranged: true, Min: 2, Max: 5, MinOpen: true, Color: rgba(254, 141, 60, 255)},
-		{Ranged: true, Min: 5, Max: 10, MinOpen: true, Color: rgba(189, 0, 38, 255)},
+		{Ranged: true, Min: 0, Max: 2, Color: rgba(255, 255, 178, 255), Width: 1},
+		{Ranged: true, Min: 2, Max: 5, MinOpen: true, Color: rgba(254, 141, 60, 255), Width: 1},
+		{Ranged: true, Min: 5, Max: 10, MinOpen: true, Color: rgba(189, 0, 38, 255), Width: 1},
 	}
 	for i, c := range s.Draw.Classes {
 		c.Label = ""

@@ -124,7 +124,7 @@ func qmlCategories(r *node, symbols map[string]*node, opacity float64) (out []ca
 			continue
 		}
 		used = append(used, sym)
-		col := readSymbol(sym, opacity).main
+		parts := readSymbol(sym, opacity)
 		values := []string{c.get("value")}
 		if vs := c.children("val"); len(vs) > 0 {
 			values = values[:0]
@@ -133,7 +133,7 @@ func qmlCategories(r *node, symbols map[string]*node, opacity float64) (out []ca
 			}
 		}
 		for _, v := range values {
-			out = append(out, catalog.ValueClass{Value: v, Label: c.get("label"), Color: col})
+			out = append(out, catalog.ValueClass{Value: v, Label: c.get("label"), Color: parts.main, Width: parts.classWidth()})
 		}
 	}
 	return out, used
@@ -153,7 +153,8 @@ func qmlRanges(r *node, symbols map[string]*node, opacity float64) (out []catalo
 			return nil, nil, fmt.Errorf("%w: range %q: bounds %q, %q", ErrMalformed, rg.get("label"), rg.get("lower"), rg.get("upper"))
 		}
 		used = append(used, sym)
-		out = append(out, catalog.ValueClass{Ranged: true, Min: lo, Max: hi, Label: rg.get("label"), Color: readSymbol(sym, opacity).main})
+		parts := readSymbol(sym, opacity)
+		out = append(out, catalog.ValueClass{Ranged: true, Min: lo, Max: hi, Label: rg.get("label"), Color: parts.main, Width: parts.classWidth()})
 	}
 	return out, used, nil
 }
@@ -366,6 +367,15 @@ func (p *symbolParts) simpleMarker(pr map[string]string) {
 	p.fill = propColor(pr, "color")
 	p.main = p.fill
 	p.outline(pr, "outline_color", "outline_style", "outline_width", 0)
+}
+
+// classWidth is the width a class of these parts draws with: the line or
+// outline's, 0 (the style's) when the symbol has none.
+func (p symbolParts) classWidth() float64 {
+	if !p.hasLn || p.stroke.A == 0 {
+		return 0
+	}
+	return p.width
 }
 
 // style is the catalog style of the parts.

@@ -48,6 +48,9 @@ var renderWants = map[string][]sample{
 		{"G", 150, 150, rgba(0, 170, 0, 255)}, {"X (no category)", 450, 150, paper},
 		{"main", 50, 350, rgba(200, 0, 0, 255)}, {"minor", 350, 50, rgba(120, 120, 120, 255)},
 		{"track (no category)", 50, 650, paper},
+		// Each class its own width: main 1.2 mm (4.5 px, rows 347.7 to
+		// 352.3), minor 0.6 mm (2.3 px, columns 348.9 to 351.1).
+		{"main, 1 px in from its edge", 50, 351, rgba(200, 0, 0, 255)}, {"beside minor", 352, 50, paper},
 	},
 	"graduated.gpkg": {
 		{"1.5 ha", 150, 450, rgba(255, 255, 178, 255)}, {"3 ha", 450, 450, rgba(254, 141, 60, 255)},

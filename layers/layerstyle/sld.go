@@ -286,7 +286,7 @@ func sldStyle(rules []*sldRule) (*Style, error) {
 func (r *sldRule) colored() []catalog.ValueClass {
 	out := make([]catalog.ValueClass, len(r.classes))
 	for i, c := range r.classes {
-		c.Color, c.Label = r.sym.main, r.title
+		c.Color, c.Label, c.Width = r.sym.main, r.title, r.sym.classWidth()
 		out[i] = c
 	}
 	return out

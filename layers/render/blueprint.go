@@ -51,7 +51,10 @@ func FromCatalog(cat *catalog.Catalog, def *catalog.Layer, code, geomType string
 		}
 	}
 	if len(s.Classes) > 0 { // a style read from layer_styles (layerstyle)
-		st.ClassColor, st.ClassOnly = s.ClassColor, !s.DrawUnclassed
+		st.ClassColor, st.ClassOnly, st.ClassWidth = s.ClassColor, !s.DrawUnclassed, s.ClassWidth
+		for _, c := range s.Classes {
+			st.Width = max(st.Width, c.Width)
+		}
 	}
 	return &Layer{
 		Code: code, Kind: kindOf(def.Geometry, geomType), Style: st,

@@ -63,6 +63,8 @@ type layerStyle struct {
 	line                lineStyle
 	classColor          func(string) (color.NRGBA, bool)
 	classOnly           bool
+	classWidth          func(string) float64 // see Style.ClassWidth
+	widthK              float64              // widthFactor at the request's scale
 	fillAlpha, opacity  float64
 	symbol              string
 	size                float32
@@ -81,7 +83,7 @@ func resolveStyle(s Style, opacity, scale float64) layerStyle {
 		fill: fade(s.Fill, fo*opacity), stroke: fade(s.Stroke, opacity),
 		hatchKind: s.Hatch, hatchGap: gap,
 		classColor: s.ClassColor, classOnly: s.ClassOnly && s.ClassColor != nil, fillAlpha: fo * opacity, opacity: opacity,
-		symbol: s.Symbol, size: float32(s.Size),
+		symbol: s.Symbol, size: float32(s.Size), classWidth: s.ClassWidth, widthK: widthFactor(scale),
 		line:       lineStyle{width: float32(s.Width * widthFactor(scale)), cap: s.Cap, join: s.Join},
 		outlineMin: outlineMinAt(scale),
 	}
@@ -180,7 +182,8 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 	x0, y1 := j.g.toPixel(o[0]+float64(b[0]), o[1]+float64(b[1]))
 	x1, y0 := j.g.toPixel(o[0]+float64(b[2]), o[1]+float64(b[3]))
 	pw, ph := x1-x0, y1-y0
-	fill, stroke, ok := j.colors(geo.Class(i))
+	cls := geo.Class(i)
+	fill, stroke, ok := j.colors(cls)
 	if !ok {
 		return
 	}
@@ -221,10 +224,10 @@ func (j *drawJob) feature(geo Geometry, o orb.Point, i int) {
 			j.c.hatch(area, j.st.hatchKind, j.st.hatchGap, j.st.hatch)
 		}
 		if fill.A == 0 && j.st.tint.A == 0 || max(pw, ph) >= j.st.outlineMin {
-			j.c.strokePath(outline, closed, j.st.line, stroke)
+			j.c.strokePath(outline, closed, j.line(cls), stroke)
 		}
 	case Line:
-		j.c.strokePath(outline, false, j.st.line, stroke)
+		j.c.strokePath(outline, false, j.line(cls), stroke)
 	case Point:
 		j.symbols(fill, stroke)
 	}
@@ -277,6 +280,15 @@ func (j *drawJob) classColors(cls string) (fill, stroke color.NRGBA, ok bool) {
 		stroke = fade(ClassOutline(c), float64(stroke.A)/255)
 	}
 	return fade(Muted(c), j.st.fillAlpha), stroke, true
+}
+
+// line is the line style of a feature of class cls.
+func (j *drawJob) line(cls string) lineStyle {
+	ls := j.st.line
+	if j.st.classWidth != nil {
+		ls.width = float32(j.st.classWidth(cls) * j.st.widthK)
+	}
+	return ls
 }
 
 // load converts slot i to canvas pixels, dropping vertices closer than half

@@ -62,6 +62,10 @@ type Style struct {
 	// skipped, as QGIS's categorized and graduated renderers skip them. A
 	// ClassOnly style without a Fill takes the class colour as its Stroke.
 	ClassOnly bool
+	// ClassWidth, when set, gives the outline or line width of a feature
+	// from its class value; Width must then be the widest it gives (the
+	// margin of tiles is reckoned from Width).
+	ClassWidth func(class string) float64
 }
 
 // Layer is one drawable layer: identity, style, scale range and data. It is
