@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"lantu/app/i18n"
 	"lantu/layers"
@@ -53,6 +54,12 @@ func (d *Data) Row(fid int64) int {
 	return -1
 }
 
+// bookkeeping names Lantu's own columns, which the catalog leaves out.
+var bookkeeping = map[string][2]string{
+	"updated_at": {"更新时间", "Updated at"},
+	"updated_by": {"更新人", "Updated by"},
+}
+
 // systemColumns are Lantu's bookkeeping columns, left out of the table as
 // QGIS users never see them in a catalog layer's form.
 var systemColumns = map[string]bool{"uid": true, "version": true}
@@ -84,7 +91,11 @@ func columnsOf(l *layers.Layer) []Column {
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		cols = append(cols, Column{Name: name, Header: name, Numeric: numericType(have[name])})
+		head := name
+		if n, ok := bookkeeping[name]; ok {
+			head = i18n.Pick(n[0], n[1])
+		}
+		cols = append(cols, Column{Name: name, Header: head, Numeric: numericType(have[name])})
 	}
 	return cols
 }
@@ -151,6 +162,8 @@ func cellText(v any) string {
 		return string(v)
 	case string:
 		return v
+	case time.Time:
+		return v.UTC().Format("2006-01-02 15:04:05")
 	}
 	return fmt.Sprint(v)
 }

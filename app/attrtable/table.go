@@ -65,9 +65,13 @@ type Table struct {
 	widths  []float32
 }
 
-// New makes the table of layer code and starts reading its rows.
-func New(h Host, code string) *Table {
-	t := newTable(h, code, fyne.Do)
+// New makes the table of layer code and starts reading its rows. post runs
+// a function on the UI goroutine: nil means fyne.Do (tests give their own).
+func New(h Host, code string, post func(func())) *Table {
+	if post == nil {
+		post = fyne.Do
+	}
+	t := newTable(h, code, post)
 	t.Load()
 	return t
 }
@@ -252,13 +256,11 @@ func unionBound(b, o orb.Bound, have bool) orb.Bound {
 	return b.Union(o)
 }
 
-// padBound widens a point's (or a thin line's) box to 50 map units so the
-// map has something to fit.
+// padBound leaves a margin of 5% (at least 25 map units, so that a point
+// has an area to fit) around the selection, as QGIS's zoom to selection does.
 func padBound(b orb.Bound) orb.Bound {
-	if b.Right()-b.Left() < 50 && b.Top()-b.Bottom() < 50 {
-		return b.Pad(25)
-	}
-	return b
+	m := max(b.Right()-b.Left(), b.Top()-b.Bottom()) * 0.05
+	return b.Pad(max(m, 25))
 }
 
 // selectedFIDs is the selection, sorted.

@@ -215,7 +215,7 @@ func TestSelectRowsSelectsOnMap(t *testing.T) {
 			t.Fatalf("map selection %v after Ctrl-clicking row 4", h.selected)
 		}
 		tb.ZoomToSelection()
-		want := orb.Bound{Min: orb.Point{500200, 4600000}, Max: orb.Point{500600, 4600100}}
+		want := orb.Bound{Min: orb.Point{500175, 4599975}, Max: orb.Point{500625, 4600125}} // fids 3..6 and 25 m
 		if h.zoomed != want {
 			t.Fatalf("zoomed to %v, want %v", h.zoomed, want)
 		}

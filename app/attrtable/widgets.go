@@ -132,7 +132,7 @@ const (
 
 func (t *Table) sizeColumns() {
 	size := theme.TextSize()
-	pad := 4 * theme.Padding()
+	pad := 2*theme.InnerPadding() + 2*theme.Padding() // the label's own, and a gap
 	t.widths = make([]float32, len(t.data.Columns))
 	for c, col := range t.data.Columns {
 		w := fyne.MeasureText(col.Header+" ▲", size, fyne.TextStyle{}).Width

@@ -38,6 +38,13 @@ type Panel struct {
 	OnOpacity func(code string, op float64)
 	// OnZoom is called to zoom to a layer's extent.
 	OnZoom func(b orb.Bound)
+	// OnTable and OnExport open a layer's attribute table and its export
+	// dialog from the layer's context menu (menu.go); unset, the items are
+	// disabled.
+	OnTable, OnExport func(code string)
+	// Source (the blueprint's file) and CRS (its name) are shown in the
+	// layer properties dialog.
+	Source, CRS string
 
 	cat      *catalog.Catalog
 	entries  map[string]*Entry

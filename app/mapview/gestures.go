@@ -112,7 +112,8 @@ func (m *MapView) finishSketch() {
 	m.Refresh()
 }
 
-// TappedSecondary finishes a measurement: the next click starts a new one.
+// TappedSecondary finishes a measurement (the next click starts a new
+// one) or an edit step; with any other tool it asks for the context menu.
 func (m *MapView) TappedSecondary(e *fyne.PointEvent) {
 	if m.editing() {
 		m.edit.EditSecondary(m.editEvent(e.Position))
@@ -120,6 +121,10 @@ func (m *MapView) TappedSecondary(e *fyne.PointEvent) {
 	}
 	if m.tool == ToolDistance || m.tool == ToolArea || m.tool == ToolProfile {
 		m.finishSketch()
+		return
+	}
+	if m.OnMenu != nil {
+		m.OnMenu(m.MapAt(e.Position), e.AbsolutePosition)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"slices"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -60,6 +61,10 @@ type MapView struct {
 	OnIdentify func(p orb.Point, res float64)
 	// OnSketch is called when the measure sketch changes.
 	OnSketch func(tool Tool, pts []orb.Point)
+	// OnMenu is called on a right-click that finishes no sketch or edit,
+	// with the map point and the click's position in the window (for a
+	// context menu).
+	OnMenu func(p orb.Point, abs fyne.Position)
 
 	r       Renderer
 	ground  func(c orb.Point) float64 // metres on the ground per map unit at c, see SetGround
@@ -201,6 +206,9 @@ func (m *MapView) SetOpacity(code string, op float64) {
 	m.req.Opacity = o
 	m.redraw()
 }
+
+// Highlight is the features drawn in the selection style.
+func (m *MapView) Highlight() []render.FeatureRef { return slices.Clone(m.req.Highlight) }
 
 // SetHighlight draws the given features in the selection style.
 func (m *MapView) SetHighlight(refs []render.FeatureRef) {

@@ -229,6 +229,8 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 		w.bp.Close()
 	}
 	w.bp = bp
+	w.tables.reset()
+	w.mapSel = mapSelection{}
 	w.geo, _ = crs.NewGeodesic(bp.SRID())
 	w.ll, _ = crs.NewTransformer(bp.SRID(), crs.CGCS2000)
 	w.geographic = isGeographic(bp.SRID())
@@ -239,6 +241,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 	w.tree.OnOpacity = w.layerOpacity
 	w.restoreHillshade()
 	w.tree.OnZoom = w.view.ZoomTo
+	w.wireTreeMenu()
 	w.left.Objects = []fyne.CanvasObject{w.tree.Content()}
 	w.left.Refresh()
 	w.first = true

@@ -60,6 +60,8 @@ type Workstation struct {
 	panels      []Panel
 	live        *liveRecheck  // conflicts re-checked after each edit (recheck.go)
 	marks       *bookmarkMenu // the user's bookmarks (bookmarks.go)
+	tables      *attrTables   // the open attribute tables (panel_attrtable.go)
+	mapSel      mapSelection  // the features highlighted as the selection
 }
 
 // New makes the window (without a blueprint yet).
@@ -74,6 +76,7 @@ func New(a fyne.App) *Workstation {
 		}
 	}
 	w.view.OnIdentify = w.identifyAt
+	w.view.OnMenu = w.showMapMenu
 	w.view.Trace = w.traceFrame
 	w.dock = newDock()
 	w.identify = newIdentifyPanel(w)
@@ -88,6 +91,7 @@ func New(a fyne.App) *Workstation {
 		w.dock.Register(p)
 	}
 	w.left = container.NewStack(widget.NewLabel(""))
+	w.tables = newAttrTables(w)
 	w.win.SetContent(w.layout())
 	w.win.SetMainMenu(w.menu())
 	w.win.Resize(w.savedWindowSize())
@@ -116,7 +120,7 @@ func (w *Workstation) layout() fyne.CanvasObject {
 	layers := container.NewStack(keep, w.left)
 	main := container.NewHSplit(container.NewAppTabs(container.NewTabItem(i18n.T("tab.layers"), layers)), right)
 	main.SetOffset(0.21)
-	return container.NewBorder(w.toolbar(), w.status.root, nil, nil, main)
+	return container.NewBorder(w.toolbar(), w.status.root, nil, nil, w.tables.wrap(main))
 }
 
 // setTool switches the map tool and shows the matching panel.
@@ -146,15 +150,12 @@ func (w *Workstation) identifyAt(p orb.Point, res float64) {
 				dialog.ShowError(err, w.win)
 				return
 			}
-			refs := make([]render.FeatureRef, 0, len(fs))
-			for _, f := range fs {
-				refs = append(refs, render.FeatureRef{Layer: f.Layer.Code, FID: f.FID})
-			}
-			w.view.SetHighlight(refs[:min(len(refs), 1)])
 			var top *layers.Feature
 			if len(fs) > 0 {
 				top = fs[0]
 			}
+			w.setMapSelection(w.identified(fs))
+			w.tables.mapSelected(w.mapSel)
 			w.pickFeature(top)
 			w.identify.show(fs)
 			w.dock.Show("identify")
