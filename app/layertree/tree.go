@@ -261,8 +261,8 @@ func (p *Panel) build() {
 	p.Tree = widget.NewTree(
 		func(id string) []string { return p.children[id] },
 		func(id string) bool { return !strings.HasPrefix(id, "c:") && len(p.children[id]) > 0 },
-		func(bool) fyne.CanvasObject { return newRow(p) },
-		func(id string, _ bool, o fyne.CanvasObject) { o.(*row).bind(id) },
+		func(bool) fyne.CanvasObject { return p.normalTheme(newRow(p)) },
+		func(id string, _ bool, o fyne.CanvasObject) { rowOf(o).bind(id) },
 	)
 	p.Tree.OnSelected = p.selectNode
 	p.search = widget.NewEntry()
@@ -289,7 +289,7 @@ func (p *Panel) build() {
 	p.zoomBtn.Disable()
 	bottom := container.NewVBox(widget.NewSeparator(), p.info,
 		container.NewBorder(nil, nil, widget.NewLabel(i18n.T("tree.opacity")), nil, p.slider), p.zoomBtn)
-	p.content = container.NewBorder(p.search, bottom, nil, nil, p.Tree)
+	p.content = container.NewBorder(p.search, bottom, nil, nil, compactIndent(p.Tree))
 	for _, id := range p.children[root] {
 		p.Tree.OpenBranch(id)
 	}

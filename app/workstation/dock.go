@@ -1,7 +1,10 @@
 package workstation
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 )
 
@@ -30,7 +33,7 @@ func newDock() *Dock {
 
 // Register adds p as a tab (or replaces the tab with the same ID).
 func (d *Dock) Register(p Panel) {
-	item := container.NewTabItem(p.Title(), p.Content())
+	item := container.NewTabItem(p.Title(), fitDock(p.Content()))
 	if old := d.panels[p.ID()]; old != nil {
 		d.tabs.Remove(old)
 	}
@@ -43,4 +46,17 @@ func (d *Dock) Show(id string) {
 	if item := d.panels[id]; item != nil {
 		d.tabs.Select(item)
 	}
+}
+
+// dockWidth is the narrowest a dock panel is drawn. A panel whose controls
+// need more (the edit and sync panels' button rows, 324-401 px) scrolls
+// sideways instead of widening the dock: at 1024 px the dock's 474 px left
+// the map 338 px and the layer names "乡镇…".
+const dockWidth = 262
+
+// fitDock keeps a panel at least dockWidth wide, scrolling sideways past it.
+func fitDock(o fyne.CanvasObject) fyne.CanvasObject {
+	keep := canvas.NewRectangle(color.Transparent)
+	keep.SetMinSize(fyne.NewSize(dockWidth, 1))
+	return container.NewStack(keep, container.NewHScroll(o))
 }

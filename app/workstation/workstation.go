@@ -106,7 +106,7 @@ func (w *Workstation) Window() fyne.Window { return w.win }
 func (w *Workstation) Dock() *Dock { return w.dock }
 
 // leftMinWidth is the layer panel's narrowest width.
-const leftMinWidth = 250
+const leftMinWidth = 290
 
 // layout is toolbar on top, status bar at the bottom, tree | map | dock.
 func (w *Workstation) layout() fyne.CanvasObject {
