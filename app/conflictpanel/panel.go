@@ -305,23 +305,17 @@ func (p *Panel) isBranch(id widget.TreeNodeID) bool {
 	return id == "" || strings.HasPrefix(id, "g")
 }
 
-func (p *Panel) createNode(bool) fyne.CanvasObject {
-	l := widget.NewLabel("")
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
-}
+func (p *Panel) createNode(bool) fyne.CanvasObject { return newNode() }
 
 func (p *Panel) updateNode(id widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+	n := o.(*node)
 	if gi, ok := groupIndex(id); ok && gi < len(p.groups) {
 		g := p.groups[gi]
-		l.TextStyle.Bold = true
-		l.SetText(fmt.Sprintf("%d · %s  %s", len(g.Patches), FormatArea(g.Area), g.Title))
+		n.show(g.Title, groupStat(len(g.Patches), g.Area), true)
 		return
 	}
-	l.TextStyle.Bold = false
 	if pt := p.patchAt(id); pt != nil {
-		l.SetText(fmt.Sprintf("%s · %s · %s", FormatArea(pt.Area), p.names.of(p.names.Districts, pt.District), statusName(pt.Status)))
+		n.show(fmt.Sprintf("%s · %s · %s", FormatArea(pt.Area), p.names.of(p.names.Districts, pt.District), statusName(pt.Status)), "", false)
 	}
 }
 
