@@ -27,7 +27,7 @@ func newNode() *node {
 	n.title.Truncation = fyne.TextTruncateEllipsis
 	n.stat.TextSize = theme.TextSize() * 0.8
 	n.stat.Alignment = fyne.TextAlignTrailing
-	n.box = container.NewBorder(nil, nil, nil, container.NewCenter(n.stat), n.title)
+	n.box = container.NewBorder(nil, nil, nil, container.NewPadded(container.NewCenter(n.stat)), n.title) // padded: clear of the scroll bar
 	n.ExtendBaseWidget(n)
 	return n
 }

@@ -38,3 +38,17 @@ func TestGroupLineNamesTheRuleFirst(t *testing.T) {
 		t.Errorf("the rule name starts %.0f px in", x)
 	}
 }
+
+// The review buttons of a selected patch fit a dock of 262 px; four in a
+// row needed more, so selecting a patch scrolled the panel sideways (before
+// the dock scrolled, it widened the dock and narrowed the map).
+func TestReviewButtonsFitTheDock(t *testing.T) {
+	uitest.NewApp(t)
+	for _, l := range []i18n.Lang{i18n.Zh, i18n.En} {
+		i18n.Set(l)
+		p := New(&fakeHost{m: mapview.New(nil), status: map[string]string{}})
+		if got := p.actions.MinSize().Width; got > 262 {
+			t.Errorf("%s: the review buttons need %.0f px", l, got)
+		}
+	}
+}

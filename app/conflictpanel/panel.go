@@ -127,7 +127,7 @@ func (p *Panel) build() {
 	p.comment = widget.NewMultiLineEntry()
 	p.comment.SetPlaceHolder(i18n.T("conflict.comment"))
 	p.comment.SetMinRowsVisible(2)
-	p.actions = container.NewGridWithColumns(4,
+	p.actions = container.NewGridWithColumns(2, // four in a row need 326 px in English: the dock is 262
 		widget.NewButton(i18n.T("conflict.confirm"), func() { p.review(conflict.StatusConfirmed) }),
 		widget.NewButton(i18n.T("conflict.waive"), func() { p.review(conflict.StatusWaived) }),
 		widget.NewButton(i18n.T("conflict.resolve"), func() { p.review(conflict.StatusResolved) }),

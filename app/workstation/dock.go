@@ -48,11 +48,12 @@ func (d *Dock) Show(id string) {
 	}
 }
 
-// dockWidth is the narrowest a dock panel is drawn. A panel whose controls
-// need more (the edit and sync panels' button rows, 324-401 px) scrolls
-// sideways instead of widening the dock: at 1024 px the dock's 474 px left
-// the map 338 px and the layer names "乡镇…".
-const dockWidth = 262
+// dockWidth is the narrowest a dock panel is drawn: the conflicts and
+// terrain panels fit it. A panel whose controls need more (the edit and sync
+// panels' button rows, 324-401 px) scrolls sideways instead of widening the
+// dock: at 1024 px the dock took 408-474 px, and the layer panel could not
+// get the width its names need without narrowing the map below 342 px.
+const dockWidth = 300
 
 // fitDock keeps a panel at least dockWidth wide, scrolling sideways past it.
 func fitDock(o fyne.CanvasObject) fyne.CanvasObject {

@@ -112,7 +112,7 @@ const leftMinWidth = 290
 func (w *Workstation) layout() fyne.CanvasObject {
 	w.left.Objects = []fyne.CanvasObject{widget.NewLabel("")}
 	right := container.NewHSplit(w.view, w.dock.tabs)
-	right.SetOffset(0.76)
+	right.SetOffset(0.64) // the dock starts about 450 px wide at 1600 px, where its widest panels fit; small windows give it dockWidth
 	// The layer panel keeps a width for names ("Base mapping", "乡镇行政区")
 	// however narrow the window.
 	keep := canvas.NewRectangle(color.Transparent)
