@@ -15,9 +15,10 @@ import (
 )
 
 // attrTables are the open attribute tables (app/attrtable), one closable
-// tab per layer docked under the map, panels and layer tree, as QGIS docks
-// its attribute tables: the map stays in sight while rows are picked. The
-// dock is hidden while no table is open. Use it on the UI goroutine only.
+// tab per layer docked under the map and the panels, as QGIS docks its
+// attribute tables: the map stays in sight while rows are picked and the
+// layer tree keeps its height. The area is hidden while no table is open.
+// Use it on the UI goroutine only.
 type attrTables struct {
 	w      *Workstation
 	center *fyne.Container // holds the main split, or it and the tables
@@ -37,11 +38,11 @@ func newAttrTables(w *Workstation) *attrTables {
 	return a
 }
 
-// wrap installs main (tree | map | dock) as the area above the tables.
+// wrap installs main (map | dock) as the area above the tables.
 func (a *attrTables) wrap(main fyne.CanvasObject) fyne.CanvasObject {
 	a.main = main
 	a.split = container.NewVSplit(main, a.tabs)
-	a.split.SetOffset(0.58)
+	a.split.SetOffset(0.5)
 	a.relayout()
 	return a.center
 }

@@ -108,19 +108,20 @@ func (w *Workstation) Dock() *Dock { return w.dock }
 // leftMinWidth is the layer panel's narrowest width.
 const leftMinWidth = 290
 
-// layout is toolbar on top, status bar at the bottom, tree | map | dock.
+// layout is toolbar on top, status bar at the bottom, tree | map | dock,
+// and the attribute tables under map | dock while one is open.
 func (w *Workstation) layout() fyne.CanvasObject {
 	w.left.Objects = []fyne.CanvasObject{widget.NewLabel("")}
 	right := container.NewHSplit(w.view, w.dock.tabs)
-	right.SetOffset(0.64) // the dock starts about 450 px wide at 1600 px, where its widest panels fit; small windows give it dockWidth
+	right.SetOffset(0.68) // the dock starts about 400 px wide at 1600 px, as wide as its panels made it before; small windows give it dockWidth
 	// The layer panel keeps a width for names ("Base mapping", "乡镇行政区")
 	// however narrow the window.
 	keep := canvas.NewRectangle(color.Transparent)
 	keep.SetMinSize(fyne.NewSize(leftMinWidth, 1))
 	layers := container.NewStack(keep, w.left)
-	main := container.NewHSplit(container.NewAppTabs(container.NewTabItem(i18n.T("tab.layers"), layers)), right)
+	main := container.NewHSplit(container.NewAppTabs(container.NewTabItem(i18n.T("tab.layers"), layers)), w.tables.wrap(right))
 	main.SetOffset(0.21)
-	return container.NewBorder(w.toolbar(), w.status.root, nil, nil, w.tables.wrap(main))
+	return container.NewBorder(w.toolbar(), w.status.root, nil, nil, main)
 }
 
 // setTool switches the map tool and shows the matching panel.
