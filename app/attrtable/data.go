@@ -208,8 +208,14 @@ func View(ctx context.Context, d *Data, f Filter, o Order) ([]int32, error) {
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if o.Col >= 0 && o.Col < len(d.Columns) {
-		slices.SortStableFunc(keep, d.compare(o))
+	switch {
+	case o.Col < 0 || o.Col >= len(d.Columns):
+	case d.Columns[o.Col].Numeric:
+		d.sortNumbers(keep, o)
+	default:
+		// compare breaks ties by row, so an unstable sort keeps equal
+		// values in fid order (and pdqsort is twice a stable one here).
+		slices.SortFunc(keep, d.compare(o))
 	}
 	return keep, ctx.Err()
 }
@@ -264,22 +270,44 @@ func (d *Data) equals(f Filter) func(r int) bool {
 	return func(r int) bool { return strings.TrimSpace(d.text[c][r]) == want }
 }
 
-// compare orders rows by o, NULLs last, ties by row (so by fid).
+// keyed is a row with its number, sorted together so that comparisons
+// read neighbouring memory.
+type keyed struct {
+	k float64
+	r int32
+}
+
+// sortNumbers orders rows by the numeric column o.Col, NULLs last, ties by
+// row.
+func (d *Data) sortNumbers(rows []int32, o Order) {
+	ns := d.nums[o.Col]
+	ks := make([]keyed, 0, len(rows))
+	var nulls []int32
+	for _, r := range rows {
+		if math.IsNaN(ns[r]) {
+			nulls = append(nulls, r)
+		} else {
+			ks = append(ks, keyed{ns[r], r})
+		}
+	}
+	sign := 1
+	if o.Desc {
+		sign = -1
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return cmpOr(sign*cmp.Compare(a.k, b.k), a.r, b.r) })
+	for i, k := range ks {
+		rows[i] = k.r
+	}
+	copy(rows[len(ks):], nulls)
+}
+
+// compare orders rows by the text column o.Col, NULLs last, ties by row
+// (so by fid).
 func (d *Data) compare(o Order) func(a, b int32) int {
 	c := o.Col
 	sign := 1
 	if o.Desc {
 		sign = -1
-	}
-	if d.Columns[c].Numeric {
-		ns := d.nums[c]
-		return func(a, b int32) int {
-			x, y := ns[a], ns[b]
-			if nx, ny := math.IsNaN(x), math.IsNaN(y); nx || ny {
-				return nullsLast(nx, ny, a, b)
-			}
-			return cmpOr(sign*cmp.Compare(x, y), a, b)
-		}
 	}
 	ts := d.text[c]
 	return func(a, b int32) int {
