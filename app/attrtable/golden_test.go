@@ -21,7 +21,6 @@ var update = flag.Bool("update", false, "rewrite the golden markup in testdata")
 func TestGoldenTable(t *testing.T) {
 	uitest.NewApp(t)
 	i18n.Set(i18n.Zh)
-	ui := &uitest.UI{}
 	h := &host{bp: parcels(t, 1)}
 	var tb *Table
 	ui.Do(func() {

@@ -71,13 +71,17 @@ func (h *host) SelectFeatures(layer string, fids []int64) {
 func (h *host) ZoomTo(b orb.Bound)  { h.zoomed = b }
 func (h *host) SetMessage(s string) { h.msg = s }
 
+// ui stands in for the UI goroutine, one for every test: a worker of one
+// test (a filter's timer, a load) may still post while the next one runs,
+// and Fyne's font caches are shared.
+var ui uitest.UI
+
 // openTable makes a loaded table of n patches, its updates serialised by ui.
 func openTable(t *testing.T, n int) (*Table, *host, *uitest.UI) {
 	t.Helper()
 	uitest.NewApp(t)
 	i18n.Set(i18n.Zh)
 	h := &host{bp: parcels(t, n)}
-	ui := &uitest.UI{}
 	var tb *Table
 	ui.Do(func() {
 		tb = newTable(h, landUse, ui.Do)
@@ -85,7 +89,7 @@ func openTable(t *testing.T, n int) (*Table, *host, *uitest.UI) {
 		tb.Load()
 	})
 	ui.Eventually(t, "the rows", func() bool { s, _ := tb.Rows(); return s == n })
-	return tb, h, ui
+	return tb, h, &ui
 }
 
 func column(t *testing.T, tb *Table, name string) int {
