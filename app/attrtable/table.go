@@ -124,15 +124,24 @@ func (t *Table) Load() {
 	}()
 }
 
+// installData shows d; a reload keeps the field chosen for field = value.
 func (t *Table) installData(d *Data) {
+	first := t.data == nil
 	t.data = d
-	opts := []string{i18n.T("attr.anyfield")}
-	for _, c := range d.Columns {
-		opts = append(opts, c.Header)
+	if first {
+		opts := []string{i18n.T("attr.anyfield")}
+		for _, c := range d.Columns {
+			opts = append(opts, c.Header)
+		}
+		t.field.SetOptions(opts)
+		t.field.SetSelectedIndex(0)
+		t.sizeColumns()
 	}
-	t.field.SetOptions(opts)
-	t.field.SetSelectedIndex(0)
-	t.sizeColumns()
+	for fid := range t.sel {
+		if d.Row(fid) < 0 {
+			delete(t.sel, fid) // deleted since
+		}
+	}
 	t.refilter()
 }
 

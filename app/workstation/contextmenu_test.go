@@ -14,6 +14,7 @@ import (
 	"lantu/app/i18n"
 	"lantu/app/internal/uitest"
 	"lantu/app/layertree"
+	"lantu/layers"
 	"lantu/layers/crs"
 	"lantu/layers/peer/peertest"
 	"lantu/layers/render"
@@ -32,6 +33,7 @@ func menuWorkstation(t *testing.T, ui *uitest.UI) *Workstation {
 	w.ll, _ = crs.NewTransformer(w.bp.SRID(), crs.CGCS2000)
 	w.tree = layertree.New(w.bp.Catalog(), entriesOf(w.bp), nil)
 	w.wireTreeMenu()
+	w.tables.reset(w.bp)
 	return w
 }
 
@@ -146,6 +148,18 @@ func TestTreeMenuOpensSyncedTable(t *testing.T) {
 		w.tables.mapSelected(w.mapSel)
 		if got := tb.Selection(); !slices.Equal(got, []int64{1}) {
 			t.Fatalf("table selection %v after identifying fid 1 on the map", got)
+		}
+	})
+	// An edit of the layer reloads its table, keeping the selection.
+	sq := orb.Polygon{{{502000, 4600000}, {503000, 4600000}, {503000, 4601000}, {502000, 4601000}, {502000, 4600000}}}
+	if _, err := w.bp.Apply(t.Context(), layers.Edit{Op: layers.OpInsert, Layer: districtLayer, Geom: sq,
+		Attrs: map[string]any{"xzqmc": "大东区", "xzqdm": "210104"}}); err != nil {
+		t.Fatal(err)
+	}
+	ui.Eventually(t, "the new row", func() bool { s, _ := tb.Rows(); return s == 3 })
+	ui.Do(func() {
+		if got := tb.Selection(); !slices.Equal(got, []int64{1}) {
+			t.Fatalf("selection %v after the reload", got)
 		}
 	})
 }

@@ -229,7 +229,7 @@ func (w *Workstation) show(bp *layers.Blueprint) {
 		w.bp.Close()
 	}
 	w.bp = bp
-	w.tables.reset()
+	w.tables.reset(bp)
 	w.mapSel = mapSelection{}
 	w.geo, _ = crs.NewGeodesic(bp.SRID())
 	w.ll, _ = crs.NewTransformer(bp.SRID(), crs.CGCS2000)

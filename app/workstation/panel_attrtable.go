@@ -28,6 +28,7 @@ type attrTables struct {
 	open   map[string]*attrtable.Table
 	items  map[*container.TabItem]*attrtable.Table
 	post   func(func()) // the tables' fyne.Do (nil: fyne.Do)
+	stop   func()       // stops following the shown blueprint's edits
 }
 
 func newAttrTables(w *Workstation) *attrTables {
@@ -88,11 +89,39 @@ func (a *attrTables) closed(item *container.TabItem) {
 	a.relayout()
 }
 
-// reset closes every table (another blueprint was opened).
-func (a *attrTables) reset() {
+// do runs fn on the UI goroutine: fyne.Do, or the tests' stand-in.
+func (a *attrTables) do(fn func()) {
+	if a.post != nil {
+		a.post(fn)
+		return
+	}
+	fyne.Do(fn)
+}
+
+// reset closes every table (another blueprint is shown) and follows bp's
+// edits: a table of a layer that changed reads its rows again.
+func (a *attrTables) reset(bp *layers.Blueprint) {
 	a.open, a.items = map[string]*attrtable.Table{}, map[*container.TabItem]*attrtable.Table{}
 	a.tabs.SetItems(nil)
 	a.relayout()
+	if a.stop != nil {
+		a.stop()
+	}
+	a.stop = bp.OnChange(func(cs layers.ChangeSet) {
+		a.do(func() { a.changed(bp, cs) })
+	})
+}
+
+// changed reloads the open tables of the layers cs touched.
+func (a *attrTables) changed(bp *layers.Blueprint, cs layers.ChangeSet) {
+	if a.w.bp != bp {
+		return
+	}
+	for _, lc := range cs.Layers {
+		if l := bp.Layer(lc.Layer); l != nil && a.open[l.Code] != nil {
+			a.open[l.Code].Load()
+		}
+	}
 }
 
 // mapSelected tells every open table the map's selection: each selects
@@ -138,7 +167,7 @@ func (w *Workstation) SelectFeatures(layer string, fids []int64) {
 	bp, fid := w.bp, fids[0]
 	go func() {
 		f, err := bp.Feature(context.Background(), layer, fid)
-		fyne.Do(func() {
+		w.tables.do(func() {
 			if err == nil && w.bp == bp && slices.Equal(w.mapSel[layer], []int64{fid}) {
 				w.pickFeature(f)
 			}
