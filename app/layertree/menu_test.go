@@ -110,3 +110,20 @@ func TestScaleRange(t *testing.T) {
 		}
 	}
 }
+
+// A layer indexed after the tree was made gets its count: the properties
+// (and the row) said 0 features for the township layer until then.
+func TestSetCount(t *testing.T) {
+	p, _ := newTestPanel(t)
+	i18n.Set(i18n.Zh)
+	p.entries["XZ_XZXZQ"].Count = 0
+	p.SetCount("XZ_XZXZQ", 1234, orb.Bound{Max: orb.Point{1, 1}})
+	for _, kv := range p.Properties("XZ_XZXZQ") {
+		if kv[0] == "要素数" && kv[1] != "1,234" {
+			t.Fatalf("count %q after SetCount", kv[1])
+		}
+	}
+	if got := p.countText("l:XZ_XZXZQ"); got != "1234" {
+		t.Fatalf("row count %q", got)
+	}
+}

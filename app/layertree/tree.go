@@ -116,6 +116,15 @@ func (p *Panel) SetVisible(id string, on bool) {
 	}
 }
 
+// SetCount updates a layer's feature count and extent once its index is
+// built: a layer still being indexed when the tree was made counted 0.
+func (p *Panel) SetCount(code string, n int, b orb.Bound) {
+	if e := p.entries[code]; e != nil {
+		e.Count, e.Bound = n, b
+		p.Tree.RefreshItem("l:" + code)
+	}
+}
+
 // SetFilter shows only the layers whose code or names contain s, at once.
 func (p *Panel) SetFilter(s string) {
 	f := normFilter(s)

@@ -212,6 +212,7 @@ func (w *Workstation) layerReady(bp *layers.Blueprint, l *layers.Layer, err erro
 		dialog.ShowError(err, w.win)
 		return
 	}
+	w.tree.SetCount(l.Code, l.Count(), l.Extent())
 	if slices.Contains(w.tree.Visible(), l.Code) && w.renderer != nil {
 		w.renderer.Invalidate("", orb.Bound{})
 		w.view.Redraw()
