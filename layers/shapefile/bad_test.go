@@ -3,6 +3,7 @@ package shapefile
 import (
 	"archive/zip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,12 +26,42 @@ func writeDistricts(t *testing.T, dir string) string {
 // TestBadInput breaks one file of a good shapefile at a time and checks
 // the error names the file and the record and wraps the right sentinel.
 func TestBadInput(t *testing.T) {
-	cases := []struct {
-		name, ext string
-		edit      func(b []byte) []byte
-		want      error
-		mention   []string
-	}{
+	testBadInput(t, func(path string) error {
+		_, err := Read(path, ReadOptions{})
+		return err
+	})
+}
+
+// TestReaderBadInput runs TestBadInput's cases through Open and Next: the
+// streaming reader gives the same errors.
+func TestReaderBadInput(t *testing.T) {
+	testBadInput(t, func(path string) error {
+		r, err := Open(path, ReadOptions{})
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for {
+			if _, _, err := r.Next(); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+		}
+	})
+}
+
+// badCase breaks one file of a good shapefile.
+type badCase struct {
+	name, ext string
+	edit      func(b []byte) []byte
+	want      error
+	mention   []string
+}
+
+func testBadInput(t *testing.T, read func(path string) error) {
+	cases := []badCase{
 		{"truncated shp", ".shp", func(b []byte) []byte { return b[:len(b)-10] }, ErrTruncated, []string{"d.shp", "header says"}},
 		{"shp header only", ".shp", func(b []byte) []byte { return b[:50] }, ErrTruncated, []string{"d.shp"}},
 		{"record overruns", ".shp", func(b []byte) []byte {
@@ -64,8 +95,7 @@ func TestBadInput(t *testing.T) {
 			if err := os.WriteFile(stem+c.ext, c.edit(b), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err = Read(stem+".shp", ReadOptions{})
-			checkErr(t, err, c.want, c.mention...)
+			checkErr(t, read(stem+".shp"), c.want, c.mention...)
 		})
 	}
 }

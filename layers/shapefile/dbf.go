@@ -66,10 +66,14 @@ func decodeDBF(b []byte, cpg, override string) (*table, error) {
 
 // parseDBFHeader reads the record count and sizes and checks that the
 // bytes hold them all (the trailing 0x1A is optional).
-func parseDBFHeader(b []byte) (dbfLayout, error) {
+func parseDBFHeader(b []byte) (dbfLayout, error) { return parseDBFLayout(b, int64(len(b))) }
+
+// parseDBFLayout is parseDBFHeader on the first bytes b of a .dbf of size
+// bytes (b holds at least the header, or the whole file when shorter).
+func parseDBFLayout(b []byte, size int64) (dbfLayout, error) {
 	var l dbfLayout
 	if len(b) < dbfHeaderLen+1 {
-		return l, fmt.Errorf("%w: .dbf header is %d bytes, want at least %d", ErrTruncated, len(b), dbfHeaderLen+1)
+		return l, fmt.Errorf("%w: .dbf header is %d bytes, want at least %d", ErrTruncated, size, dbfHeaderLen+1)
 	}
 	l.records = int64(le.Uint32(b[4:]))
 	l.headerLen, l.recordLen = int64(le.Uint16(b[8:])), int64(le.Uint16(b[10:]))
@@ -77,10 +81,10 @@ func parseDBFHeader(b []byte) (dbfLayout, error) {
 	if l.headerLen < dbfHeaderLen+1 || l.recordLen < 1 {
 		return l, fmt.Errorf("%w: .dbf header of %d bytes, records of %d bytes", ErrFormat, l.headerLen, l.recordLen)
 	}
-	if l.headerLen > int64(len(b)) {
-		return l, fmt.Errorf("%w: .dbf header says %d bytes, file has %d", ErrTruncated, l.headerLen, len(b))
+	if l.headerLen > size {
+		return l, fmt.Errorf("%w: .dbf header says %d bytes, file has %d", ErrTruncated, l.headerLen, size)
 	}
-	if have := (int64(len(b)) - l.headerLen) / l.recordLen; have < l.records {
+	if have := (size - l.headerLen) / l.recordLen; have < l.records {
 		return l, fmt.Errorf("%w: .dbf header says %d records of %d bytes, the file holds %d",
 			ErrTruncated, l.records, l.recordLen, have)
 	}

@@ -90,41 +90,10 @@ func cutName(n string, enc *encoder, limit int) string {
 	return n
 }
 
-// column is a field ready to write: its encoded name, width, and the
-// formatted values of every record.
+// column is a field ready to write: its encoded name and settled width.
 type column struct {
 	Field
-	name   []byte
-	values [][]byte
-}
-
-// encodeDBF returns the .dbf bytes of f's fields and records.
-func encodeDBF(f *File, enc *encoder, now time.Time) ([]byte, error) {
-	cols, err := columns(f, enc)
-	if err != nil {
-		return nil, err
-	}
-	recLen := 1
-	for _, c := range cols {
-		recLen += c.Length
-	}
-	hdrLen := dbfHeaderLen + dbfFieldLen*len(cols) + 1
-	if hdrLen > math.MaxUint16 || recLen > math.MaxUint16 {
-		return nil, fmt.Errorf("%w: %d fields, %d bytes a record: too many for a .dbf", ErrValue, len(cols), recLen)
-	}
-	out := make([]byte, 0, hdrLen+recLen*len(f.Records)+1)
-	out = appendDBFHeader(out, len(f.Records), hdrLen, recLen, enc.codec.ldid, now)
-	for _, c := range cols {
-		out = appendFieldDescriptor(out, c)
-	}
-	out = append(out, dbfFieldEnd)
-	for i := range f.Records {
-		out = append(out, ' ')
-		for _, c := range cols {
-			out = append(out, c.values[i]...)
-		}
-	}
-	return append(out, dbfEOF), nil
+	name []byte
 }
 
 func appendDBFHeader(dst []byte, records, hdrLen, recLen int, ldid byte, now time.Time) []byte {
@@ -141,79 +110,6 @@ func appendFieldDescriptor(dst []byte, c column) []byte {
 	copy(d[:11], c.name)
 	d[11], d[16], d[17] = byte(c.Type), byte(c.Length), byte(c.Decimals)
 	return append(dst, d[:]...)
-}
-
-// columns checks the fields and the value counts (none, meaning all NULL,
-// or one per field), names the fields for the .dbf, formats every value
-// and settles each width.
-func columns(f *File, enc *encoder) ([]column, error) {
-	for i, r := range f.Records {
-		if len(r.Values) != 0 && len(r.Values) != len(f.Fields) {
-			return nil, fmt.Errorf("record %d: %w: %d values for %d fields", i+1, ErrValue, len(r.Values), len(f.Fields))
-		}
-	}
-	names := make([]string, len(f.Fields))
-	for i, fd := range f.Fields {
-		names[i] = fd.Name
-	}
-	dbfNames, err := FieldNames(names, enc.codec.name)
-	if err != nil {
-		return nil, err
-	}
-	cols := make([]column, len(f.Fields))
-	for j, fd := range f.Fields {
-		if cols[j], err = formatColumn(f.Records, j, fd, enc); err != nil {
-			return nil, fmt.Errorf("field %q: %w", fd.Name, err)
-		}
-		cols[j].name, _ = enc.bytes(dbfNames[j])
-	}
-	return cols, nil
-}
-
-// formatColumn formats field j of every record and pads the values to the
-// field's width (chosen from the values when fd.Length is 0).
-func formatColumn(records []Record, j int, fd Field, enc *encoder) (column, error) {
-	if err := checkField(fd); err != nil {
-		return column{}, err
-	}
-	c := column{Field: fd, values: make([][]byte, len(records))}
-	width := 0
-	for i, r := range records {
-		var v any
-		if j < len(r.Values) {
-			v = r.Values[j]
-		}
-		b, err := formatValue(v, fd, enc)
-		if err != nil {
-			return c, fmt.Errorf("record %d: %w", i+1, err)
-		}
-		c.values[i], width = b, max(width, len(b))
-	}
-	return c, c.pad(width)
-}
-
-// pad settles the column's width (from the widest value, width, when the
-// field has none) and pads every value to it (left for numbers, right for
-// text); a NULL becomes GDAL's null filler.
-func (c *column) pad(width int) error {
-	if c.Length == 0 {
-		c.Length = defaultWidth(c.Field, width)
-	}
-	for i, v := range c.values {
-		if len(v) > c.Length {
-			return fmt.Errorf("record %d: %w: a value of %d bytes does not fit the width %d", i+1, ErrValue, len(v), c.Length)
-		}
-		fill := bytes.Repeat([]byte{' '}, c.Length-len(v))
-		switch {
-		case v == nil:
-			c.values[i] = bytes.Repeat([]byte{nullFiller(c.Type)}, c.Length)
-		case c.Type == Numeric || c.Type == Float:
-			c.values[i] = append(fill, v...)
-		default:
-			c.values[i] = append(v, fill...)
-		}
-	}
-	return nil
 }
 
 func defaultWidth(fd Field, width int) int {

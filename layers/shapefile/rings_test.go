@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -37,8 +36,11 @@ func writeRawPolygon(t *testing.T, stem string, rings []orb.Ring) {
 	shx := appendIndex(make([]byte, headerLen), shp)
 	copy(shp, appendHeader(nil, len(shp), Polygon, b.finite()))
 	copy(shx, appendHeader(nil, len(shx), Polygon, b.finite()))
-	dbf, err := encodeDBF(&File{Fields: []Field{{Name: "n", Type: Numeric}}, Records: []Record{{Values: []any{1}}}},
-		newEncoder(codecUTF8), time.Now())
+	tab := &File{ShapeType: Polygon, Fields: []Field{{Name: "n", Type: Numeric}}, Records: []Record{{Values: []any{1}}}}
+	if err := Write(stem+"-table.shp", tab, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dbf, err := os.ReadFile(stem + "-table.dbf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,4 +130,15 @@ func TestDeletedRecord(t *testing.T) {
 	if len(f.Records) != 2 || len(gdal) != 2 || f.Records[1].Values[0] != "沈河区" || gdal[1].props["名称"] != "沈河区" {
 		t.Errorf("we read %d records, GDAL %d", len(f.Records), len(gdal))
 	}
+}
+
+// appendIndex appends one .shx entry per record of the finished shp body.
+func appendIndex(shx, shp []byte) []byte {
+	for pos := headerLen; pos < len(shp); {
+		words := be.Uint32(shp[pos+4:])
+		shx = be.AppendUint32(shx, uint32(pos/2))
+		shx = be.AppendUint32(shx, words)
+		pos += 8 + int(words)*2
+	}
+	return shx
 }

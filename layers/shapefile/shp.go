@@ -27,7 +27,11 @@ type header struct {
 }
 
 // parseHeader decodes the header of a .shp or .shx of len(b) bytes.
-func parseHeader(b []byte) (header, error) {
+func parseHeader(b []byte) (header, error) { return parseHeaderSized(b, int64(len(b))) }
+
+// parseHeaderSized decodes the header at the start of b, the first bytes
+// of a .shp or .shx of size bytes.
+func parseHeaderSized(b []byte, size int64) (header, error) {
 	var h header
 	if len(b) < headerLen {
 		return h, fmt.Errorf("%w: header is %d bytes, want %d", ErrTruncated, len(b), headerLen)
@@ -40,8 +44,8 @@ func parseHeader(b []byte) (header, error) {
 	if h.shapeType.Base() < 0 {
 		return h, fmt.Errorf("%w: unknown shape type %d", ErrFormat, int32(h.shapeType))
 	}
-	if h.fileLen > int64(len(b)) {
-		return h, fmt.Errorf("%w: header says %d bytes, file has %d", ErrTruncated, h.fileLen, len(b))
+	if h.fileLen > size {
+		return h, fmt.Errorf("%w: header says %d bytes, file has %d", ErrTruncated, h.fileLen, size)
 	}
 	if h.fileLen < headerLen {
 		return h, fmt.Errorf("%w: header says %d bytes, less than the header itself", ErrFormat, h.fileLen)

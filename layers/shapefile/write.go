@@ -1,13 +1,7 @@
 package shapefile
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
-	"time"
 )
 
 // Write writes f as the shapefile path (a .shp) with its .shx, .dbf, .cpg
@@ -21,30 +15,17 @@ import (
 // (the error names the record and field); each file is written to a
 // temporary name and renamed into place. f is not modified.
 func Write(path string, f *File, opts WriteOptions) error {
-	ext := filepath.Ext(path)
-	if !strings.EqualFold(ext, ".shp") {
-		return fmt.Errorf("%s: %w: want a path ending in .shp", path, ErrNotFound)
-	}
-	c, err := lookupCodec(orUTF8(opts.Encoding))
+	w, err := Create(path, f.ShapeType, f.Fields, f.PRJ, opts)
 	if err != nil {
-		return fmt.Errorf("%s: WriteOptions: %w", path, err)
-	}
-	shp, shx, err := encodeGeometry(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	stem := strings.TrimSuffix(path, ext)
-	dbf, err := encodeDBF(f, newEncoder(c), time.Now())
-	if err != nil {
-		return fmt.Errorf("%s.dbf: %w", stem, err)
-	}
-	files := map[string][]byte{path: shp, stem + ".shx": shx, stem + ".dbf": dbf, stem + ".cpg": []byte(c.cpg)}
-	if f.PRJ != "" {
-		files[stem+".prj"] = []byte(f.PRJ)
-	} else if err := os.Remove(stem + ".prj"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return writeFiles(files)
+	for _, r := range f.Records {
+		if err := w.Write(r); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Close()
 }
 
 // writeFiles writes every file under a temporary name, then renames them
@@ -71,35 +52,6 @@ func writeFiles(files map[string][]byte) error {
 	return nil
 }
 
-// encodeGeometry returns the .shp and .shx bytes of f's records.
-func encodeGeometry(f *File) (shp, shx []byte, err error) {
-	t := f.ShapeType
-	if t == Null {
-		t = inferType(f.Records)
-	}
-	if t.Base() < 0 {
-		return nil, nil, fmt.Errorf("%w: unknown shape type %d", ErrGeometry, int32(t))
-	}
-	shp = make([]byte, headerLen, headerLen+64*len(f.Records))
-	shx = make([]byte, headerLen, headerLen+8*len(f.Records))
-	all := emptyBox()
-	for i, r := range f.Records {
-		var b box
-		if shp, b, err = appendRecord(shp, r, t, i); err != nil {
-			return nil, nil, fmt.Errorf("record %d: %w", i+1, err)
-		}
-		all = all.union(b)
-		if len(shp) > 1<<32 {
-			return nil, nil, fmt.Errorf("%w: more than the 8 GiB a .shp can address", ErrGeometry)
-		}
-	}
-	shx = appendIndex(shx, shp)
-	all = all.finite()
-	copy(shp, appendHeader(nil, len(shp), t, all))
-	copy(shx, appendHeader(nil, len(shx), t, all))
-	return shp, shx, nil
-}
-
 // appendRecord appends record i (0-based) with its 8-byte header.
 func appendRecord(dst []byte, r Record, t ShapeType, i int) ([]byte, box, error) {
 	var fp *flat
@@ -116,15 +68,4 @@ func appendRecord(dst []byte, r Record, t ShapeType, i int) ([]byte, box, error)
 	dst, b := encodeShape(dst, fp, t)
 	be.PutUint32(dst[at+4:], uint32((len(dst)-at-8)/2))
 	return dst, b, nil
-}
-
-// appendIndex appends one .shx entry per record of the finished shp body.
-func appendIndex(shx, shp []byte) []byte {
-	for pos := headerLen; pos < len(shp); {
-		words := be.Uint32(shp[pos+4:])
-		shx = be.AppendUint32(shx, uint32(pos/2))
-		shx = be.AppendUint32(shx, words)
-		pos += 8 + int(words)*2
-	}
-	return shx
 }
