@@ -84,7 +84,7 @@ func runImport(cmd *cobra.Command, path, source string, f importFlags) error {
 	if err != nil {
 		return err
 	}
-	src, err := transfer.Read(source, transfer.ReadOptions{Encoding: f.encoding})
+	src, err := transfer.Open(source, transfer.ReadOptions{Encoding: f.encoding})
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func BenchmarkImportShapefile(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		src, err := Read(path, ReadOptions{})
+		src, err := Open(path, ReadOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

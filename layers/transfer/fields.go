@@ -19,6 +19,12 @@ func inferFields(fs []Feature, order []string) []Field {
 			kinds[k] = widen(kinds[k], kindOf(v))
 		}
 	}
+	return fieldsOfKinds(kinds, order)
+}
+
+// fieldsOfKinds are the fields of the given kinds: those in order first,
+// then the others by name.
+func fieldsOfKinds(kinds map[string]string, order []string) []Field {
 	names := slices.Clone(order)
 	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		if !slices.Contains(names, k) {

@@ -8,11 +8,11 @@ import (
 	"lantu/layers"
 )
 
-// readGPKG reads the one vector layer of a GeoPackage (opened read-only
-// through layers, so any GeoPackage's table is an imported layer); its CRS
-// is the table's srs_id. A GeoPackage with several vector layers is refused
-// naming them, unless opt.Table picks one.
-func readGPKG(path string, opt ReadOptions) (*Source, error) {
+// openGPKG opens the one vector layer of a GeoPackage as a streamed
+// Source (read-only through layers, so any GeoPackage's table is an
+// imported layer); its CRS is the table's srs_id. A GeoPackage with several
+// vector layers is refused naming them, unless opt.Table picks one.
+func openGPKG(path string, opt ReadOptions) (*Source, error) {
 	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
@@ -29,17 +29,44 @@ func readGPKG(path string, opt ReadOptions) (*Source, error) {
 	for _, f := range targetFields(l) {
 		src.Fields = append(src.Fields, Field{f.Name, f.Type})
 	}
-	err = bp.Query(context.Background(), layers.Query{Layers: []string{l.Table}}, func(f *layers.Feature) error {
-		ft := Feature{Name: fmt.Sprintf("%s fid %d", l.Table, f.FID), Geom: f.Geom, Attrs: map[string]any{}}
-		for _, fl := range src.Fields {
+	st := &stream{count: l.Count(), geomType: gpkgGeomType(l), bound: l.Extent(), coords: l.Count() > 0}
+	table, fields := l.Table, src.Fields
+	st.each = func(ctx context.Context, fn func(Feature) error) error {
+		return eachRow(ctx, path, table, fields, fn)
+	}
+	src.stream = st
+	return src, nil
+}
+
+// gpkgGeomType is the type of a new layer holding l's features.
+func gpkgGeomType(l *layers.Layer) string {
+	switch t := strings.ToUpper(l.GeomType); t {
+	case "POLYGON", "MULTIPOLYGON":
+		return "MULTIPOLYGON"
+	case "LINESTRING", "MULTILINESTRING":
+		return "MULTILINESTRING"
+	case "POINT", "MULTIPOINT":
+		return t
+	}
+	return "GEOMETRY"
+}
+
+// eachRow reads the table's rows one at a time into Features.
+func eachRow(ctx context.Context, path, table string, fields []Field, fn func(Feature) error) error {
+	bp, err := layers.Open(path, layers.OpenOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer bp.Close()
+	return bp.Query(ctx, layers.Query{Layers: []string{table}}, func(f *layers.Feature) error {
+		ft := Feature{Name: fmt.Sprintf("%s fid %d", table, f.FID), Geom: f.Geom, Attrs: make(map[string]any, len(fields))}
+		for _, fl := range fields {
 			if v := f.Attrs[fl.Name]; v != nil {
 				ft.Attrs[fl.Name] = v
 			}
 		}
-		src.Features = append(src.Features, ft)
-		return nil
+		return fn(ft)
 	})
-	return src, err
 }
 
 // pickLayer is the named layer, or the only vector layer with features.

@@ -59,21 +59,25 @@ type row struct {
 
 // Import writes src into the blueprint: reprojected from its CRS (or
 // opt.SRS) to the blueprint's, each geometry repaired when invalid and
-// made the layer's type, attributes mapped and converted. Into an editable
-// catalog layer the features go through Apply in batches (journaled);
-// into a base layer or a new imported layer through one Bulk load. A feature
-// that cannot go in is refused and named; an unknown CRS, an unknown layer
-// or a bad mapping is an error before anything is written. An import
-// --as that fails after creating its layer leaves the empty layer. Import
-// may run beside readers of bp, but with As it adds a layer, so it must not
-// run while other goroutines walk bp.Layers().
+// made the layer's type, attributes mapped and converted. Features are read,
+// converted and written one at a time, so a streamed Source (Open) is
+// never held whole. Into an editable catalog layer the features go through
+// Apply in batches of opt.BatchSize (journaled); into a base layer or a new
+// imported layer through one Bulk load, which a failure rolls back whole. A
+// feature that cannot go in is refused and named; an unknown CRS, an
+// unknown layer or a bad mapping is an error before anything is written;
+// a bad record met while reading stops the import naming it (what earlier
+// Apply batches wrote is reported). An import --as that fails after
+// creating its layer leaves the empty layer. Import may run beside readers
+// of bp, but with As it adds a layer, so it must not run while other
+// goroutines walk bp.Layers().
 func Import(ctx context.Context, bp *layers.Blueprint, src *Source, opt ImportOptions) (*Report, error) {
 	if (opt.Layer == "") == (opt.As == "") {
 		return nil, fmt.Errorf("%w: give a catalog layer or a new layer name, not both or neither", ErrLayer)
 	}
-	rep := &Report{Source: src.Path, Format: src.Format, Encoding: src.Encoding, Read: len(src.Features), Notes: src.Notes,
+	rep := &Report{Source: src.Path, Format: src.Format, Encoding: src.Encoding, Notes: src.Notes,
 		Repaired: []Note{}, Refused: []Note{}, UIDs: []string{}}
-	pr, err := sourceProjector(src, opt.SRS, bp.SRID(), rep)
+	pr, err := sourceProjectorCtx(ctx, src, opt.SRS, bp.SRID(), rep)
 	if err != nil {
 		return nil, err
 	}
@@ -81,18 +85,101 @@ func Import(ctx context.Context, bp *layers.Blueprint, src *Source, opt ImportOp
 	if err != nil {
 		return nil, err
 	}
-	rows, err := prepareRows(ctx, src, pr, target, kind, rep, opt.Progress)
+	w, err := newRowWriter(ctx, bp, target, opt, rep)
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
-	if err := writeRows(ctx, bp, target, rows, opt, rep); err != nil {
+	if err := pipe(ctx, src, newConverter(pr, target, kind, rep), w, opt.Progress); err != nil {
+		return rep, w.fail(err)
+	}
+	if err := w.finish(); err != nil {
 		return rep, err
 	}
 	return rep, nil
 }
 
+// converted is a batch of rows and how many source features were read
+// when it was sent.
+type converted struct {
+	rows []row
+	read int
+}
+
+// pipe reads and converts src on one goroutine while the calling one
+// writes the rows through w (SQLite and GEOS work on two cores), in
+// batches of 64 rows; progress is called from the calling goroutine. The
+// converter's counts and notes are complete when pipe returns.
+func pipe(ctx context.Context, src *Source, cv *converter, w *rowWriter, progress func(done, total int)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan converted, 8)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		readErr <- convertAll(ctx, src, cv, ch)
+	}()
+	var werr error
+	for b := range ch {
+		for _, r := range b.rows {
+			if werr == nil {
+				werr = w.add(r)
+			}
+		}
+		if werr != nil {
+			cancel() // drain: the reader stops at its next feature
+			continue
+		}
+		if progress != nil {
+			progress(b.read, src.Len())
+		}
+	}
+	rerr := <-readErr
+	if werr != nil {
+		return werr // the reader stopped because of it
+	}
+	return rerr
+}
+
+// convertAll reads every feature of src, converts it and sends the rows
+// in batches.
+func convertAll(ctx context.Context, src *Source, cv *converter, ch chan<- converted) error {
+	const size = 64
+	b := converted{rows: make([]row, 0, size)}
+	send := func() error {
+		select {
+		case ch <- b:
+			b = converted{rows: make([]row, 0, size)}
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err := src.Each(ctx, func(f Feature) error {
+		cv.rep.Read++
+		if r, ok := cv.convert(f); ok {
+			b.rows = append(b.rows, r)
+		}
+		if len(b.rows) == size {
+			b.read = cv.rep.Read
+			return send()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.read = cv.rep.Read
+	return send()
+}
+
 // sourceProjector picks the source CRS and checks the coordinates fit it.
 func sourceProjector(src *Source, srs, to int, rep *Report) (projector, error) {
+	return sourceProjectorCtx(context.Background(), src, srs, to, rep)
+}
+
+// sourceProjectorCtx is sourceProjector with a context for the pass that
+// names a feature out of range.
+func sourceProjectorCtx(ctx context.Context, src *Source, srs, to int, rep *Report) (projector, error) {
 	if srs > 0 {
 		src.CRS = CRS{EPSG: srs, From: "--s-srs"}
 	}
@@ -100,7 +187,7 @@ func sourceProjector(src *Source, srs, to int, rep *Report) (projector, error) {
 		return nil, fmt.Errorf("%w: %s says nothing of its coordinate system; give it with --s-srs EPSG:N", ErrNoCRS, src.Path)
 	}
 	rep.CRS = fmt.Sprintf("%s -> EPSG:%d", src.CRS, to)
-	if err := checkRange(src); err != nil {
+	if err := checkRange(ctx, src); err != nil {
 		return nil, err
 	}
 	pr, err := newProjector(src.CRS, to)
@@ -142,60 +229,79 @@ func prepareTarget(ctx context.Context, bp *layers.Blueprint, src *Source, opt I
 
 // sourceGeomType is the GeoPackage type of a new layer holding src.
 func sourceGeomType(src *Source) string {
-	kinds := map[string]bool{}
+	if src.stream != nil {
+		return src.stream.geomType
+	}
+	k := geomKinds{}
 	for _, f := range src.Features {
-		switch f.Geom.(type) {
-		case orb.Polygon, orb.MultiPolygon, orb.Ring:
-			kinds["MULTIPOLYGON"] = true
-		case orb.LineString, orb.MultiLineString:
-			kinds["MULTILINESTRING"] = true
-		case orb.Point:
-			kinds["POINT"] = true
-		case orb.MultiPoint:
-			kinds["MULTIPOINT"] = true
-		case nil:
-		default:
-			kinds["GEOMETRY"] = true
-		}
+		k.add(f.Geom)
 	}
-	if kinds["POINT"] && kinds["MULTIPOINT"] {
-		delete(kinds, "POINT")
+	return k.geomType()
+}
+
+// geomKinds gathers the kinds of geometry a layer must hold.
+type geomKinds map[string]bool
+
+func (k geomKinds) add(g orb.Geometry) {
+	switch g.(type) {
+	case orb.Polygon, orb.MultiPolygon, orb.Ring:
+		k["MULTIPOLYGON"] = true
+	case orb.LineString, orb.MultiLineString:
+		k["MULTILINESTRING"] = true
+	case orb.Point:
+		k["POINT"] = true
+	case orb.MultiPoint:
+		k["MULTIPOINT"] = true
+	case nil:
+	default:
+		k["GEOMETRY"] = true
 	}
-	if len(kinds) == 1 {
-		for k := range kinds {
-			return k
+}
+
+// geomType is the one kind, MULTIPOINT for points and multipoints, else
+// GEOMETRY.
+func (k geomKinds) geomType() string {
+	if k["POINT"] && k["MULTIPOINT"] {
+		delete(k, "POINT")
+	}
+	if len(k) == 1 {
+		for t := range k {
+			return t
 		}
 	}
 	return "GEOMETRY"
 }
 
-// prepareRows reprojects, repairs, coerces and maps every feature.
-func prepareRows(ctx context.Context, src *Source, pr projector, l *layers.Layer, kind string, rep *Report, progress func(int, int)) ([]row, error) {
-	types := map[string]string{}
-	var required []catalog.Field
+// converter turns source features into rows for one target layer. Not
+// safe for concurrent use (it holds a GEOS context).
+type converter struct {
+	pr       projector
+	fx       *fixer
+	kind     string
+	types    map[string]string
+	required []catalog.Field
+	rep      *Report
+}
+
+func newConverter(pr projector, l *layers.Layer, kind string, rep *Report) *converter {
+	c := &converter{pr: pr, fx: newFixer(), kind: kind, types: map[string]string{}, rep: rep}
 	for _, f := range targetFields(l) {
-		types[f.Name] = f.Type
+		c.types[f.Name] = f.Type
 		if f.Required {
-			required = append(required, f)
+			c.required = append(c.required, f)
 		}
 	}
-	fx := newFixer()
-	rows := make([]row, 0, len(src.Features))
-	for i, f := range src.Features {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if progress != nil && i%256 == 0 {
-			progress(i, len(src.Features))
-		}
-		r, refusal := prepareRow(f, pr, fx, kind, rep.Mapping, types, required, rep)
-		if refusal != "" {
-			rep.Refused = append(rep.Refused, Note{f.Name, refusal})
-			continue
-		}
-		rows = append(rows, r)
+	return c
+}
+
+// convert is f's row, or false when f is refused (and named in the report).
+func (c *converter) convert(f Feature) (row, bool) {
+	r, refusal := prepareRow(f, c.pr, c.fx, c.kind, c.rep.Mapping, c.types, c.required, c.rep)
+	if refusal != "" {
+		c.rep.Refused = append(c.rep.Refused, Note{f.Name, refusal})
+		return row{}, false
 	}
-	return rows, nil
+	return r, true
 }
 
 // prepareRow turns one feature into a row, or says why it is refused.
@@ -234,68 +340,102 @@ func prepareRow(f Feature, pr projector, fx *fixer, kind string, m Mapping, type
 	return row{f.Name, g, attrs}, ""
 }
 
-// writeRows writes the rows: through Apply batches (journaled) into a
+// rowWriter writes rows as they come: Apply batches (journaled) into a
 // catalog layer the catalog marks editable, else one Bulk load.
-func writeRows(ctx context.Context, bp *layers.Blueprint, l *layers.Layer, rows []row, opt ImportOptions, rep *Report) error {
-	if len(rows) == 0 {
-		return nil
+type rowWriter struct {
+	ctx   context.Context
+	bp    *layers.Blueprint
+	l     *layers.Layer
+	rep   *Report
+	size  int
+	batch []row
+	bulk  *layers.BulkWriter
+	uids  []string
+}
+
+func newRowWriter(ctx context.Context, bp *layers.Blueprint, l *layers.Layer, opt ImportOptions, rep *Report) (*rowWriter, error) {
+	w := &rowWriter{ctx: ctx, bp: bp, l: l, rep: rep, size: opt.BatchSize}
+	if w.size <= 0 {
+		w.size = 500
 	}
 	if l.Def != nil && l.Def.Editable && !l.Imported {
-		return applyRows(ctx, bp, l, rows, opt, rep)
+		rep.Journal = true
+		return w, nil
 	}
-	return bulkRows(ctx, bp, l, rows, opt, rep)
+	var err error
+	if w.bulk, err = bp.Bulk(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
-func applyRows(ctx context.Context, bp *layers.Blueprint, l *layers.Layer, rows []row, opt ImportOptions, rep *Report) error {
-	rep.Journal = true
-	size := opt.BatchSize
-	if size <= 0 {
-		size = 500
+// add writes r, or holds it for the next Apply batch.
+func (w *rowWriter) add(r row) error {
+	if w.bulk != nil {
+		uid := newUID()
+		r.attrs["uid"] = uid
+		if err := w.bulk.Insert(w.l.Table, r.geom, r.attrs); err != nil {
+			return fmt.Errorf("transfer: %s: %s: %w", w.rep.Source, r.name, err)
+		}
+		w.uids = append(w.uids, uid)
+		return nil
 	}
-	for start := 0; start < len(rows); start += size {
-		batch := rows[start:min(start+size, len(rows))]
-		edits := make([]layers.Edit, len(batch))
-		for i, r := range batch {
-			edits[i] = layers.Edit{Op: layers.OpInsert, Layer: l.Table, Geom: r.geom, Attrs: r.attrs}
-		}
-		fs, err := bp.Apply(ctx, edits...)
-		if err != nil {
-			return fmt.Errorf("transfer: %s: features %d-%d (%s ...) not imported, %d before them were: %w",
-				rep.Source, start+1, start+len(batch), batch[0].name, rep.Imported, err)
-		}
-		for _, f := range fs {
-			rep.UIDs = append(rep.UIDs, f.UID)
-		}
-		rep.Imported += len(fs)
-		if opt.Progress != nil {
-			opt.Progress(rep.Imported, len(rows))
-		}
+	w.batch = append(w.batch, r)
+	if len(w.batch) >= w.size {
+		return w.apply()
 	}
 	return nil
 }
 
-func bulkRows(ctx context.Context, bp *layers.Blueprint, l *layers.Layer, rows []row, opt ImportOptions, rep *Report) error {
-	w, err := bp.Bulk(ctx)
+// apply writes the held batch in one Apply.
+func (w *rowWriter) apply() error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	edits := make([]layers.Edit, len(w.batch))
+	for i, r := range w.batch {
+		edits[i] = layers.Edit{Op: layers.OpInsert, Layer: w.l.Table, Geom: r.geom, Attrs: r.attrs}
+	}
+	fs, err := w.bp.Apply(w.ctx, edits...)
 	if err != nil {
-		return err
+		start := w.rep.Imported + 1
+		return fmt.Errorf("transfer: %s: features %d-%d (%s ...) not imported, %d before them were: %w",
+			w.rep.Source, start, start+len(w.batch)-1, w.batch[0].name, w.rep.Imported, err)
 	}
-	defer w.Rollback()
-	uids := make([]string, len(rows))
-	for i, r := range rows {
-		uids[i] = newUID()
-		r.attrs["uid"] = uids[i]
-		if err := w.Insert(l.Table, r.geom, r.attrs); err != nil {
-			return fmt.Errorf("transfer: %s: %s: %w (nothing imported)", rep.Source, r.name, err)
-		}
-		if opt.Progress != nil && i%256 == 0 {
-			opt.Progress(i, len(rows))
-		}
+	for _, f := range fs {
+		w.rep.UIDs = append(w.rep.UIDs, f.UID)
 	}
-	if err := w.Commit(); err != nil {
-		return fmt.Errorf("transfer: %s: nothing imported: %w", rep.Source, err)
-	}
-	rep.Imported, rep.UIDs = len(rows), uids
+	w.rep.Imported += len(fs)
+	w.batch = w.batch[:0]
 	return nil
+}
+
+// finish writes what is held and commits.
+func (w *rowWriter) finish() error {
+	if w.bulk == nil {
+		return w.apply()
+	}
+	if len(w.uids) == 0 {
+		return w.bulk.Rollback() // nothing to load: leave the layer untouched
+	}
+	if err := w.bulk.Commit(); err != nil {
+		return fmt.Errorf("transfer: %s: nothing imported: %w", w.rep.Source, err)
+	}
+	w.rep.Imported, w.rep.UIDs = len(w.uids), w.uids
+	return nil
+}
+
+// fail abandons a Bulk load (nothing imported) and returns err, saying how
+// many features earlier Apply batches imported.
+func (w *rowWriter) fail(err error) error {
+	if w.bulk != nil {
+		w.bulk.Rollback()
+		return fmt.Errorf("%w (nothing imported)", err)
+	}
+	if w.rep.Imported > 0 {
+		return fmt.Errorf("%w (%d features imported before it)", err, w.rep.Imported)
+	}
+	return err
 }
 
 // newUID is a time-ordered UUID, as the blueprint makes them.

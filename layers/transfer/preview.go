@@ -70,19 +70,8 @@ func ProjectedBound(src *Source, srs, to int) (orb.Bound, error) {
 	if err != nil {
 		return orb.Bound{}, err
 	}
-	var b orb.Bound
-	first := true
-	for _, f := range src.Features {
-		if f.Geom == nil {
-			continue
-		}
-		if first {
-			b, first = f.Geom.Bound(), false
-		} else {
-			b = b.Union(f.Geom.Bound())
-		}
-	}
-	if first {
+	b, some := sourceBound(src)
+	if !some {
 		return orb.Bound{}, nil
 	}
 	g, err := pr.Geometry(densified(b, 16))

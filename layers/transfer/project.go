@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -48,38 +49,60 @@ func geographic(c CRS) bool {
 }
 
 // checkRange refuses coordinates that cannot be in c: beyond ±180/±90 in a
-// geographic CRS, or all within ±180/±90 (degrees) in a projected one.
-func checkRange(src *Source) error {
-	geo := geographic(src.CRS)
-	degrees, some := true, false
-	for _, f := range src.Features {
-		var bad orb.Point
-		found := false
-		eachPoint(f.Geom, func(p orb.Point) {
-			some = true
-			inDeg := math.Abs(p[0]) <= 180 && math.Abs(p[1]) <= 90
-			degrees = degrees && inDeg
-			if geo && !inDeg && !found {
-				bad, found = p, true
-			}
-		})
-		if found {
-			return fmt.Errorf("%w: %s: %s: coordinate %v is not a longitude/latitude, but the CRS is %s", ErrCRS, src.Path, f.Name, bad, src.CRS)
-		}
+// geographic CRS (naming the first feature with one), or all within
+// ±180/±90 (degrees) in a projected one. It looks at the Source's extent,
+// and reads a streamed Source again only to name the feature.
+func checkRange(ctx context.Context, src *Source) error {
+	b, some := sourceBound(src)
+	if !some {
+		return nil
 	}
-	if !geo && some && degrees {
+	geo := geographic(src.CRS)
+	degrees := math.Abs(b.Min[0]) <= 180 && math.Abs(b.Max[0]) <= 180 && math.Abs(b.Min[1]) <= 90 && math.Abs(b.Max[1]) <= 90
+	if geo && !degrees {
+		return notDegrees(ctx, src)
+	}
+	if !geo && degrees {
 		return fmt.Errorf("%w: %s: every coordinate looks like longitude/latitude degrees, but the CRS is %s, projected in metres", ErrCRS, src.Path, src.CRS)
 	}
-	if src.CRS.EPSG > 0 && some {
-		if err := crs.CheckExtent(src.CRS.EPSG, sourceBound(src)); err != nil {
+	if src.CRS.EPSG > 0 {
+		if err := crs.CheckExtent(src.CRS.EPSG, b); err != nil {
 			return fmt.Errorf("%w: %s: %v; if the file's CRS is wrong, give the right one with --s-srs", ErrCRS, src.Path, err)
 		}
 	}
 	return nil
 }
 
-// sourceBound is the bound of every coordinate of src.
-func sourceBound(src *Source) orb.Bound {
+// notDegrees is the error naming the first feature with a coordinate that
+// is not a longitude/latitude.
+func notDegrees(ctx context.Context, src *Source) error {
+	var found error
+	err := src.Each(ctx, func(f Feature) error {
+		eachPoint(f.Geom, func(p orb.Point) {
+			if found == nil && (math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90) {
+				found = fmt.Errorf("%w: %s: %s: coordinate %v is not a longitude/latitude, but the CRS is %s", ErrCRS, src.Path, f.Name, p, src.CRS)
+			}
+		})
+		if found != nil {
+			return errEnough
+		}
+		return nil
+	})
+	if found != nil {
+		return found
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: %s: the extent is not in longitude/latitude, but the CRS is %s", ErrCRS, src.Path, src.CRS)
+}
+
+// sourceBound is the bound of every coordinate of src, and whether there
+// is any.
+func sourceBound(src *Source) (orb.Bound, bool) {
+	if src.stream != nil {
+		return src.stream.bound, src.stream.coords
+	}
 	first := true
 	var b orb.Bound
 	for _, f := range src.Features {
@@ -90,7 +113,7 @@ func sourceBound(src *Source) orb.Bound {
 			b = b.Extend(p)
 		})
 	}
-	return b
+	return b, !first
 }
 
 // eachSeq calls fn for every point sequence of g, in place.

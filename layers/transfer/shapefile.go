@@ -1,43 +1,96 @@
 package transfer
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"lantu/layers"
 	"lantu/layers/crs"
 	"lantu/layers/outfile"
 	"lantu/layers/shapefile"
 )
 
-// readShapefile reads a .shp (or a .zip holding one); its CRS is the
-// .prj's WKT.
-func readShapefile(path string, opt ReadOptions) (*Source, error) {
-	f, err := shapefile.Read(path, shapefile.ReadOptions{Encoding: opt.Encoding, KeepZM: opt.KeepZM})
+// openShapefile opens a .shp (or a .zip holding one) as a streamed
+// Source; its CRS is the .prj's WKT, its extent the header's.
+func openShapefile(path string, opt ReadOptions) (*Source, error) {
+	ropt := shapefile.ReadOptions{Encoding: opt.Encoding, KeepZM: opt.KeepZM}
+	r, err := shapefile.Open(path, ropt)
 	if err != nil {
 		return nil, err
 	}
-	src := &Source{Path: path, Format: "shp", Encoding: f.Encoding}
-	if strings.TrimSpace(f.PRJ) != "" {
-		src.CRS = CRS{WKT: f.PRJ, From: "the .prj of " + filepath.Base(path)}
+	defer r.Close()
+	src := &Source{Path: path, Format: "shp", Encoding: r.Encoding}
+	if strings.TrimSpace(r.PRJ) != "" {
+		src.CRS = CRS{WKT: r.PRJ, From: "the .prj of " + filepath.Base(path)}
 	}
-	for _, fl := range f.Fields {
+	for _, fl := range r.Fields {
 		src.Fields = append(src.Fields, Field{fl.Name, dbfKind(fl)})
 	}
-	src.Features = make([]Feature, 0, len(f.Records))
-	for i, r := range f.Records {
-		ft := Feature{Name: "record " + strconv.Itoa(i+1), Geom: r.Geometry, Attrs: make(map[string]any, len(f.Fields))}
-		for j, v := range r.Values {
-			if j < len(f.Fields) && v != nil {
-				ft.Attrs[f.Fields[j].Name] = v
+	st := &stream{count: r.Len(), geomType: shapeGeomType(r.ShapeType),
+		bound: orb.Bound{Min: orb.Point{r.Box[0], r.Box[1]}, Max: orb.Point{r.Box[2], r.Box[3]}}}
+	st.coords = r.ShapeType != shapefile.Null && r.Len() != 0
+	fields := r.Fields
+	st.each = func(ctx context.Context, fn func(Feature) error) error {
+		return eachRecord(ctx, path, ropt, fields, fn)
+	}
+	src.stream = st
+	return src, nil
+}
+
+// eachRecord reads the shapefile record by record into Features.
+func eachRecord(ctx context.Context, path string, opt shapefile.ReadOptions, fields []shapefile.Field, fn func(Feature) error) error {
+	r, err := shapefile.Open(path, opt)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for i := 0; ; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
-		src.Features = append(src.Features, ft)
+		rec, n, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ft := Feature{Name: "record " + strconv.Itoa(n), Geom: rec.Geometry, Attrs: make(map[string]any, len(fields))}
+		for j, v := range rec.Values {
+			if j < len(fields) && v != nil {
+				ft.Attrs[fields[j].Name] = v
+			}
+		}
+		if err := fn(ft); err != nil {
+			return err
+		}
 	}
-	return src, nil
+}
+
+// shapeGeomType is the type of a new layer holding a file of type t.
+func shapeGeomType(t shapefile.ShapeType) string {
+	switch t.Base() {
+	case shapefile.Polygon:
+		return "MULTIPOLYGON"
+	case shapefile.PolyLine:
+		return "MULTILINESTRING"
+	case shapefile.Point:
+		return "POINT"
+	case shapefile.MultiPoint:
+		return "MULTIPOINT"
+	}
+	return "GEOMETRY"
 }
 
 // dbfKind is the field type a DBF column reads as.
@@ -71,20 +124,31 @@ func writeShapefile(outs []*outfile.File, set *exportSet, encoding string, rep *
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrEncoding, err)
 	}
-	file := &shapefile.File{ShapeType: shapeType(set.kind), PRJ: def.WKT}
 	rep.FieldNames = map[string]string{}
+	fields := make([]shapefile.Field, len(set.fields))
 	for i, f := range set.fields {
-		file.Fields = append(file.Fields, dbfField(dbfNames[i], f.Type))
+		fields[i] = dbfField(dbfNames[i], f.Type)
 		rep.FieldNames[f.Name] = dbfNames[i]
 	}
-	for _, ft := range set.feats {
-		rec := shapefile.Record{Geometry: ft.Geom}
-		for _, f := range set.fields {
-			rec.Values = append(rec.Values, dbfValue(ft.Attrs[f.Name], f.Type))
-		}
-		file.Records = append(file.Records, rec)
+	w, err := shapefile.Create(outs[0].Path(), shapeType(set.kind), fields, def.WKT, shapefile.WriteOptions{Encoding: encoding})
+	if err != nil {
+		return err
 	}
-	if err := shapefile.Write(outs[0].Path(), file, shapefile.WriteOptions{Encoding: encoding}); err != nil {
+	defer w.Abort()
+	vals := make([]any, len(set.fields))
+	err = set.each(func(ft *layers.Feature) error {
+		for i, f := range set.fields {
+			vals[i] = dbfValue(ft.Attrs[f.Name], f.Type)
+		}
+		if err := w.Write(shapefile.Record{Geometry: ft.Geom, Values: vals}); err != nil {
+			return fmt.Errorf("layer %s uid %s: %w", set.layer.Code, ft.UID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
 		return err
 	}
 	stem := strings.TrimSuffix(outs[0].Path(), filepath.Ext(outs[0].Path()))

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -16,6 +17,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"golang.org/x/text/encoding/htmlindex"
 
+	"lantu/layers"
 	"lantu/layers/boundarytxt"
 	"lantu/layers/gpkg"
 )
@@ -74,7 +76,8 @@ func insertAll(ctx context.Context, tx *sql.Tx, set *exportSet, cols []gpkg.Colu
 		return err
 	}
 	defer st.Close()
-	for _, f := range set.feats {
+	args := make([]any, 0, 2+len(set.fields))
+	return set.each(func(f *layers.Feature) error {
 		var blob any
 		if f.Geom != nil {
 			b, err := gpkg.EncodeGeometry(f.Geom, int32(set.epsg))
@@ -83,45 +86,71 @@ func insertAll(ctx context.Context, tx *sql.Tx, set *exportSet, cols []gpkg.Colu
 			}
 			blob = b
 		}
-		args := []any{blob, f.UID}
+		args = append(args[:0], blob, f.UID)
 		for _, fl := range set.fields {
 			args = append(args, f.Attrs[fl.Name])
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("layer %s uid %s: %w", set.layer.Code, f.UID, err)
 		}
-	}
-	return nil
-}
-
-// geojsonFile is a FeatureCollection with the legacy crs member when the
-// CRS is not CRS84.
-type geojsonFile struct {
-	Type     string             `json:"type"`
-	Name     string             `json:"name"`
-	CRS      any                `json:"crs,omitempty"`
-	Features []*geojson.Feature `json:"features"`
+		return nil
+	})
 }
 
 // writeGeoJSON writes RFC 7946 GeoJSON (CRS84), or with a crs member
-// naming the EPSG code when another CRS was asked for.
+// naming the EPSG code when another CRS was asked for, a feature at a time.
 func writeGeoJSON(path string, set *exportSet) error {
-	out := geojsonFile{Type: "FeatureCollection", Name: set.name, Features: []*geojson.Feature{}}
-	if set.epsg != 4326 {
-		out.CRS = map[string]any{"type": "name", "properties": map[string]string{"name": fmt.Sprintf("urn:ogc:def:crs:EPSG::%d", set.epsg)}}
-	}
-	for _, f := range set.feats {
-		gf := &geojson.Feature{Type: "Feature", ID: f.UID, Geometry: f.Geom, Properties: geojson.Properties{}}
-		for _, fl := range set.fields {
-			gf.Properties[fl.Name] = f.Attrs[fl.Name]
+	return writeStream(path, func(w *bufio.Writer) error {
+		head := map[string]any{"type": "FeatureCollection", "name": set.name}
+		if set.epsg != 4326 {
+			head["crs"] = map[string]any{"type": "name", "properties": map[string]string{"name": fmt.Sprintf("urn:ogc:def:crs:EPSG::%d", set.epsg)}}
 		}
-		out.Features = append(out.Features, gf)
-	}
-	b, err := json.Marshal(out)
+		hb, err := json.Marshal(head)
+		if err != nil {
+			return err
+		}
+		w.Write(hb[:len(hb)-1]) // without its closing brace
+		w.WriteString(`,"features":[`)
+		n := 0
+		err = set.each(func(f *layers.Feature) error {
+			gf := &geojson.Feature{Type: "Feature", ID: f.UID, Geometry: f.Geom, Properties: make(geojson.Properties, len(set.fields))}
+			for _, fl := range set.fields {
+				gf.Properties[fl.Name] = f.Attrs[fl.Name]
+			}
+			b, err := json.Marshal(gf)
+			if err != nil {
+				return fmt.Errorf("transfer: geojson: layer %s uid %s: %w", set.layer.Code, f.UID, err)
+			}
+			if n > 0 {
+				w.WriteByte(',')
+			}
+			n++
+			_, err = w.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		_, err = w.WriteString("]}")
+		return err
+	})
+}
+
+// writeStream writes a file through a buffer filled by fill.
+func writeStream(path string, fill func(w *bufio.Writer) error) error {
+	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("transfer: geojson: %w", err)
+		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := fill(w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // encodeText encodes UTF-8 text to encoding ("" or UTF-8: unchanged).
@@ -141,38 +170,49 @@ func encodeText(b []byte, encoding string) ([]byte, error) {
 }
 
 // writeCSV writes a WKT column then the fields; UTF-8 with a BOM (what
-// spreadsheets need to see Chinese), or the encoding asked for.
+// spreadsheets need to see Chinese), or the encoding asked for; a record
+// the encoding cannot hold is refused naming the feature.
 func writeCSV(path string, set *exportSet, encoding string) error {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	header := []string{"WKT"}
-	for _, f := range set.fields {
-		header = append(header, f.Name)
+	utf8 := encoding == "" || strings.EqualFold(encoding, "UTF-8")
+	if _, err := encodeText(nil, encoding); err != nil {
+		return err
 	}
-	w.Write(header)
-	for _, f := range set.feats {
-		rec := []string{marshalWKT(f.Geom)}
-		for _, fl := range set.fields {
-			if v := f.Attrs[fl.Name]; v != nil {
-				rec = append(rec, textOf(v))
-			} else {
-				rec = append(rec, "")
-			}
+	return writeStream(path, func(out *bufio.Writer) error {
+		if utf8 {
+			out.Write(bom)
 		}
-		w.Write(rec)
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	out, err := encodeText(buf.Bytes(), encoding)
-	if err != nil {
-		return err
-	}
-	if encoding == "" || strings.EqualFold(encoding, "UTF-8") {
-		out = append(append([]byte(nil), bom...), out...)
-	}
-	return os.WriteFile(path, out, 0o644)
+		var buf bytes.Buffer
+		cw := csv.NewWriter(&buf)
+		put := func(rec []string, who string) error {
+			buf.Reset()
+			cw.Write(rec)
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+			b, err := encodeText(buf.Bytes(), encoding)
+			if err != nil {
+				return fmt.Errorf("%s: %w", who, err)
+			}
+			_, err = out.Write(b)
+			return err
+		}
+		header := []string{"WKT"}
+		for _, f := range set.fields {
+			header = append(header, f.Name)
+		}
+		if err := put(header, "the header"); err != nil {
+			return err
+		}
+		rec := make([]string, 0, len(header))
+		return set.each(func(f *layers.Feature) error {
+			rec = append(rec[:0], marshalWKT(f.Geom))
+			for _, fl := range set.fields {
+				rec = append(rec, attrString(f.Attrs[fl.Name]))
+			}
+			return put(rec, fmt.Sprintf("layer %s uid %s", set.layer.Code, f.UID))
+		})
+	})
 }
 
 // writeTXT writes polygons as a boundary-point file: one parcel per
@@ -189,7 +229,7 @@ func writeTXT(path string, set *exportSet, encoding string) error {
 	if set.layer.Def != nil {
 		label = set.layer.Def.LabelField
 	}
-	for i, ft := range set.feats {
+	err := set.each(func(ft *layers.Feature) error {
 		mp, ok := ft.Geom.(orb.MultiPolygon)
 		if p, isPoly := ft.Geom.(orb.Polygon); isPoly {
 			mp, ok = orb.MultiPolygon{p}, true
@@ -197,9 +237,13 @@ func writeTXT(path string, set *exportSet, encoding string) error {
 		if !ok {
 			return fmt.Errorf("%w: layer %s uid %s: not a polygon", ErrFormat, set.layer.Code, ft.UID)
 		}
-		f.Parcels = append(f.Parcels, boundarytxt.Parcel{Number: strconv.Itoa(i + 1), Name: attrString(ft.Attrs[label]),
+		f.Parcels = append(f.Parcels, boundarytxt.Parcel{Number: strconv.Itoa(len(f.Parcels) + 1), Name: attrString(ft.Attrs[label]),
 			Shape: "面", Use: attrString(ft.Attrs["bz"]), LandCode: attrString(ft.Attrs["ydyhdm"]),
 			Area: planar.Area(mp) / 1e4, Geometry: mp})
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := boundarytxt.Write(&buf, f, encoding); err != nil {
