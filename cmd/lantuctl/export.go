@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,16 +19,20 @@ func init() { root.AddCommand(exportCmd()) }
 // exportFlags are the options of `lantuctl export`.
 type exportFlags struct {
 	layer, where, district, out, format, encoding, crs string
+	uids                                               []string
+	uidsFrom                                           string
 	force, asJSON                                      bool
 }
 
 func exportCmd() *cobra.Command {
 	var f exportFlags
 	cmd := &cobra.Command{
-		Use:   "export FILE --layer CODE [--where ...] [--district CODE] --out F [--format gpkg|geojson|shp|csv|txt] [--encoding GBK] [--crs EPSG:N] [--force]",
+		Use:   "export FILE --layer CODE [--where ...] [--district CODE] [--uids UID,UID,... | --uids-from FILE] --out F [--format gpkg|geojson|shp|csv|txt] [--encoding GBK] [--crs EPSG:N] [--force]",
 		Short: "Export a blueprint layer as GeoPackage, GeoJSON, Shapefile, CSV or boundary-point TXT",
 		Long: "Export one layer of FILE, optionally filtered (--where \"zt = '报批'\") and cut to a district\n" +
-			"(--district 210102: only the part inside that XZ_QXXZQ polygon). GeoJSON is RFC 7946 CRS84\n" +
+			"(--district 210102: only the part inside that XZ_QXXZQ polygon), or only a selection\n" +
+			"(--uids, or --uids-from a file of uids, one a line or comma-separated; each must be in the\n" +
+			"layer). GeoJSON is RFC 7946 CRS84\n" +
 			"unless --crs names another EPSG; other formats are in the blueprint's CRS unless --crs.\n" +
 			"Shapefiles get .prj and .cpg (UTF-8, or --encoding GBK) and their 10-byte field names are\n" +
 			"printed. The format comes from --out's extension unless --format.",
@@ -36,6 +43,8 @@ func exportCmd() *cobra.Command {
 	fl.StringVar(&f.layer, "layer", "", "layer code or table to export (required)")
 	fl.StringVar(&f.where, "where", "", "filter, e.g. \"xzqdm = '210102' AND mj > 1000\"")
 	fl.StringVar(&f.district, "district", "", "xzqdm of a district (XZ_QXXZQ): export only the part inside it")
+	fl.StringSliceVar(&f.uids, "uids", nil, "export only these features: uids, comma-separated")
+	fl.StringVar(&f.uidsFrom, "uids-from", "", "export only the features whose uids this file lists (one a line or comma-separated; - for stdin)")
 	fl.StringVar(&f.out, "out", "", "file to write (required)")
 	fl.StringVar(&f.format, "format", "", "gpkg, geojson, shp, csv or txt (default: from --out)")
 	fl.StringVar(&f.encoding, "encoding", "", "text encoding of shp/csv/txt, e.g. GBK (default UTF-8)")
@@ -53,6 +62,10 @@ func runExport(cmd *cobra.Command, path string, f exportFlags) error {
 	if err != nil {
 		return err
 	}
+	uids, err := selectedUIDs(cmd.InOrStdin(), f)
+	if err != nil {
+		return err
+	}
 	p := newProgress(cmd, f.asJSON)
 	defer p.done()
 	bp, err := openBlueprint(cmd.Context(), path, true, p)
@@ -61,7 +74,7 @@ func runExport(cmd *cobra.Command, path string, f exportFlags) error {
 	}
 	defer bp.Close()
 	rep, err := transfer.Export(cmd.Context(), bp, f.out, transfer.ExportOptions{Layer: f.layer, Where: f.where,
-		District: f.district, Format: f.format, Encoding: f.encoding, CRS: epsg, Force: f.force})
+		District: f.district, Format: f.format, Encoding: f.encoding, CRS: epsg, Force: f.force, UIDs: uids})
 	if err != nil {
 		return err
 	}
@@ -80,4 +93,32 @@ func runExport(cmd *cobra.Command, path string, f exportFlags) error {
 		fmt.Fprintf(w, "field %s -> %s\n", k, rep.FieldNames[k])
 	}
 	return nil
+}
+
+// selectedUIDs are the uids of --uids and --uids-from (not both).
+func selectedUIDs(stdin io.Reader, f exportFlags) ([]string, error) {
+	if f.uidsFrom == "" {
+		if f.uids != nil && len(strings.Join(f.uids, "")) == 0 {
+			return nil, usagef("export: --uids names no uid")
+		}
+		return f.uids, nil
+	}
+	if len(f.uids) > 0 {
+		return nil, usagef("export: give --uids or --uids-from, not both")
+	}
+	var b []byte
+	var err error
+	if f.uidsFrom == "-" {
+		b, err = io.ReadAll(stdin)
+	} else {
+		b, err = os.ReadFile(f.uidsFrom)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("export: --uids-from: %w", err)
+	}
+	uids := strings.FieldsFunc(string(b), func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == '\t' })
+	if len(uids) == 0 {
+		return nil, usagef("export: --uids-from %s lists no uid", f.uidsFrom)
+	}
+	return uids, nil
 }
