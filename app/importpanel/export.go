@@ -33,6 +33,8 @@ type exporter struct {
 	enc       *widget.Select
 	epsg      *widget.Entry
 	district  *widget.Select
+	selected  *widget.Check     // only the selected features; hidden without a selection on the layer
+	uids      []string          // the selection's uids on the chosen layer
 	codes     map[string]string // layer option -> code
 	districts map[string]string // district option -> xzqdm
 	content   fyne.CanvasObject
@@ -71,10 +73,12 @@ func newExporter(h Host, bp *layers.Blueprint, layer string) *exporter {
 		}
 	}
 	sort.Strings(opts)
-	e.layer = widget.NewSelect(opts, nil)
+	e.selected = widget.NewCheck("", nil)
+	e.layer = widget.NewSelect(opts, func(string) { e.showSelection() })
 	if chosen != "" {
 		e.layer.SetSelected(chosen)
 	}
+	e.showSelection()
 	e.format = widget.NewSelect(ExportFormats, nil)
 	e.format.SetSelected("gpkg")
 	e.enc = widget.NewSelect(Encodings, nil)
@@ -85,6 +89,48 @@ func newExporter(h Host, bp *layers.Blueprint, layer string) *exporter {
 	e.district.SetSelected(i18n.T("export.all"))
 	e.content = e.layout()
 	return e
+}
+
+// Selection is what a Host may also implement to offer "only the selected
+// features": the features selected on the map, on any layers. A Host with
+// only Selected() *layers.Feature (the feature the identify tool picked)
+// offers that one.
+type Selection interface {
+	SelectedFeatures() []*layers.Feature
+}
+
+// selectedOn is the uids of the host's selected features on layer code.
+func selectedOn(h Host, code string) []string {
+	var fs []*layers.Feature
+	switch s := h.(type) {
+	case Selection:
+		fs = s.SelectedFeatures()
+	case interface{ Selected() *layers.Feature }:
+		if f := s.Selected(); f != nil {
+			fs = []*layers.Feature{f}
+		}
+	}
+	var uids []string
+	for _, f := range fs {
+		if f != nil && f.Layer != nil && f.Layer.Code == code && f.UID != "" {
+			uids = append(uids, f.UID)
+		}
+	}
+	return uids
+}
+
+// showSelection offers "only the selected features" when the map has a
+// selection on the chosen layer.
+func (e *exporter) showSelection() {
+	e.uids = selectedOn(e.host, e.codes[e.layer.Selected])
+	if len(e.uids) == 0 {
+		e.selected.SetChecked(false)
+		e.selected.Hide()
+		return
+	}
+	e.selected.Text = fmt.Sprintf(i18n.T("export.selected"), len(e.uids))
+	e.selected.Refresh()
+	e.selected.Show()
 }
 
 // districtOptions are the districts of XZ_QXXZQ by code and name.
@@ -122,6 +168,7 @@ func (e *exporter) layout() fyne.CanvasObject {
 		widget.NewFormItem(i18n.T("export.encoding"), e.enc),
 		widget.NewFormItem(i18n.T("export.crs"), e.epsg),
 		widget.NewFormItem(i18n.T("export.district"), e.district),
+		widget.NewFormItem("", e.selected),
 	)
 	choose := widget.NewButton(i18n.T("export.choose"), e.chooseFile)
 	choose.Importance = widget.HighImportance
@@ -133,6 +180,9 @@ func (e *exporter) layout() fyne.CanvasObject {
 func (e *exporter) options() (transfer.ExportOptions, error) {
 	opt := transfer.ExportOptions{Layer: e.codes[e.layer.Selected], Format: e.format.Selected,
 		District: e.districts[e.district.Selected]}
+	if e.selected.Visible() && e.selected.Checked {
+		opt.UIDs = e.uids
+	}
 	if opt.Layer == "" {
 		return opt, fmt.Errorf("%w: %s", transfer.ErrLayer, i18n.T("export.layer"))
 	}

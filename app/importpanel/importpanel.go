@@ -58,22 +58,27 @@ func ShowImport(h Host) {
 	d.Show()
 }
 
-// Preview reads path (detecting its encoding) and shows the preview
+// Preview opens path (detecting its encoding) and shows the preview
 // dialog; nothing is written until its Import button is pressed.
 func Preview(h Host, path string) {
-	readSource(h, path, "", func(src *transfer.Source) {
-		p := newPreview(h, path, src)
+	readSource(h, path, "", func(src *transfer.Source, sample []transfer.Feature) {
+		p := newPreview(h, path, src, sample)
 		p.show()
 	})
 }
 
-// readSource reads path in RunLong and hands the Source to done on the UI
-// goroutine.
-func readSource(h Host, path, encoding string, done func(*transfer.Source)) {
+// readSource opens path in RunLong (a big Shapefile, GeoJSON or
+// GeoPackage is streamed, not held) and hands the Source and its first
+// sampleRows features to done on the UI goroutine.
+func readSource(h Host, path, encoding string, done func(*transfer.Source, []transfer.Feature)) {
 	var src *transfer.Source
+	var sample []transfer.Feature
 	h.RunLong(fmt.Sprintf(i18n.T("import.reading"), filepath.Base(path)), func(ctx context.Context, report func(string, float64)) error {
 		var err error
-		src, err = transfer.Read(path, transfer.ReadOptions{Encoding: encoding})
+		if src, err = transfer.Open(path, transfer.ReadOptions{Encoding: encoding}); err != nil {
+			return err
+		}
+		sample, err = src.Sample(ctx, sampleRows)
 		return err
-	}, func() { done(src) })
+	}, func() { done(src, sample) })
 }

@@ -104,7 +104,7 @@ func open(t *testing.T, path string) (*preview, *fakeHost) {
 	h.win = test.NewWindow(nil)
 	h.win.Resize(fyne.NewSize(1200, 760))
 	var p *preview
-	readSource(h, path, "", func(src *transfer.Source) { p = newPreview(h, path, src) })
+	readSource(h, path, "", func(src *transfer.Source, sample []transfer.Feature) { p = newPreview(h, path, src, sample) })
 	if p == nil {
 		t.Fatalf("read %s: %v", path, h.err)
 	}

@@ -25,10 +25,11 @@ var Encodings = []string{"UTF-8", "GBK", "GB18030"}
 // preview is the dialog shown before an import. Use it on the UI
 // goroutine only.
 type preview struct {
-	host Host
-	bp   *layers.Blueprint
-	path string
-	src  *transfer.Source
+	host   Host
+	bp     *layers.Blueprint
+	path   string
+	src    *transfer.Source
+	sample []transfer.Feature // the first features, for the table
 
 	crsText *widget.Label
 	epsg    *widget.Entry // shown when the source's CRS is unknown
@@ -46,7 +47,7 @@ type preview struct {
 	dlg     dialog.Dialog
 }
 
-func newPreview(h Host, path string, src *transfer.Source) *preview {
+func newPreview(h Host, path string, src *transfer.Source, sample []transfer.Feature) *preview {
 	p := &preview{host: h, bp: h.Blueprint(), path: path, src: src}
 	p.crsText, p.crsErr, p.count = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	p.crsText.Wrapping, p.crsErr.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
@@ -66,7 +67,7 @@ func newPreview(h Host, path string, src *transfer.Source) *preview {
 	p.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	p.table.UpdateHeader = p.tableHeader
 	p.content = p.layout()
-	p.setSource(src)
+	p.setSource(src, sample)
 	return p
 }
 
@@ -92,9 +93,13 @@ func (p *preview) layout() fyne.CanvasObject {
 
 // setSource shows a (re-)read source: CRS, encoding, count, sample,
 // targets and mapping.
-func (p *preview) setSource(src *transfer.Source) {
-	p.src = src
-	p.count.SetText(fmt.Sprintf(i18n.T("import.features_n"), len(src.Features), src.GeomType()))
+func (p *preview) setSource(src *transfer.Source, sample []transfer.Feature) {
+	p.src, p.sample = src, sample
+	n := strconv.Itoa(src.Len())
+	if src.Len() < 0 {
+		n = "?" // a Shapefile without its .shx: counted when imported
+	}
+	p.count.SetText(fmt.Sprintf(i18n.T("import.features_n"), n, src.GeomType()))
 	p.enc.OnChanged = nil
 	if len(src.Fields) == 0 {
 		p.enc.Hide()
@@ -180,7 +185,7 @@ func (p *preview) crsReady() bool {
 
 // checkReady enables Import when the CRS and the target are set.
 func (p *preview) checkReady() {
-	ok := p.crsReady() && len(p.src.Features) > 0 && !p.bp.ReadOnly()
+	ok := p.crsReady() && len(p.sample) > 0 && !p.bp.ReadOnly()
 	if p.newLayer() && strings.TrimSpace(p.name.Text) == "" {
 		ok = false
 	}

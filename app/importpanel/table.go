@@ -14,16 +14,16 @@ func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
 
 // tableSize is the sample's rows (up to sampleRows) by the source's fields.
 func (p *preview) tableSize() (int, int) {
-	return min(len(p.src.Features), sampleRows), len(p.src.Fields)
+	return min(len(p.sample), sampleRows), len(p.src.Fields)
 }
 
 func (p *preview) tableCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
-	if id.Row >= len(p.src.Features) || id.Col >= len(p.src.Fields) {
+	if id.Row >= len(p.sample) || id.Col >= len(p.src.Fields) {
 		l.SetText("")
 		return
 	}
-	l.SetText(cellText(p.src.Features[id.Row].Attrs[p.src.Fields[id.Col].Name]))
+	l.SetText(cellText(p.sample[id.Row].Attrs[p.src.Fields[id.Col].Name]))
 }
 
 func (p *preview) tableHeader(id widget.TableCellID, o fyne.CanvasObject) {
@@ -66,7 +66,7 @@ func (p *preview) fitColumns() {
 	for c := range cols {
 		w := fyne.MeasureText(p.src.Fields[c].Name, size, fyne.TextStyle{Bold: true}).Width
 		for r := range rows {
-			w = max(w, fyne.MeasureText(cellText(p.src.Features[r].Attrs[p.src.Fields[c].Name]), size, fyne.TextStyle{}).Width)
+			w = max(w, fyne.MeasureText(cellText(p.sample[r].Attrs[p.src.Fields[c].Name]), size, fyne.TextStyle{}).Width)
 		}
 		p.table.SetColumnWidth(c, min(w+pad, 320))
 	}
