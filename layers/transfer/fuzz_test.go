@@ -3,6 +3,7 @@ package transfer
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -75,4 +76,35 @@ func checkSource(t *testing.T, src *Source) {
 			}
 		}
 	}
+}
+
+// FuzzGeoJSONStream: the streamed reader (Open, then Each) on any input
+// gives a Source or an error naming the file, with the invariants of
+// FuzzGeoJSON; when the whole-file parser also reads the input, both give
+// the same fields, features and extent.
+func FuzzGeoJSONStream(f *testing.F) {
+	addSeeds(f, "testdata/fuzz/*.geojson")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "fuzz.geojson")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		src, err := Read(path, ReadOptions{})
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.geojson") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		checkSource(t, src)
+		whole, err := parseGeoJSON(path, data)
+		if err != nil {
+			return
+		}
+		b1, ok1 := sourceBound(src)
+		b2, ok2 := sourceBound(whole)
+		if !reflect.DeepEqual(src.Fields, whole.Fields) || !reflect.DeepEqual(src.Features, whole.Features) || b1 != b2 || ok1 != ok2 {
+			t.Fatalf("streamed %v %v %v, whole %v %v %v", src.Fields, src.Features, b1, whole.Fields, whole.Features, b2)
+		}
+	})
 }

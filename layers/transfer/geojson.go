@@ -1,13 +1,10 @@
 package transfer
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,173 +12,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
-
-// openGeoJSON opens a FeatureCollection as a streamed Source: a first pass
-// here, one feature at a time, finds the fields (in the order they first
-// appear, typed from every value), the geometry kinds, the count and the
-// extent. Its CRS is CRS84 (EPSG:4326 in lon/lat order) by RFC 7946, unless
-// a legacy crs member names an EPSG code. A lone Feature is read whole.
-func openGeoJSON(path string) (*Source, error) {
-	sc := &geojsonScan{kinds: map[string]string{}, geoms: geomKinds{}}
-	head, err := walkGeoJSON(context.Background(), path, sc.add)
-	if err != nil {
-		return nil, err
-	}
-	if !head.collection {
-		if head.Type != "Feature" {
-			return nil, fmt.Errorf("%w: %s: type %q is not a FeatureCollection or Feature", ErrInput, path, head.Type)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("transfer: %w", err)
-		}
-		return parseGeoJSON(path, data)
-	}
-	crs, err := geojsonCRS(path, head.CRS)
-	if err != nil {
-		return nil, err
-	}
-	src := &Source{Path: path, Format: "geojson", CRS: crs, Encoding: "UTF-8"}
-	order := sc.order
-	if sc.idField && !slices.Contains(order, "id") {
-		order = append([]string{"id"}, order...)
-	}
-	src.Fields = fieldsOfKinds(sc.kinds, order)
-	src.stream = &stream{count: sc.n, geomType: sc.geoms.geomType(), bound: sc.bound, coords: sc.coords,
-		each: func(ctx context.Context, fn func(Feature) error) error {
-			_, err := walkGeoJSON(ctx, path, func(f Feature) error {
-				f.order, f.idField = nil, false // the scan's business only
-				return fn(f)
-			})
-			return err
-		}}
-	return src, nil
-}
-
-// geojsonScan is what the first pass over a GeoJSON file gathers.
-type geojsonScan struct {
-	n       int
-	kinds   map[string]string
-	order   []string
-	seen    map[string]bool
-	idField bool
-	geoms   geomKinds
-	bound   orb.Bound
-	coords  bool
-}
-
-func (sc *geojsonScan) add(f Feature) error {
-	sc.n++
-	for k, v := range f.Attrs {
-		sc.kinds[k] = widen(sc.kinds[k], kindOf(v))
-	}
-	for _, k := range f.order {
-		if !sc.seen[k] {
-			if sc.seen == nil {
-				sc.seen = map[string]bool{}
-			}
-			sc.seen[k], sc.order = true, append(sc.order, k)
-		}
-	}
-	sc.idField = sc.idField || f.idField
-	sc.geoms.add(f.Geom)
-	eachPoint(f.Geom, func(p orb.Point) {
-		if !sc.coords {
-			sc.bound, sc.coords = orb.Bound{Min: p, Max: p}, true
-		}
-		sc.bound = sc.bound.Extend(p)
-	})
-	return nil
-}
-
-// geojsonHead is what walkGeoJSON saw outside the features.
-type geojsonHead struct {
-	Type       string
-	CRS        json.RawMessage
-	collection bool // a features member was walked
-}
-
-// walkGeoJSON decodes the features of the FeatureCollection at path one
-// at a time and hands each to fn; the other members of the top-level
-// object are returned in the head.
-func walkGeoJSON(ctx context.Context, path string, fn func(Feature) error) (geojsonHead, error) {
-	var head geojsonHead
-	file, err := os.Open(path)
-	if err != nil {
-		return head, fmt.Errorf("transfer: %w", err)
-	}
-	defer file.Close()
-	dec := json.NewDecoder(bufio.NewReaderSize(file, 1<<20))
-	bad := func(err error) error {
-		return fmt.Errorf("%w: %s: not JSON (near byte %d): %v", ErrInput, path, dec.InputOffset(), err)
-	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return head, bad(fmt.Errorf("want an object, got %v %v", t, err))
-	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return head, bad(err)
-		}
-		switch t {
-		case "features":
-			head.collection = true
-			if err := walkFeatures(ctx, path, dec, fn); err != nil {
-				return head, err
-			}
-			continue
-		case "type":
-			err = dec.Decode(&head.Type)
-		case "crs":
-			err = dec.Decode(&head.CRS)
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
-		}
-		if err != nil {
-			return head, bad(err)
-		}
-	}
-	return head, nil
-}
-
-// walkFeatures decodes the features array, one feature at a time.
-func walkFeatures(ctx context.Context, path string, dec *json.Decoder, fn func(Feature) error) error {
-	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-		return fmt.Errorf("%w: %s: features is not an array (near byte %d)", ErrInput, path, dec.InputOffset())
-	}
-	for i := 0; dec.More(); i++ {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("%w: %s: feature %d: not JSON (near byte %d): %v", ErrInput, path, i+1, dec.InputOffset(), err)
-		}
-		ft, err := decodeFeature(i, raw)
-		if err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInput, path, err)
-		}
-		if err := fn(ft); err != nil {
-			return err
-		}
-	}
-	_, err := dec.Token() // ]
-	return err
-}
-
-// decodeFeature decodes feature i (0-based) of a collection.
-func decodeFeature(i int, raw json.RawMessage) (Feature, error) {
-	f, err := geojson.UnmarshalFeature(raw)
-	if err != nil {
-		return Feature{}, fmt.Errorf("feature %d: %v", i+1, err)
-	}
-	ft := featureOf(i, f)
-	ft.order = propertyKeys(raw)
-	return ft, checkFinite(ft)
-}
 
 // featureOf is feature i of a collection as a Source feature.
 func featureOf(i int, f *geojson.Feature) Feature {
@@ -194,17 +24,6 @@ func featureOf(i int, f *geojson.Feature) Feature {
 		ft.idField = true
 	}
 	return ft
-}
-
-// propertyKeys are the keys of a feature's properties in file order.
-func propertyKeys(raw json.RawMessage) []string {
-	var f struct {
-		Properties json.RawMessage `json:"properties"`
-	}
-	if json.Unmarshal(raw, &f) != nil {
-		return nil
-	}
-	return objectKeys(f.Properties, nil)
 }
 
 // objectKeys appends the keys of the JSON object r not yet in order.
@@ -261,7 +80,7 @@ func parseGeoJSON(name string, data []byte) (*Source, error) {
 	idField := false
 	for i, f := range fc.Features {
 		ft := featureOf(i, f)
-		idField = idField || ft.idField
+		idField, ft.idField = idField || ft.idField, false
 		if err := checkFinite(ft); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrInput, name, err)
 		}

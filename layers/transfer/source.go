@@ -50,8 +50,7 @@ type Feature struct {
 	Geom  orb.Geometry // in the Source's CRS; nil for a record without geometry
 	Attrs map[string]any
 
-	order   []string // a GeoJSON feature's property keys in file order
-	idField bool     // a GeoJSON feature's id was made a field
+	idField bool // a GeoJSON feature's id was made a field
 }
 
 // CRS is where a Source's coordinates are: an EPSG code, or a WKT (from a
