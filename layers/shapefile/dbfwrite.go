@@ -13,6 +13,7 @@ import (
 const (
 	maxNameBytes = 10  // a DBF field name, in bytes of the encoding
 	maxWidth     = 254 // a DBF field width
+	floatWidth   = 24  // the default width of a Float field, as GDAL's
 )
 
 // FieldNames maps names to DBF field names for the given encoding ("" is
@@ -119,7 +120,7 @@ func defaultWidth(fd Field, width int) int {
 	case Date:
 		return 8
 	case Float:
-		return max(width, 24)
+		return max(width, floatWidth)
 	case Numeric:
 		return max(width, 1, fd.Decimals+2)
 	}
@@ -214,6 +215,12 @@ func formatNumber(v any, fd Field) ([]byte, error) {
 	case fd.Decimals > 0:
 		return strconv.AppendFloat(nil, x, 'f', fd.Decimals, 64), nil
 	case fd.Type == Float:
+		// Plain decimals (GDAL shows a Float field by its decimal count, and
+		// not every reader takes an exponent); the exponent form only for
+		// numbers whose decimals would not fit a default-width field.
+		if b := strconv.AppendFloat(nil, x, 'f', -1, 64); len(b) <= floatWidth {
+			return b, nil
+		}
 		return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
 	case x != math.Trunc(x):
 		return nil, fmt.Errorf("%w: %v in an integer field would lose its fraction", ErrValue, x)

@@ -4,9 +4,16 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers/peer/peertest"
 )
 
 // readAll reads path through Open and Next.
@@ -91,4 +98,47 @@ func TestWriterAbortLeavesNothing(t *testing.T) {
 	defer w.Abort()
 	err = w.Write(Record{Geometry: f.Records[0].Geometry, Values: []any{"too wide"}})
 	checkErr(t, err, ErrValue, "b.dbf", "record 1", `"name"`)
+}
+
+// TestFloatDecimals: a Float field without a set width gets the most
+// decimals its values have, and its values are plain decimals, so ogrinfo
+// shows 63678491.33 (it showed 63678491 when the field said 0 decimals and
+// the value was written 6.367849133e+07); GDAL reads the same numbers.
+func TestFloatDecimals(t *testing.T) {
+	ogrinfo := peertest.Tool(t, "ogrinfo")
+	vals := []float64{63678491.33, 2856810500.2, 0.125, 1e300}
+	f := &File{ShapeType: Point, Fields: []Field{{Name: "mj", Type: Float}}}
+	for i, v := range vals {
+		f.Records = append(f.Records, Record{Geometry: orb.Point{float64(i), 0}, Values: []any{v}})
+	}
+	path := filepath.Join(t.TempDir(), "f.shp")
+	if err := Write(path, f, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(path, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fd := back.Fields[0]; fd.Decimals != 3 || fd.Length != 24 {
+		t.Errorf("field %+v, want width 24 with 3 decimals", fd)
+	}
+	for i, r := range back.Records {
+		if r.Values[0] != vals[i] {
+			t.Errorf("record %d: %v, wrote %v", i+1, r.Values[0], vals[i])
+		}
+	}
+	out, err := exec.Command(ogrinfo, "-ro", "-al", "-q", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"mj (Real) = 63678491.330", "mj (Real) = 2856810500.200", "mj (Real) = 0.125"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("ogrinfo lacks %q:\n%s", want, out)
+		}
+	}
+	for _, r := range gdalRead(t, path)[:3] {
+		if v, _ := r.props["mj"].(float64); !slices.Contains(vals, v) {
+			t.Errorf("GDAL reads mj %v", r.props["mj"])
+		}
+	}
 }

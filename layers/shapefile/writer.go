@@ -31,6 +31,7 @@ type Writer struct {
 	shp, shx   *tmpFile
 	spool      *tmpFile
 	widths     []int
+	decimals   []int // the most decimals of a Float field without a set width
 	n          int
 	shpLen     int64
 	all        box
@@ -75,7 +76,7 @@ func Create(path string, t ShapeType, fields []Field, prj string, opts WriteOpti
 		return nil, fmt.Errorf("%s: WriteOptions: %w", path, err)
 	}
 	w := &Writer{path: path, stem: strings.TrimSuffix(path, ext), prj: prj, t: t, fields: fields,
-		enc: newEncoder(c), widths: make([]int, len(fields)), shpLen: headerLen, all: emptyBox()}
+		enc: newEncoder(c), widths: make([]int, len(fields)), decimals: make([]int, len(fields)), shpLen: headerLen, all: emptyBox()}
 	for _, fd := range fields {
 		if err := checkField(fd); err != nil {
 			return nil, fmt.Errorf("%s.dbf: field %q: %w", w.stem, fd.Name, err)
@@ -160,6 +161,9 @@ func (w *Writer) spoolValues(vals []any) error {
 				w.stem, w.n, fd.Name, ErrValue, len(b), fd.Length)
 		}
 		w.widths[j] = max(w.widths[j], len(b))
+		if fd.Type == Float && fd.Length == 0 {
+			w.decimals[j] = max(w.decimals[j], decimalsOf(b))
+		}
 		if b == nil {
 			buf = binary.AppendUvarint(buf, 0)
 			continue
@@ -168,6 +172,18 @@ func (w *Writer) spoolValues(vals []any) error {
 	}
 	_, err := w.spool.w.Write(buf)
 	return err
+}
+
+// decimalsOf is the number of digits after the point of a formatted
+// number (0 for one in exponent form).
+func decimalsOf(b []byte) int {
+	if bytes.ContainsAny(b, "eE") {
+		return 0
+	}
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		return len(b) - i - 1
+	}
+	return 0
 }
 
 // Close writes the headers, lays out the .dbf, writes the .cpg and .prj
@@ -273,6 +289,9 @@ func (w *Writer) dbfColumns() ([]column, int, error) {
 		cols[j].name, _ = w.enc.bytes(dbfNames[j])
 		if cols[j].Length == 0 {
 			cols[j].Length = defaultWidth(fd, w.widths[j])
+			if fd.Type == Float && fd.Decimals == 0 {
+				cols[j].Decimals = min(w.decimals[j], 15, cols[j].Length-2)
+			}
 		}
 		recLen += cols[j].Length
 	}
