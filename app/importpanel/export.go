@@ -63,8 +63,8 @@ func newExporter(h Host, bp *layers.Blueprint, layer string) *exporter {
 			continue
 		}
 		o := l.Code
-		if l.Def != nil {
-			o += " " + l.Def.NameZh
+		if l.Def != nil && l.Def.NameZh != "" && l.Def.NameZh != l.Code {
+			o += " " + l.Def.NameZh // an imported layer's name is its code
 		}
 		e.codes[o] = l.Code
 		opts = append(opts, o)

@@ -116,3 +116,12 @@ func TestExportSelected(t *testing.T) {
 		t.Errorf("the option shows without any selection")
 	}
 }
+
+// TestCellText: areas show every digit (they showed 6.36785e+07).
+func TestCellText(t *testing.T) {
+	for v, want := range map[any]string{63678491.33: "63678491.33", 0.125: "0.125", 1e300: "1e+300", int64(7): "7", nil: ""} {
+		if got := cellText(v); got != want {
+			t.Errorf("cellText(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -36,6 +36,7 @@ type preview struct {
 	crsErr  *widget.Label
 	enc     *widget.Select
 	count   *widget.Label
+	sampled *widget.Label // the table's title: how many features it shows
 	table   *widget.Table
 	target  *widget.Select
 	name    *widget.Entry
@@ -82,8 +83,8 @@ func (p *preview) layout() fyne.CanvasObject {
 	)
 	mapping := container.NewBorder(widget.NewLabelWithStyle(i18n.T("import.mapping"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nil, nil, nil, container.NewVScroll(p.mapBox))
-	sample := container.NewBorder(widget.NewLabelWithStyle(fmt.Sprintf(i18n.T("import.sample"), sampleRows), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nil, nil, nil, p.table)
+	p.sampled = widget.NewLabelWithStyle(fmt.Sprintf(i18n.T("import.sample"), sampleRows), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	sample := container.NewBorder(p.sampled, nil, nil, nil, p.table)
 	left := container.NewBorder(form, nil, nil, nil, mapping)
 	split := container.NewHSplit(left, sample)
 	split.Offset = 0.45
@@ -100,6 +101,7 @@ func (p *preview) setSource(src *transfer.Source, sample []transfer.Feature) {
 		n = "?" // a Shapefile without its .shx: counted when imported
 	}
 	p.count.SetText(fmt.Sprintf(i18n.T("import.features_n"), n, src.GeomType()))
+	p.sampled.SetText(fmt.Sprintf(i18n.T("import.sample"), len(sample)))
 	p.enc.OnChanged = nil
 	if len(src.Fields) == 0 {
 		p.enc.Hide()

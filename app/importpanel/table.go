@@ -2,6 +2,8 @@ package importpanel
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,7 +50,7 @@ func cellText(v any) string {
 	case time.Time:
 		s = v.Format("2006-01-02")
 	case float64:
-		s = fmt.Sprintf("%.6g", v)
+		s = floatText(v)
 	default:
 		s = fmt.Sprint(v)
 	}
@@ -56,6 +58,15 @@ func cellText(v any) string {
 		s = string(r[:40]) + "…"
 	}
 	return s
+}
+
+// floatText is a number as the file holds it: every digit, without an
+// exponent unless it is huge or tiny (areas of 6.4e+07 m² read badly).
+func floatText(v float64) string {
+	if a := math.Abs(v); a != 0 && (a >= 1e15 || a < 1e-6) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // fitColumns sizes each column to its widest header or sample text.
