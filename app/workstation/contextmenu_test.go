@@ -163,3 +163,21 @@ func TestTreeMenuOpensSyncedTable(t *testing.T) {
 		}
 	})
 }
+
+// Rows picked in the attribute table are the selection the export dialog
+// offers: every selected feature, not only the one identified last.
+func TestSelectedFeaturesAreTheMapSelection(t *testing.T) {
+	ui := &uitest.UI{}
+	w := menuWorkstation(t, ui)
+	ui.Do(func() {
+		w.SelectFeatures(districtLayer, []int64{1, 2})
+		fs := w.SelectedFeatures()
+		if len(fs) != 2 || fs[0].FID != 1 || fs[1].FID != 2 || fs[0].UID == "" || fs[1].UID == "" {
+			t.Fatalf("selected features %v, want fids 1 and 2 with their uids", fs)
+		}
+		w.SelectFeatures(districtLayer, nil)
+		if fs := w.SelectedFeatures(); len(fs) != 0 {
+			t.Fatalf("%d selected after clearing", len(fs))
+		}
+	})
+}

@@ -192,3 +192,22 @@ func (w *Workstation) ZoomTo(b orb.Bound) { w.view.ZoomTo(b) }
 
 // OpenAttributeTable opens the attribute table of a layer (catalog code).
 func (w *Workstation) OpenAttributeTable(code string) { w.tables.show(code) }
+
+// SelectedFeatures is the map's selection as features, layer by layer in
+// code order (importpanel.Selection: the export dialog's "only the selected
+// features"). A feature deleted since it was selected is left out. Call it
+// on the UI goroutine; it reads one row per selected feature.
+func (w *Workstation) SelectedFeatures() []*layers.Feature {
+	if w.bp == nil {
+		return nil
+	}
+	var fs []*layers.Feature
+	for _, code := range slices.Sorted(maps.Keys(w.mapSel)) {
+		for _, fid := range w.mapSel[code] {
+			if f, err := w.bp.Feature(context.Background(), code, fid); err == nil && f != nil {
+				fs = append(fs, f)
+			}
+		}
+	}
+	return fs
+}

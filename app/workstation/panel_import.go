@@ -52,3 +52,6 @@ func (w *Workstation) Imported(rep *transfer.Report, bound orb.Bound) {
 func resultLine(rep *transfer.Report) string {
 	return fmt.Sprintf("%s: %s %d/%d", rep.Layer, i18n.T("import.result"), rep.Imported, rep.Read)
 }
+
+// The export dialog offers the map's whole selection.
+var _ importpanel.Selection = (*Workstation)(nil)
