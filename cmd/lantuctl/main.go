@@ -23,7 +23,7 @@ import (
 // root is the command tree; each subcommand file adds itself in an init func.
 var root = &cobra.Command{
 	Use:           "lantuctl",
-	Short:         "Lantu 蓝图 command line: demo, info, validate, render, print, check, review, terrain, bench",
+	Short:         "Lantu 蓝图 command line: demo, info, validate, render, print, check, review, terrain, qgis, bench",
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }

@@ -20,6 +20,7 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/catalog"
+	"lantu/layers/qgis"
 )
 
 // Options configure Generate.
@@ -117,7 +118,11 @@ func (g *gen) run(path string) error {
 	if err := g.w.Commit(); err != nil {
 		return err
 	}
-	return g.terrain(bp)
+	if err := g.terrain(bp); err != nil {
+		return err
+	}
+	g.progress("QGIS 工程 project", 0, 1)
+	return qgis.Write(g.ctx, bp) // QGIS opens the demo styled, with its project
 }
 
 func (g *gen) progress(stage string, done, total int) {

@@ -1,7 +1,7 @@
 // Package peer finds the reference tools that Lantu is checked against and
 // that some commands call: GDAL's programs (gdal-bin), GDAL's GeoPackage
-// validator with a Python that imports GDAL's bindings (python3-gdal), and
-// the like. It only locates them; it runs nothing itself.
+// validator with a Python that imports GDAL's bindings (python3-gdal), a
+// Python that imports QGIS's (python3-qgis), and the like. It only locates them; it runs nothing itself.
 //
 // A Python that lacks GDAL's bindings makes validate_gpkg.py skip its
 // geometry checks without a word, so Python is never taken from PATH alone:
@@ -90,6 +90,40 @@ func lastLine(out []byte, err error) string {
 		s = err.Error()
 	}
 	return s
+}
+
+var (
+	qgisOnce sync.Once
+	qgisPath string
+	qgisErr  error
+)
+
+// PythonQGIS returns a Python 3 interpreter that imports QGIS's bindings
+// (qgis.core, Debian package python3-qgis) when run with QGISEnv; Debian's
+// /usr/bin/python3 is tried first, then python3 on PATH.
+func PythonQGIS() (string, error) {
+	qgisOnce.Do(func() {
+		var tried []string
+		for _, c := range pythonCandidates() {
+			cmd := exec.Command(c, "-c", "import qgis.core")
+			cmd.Env = QGISEnv()
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				qgisPath = c
+				return
+			}
+			tried = append(tried, fmt.Sprintf("%s (%s)", c, lastLine(out, err)))
+		}
+		qgisErr = fmt.Errorf("%w: no Python imports QGIS's bindings (Debian package python3-qgis); tried %s",
+			ErrMissing, strings.Join(tried, ", "))
+	})
+	return qgisPath, qgisErr
+}
+
+// QGISEnv is the environment QGIS's programs and bindings run headless
+// in: the process's own with Qt's offscreen platform.
+func QGISEnv() []string {
+	return append(os.Environ(), "QT_QPA_PLATFORM=offscreen")
 }
 
 // validatorPaths are where Debian's python3-gdal puts validate_gpkg.py.

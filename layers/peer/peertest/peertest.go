@@ -47,6 +47,17 @@ func PythonGDAL(tb testing.TB) string {
 	return p
 }
 
+// PythonQGIS returns a Python that imports QGIS's bindings (run it with
+// peer.QGISEnv), or ends tb.
+func PythonQGIS(tb testing.TB) string {
+	tb.Helper()
+	p, err := peer.PythonQGIS()
+	if err != nil {
+		Missing(tb, "%v", err)
+	}
+	return p
+}
+
 // ValidateGPKG runs GDAL's validate_gpkg.py on path and fails tb on any
 // report; a missing validator ends tb as Missing does.
 func ValidateGPKG(tb testing.TB, path string) {
