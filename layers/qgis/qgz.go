@@ -113,7 +113,7 @@ func restyleProject(ctx context.Context, tx *sql.Tx, name string, cat *catalog.C
 	if err != nil {
 		return fmt.Errorf("qgis: project %s: %w", name, err)
 	}
-	patched, err := RestyleQGS(qgs, layerID(l), styleNodes(cat, l, style))
+	patched, err := restyleQGS(qgs, layerID(l), styleNodes(cat, l, style))
 	if err != nil {
 		return fmt.Errorf("qgis: project %s: %w", name, err)
 	}
@@ -126,10 +126,10 @@ var styleElements = map[string]bool{
 	"layerOpacity": true, "aliases": true,
 }
 
-// RestyleQGS returns the .qgs document qgs with the style elements of the
+// restyleQGS returns the .qgs document qgs with the style elements of the
 // <maplayer> whose <id> is id replaced by style; everything else is kept.
 // A document where no such layer is found comes back unchanged.
-func RestyleQGS(qgs, id string, style []*node) (string, error) {
+func restyleQGS(qgs, id string, style []*node) (string, error) {
 	d := xml.NewDecoder(strings.NewReader(qgs))
 	var out strings.Builder
 	enc := xml.NewEncoder(&out)
