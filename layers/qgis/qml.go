@@ -117,17 +117,20 @@ func labeling(l *catalog.Layer) *node {
 		"fontWeight", "50", "fontItalic", "0", "namedStyle", "", "blendMode", "0", "multilineHeight", "1")
 	ts.child("text-buffer", "bufferDraw", "1", "bufferSize", "2", "bufferSizeUnits", "Pixel", "bufferColor", labelHalo,
 		"bufferOpacity", num(labelHaloOpacity), "bufferNoFill", "1", "bufferJoinStyle", "128", "bufferBlendMode", "0")
-	placement, scaleVis, scaleMax := "1", "0", "0" // polygons: around the centroid
+	// Polygons: over a point inside, only where the text fits inside the
+	// polygon, as Lantu labels an area only when the text fits its widest
+	// span.
+	placement, fit, scaleVis, scaleMax := "1", "1", "0", "0"
 	switch l.Geometry {
 	case "line":
-		placement = "2" // parallel
+		placement, fit = "2", "0" // parallel
 	case "point":
-		placement, scaleVis, scaleMax = "0", "1", strconv.Itoa(pointLabelMaxScale) // around the point
+		placement, fit, scaleVis, scaleMax = "0", "0", "1", strconv.Itoa(pointLabelMaxScale) // around the point
 	}
 	s := el("settings", "calloutType", "simple").add(ts)
 	s.child("text-format", "wrapChar", "", "multilineAlign", "3", "formatNumbers", "0")
 	s.child("placement", "placement", placement, "placementFlags", "10", "dist", "1", "distUnits", "Pixel",
-		"priority", "5", "centroidInside", "1", "fitInPolygonOnly", "0")
+		"priority", "5", "centroidInside", "1", "fitInPolygonOnly", fit)
 	// QGIS's XML names the most zoomed-out scale "scaleMax".
 	s.child("rendering", "scaleVisibility", scaleVis, "scaleMin", "0", "scaleMax", scaleMax, "obstacle", "1",
 		"drawLabels", "1", "displayAll", "0", "upsidedownLabels", "0", "labelPerPart", "0", "mergeLines", "0")

@@ -3,6 +3,7 @@ package qgis
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"lantu/layers/catalog"
 	"lantu/layers/terrain"
@@ -66,7 +67,21 @@ func (pb *projectBuilder) rasterRenderer(l *catalog.Layer) *node {
 	r := el("rasterrenderer", "type", "multibandcolor", "opacity", num(hillshadeOpacity), "alphaBand", "4",
 		"redBand", "1", "greenBand", "2", "blueBand", "3", "nodataColor", "")
 	r.child("rasterTransparency")
+	for _, band := range []string{"red", "green", "blue"} {
+		r.child(band+"ContrastEnhancement").add(textEl("minValue", "0"), textEl("maxValue", num(flatShade())),
+			textEl("algorithm", "StretchToMinimumMaximum"))
+	}
 	return r
+}
+
+// flatShade is the hillshade of flat ground in the stored tiles (sun at
+// terrain.DefaultOptions' altitude). The hillshade is stretched so that
+// flat ground is white and only slopes turned from the light darken, as
+// Lantu's relief does (layers/terrain mulShade); Lantu also exaggerates
+// the relief it draws, the stored tiles do not, so QGIS's shading is the
+// gentler of the two.
+func flatShade() float64 {
+	return math.Round((254*math.Sin(terrain.DefaultOptions().Altitude*math.Pi/180)+1)*10) / 10
 }
 
 // pseudocolor is a single band pseudocolor renderer over lo..hi.
