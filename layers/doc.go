@@ -28,7 +28,8 @@
 //     exchange versions, without journal rows, in the same transaction as
 //     the remote's cursor that names them.
 //   - Write runs a function in one transaction for Lantu's own tables
-//     (conflicts, runs, reviews, proposals, reports, bookmarks). Feature
+//     (conflicts, runs, reviews, proposals, reports, bookmarks) and the
+//     QGIS tables layers/qgis writes (layer_styles, qgis_projects). Feature
 //     tables are written only by the three above, since the journal and
 //     the in-memory index follow only them.
 //   - AckJournal and SetCursor move the sync marks.

@@ -30,7 +30,7 @@ const lockSQL = `UPDATE gpkg_contents SET table_name = table_name WHERE 0`
 // same writer lock as Apply, Bulk and ApplyRemote, and commits it when fn
 // returns nil (fn's error is returned unchanged after a rollback). It is
 // for Lantu's own tables (lantu_*, with their gpkg_contents rows and
-// R-trees); feature tables are written by Apply, Bulk and ApplyRemote only.
+// R-trees) and the QGIS tables (layer_styles, qgis_projects); feature tables are written by Apply, Bulk and ApplyRemote only.
 // On a read-only blueprint it returns ErrReadOnly without calling fn. fn
 // must read through tx (the reader pool does not see its writes), must not
 // keep tx, and must not call another write method of b (the lock is not
