@@ -120,6 +120,29 @@ func PythonQGIS() (string, error) {
 	return qgisPath, qgisErr
 }
 
+// QGISProcess returns the path of QGIS's qgis_process (Debian package
+// qgis) that starts headless under QGISEnv. Debian 12's /usr/bin/qgis_process
+// is a wrapper passing QGIS_OPTS from /etc/default/qgis ("--noversioncheck"),
+// which qgis_process refuses ("Command --noversioncheck not known!"), so
+// the program beside it, qgis_process.bin, is taken when the wrapper fails.
+func QGISProcess() (string, error) {
+	p, err := Tool("qgis_process")
+	if err != nil {
+		return "", err
+	}
+	var last string
+	for _, c := range []string{p, p + ".bin"} {
+		cmd := exec.Command(c, "--version")
+		cmd.Env = QGISEnv()
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			return c, nil
+		}
+		last = fmt.Sprintf("%s: %s", c, lastLine(out, err))
+	}
+	return "", fmt.Errorf("%w: qgis_process does not start (%s)", ErrMissing, last)
+}
+
 // QGISEnv is the environment QGIS's programs and bindings run headless
 // in: the process's own with Qt's offscreen platform.
 func QGISEnv() []string {

@@ -30,6 +30,29 @@ func TestPythonGDALImportsOsgeo(t *testing.T) {
 	}
 }
 
+// TestPythonQGISImportsQgis: the interpreter returned imports QGIS's
+// bindings headless and reports QGIS 3.
+func TestPythonQGISImportsQgis(t *testing.T) {
+	py := peertest.PythonQGIS(t)
+	cmd := exec.Command(py, "-c", "from qgis.core import Qgis; print(Qgis.QGIS_VERSION)")
+	cmd.Env = peer.QGISEnv()
+	out, err := cmd.Output()
+	if err != nil || !strings.HasPrefix(string(out), "3.") {
+		t.Fatalf("%s cannot import qgis.core: %v %s", py, err, out)
+	}
+}
+
+// TestQGISProcessStarts: qgis_process runs headless and names its
+// version.
+func TestQGISProcessStarts(t *testing.T) {
+	cmd := exec.Command(peertest.QGISProcess(t), "--version")
+	cmd.Env = peer.QGISEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "QGIS 3.") {
+		t.Fatalf("qgis_process --version: %v %s", err, out)
+	}
+}
+
 func TestValidatorRejectsNonGeoPackage(t *testing.T) {
 	if _, _, err := peer.GPKGValidator(); err != nil {
 		peertest.Missing(t, "%v", err)

@@ -58,6 +58,17 @@ func PythonQGIS(tb testing.TB) string {
 	return p
 }
 
+// QGISProcess returns the path of qgis_process (run it with
+// peer.QGISEnv), or ends tb as Missing does.
+func QGISProcess(tb testing.TB) string {
+	tb.Helper()
+	p, err := peer.QGISProcess()
+	if err != nil {
+		Missing(tb, "%v", err)
+	}
+	return p
+}
+
 // ValidateGPKG runs GDAL's validate_gpkg.py on path and fails tb on any
 // report; a missing validator ends tb as Missing does.
 func ValidateGPKG(tb testing.TB, path string) {
