@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -113,139 +112,10 @@ func restyleProject(ctx context.Context, tx *sql.Tx, name string, cat *catalog.C
 	if err != nil {
 		return fmt.Errorf("qgis: project %s: %w", name, err)
 	}
-	patched, err := restyleQGS(qgs, layerID(l), styleNodes(cat, l, style))
+	patched, err := restyleQGS(qgs, map[string]string{layerID(l): fragment(styleNodes(cat, l, style))})
 	if err != nil {
 		return fmt.Errorf("qgis: project %s: %w", name, err)
 	}
 	return putProject(ctx, tx, &Project{Name: name, QGS: patched, Saved: time.Now().UTC()})
 }
 
-// styleElements are the <maplayer> children a style replaces.
-var styleElements = map[string]bool{
-	"renderer-v2": true, "labeling": true, "blendMode": true, "featureBlendMode": true,
-	"layerOpacity": true, "aliases": true,
-}
-
-// restyleQGS returns the .qgs document qgs with the style elements of the
-// <maplayer> whose <id> is id replaced by style; everything else is kept.
-// A document where no such layer is found comes back unchanged.
-func restyleQGS(qgs, id string, style []*node) (string, error) {
-	d := xml.NewDecoder(strings.NewReader(qgs))
-	var out strings.Builder
-	enc := xml.NewEncoder(&out)
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrProject, err)
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "maplayer" {
-			layer, err := readElement(d, se)
-			if err != nil {
-				return "", err
-			}
-			if err := writeLayer(enc, &out, layer, id, style); err != nil {
-				return "", err
-			}
-			continue
-		}
-		if err := enc.EncodeToken(xml.CopyToken(tok)); err != nil {
-			return "", fmt.Errorf("%w: %v", ErrProject, err)
-		}
-	}
-	if err := enc.Flush(); err != nil {
-		return "", err
-	}
-	return out.String(), nil
-}
-
-// readElement reads the tokens of the element se starts, through its end.
-func readElement(d *xml.Decoder, se xml.StartElement) ([]xml.Token, error) {
-	toks := []xml.Token{se.Copy()}
-	for depth := 1; depth > 0; {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%w: in <maplayer>: %v", ErrProject, err)
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-		toks = append(toks, xml.CopyToken(tok))
-	}
-	return toks, nil
-}
-
-// writeLayer writes a <maplayer>'s tokens, dropping its style children
-// and adding style before its end when its id is id.
-func writeLayer(enc *xml.Encoder, out *strings.Builder, toks []xml.Token, id string, style []*node) error {
-	match := layerIDOf(toks) == id
-	depth, skip := 0, 0 // depth before tok: 1 for the maplayer's children
-	for i, tok := range toks {
-		_, start := tok.(xml.StartElement)
-		_, end := tok.(xml.EndElement)
-		if start {
-			depth++
-		}
-		if end {
-			depth--
-		}
-		if match && start && depth == 2 && styleElements[tok.(xml.StartElement).Name.Local] {
-			skip = depth
-		}
-		if skip > 0 {
-			if end && depth < skip {
-				skip = 0
-			}
-			continue
-		}
-		if match && i == len(toks)-1 {
-			if err := enc.Flush(); err != nil {
-				return err
-			}
-			for _, n := range style {
-				if n != nil {
-					out.WriteString(n.String())
-				}
-			}
-		}
-		if err := enc.EncodeToken(tok); err != nil {
-			return fmt.Errorf("%w: %v", ErrProject, err)
-		}
-	}
-	return nil
-}
-
-// childDepth is the element depth after the tokens: 1 inside the
-// maplayer itself.
-func childDepth(toks []xml.Token) int {
-	d := 0
-	for _, t := range toks {
-		switch t.(type) {
-		case xml.StartElement:
-			d++
-		case xml.EndElement:
-			d--
-		}
-	}
-	return d
-}
-
-// layerIDOf is the text of a <maplayer>'s <id> child.
-func layerIDOf(toks []xml.Token) string {
-	for i := 1; i+1 < len(toks); i++ {
-		se, ok := toks[i].(xml.StartElement)
-		if !ok || se.Name.Local != "id" || childDepth(toks[:i]) != 1 {
-			continue
-		}
-		if cd, ok := toks[i+1].(xml.CharData); ok {
-			return strings.TrimSpace(string(cd))
-		}
-		return ""
-	}
-	return ""
-}

@@ -27,7 +27,7 @@ func TestRestyleProjectSavedByQGIS(t *testing.T) {
 	cat := defaultCatalog(t)
 	qgs := savedQGS(t)
 	l := cat.Layer("XZ_DLTB")
-	out, err := restyleQGS(qgs, "dltb_63c39b33_7e04_4dbb_a4be_745a807a05cd", styleNodes(cat, l, l.Style))
+	out, err := restyleQGS(qgs, map[string]string{"dltb_63c39b33_7e04_4dbb_a4be_745a807a05cd": fragment(styleNodes(cat, l, l.Style))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestRestyleProjectSavedByQGIS(t *testing.T) {
 			t.Errorf("restyling lost %s", keep)
 		}
 	}
-	same, err := restyleQGS(qgs, "no_such_layer_id", styleNodes(cat, l, l.Style))
+	same, err := restyleQGS(qgs, map[string]string{"no_such_layer_id": fragment(styleNodes(cat, l, l.Style))})
 	if err != nil || strings.Count(same, "<renderer-v2") != 1 || !strings.Contains(same, `label="耕地"`) {
 		t.Errorf("restyling a missing layer changed the document (%v)", err)
 	}
@@ -96,9 +96,9 @@ func FuzzRestyleQGS(f *testing.F) {
 	f.Add(`<qgis><maplayer><id>abc</id><renderer-v2/></maplayer></qgis>`, "abc")
 	cat := defaultCatalog(f)
 	l := cat.Layer("XZ_SJXZQ")
-	style := styleNodes(cat, l, l.Style)
+	style := fragment(styleNodes(cat, l, l.Style))
 	f.Fuzz(func(t *testing.T, doc, id string) {
-		out, err := restyleQGS(doc, id, style)
+		out, err := restyleQGS(doc, map[string]string{id: style})
 		if err != nil {
 			if !errors.Is(err, ErrProject) {
 				t.Fatalf("error not wrapping ErrProject: %v", err)
@@ -114,4 +114,49 @@ func FuzzRestyleQGS(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzStyleFragment: any stored QML gives style elements that are XML, or
+// an error wrapping ErrProject.
+func FuzzStyleFragment(f *testing.F) {
+	cat := defaultCatalog(f)
+	l := cat.Layer("GH_STBHHX")
+	f.Add(QML(cat, l, l.Style))
+	f.Add(`<qgis><renderer-v2 type="x"/><flags/></qgis>`)
+	f.Add(`<qgis><renderer-v2>`)
+	f.Fuzz(func(t *testing.T, qml string) {
+		frag, err := styleFragment(qml)
+		if err != nil {
+			if !errors.Is(err, ErrProject) {
+				t.Fatalf("error not wrapping ErrProject: %v", err)
+			}
+			return
+		}
+		d := xml.NewDecoder(strings.NewReader("<x>" + frag + "</x>"))
+		for {
+			if _, err := d.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("fragment of %q is not XML: %v", qml, err)
+			}
+		}
+	})
+}
+
+// TestStyleFragment keeps exactly the style elements of a QML.
+func TestStyleFragment(t *testing.T) {
+	cat := defaultCatalog(t)
+	l := cat.Layer("XZ_SJXZQ")
+	frag, err := styleFragment(QML(cat, l, l.Style))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<renderer-v2 ", "<labeling ", "<blendMode>", "<layerOpacity>", "<aliases>"} {
+		if strings.Count(frag, want) != 1 {
+			t.Errorf("fragment has %d of %s", strings.Count(frag, want), want)
+		}
+	}
+	if strings.Contains(frag, "<qgis") || strings.Contains(frag, "DOCTYPE") {
+		t.Error("fragment keeps the QML's root")
+	}
 }

@@ -129,18 +129,16 @@ func Write(ctx context.Context, bp *layers.Blueprint) error {
 	for _, l := range vectorLayers(cat) {
 		rows = append(rows, catalogRow(cat, l))
 	}
-	return write(ctx, bp, rows, true)
+	p, err := BuildProject(ctx, bp)
+	if err != nil {
+		return err
+	}
+	return writeRows(ctx, bp, rows, p)
 }
 
-// write puts the rows and, with project, the project, in one transaction.
-func write(ctx context.Context, bp *layers.Blueprint, rows []styleRow, project bool) error {
-	var p *Project
-	if project {
-		var err error
-		if p, err = BuildProject(ctx, bp); err != nil {
-			return err
-		}
-	}
+// writeRows puts the rows and the project p (unless nil) in one
+// transaction.
+func writeRows(ctx context.Context, bp *layers.Blueprint, rows []styleRow, p *Project) error {
 	return bp.Write(ctx, func(tx *sql.Tx) error {
 		if err := ensureStyles(ctx, bp, tx); err != nil {
 			return fmt.Errorf("qgis: %s: %w", bp.Path(), err)
@@ -184,52 +182,79 @@ func WriteLayerStyle(ctx context.Context, bp *layers.Blueprint, code string, sty
 	})
 }
 
-// Update brings the QGIS tables up to date with the catalog: it writes the
-// style of each vector layer that has no Lantu row, or whose row was
-// written from another catalog (rows edited in Lantu or QGIS are kept),
-// and rewrites the project when it is missing or any style was written.
-// It reports whether it wrote anything. For a blueprint made by an older
+// Update brings the QGIS tables up to date with the catalog, keeping what
+// was styled elsewhere. It writes a layer's catalog style where the layer
+// has no default style, or where the default is Lantu's row written from
+// another catalog; a default edited in Lantu (WriteLayerStyle) or saved by
+// QGIS is kept. It rewrites the project when it is missing or any style
+// was written, each layer in the project taking its default style. It
+// reports whether it wrote anything. For a blueprint made by an older
 // Lantu, or opened after the catalog changed.
 func Update(ctx context.Context, bp *layers.Blueprint) (bool, error) {
-	stored, hasProject, err := readMarks(ctx, bp)
+	stored, hasProject, err := readDefaults(ctx, bp)
 	if err != nil {
 		return false, err
 	}
 	cat := bp.Catalog()
 	var rows []styleRow
+	kept := map[string]string{} // layer id -> style elements of a default kept as it is
 	for _, l := range vectorLayers(cat) {
 		r := catalogRow(cat, l)
-		desc, ok := stored[l.Table]
-		if !ok || (strings.Contains(desc, catalogMark) && desc != r.desc) {
+		d, ok := stored[l.Table]
+		switch {
+		case !ok || (d.lantu && strings.Contains(d.desc, catalogMark) && d.desc != r.desc):
 			rows = append(rows, r)
+		case d.qml != r.qml:
+			frag, err := styleFragment(d.qml)
+			if err != nil {
+				return false, fmt.Errorf("qgis: %s: %s: default style: %w", bp.Path(), l.Table, err)
+			}
+			kept[layerID(l)] = frag
 		}
 	}
 	if len(rows) == 0 && hasProject {
 		return false, nil
 	}
-	return true, write(ctx, bp, rows, true)
+	p, err := BuildProject(ctx, bp)
+	if err != nil {
+		return false, err
+	}
+	if len(kept) > 0 {
+		if p.QGS, err = restyleQGS(p.QGS, kept); err != nil {
+			return false, fmt.Errorf("qgis: %s: %w", bp.Path(), err)
+		}
+	}
+	return true, writeRows(ctx, bp, rows, p)
 }
 
-// readMarks reads the descriptions of Lantu's style rows by table and
+// storedDefault is the default style row of a table.
+type storedDefault struct {
+	lantu     bool // written by Lantu (StyleName)
+	desc, qml string
+}
+
+// readDefaults reads the default style of each table that has one, and
 // whether the blueprint's project is stored.
-func readMarks(ctx context.Context, bp *layers.Blueprint) (map[string]string, bool, error) {
-	marks := map[string]string{}
+func readDefaults(ctx context.Context, bp *layers.Blueprint) (map[string]storedDefault, bool, error) {
+	out := map[string]storedDefault{}
 	hasProject := false
 	err := bp.Read(ctx, func(tx *sql.Tx) error {
 		if ok, err := layers.TableExists(ctx, tx, StylesTable); err != nil || !ok {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT f_table_name, coalesce(description, '') FROM layer_styles WHERE styleName = ?`, StyleName)
+		rows, err := tx.QueryContext(ctx, `SELECT f_table_name, styleName = ?, coalesce(description, ''), coalesce(styleQML, '')
+			FROM layer_styles WHERE useAsDefault ORDER BY id`, StyleName)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var t, d string
-			if err := rows.Scan(&t, &d); err != nil {
+			var t string
+			var d storedDefault
+			if err := rows.Scan(&t, &d.lantu, &d.desc, &d.qml); err != nil {
 				return err
 			}
-			marks[t] = d
+			out[t] = d // the latest default wins, as in QGIS
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -245,5 +270,5 @@ func readMarks(ctx context.Context, bp *layers.Blueprint) (map[string]string, bo
 	if err != nil {
 		return nil, false, fmt.Errorf("qgis: %s: %w", bp.Path(), err)
 	}
-	return marks, hasProject, nil
+	return out, hasProject, nil
 }

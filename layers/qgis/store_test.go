@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"lantu/layers"
+	"lantu/layers/gpkg"
 )
 
 // newBlueprint creates an empty blueprint named plan.gpkg.
@@ -171,8 +172,14 @@ func TestWriteLayerStyleRoundTrip(t *testing.T) {
 	if wrote, err := Update(ctx, bp); err != nil || wrote {
 		t.Fatalf("Update on an up-to-date blueprint: wrote %v, %v", wrote, err)
 	}
-	err = bp.Write(ctx, func(tx *sql.Tx) error { // as if an older catalog had written gh_ghydyh
-		_, err := tx.Exec(`UPDATE layer_styles SET description = 'x' || ? || '000000000000', styleQML = 'old' WHERE f_table_name = 'gh_ghydyh'`, catalogMark)
+	err = bp.Write(ctx, func(tx *sql.Tx) error { // as if an older catalog had written gh_ghydyh, and QGIS saved xz_sjxzq
+		if _, err := tx.Exec(`UPDATE layer_styles SET description = 'x' || ? || '000000000000', styleQML = 'old' WHERE f_table_name = 'gh_ghydyh'`, catalogMark); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = 'xz_sjxzq'`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO layer_styles (f_table_name, f_geometry_column, styleName, styleQML, useAsDefault) VALUES ('xz_sjxzq', 'geom', 'mine', ?, 1)`, qgisSavedQML)
 		return err
 	})
 	if err != nil {
@@ -187,7 +194,31 @@ func TestWriteLayerStyleRoundTrip(t *testing.T) {
 	if d := query(t, bp, `SELECT description FROM layer_styles WHERE f_table_name = 'xz_dltb' AND useAsDefault`)[0][0]; strings.Contains(d, catalogMark) {
 		t.Error("Update overwrote the style edited in Lantu")
 	}
+	if d := query(t, bp, `SELECT styleName FROM layer_styles WHERE f_table_name = 'xz_sjxzq' AND useAsDefault`); len(d) != 1 || d[0][0] != "mine" {
+		t.Errorf("Update took the default from the style QGIS saved: %v", d)
+	}
+	qgs, err = ReadQGS([]byte(query(t, bp, `SELECT content FROM qgis_projects`)[0][0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(mapLayer(t, qgs, "xz_dltb_blueprint"), `v="18,52,86,255"`) {
+		t.Error("the rewritten project lost the style edited in Lantu")
+	}
+	if city := mapLayer(t, qgs, "xz_sjxzq_blueprint"); !strings.Contains(city, `v="1,2,3,255"`) || strings.Count(city, "<renderer-v2") != 1 {
+		t.Error("the rewritten project does not draw xz_sjxzq with the style QGIS saved")
+	}
 }
+
+// qgisSavedQML is a default style as another tool saved it.
+const qgisSavedQML = `<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.16-Białowieża" styleCategories="AllStyleCategories">
+ <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
+  <symbols>
+   <symbol type="fill" name="0" alpha="1"><layer class="SimpleFill" enabled="1" locked="0" pass="0"><prop k="color" v="1,2,3,255"/></layer></symbol>
+  </symbols>
+ </renderer-v2>
+ <blendMode>0</blendMode>
+</qgis>`
 
 // mapLayer is the <maplayer> element of id in qgs.
 func mapLayer(t *testing.T, qgs, id string) string {
@@ -217,5 +248,34 @@ func TestWriteRefusesReadOnly(t *testing.T) {
 	}
 	if err := WriteLayerStyle(context.Background(), ro, "NO_SUCH", ro.Catalog().Layers[0].Style); !errors.Is(err, ErrLayer) {
 		t.Errorf("WriteLayerStyle of an unknown layer: %v, want ErrLayer", err)
+	}
+}
+
+// TestProjectShowsConflicts: a blueprint with conflict patches has them in
+// its project, at the top of the layer tree and of the draw order.
+func TestProjectShowsConflicts(t *testing.T) {
+	ctx := context.Background()
+	bp := newBlueprint(t)
+	err := bp.Write(ctx, func(tx *sql.Tx) error {
+		return bp.DB().CreateTable(ctx, tx, gpkg.TableSpec{Table: conflictsTable, GeomColumn: "geom", GeomType: "MULTIPOLYGON",
+			SRSID: bp.SRID(), Columns: []gpkg.Column{{Name: "rule_id", Type: "TEXT"}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := BuildProject(ctx, bp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := layerID(conflictLayer)
+	ml := mapLayer(t, p.QGS, id)
+	if !strings.Contains(ml, "<datasource>./plan.gpkg|layername=lantu_conflicts</datasource>") || !strings.Contains(ml, `v="192,0,0,255"`) {
+		t.Error("the conflict layer's source or outline is wrong")
+	}
+	if !strings.Contains(p.QGS, `<custom-order enabled="1">`+"\n   <item>"+id+"</item>") {
+		t.Error("the conflict patches are not drawn on top")
+	}
+	if !strings.Contains(p.QGS, `<layer-tree-layer id="`+id+`"`) {
+		t.Error("the conflict patches are not in the layer tree")
 	}
 }
