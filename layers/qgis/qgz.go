@@ -118,4 +118,3 @@ func restyleProject(ctx context.Context, tx *sql.Tx, name string, cat *catalog.C
 	}
 	return putProject(ctx, tx, &Project{Name: name, QGS: patched, Saved: time.Now().UTC()})
 }
-
