@@ -3,6 +3,7 @@ package qgis
 import (
 	"image/color"
 	"strconv"
+	"strings"
 
 	"lantu/layers/catalog"
 )
@@ -12,7 +13,7 @@ import (
 // layer_styles.styleSLD holds for tools other than QGIS. It draws the same
 // look as QML: a rule per palette class (a filter that matches the codes
 // whose longest listed prefix is the class's, see classExpr) and an
-// ElseFilter rule with the layer's own style, scale limits on every rule,
+// "other" rule with the layer's own style for the values of no class, scale limits on every rule,
 // hatches as GraphicFill marks (shape://slash and the like), and a
 // TextSymbolizer rule for labels.
 func SLD(cat *catalog.Catalog, l *catalog.Layer, style catalog.Style) string {
@@ -23,7 +24,7 @@ func SLD(cat *catalog.Catalog, l *catalog.Layer, style catalog.Style) string {
 			r := sldRule(c.Code+" "+c.NameEn, c.NameZh, l).add(classFilter(l.ClassField, p, c.Code))
 			fts.add(scaleLimits(r, l).add(symbolizers(base.withClass(c.Color, style.Opacity))...))
 		}
-		r := sldRule("other", "其他 Other", l).add(el("se:ElseFilter"))
+		r := sldRule("other", "其他 Other", l).add(otherFilter(l.ClassField, p))
 		fts.add(scaleLimits(r, l).add(symbolizers(base)...))
 	} else {
 		r := sldRule(l.Code, l.NameZh, l)
@@ -74,6 +75,34 @@ func classFilter(field string, p *catalog.Palette, code string) *node {
 		return f.add(el("ogc:And").add(own, el("ogc:Not").add(others[0])))
 	}
 	return f.add(el("ogc:And").add(own, el("ogc:Not").add(el("ogc:Or").add(others...))))
+}
+
+// otherFilter matches the values no class rule matches: those starting
+// with none of the listed codes. It stands for an ElseFilter,
+// which QGIS 3.22 reads as a rule without a filter, drawn over every
+// feature.
+func otherFilter(field string, p *catalog.Palette) *node {
+	var roots []*node
+	for _, c := range p.Classes {
+		if !hasListedPrefix(p, c.Code) {
+			roots = append(roots, like(field, c.Code))
+		}
+	}
+	if len(roots) == 1 {
+		return el("ogc:Filter").add(el("ogc:Not").add(roots[0]))
+	}
+	return el("ogc:Filter").add(el("ogc:Not").add(el("ogc:Or").add(roots...)))
+}
+
+// hasListedPrefix reports whether a shorter listed code is a prefix of
+// code.
+func hasListedPrefix(p *catalog.Palette, code string) bool {
+	for _, c := range p.Classes {
+		if len(c.Code) < len(code) && strings.HasPrefix(code, c.Code) {
+			return true
+		}
+	}
+	return false
 }
 
 // like matches values of field starting with prefix.
