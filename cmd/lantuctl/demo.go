@@ -39,6 +39,9 @@ func demoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := writeQGIS(cmd.Context(), dst.Path()); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
 			if err := dst.Commit(); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}

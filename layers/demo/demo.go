@@ -20,7 +20,6 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/catalog"
-	"lantu/layers/qgis"
 )
 
 // Options configure Generate.
@@ -118,11 +117,7 @@ func (g *gen) run(path string) error {
 	if err := g.w.Commit(); err != nil {
 		return err
 	}
-	if err := g.terrain(bp); err != nil {
-		return err
-	}
-	g.progress("QGIS 工程 project", 0, 1)
-	return qgis.Write(g.ctx, bp) // QGIS opens the demo styled, with its project
+	return g.terrain(bp)
 }
 
 func (g *gen) progress(stage string, done, total int) {

@@ -48,7 +48,7 @@
 // # Writing
 //
 // Every write goes through the Blueprint's Write, in one transaction: Write
-// (all styles and the project: `lantuctl qgis`, the demo), WriteLayerStyle
+// (all styles and the project: `lantuctl qgis`, `lantuctl demo`), WriteLayerStyle
 // (one layer's style, in layer_styles and in the stored project) and Update
 // (what the catalog changed). Reading a foreign layer_styles default back
 // into a Lantu style is package layers/layerstyle's.

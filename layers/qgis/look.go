@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lantu/layers/catalog"
+	"lantu/layers/render"
 )
 
 // look is a catalog style resolved the way Lantu's renderer draws it
@@ -58,18 +59,27 @@ func resolve(kind string, s catalog.Style) look {
 	return lk
 }
 
-// withClass is the look of a feature of a class coloured c: lines take it
-// as their stroke, polygons and points as their fill (at the style's
-// opacity), as Lantu draws them.
+// withClass is the look of a feature of a class coloured c, as Lantu draws
+// it (layers/render): lines take the colour as their stroke, points as
+// their fill; areas are filled with it muted (render.Muted) and, when the
+// layer has an outline, outlined in a darker shade of its hue
+// (render.ClassOutline) at the outline's alpha. Fills take the style's
+// opacity.
 func (lk look) withClass(c color.NRGBA, opacity float64) look {
-	if lk.kind == "line" {
-		lk.stroke = c
-		return lk
-	}
 	if opacity <= 0 {
 		opacity = 1
 	}
-	lk.fill = fade(c, opacity)
+	switch lk.kind {
+	case "line":
+		lk.stroke = c
+	case "point":
+		lk.fill = fade(c, opacity)
+	default:
+		if lk.stroke.A > 0 {
+			lk.stroke = fade(render.ClassOutline(c), float64(lk.stroke.A)/255)
+		}
+		lk.fill = fade(render.Muted(c), opacity)
+	}
 	return lk
 }
 

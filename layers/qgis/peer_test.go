@@ -12,14 +12,16 @@ import (
 	"sync"
 	"testing"
 
+	"lantu/layers"
 	"lantu/layers/catalog"
 	"lantu/layers/demo"
 	"lantu/layers/peer"
 	"lantu/layers/peer/peertest"
+	"lantu/layers/qgis"
 )
 
-// The tiny demo, generated once per test binary: the demo writes the
-// QGIS styles and project as `lantuctl demo` does.
+// The tiny demo, generated once per test binary, with the QGIS styles and
+// project written as `lantuctl demo` writes them.
 var (
 	demoOnce sync.Once
 	demoDir  string
@@ -43,7 +45,16 @@ func tinyDemo(t *testing.T) string {
 		if demoDir, demoErr = os.MkdirTemp("", "lantu-qgis-"); demoErr != nil {
 			return
 		}
-		_, demoErr = demo.Generate(context.Background(), filepath.Join(demoDir, demoName+".gpkg"), demo.Options{Scale: "tiny"})
+		path := filepath.Join(demoDir, demoName+".gpkg")
+		if _, demoErr = demo.Generate(context.Background(), path, demo.Options{Scale: "tiny"}); demoErr != nil {
+			return
+		}
+		bp, err := layers.Open(path, layers.OpenOptions{Lazy: true})
+		if demoErr = err; err != nil {
+			return
+		}
+		defer bp.Close()
+		demoErr = qgis.Write(context.Background(), bp)
 	})
 	if demoErr != nil {
 		t.Fatal(demoErr)

@@ -30,6 +30,7 @@ type contents struct {
 	extent   map[string]orb.Bound
 	demRange [2]float64
 	hasRange bool
+	demCell  float64 // the DEM's finest cell size, 0 if unknown
 }
 
 // BuildProject makes the blueprint's QGIS project from its catalog and
@@ -94,7 +95,7 @@ func readContents(ctx context.Context, bp *layers.Blueprint) (*contents, error) 
 }
 
 // readDEMRange reads the DEM's lowest and highest value from the tile
-// statistics of the gridded coverage.
+// statistics of the gridded coverage, and its finest cell size.
 func (c *contents) readDEMRange(ctx context.Context, tx *sql.Tx) error {
 	if c.kind[demTable] != "2d-gridded-coverage" {
 		return nil
@@ -106,6 +107,13 @@ func (c *contents) readDEMRange(ctx context.Context, tx *sql.Tx) error {
 	}
 	if lo.Valid && hi.Valid && hi.Float64 > lo.Float64 {
 		c.demRange, c.hasRange = [2]float64{lo.Float64, hi.Float64}, true
+	}
+	var cell sql.NullFloat64
+	if err := tx.QueryRowContext(ctx, `SELECT min(pixel_x_size) FROM gpkg_tile_matrix WHERE table_name = ?`, demTable).Scan(&cell); err != nil {
+		return err
+	}
+	if cell.Valid && cell.Float64 > 0 {
+		c.demCell = cell.Float64
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"lantu/layers/catalog"
 	"lantu/layers/peer/peertest"
+	"lantu/layers/render"
 	"lantu/layers/qgis"
 )
 
@@ -98,8 +99,9 @@ func checkScale(t *testing.T, l *catalog.Layer, info layerInfo) {
 	}
 }
 
-// checkCategories: one category per palette class in the class colour with
-// its Chinese name, then "all other values".
+// checkCategories: one category per palette class in the class colour
+// muted as Lantu fills areas (render.Muted), with its Chinese name, then
+// "all other values".
 func checkCategories(t *testing.T, what string, r rendererInfo, p *catalog.Palette) {
 	t.Helper()
 	if r.Type != "categorizedSymbol" || len(r.Categories) != len(p.Classes)+1 {
@@ -108,8 +110,8 @@ func checkCategories(t *testing.T, what string, r rendererInfo, p *catalog.Palet
 	}
 	for i, c := range p.Classes {
 		got := r.Categories[i]
-		if got.Value != c.Code || got.Label != c.NameZh || got.Color != hexRGB(c.Color) {
-			t.Errorf("%s: category %d is %s %s %s, want %s %s %s", what, i, got.Value, got.Label, got.Color, c.Code, c.NameZh, hexRGB(c.Color))
+		if want := hexRGB(render.Muted(c.Color)); got.Value != c.Code || got.Label != c.NameZh || got.Color != want {
+			t.Errorf("%s: category %d is %s %s %s, want %s %s %s", what, i, got.Value, got.Label, got.Color, c.Code, c.NameZh, want)
 		}
 	}
 	t.Logf("QGIS: %s categorized by %d classes of %s", what, len(p.Classes), p.Name)
@@ -137,10 +139,14 @@ func checkClassified(t *testing.T, table string, got map[string]*string, p *cata
 }
 
 // checkRasters: the terrain layers multiply (QPainter's Multiply is 13) at
-// Lantu's strengths, above the vector layers.
+// Lantu's strengths, above the vector layers; the hillshade goes where it
+// would show its cells as blur.
 func checkRasters(t *testing.T, pc projectCheck) {
 	t.Helper()
-	for table, op := range map[string]float64{"xz_styy": 0.7, "xz_dem": 0.55, "xz_pd": 0.75} {
+	if hs := pc.Layers["xz_styy_blueprint"]; !hs.ScaleBased || hs.MaxScale <= 0 || hs.MinScale != 0 {
+		t.Errorf("hillshade scale range %v %g..%g, want hidden close in", hs.ScaleBased, hs.MinScale, hs.MaxScale)
+	}
+	for table, op := range map[string]float64{"xz_styy": 0.45, "xz_dem": 0.55, "xz_pd": 0.75} {
 		r := pc.Layers[table+"_blueprint"]
 		if !r.Valid || r.Blend != 13 || math.Abs(r.RasterOpacity-op) > 1e-9 {
 			t.Errorf("%s: valid %v blend %d opacity %g, want valid multiply %g", table, r.Valid, r.Blend, r.RasterOpacity, op)

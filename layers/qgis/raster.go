@@ -24,18 +24,27 @@ var rasterRank = map[string]int{hillshadeTable: 0, slopeTable: 1, demTable: 2}
 // strength for each: a multiply at opacity a gives dst*(1-a+a*src), which
 // is Lantu's blend.
 const (
-	hillshadeOpacity = 0.7
+	hillshadeOpacity = 0.45
 	elevationOpacity = 0.55
 	slopeOpacity     = 0.75
 	blendMultiply    = "6" // QgsPainting::BlendMultiply
 )
 
+// Lantu fades the hillshade out between 1.25 and 2.5 view pixels per
+// finest DEM cell (terrain.ShadeFade): QGIS hides it from the scale where
+// a cell covers shadeHidePx pixels, the middle of that fade.
+const shadeHidePx = 1.875
+
 // rasterLayer is the <maplayer> of a terrain layer: the hillshade's RGBA
 // tiles as they are, the DEM through Lantu's hypsometric ramp over its
 // value range, the slope in the slope classes.
 func (pb *projectBuilder) rasterLayer(l *catalog.Layer) *node {
-	n := el("maplayer", "type", "raster", "styleCategories", "AllStyleCategories", "hasScaleBasedVisibilityFlag", "0",
-		"minScale", "0", "maxScale", "0", "autoRefreshEnabled", "0", "autoRefreshTime", "0",
+	scaled, maxScale := "0", 0.0
+	if l.Table == hillshadeTable && pb.c.demCell > 0 {
+		scaled, maxScale = "1", math.Round(pb.c.demCell/(shadeHidePx*pixelSize))
+	}
+	n := el("maplayer", "type", "raster", "styleCategories", "AllStyleCategories", "hasScaleBasedVisibilityFlag", scaled,
+		"minScale", "0", "maxScale", num(maxScale), "autoRefreshEnabled", "0", "autoRefreshTime", "0",
 		"refreshOnNotifyEnabled", "0", "refreshOnNotifyMessage", "", "legendPlaceholderImage", "")
 	pb.layerHead(n, l)
 	n.add(textEl("provider", "gdal"))

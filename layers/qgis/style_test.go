@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"lantu/layers/catalog"
+	"lantu/layers/render"
 )
 
 func defaultCatalog(t testing.TB) *catalog.Catalog {
@@ -101,8 +102,9 @@ func prop(layer struct {
 }
 
 // TestPaletteLayersAreCategorized: a layer with a palette gets one
-// category per class, labelled in Chinese, filled with the class colour at
-// the layer's opacity, and an "all other values" category.
+// category per class, labelled in Chinese, filled with the class colour
+// muted as Lantu fills it, at the layer's opacity, and an "all other
+// values" category.
 func TestPaletteLayersAreCategorized(t *testing.T) {
 	cat := defaultCatalog(t)
 	l := cat.Layer("XZ_DLTB")
@@ -117,7 +119,7 @@ func TestPaletteLayersAreCategorized(t *testing.T) {
 	}
 	for i, c := range p.Classes {
 		got := r.Categories[i]
-		want := fade(c.Color, l.Style.Opacity)
+		want := fade(render.Muted(c.Color), l.Style.Opacity)
 		fill := prop(r.Symbols[i].Layers[0], "color")
 		if got.Value != c.Code || got.Label != c.NameZh || fill != rgba(want) {
 			t.Errorf("category %d: %s %q fill %s, want %s %q fill %s", i, got.Value, got.Label, fill, c.Code, c.NameZh, rgba(want))
@@ -142,10 +144,10 @@ func TestHatchAndDash(t *testing.T) {
 		t.Fatal(err)
 	}
 	ls := d.Renderer.Symbols[0].Layers
-	if len(ls) != 3 || ls[1].Class != "LinePatternFill" || prop(ls[1], "angle") != "45" {
-		t.Fatalf("symbol layers %+v, want fill, 45° line pattern, outline", ls)
+	if len(ls) != 4 || ls[1].Class != "SimpleFill" || ls[2].Class != "LinePatternFill" || prop(ls[2], "angle") != "45" {
+		t.Fatalf("symbol layers %+v, want fill, tint, 45° line pattern, outline", ls)
 	}
-	if got, want := prop(ls[1], "color"), rgba(fade(red.Style.HatchColor, red.Style.Opacity)); got != want {
+	if got, want := prop(ls[2], "color"), rgba(fade(red.Style.HatchColor, red.Style.Opacity)); got != want {
 		t.Errorf("hatch colour %s, want %s", got, want)
 	}
 	city := cat.Layer("XZ_SJXZQ")

@@ -1,6 +1,7 @@
 package qgis
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 )
@@ -13,6 +14,11 @@ import (
 // (written both as the Option map QGIS 3 reads and as the <prop> list
 // older versions read) and an optional sub-symbol.
 func symbolLayer(class string, sub *node, props ...string) *node {
+	return symbolLayerDD(class, sub, nil, props...)
+}
+
+// symbolLayerDD is symbolLayer with data-defined properties (see ddProps).
+func symbolLayerDD(class string, sub, dd *node, props ...string) *node {
 	n := el("layer", "class", class, "enabled", "1", "locked", "0", "pass", "0")
 	opt := n.child("Option", "type", "Map")
 	for i := 0; i+1 < len(props); i += 2 {
@@ -21,7 +27,7 @@ func symbolLayer(class string, sub *node, props ...string) *node {
 	for i := 0; i+1 < len(props); i += 2 {
 		n.child("prop", "k", props[i], "v", props[i+1])
 	}
-	return n.add(sub)
+	return n.add(dd, sub)
 }
 
 // symbol wraps symbol layers: typ is fill, line or marker.
@@ -33,16 +39,43 @@ func symbol(typ, name string, layers ...*node) *node {
 func symbolOf(lk look, name string) *node {
 	switch lk.kind {
 	case "line":
-		return symbol("line", name, simpleLine(lk.stroke, lk.width, lk.dash))
+		return symbol("line", name, scaledLine(lk.stroke, lk.width, lk.dash, ""))
 	case "point":
 		return symbol("marker", name, simpleMarker(lk))
 	}
 	s := symbol("fill", name, simpleFill(lk.fill))
+	if tone := hatchTone(lk.hatch); lk.hatch != "" && tone > 0 {
+		s.add(tintFill(lk.hatchColor, tone))
+	}
 	s.add(hatchLayers(lk, name)...)
 	if lk.hasStroke() {
-		s.add(simpleLine(lk.stroke, lk.width, lk.dash))
+		enabled := ""
+		if lk.fill.A > 0 || lk.hatch != "" { // a filled area's outline goes when it is small
+			enabled = pixelExtent + " >= " + outlineMinExpr
+		}
+		s.add(scaledLine(lk.stroke, lk.width, lk.dash, enabled))
 	}
 	return s
+}
+
+// scaledLine is simpleLine with Lantu's width by scale, drawn only where
+// the expression enabled holds ("" always).
+func scaledLine(c color.NRGBA, width float64, dash []float64, enabled string) *node {
+	pairs := []string{"outlineWidth", num(width) + " * " + widthFactorExpr}
+	if enabled != "" {
+		pairs = append(pairs, "enabled", enabled)
+	}
+	n := simpleLine(c, width, dash)
+	n.kids = append([]*node{ddProps(pairs...)}, n.kids...)
+	return n
+}
+
+// tintFill is the flat tone a faded hatch leaves (Lantu's hatch tint):
+// colour c at share tone of the hatch's faded strength.
+func tintFill(c color.NRGBA, tone float64) *node {
+	dd := ddProps("fillColor", scaledColor(c, fmt.Sprintf("%g * (1 - %s)", tone, hatchStrength)))
+	return symbolLayerDD("SimpleFill", nil, dd, "color", rgba(color.NRGBA{c.R, c.G, c.B, 0}), "style", "solid",
+		"outline_color", "0,0,0,0", "outline_style", "no", "outline_width", "0", "outline_width_unit", "Pixel")
 }
 
 // simpleFill fills with c and draws no outline (the outline is a line
@@ -103,13 +136,13 @@ func hatchLayers(lk look, name string) []*node {
 	diag := hatchSpacing / math.Sqrt2
 	switch lk.hatch {
 	case "diagonal":
-		return []*node{linePattern(lk.hatchColor, 45, diag, name+"@1")}
+		return []*node{linePattern(lk.hatchColor, 45, diag, true, name+"@1")}
 	case "cross":
-		return []*node{linePattern(lk.hatchColor, 45, diag, name+"@1"), linePattern(lk.hatchColor, 135, diag, name+"@2")}
+		return []*node{linePattern(lk.hatchColor, 45, diag, true, name+"@1"), linePattern(lk.hatchColor, 135, diag, true, name+"@2")}
 	case "horizontal":
-		return []*node{linePattern(lk.hatchColor, 0, hatchSpacing, name+"@1")}
+		return []*node{linePattern(lk.hatchColor, 0, hatchSpacing, false, name+"@1")}
 	case "vertical":
-		return []*node{linePattern(lk.hatchColor, 90, hatchSpacing, name+"@1")}
+		return []*node{linePattern(lk.hatchColor, 90, hatchSpacing, false, name+"@1")}
 	case "dots":
 		return []*node{dotPattern(lk.hatchColor, name+"@1")}
 	}
@@ -117,10 +150,18 @@ func hatchLayers(lk look, name string) []*node {
 }
 
 // linePattern is a LinePatternFill of 1 pixel lines of colour c at angle
-// degrees (counter-clockwise from east), distance pixels apart.
-func linePattern(c color.NRGBA, angle, distance float64, name string) *node {
-	sub := symbol("line", name, simpleLine(c, 1, nil))
-	return symbolLayer("LinePatternFill", sub, "angle", num(angle), "distance", num(distance),
+// degrees (counter-clockwise from east), distance pixels apart (at district
+// scale; diagonal lines lie the gap over sqrt 2 apart), the gap and the
+// colour's strength following the scale as Lantu's hatches do.
+func linePattern(c color.NRGBA, angle, distance float64, diagonal bool, name string) *node {
+	line := simpleLine(c, 1, nil)
+	line.kids = append([]*node{ddProps("outlineColor", scaledColor(c, hatchStrength))}, line.kids...)
+	sub := symbol("line", name, line)
+	gap := hatchGap
+	if diagonal {
+		gap = hatchGap + " / sqrt(2)"
+	}
+	return symbolLayerDD("LinePatternFill", sub, ddProps("lineDistance", gap), "angle", num(angle), "distance", num(distance),
 		"distance_unit", "Pixel", "color", rgba(c), "line_width", "1", "line_width_unit", "Pixel",
 		"offset", "0", "offset_unit", "Pixel")
 }
