@@ -8,8 +8,8 @@ import (
 
 	"lantu/layers/catalog"
 	"lantu/layers/peer/peertest"
-	"lantu/layers/render"
 	"lantu/layers/qgis"
+	"lantu/layers/render"
 )
 
 // checkProject loads the demo's project in QGIS (check_project.py) and
