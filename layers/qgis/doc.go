@@ -10,20 +10,26 @@
 // row holds the style twice, drawn from one resolved look so the two agree:
 //
 //   - styleQML, QGIS's own format (QML): a categorized renderer for a layer
-//     with a class palette, one category per class in the class colour with
-//     its Chinese name as the legend label and an "all other values"
-//     category in the layer's own style; it classifies by a QGIS expression
+//     with a class palette, one category per class with its Chinese name as
+//     the legend label, in the class colour as Lantu draws it (areas muted
+//     and outlined in a darker shade of their hue, render.Muted and
+//     ClassOutline), and an "all other values" category in the layer's own
+//     style; it classifies by a QGIS expression
 //     giving each value its longest listed class prefix, as Lantu does
 //     (see classExpr), so the renderer's attribute is that expression, not
 //     the bare field. Otherwise a single symbol: simple fills, outlines
 //     as simple lines (dashed by the catalog's dash), hatches as line
 //     pattern fills (dots as a point pattern), points as simple markers;
 //     sizes in pixels. Fill and hatch take the style's opacity as their
-//     colours' alpha, the stroke does not, as in Lantu's renderer. Labels from
+//     colours' alpha, the stroke does not, as in Lantu's renderer. Widths,
+//     hatch gaps and strength (a faded hatch becomes a flat tint) and the
+//     outlines of small areas follow the scale as Lantu's do, through
+//     data-defined expressions of @map_scale (see scale.go). Labels from
 //     the label field in the embedded CJK font (LabelFont), scale-based
 //     visibility from min_scale/max_scale, Chinese field aliases.
-//   - styleSLD, an OGC SLD 1.1 / SE 1.1 document with the same rules for
-//     other tools (see SLD).
+//   - styleSLD, an OGC SLD 1.1 / SE 1.1 document with the same classes,
+//     colours and scale limits for other tools, at district scale (SLD has
+//     no styling by scale short of one rule set per scale band; see SLD).
 //
 // Lantu's rows are recognised by StyleName. Rows other tools wrote stay,
 // no longer default. A row written from the catalog carries the hash of
