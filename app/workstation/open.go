@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"lantu/layers/qgis"
 	"log"
 	"os"
 	"path/filepath"
@@ -98,7 +99,13 @@ func (w *Workstation) generateDemo(path string) {
 			os.Remove(tmp)
 			return err
 		}
-		return os.Rename(tmp, path)
+		if err := os.Rename(tmp, path); err != nil {
+			return err
+		}
+		if err := qgis.WriteFile(ctx, path); err != nil { // so QGIS opens it styled, with its project
+			fyne.LogError("demo: QGIS styles and project not written", err)
+		}
+		return nil
 	}, func() { w.Open(path) })
 }
 

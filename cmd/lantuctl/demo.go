@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"lantu/layers/qgis"
 	"sort"
 	"time"
 
@@ -39,7 +40,7 @@ func demoCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := writeQGIS(cmd.Context(), dst.Path()); err != nil {
+			if err := qgis.WriteFile(cmd.Context(), dst.Path()); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
 			if err := dst.Commit(); err != nil {

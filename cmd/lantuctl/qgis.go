@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -12,17 +11,6 @@ import (
 )
 
 func init() { root.AddCommand(qgisCmd()) }
-
-// writeQGIS writes the QGIS styles and project into the blueprint at path
-// (the demo's, before it is moved into place: the file keeps its name).
-func writeQGIS(ctx context.Context, path string) error {
-	bp, err := layers.Open(path, layers.OpenOptions{Lazy: true})
-	if err != nil {
-		return err
-	}
-	defer bp.Close()
-	return qgis.Write(ctx, bp)
-}
 
 func qgisCmd() *cobra.Command {
 	var update bool

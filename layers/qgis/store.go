@@ -272,3 +272,19 @@ func readDefaults(ctx context.Context, bp *layers.Blueprint) (map[string]storedD
 	}
 	return out, hasProject, nil
 }
+
+// WriteFile opens the blueprint at path (lazily: no index is built), writes
+// its QGIS styles and project with Write, and closes it: for a blueprint
+// just made (the demo), before or after it is moved into place under its
+// final name, which names the project.
+func WriteFile(ctx context.Context, path string) error {
+	bp, err := layers.Open(path, layers.OpenOptions{Lazy: true})
+	if err != nil {
+		return err
+	}
+	werr := Write(ctx, bp)
+	if err := bp.Close(); werr == nil {
+		werr = err
+	}
+	return werr
+}
