@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
 )
 
 // SlopeSource gives the land steeper than a threshold. Terrain analysis
@@ -113,6 +114,10 @@ type ruleRun struct {
 	a, b     []Feature
 	mu       sync.Mutex
 	repairs  map[string]Repair
+
+	bRings []goRing                       // by B index (prep.go)
+	bTree  *rtree.RTreeGN[float64, int32] // B's boxes
+	eager  []int                          // B features each worker parses into GEOS up front
 }
 
 func (e *ruleRun) run(ctx context.Context) (RuleResult, []Patch, error) {
@@ -208,6 +213,9 @@ func (e *ruleRun) sortedRepairs() []Repair {
 func (e *ruleRun) overlay(ctx context.Context) ([]Patch, error) {
 	if len(e.a) == 0 {
 		return nil, nil
+	}
+	if err := e.prepB(); err != nil {
+		return nil, err
 	}
 	n := e.opt.Workers
 	if n <= 0 {

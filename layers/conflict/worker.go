@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -13,26 +12,26 @@ import (
 
 // bGeom is a B feature parsed into one worker's GEOS context.
 type bGeom struct {
-	idx    int
-	g      *geos.Geom
-	prep   *geos.PrepGeom
-	ring   []orb.Point // the simple outer ring of a valid one-ring polygon, else nil
-	convex bool
+	g    *geos.Geom
+	prep *geos.PrepGeom
 }
 
 // worker owns one GEOS context; both operands of every operation live in it.
 type worker struct {
-	e    *ruleRun
-	gctx *geos.Context
-	bs   []*bGeom
-	tree *geos.STRtree
+	e     *ruleRun
+	gctx  *geos.Context
+	bs    []*bGeom // by B index: nil until parsed, or when it has no area
+	done  []bool   // B parsed
+	cands []int32  // candidates scratch
 }
 
 // work runs the worker over chunks of A until none are left.
 func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkDone func()) ([]Patch, error) {
-	w := &worker{e: e, gctx: geos.NewContext()}
-	if err := w.parseB(); err != nil {
-		return nil, err
+	w := &worker{e: e, gctx: geos.NewContext(), bs: make([]*bGeom, len(e.b)), done: make([]bool, len(e.b))}
+	for _, i := range e.eager {
+		if _, err := w.bGEOS(i); err != nil {
+			return nil, err
+		}
 	}
 	var out []Patch
 	for {
@@ -54,31 +53,22 @@ func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkD
 	}
 }
 
-// parseB converts every B feature once, buffering it for setbacks, into an STRtree.
-func (w *worker) parseB() error {
-	r := w.e.rule
-	if err := r.checkNumbers(); err != nil { // a rule built in code skipped ParseRules: NaN crashes GEOS
-		return fmt.Errorf("rule %s: %w", r.ID, err)
+// bGEOS returns B feature i in the worker's GEOS context, parsing (and
+// buffering, for setbacks) it on first use; nil when it has no area. A
+// go-geos panic on it is an error naming it.
+func (w *worker) bGEOS(i int) (bg *bGeom, err error) {
+	if w.done[i] {
+		return w.bs[i], nil
 	}
-	w.tree = w.gctx.NewSTRtree(10)
-	for i := range w.e.b {
-		if err := w.addB(i); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// addB converts B feature i; a go-geos panic on it is an error naming it.
-func (w *worker) addB(i int) (err error) {
+	w.done[i] = true
 	r, f := w.e.rule, &w.e.b[i]
 	g, rep, err := w.geom(r.B.Layer, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w.e.addRepair(rep)
 	if g == nil {
-		return nil
+		return nil, nil
 	}
 	defer func() {
 		if v := recover(); v != nil {
@@ -88,16 +78,8 @@ func (w *worker) addB(i int) (err error) {
 	if r.Kind == KindSetback {
 		g = g.Buffer(r.Distance, 8)
 	}
-	bg := &bGeom{idx: i, g: g}
-	if rep == nil && r.Kind != KindSetback {
-		bg.ring = simpleRing(f.Geom)
-		bg.convex = bg.ring != nil && convex(bg.ring)
-	}
-	if err := w.tree.Insert(g, bg); err != nil {
-		return fmt.Errorf("%w: layer %q fid %d: %v", ErrGeometry, r.B.Layer, f.FID, err)
-	}
-	w.bs = append(w.bs, bg)
-	return nil
+	w.bs[i] = &bGeom{g: g, prep: g.Prepare()}
+	return w.bs[i], nil
 }
 
 // geom converts a feature at the GEOS boundary. GEOS throws on NaN and
@@ -150,58 +132,49 @@ func all[T orb.Geometry](list []T, ok func(orb.Geometry) bool) bool {
 	return true
 }
 
-// candidates returns the B features whose boxes meet a's, in B order.
-func (w *worker) candidates(a *geos.Geom) []*bGeom {
-	var out []*bGeom
-	if len(w.bs) == 0 {
-		return nil
-	}
-	w.tree.Query(a, func(v any) { out = append(out, v.(*bGeom)) })
-	slices.SortFunc(out, func(x, y *bGeom) int { return x.idx - y.idx })
-	for _, b := range out {
-		if b.prep == nil {
-			b.prep = b.g.Prepare()
-		}
-	}
-	return out
-}
-
 // featureA computes the patches of one A feature. A GEOS failure on one
 // feature (a topology exception on repaired input) is recorded as a repair
 // and the feature is skipped, never taking the run down.
 func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 	r := w.e.rule
-	a, rep, err := w.geom(r.A.Layer, f)
-	if err != nil || a == nil {
-		w.e.addRepair(rep)
-		return nil, err
+	if !finite(f.Geom) {
+		return nil, fmt.Errorf("%w: layer %q fid %d: a coordinate is NaN or infinite", ErrGeometry, r.A.Layer, f.FID)
 	}
-	w.e.addRepair(rep)
 	defer func() {
 		if v := recover(); v != nil {
 			w.e.addRepair(&Repair{r.A.Layer, f.FID, fmt.Sprint("overlay failed: ", v), "skipped"})
 			ps, err = nil, nil
 		}
 	}()
+	var ring []orb.Point
+	if r.Kind != KindWithin && r.MinWidth == 0 {
+		ring = validRing(f.Geom)
+	}
+	if ring != nil { // parsed into GEOS only if a pair needs it
+		return w.pairs(f, nil, ring)
+	}
+	a, rep, err := w.geom(r.A.Layer, f)
+	w.e.addRepair(rep)
+	if err != nil || a == nil {
+		return nil, err
+	}
 	if r.Kind == KindWithin {
 		return w.within(f, a)
 	}
-	var ring []orb.Point
-	if rep == nil && r.MinWidth == 0 {
-		ring = simpleRing(f.Geom)
-	}
-	return w.pairs(f, a, ring)
+	return w.pairs(f, a, nil)
 }
 
 // pairs emits A ∩ B for each B meeting A whose classes conflict. When both
-// are simple valid rings (aRing, b.ring), the intersection is clipped in
+// are simple valid rings (aRing, B's ring), the intersection is clipped in
 // Go: by Sutherland-Hodgman when one is convex, else by Greiner-Hormann
-// (clip.go); degenerate pairs and all others go to GEOS.
+// (clip.go); degenerate pairs and all others go to GEOS, A being parsed
+// (when a is nil) on the first such pair.
 func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, error) {
 	var out []Patch
 	aConvex := aRing != nil && convex(aRing)
-	for _, b := range w.candidates(a) {
-		bf := &w.e.b[b.idx]
+	w.cands = w.e.candidates(f.Geom.Bound(), w.cands)
+	for _, bi := range w.cands {
+		bf := &w.e.b[bi]
 		if bf.FID == f.FID && w.e.rule.A.Layer == w.e.rule.B.Layer {
 			continue
 		}
@@ -209,36 +182,23 @@ func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, er
 		if !ok {
 			continue
 		}
-		if aRing != nil && b.ring != nil && (b.convex || aConvex) {
-			var clipped []orb.Point
-			if b.convex {
-				clipped, ok = clipConvex(aRing, b.ring)
-			} else {
-				clipped, ok = clipConvex(b.ring, aRing)
-			}
-			if ok {
-				if p := w.ringPatch(f, bf, clipped, pair); p != nil {
+		if br := w.e.bRings[bi]; aRing != nil && br.ring != nil {
+			if p, done := w.goPair(f, bf, aRing, aConvex, br, pair); done {
+				if p != nil {
 					out = append(out, *p)
 				}
 				continue
 			}
 		}
-		if aRing != nil && b.ring != nil {
-			if rings, ok := clipSimple(aRing, b.ring); ok {
-				if p := w.ringsPatch(f, bf, rings, pair); p != nil {
-					out = append(out, *p)
-				}
-				continue
+		if a == nil {
+			g, rep, err := w.geom(w.e.rule.A.Layer, f)
+			w.e.addRepair(rep)
+			if err != nil || g == nil {
+				return nil, err
 			}
+			a = g
 		}
-		if !b.prep.Intersects(a) {
-			continue
-		}
-		inter := a
-		if !b.prep.Covers(a) {
-			inter = a.Intersection(b.g)
-		}
-		p, err := w.patch(f, bf, inter, pair)
+		p, err := w.geosPair(f, bf, a, int(bi), pair)
 		if err != nil {
 			return nil, err
 		}
@@ -249,10 +209,55 @@ func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, er
 	return out, nil
 }
 
+// goPair clips two simple rings in Go; done is false when the
+// configuration is degenerate and GEOS must decide.
+func (w *worker) goPair(f, bf *Feature, aRing []orb.Point, aConvex bool, b goRing, pair string) (p *Patch, done bool) {
+	if b.convex || aConvex {
+		var clipped []orb.Point
+		var ok bool
+		if b.convex {
+			clipped, ok = clipConvex(aRing, b.ring)
+		} else {
+			clipped, ok = clipConvex(b.ring, aRing)
+		}
+		if ok {
+			return w.ringPatch(f, bf, clipped, pair), true
+		}
+	}
+	if rings, ok := clipSimple(aRing, b.ring); ok {
+		return w.ringsPatch(f, bf, rings, pair), true
+	}
+	return nil, false
+}
+
+// geosPair is A ∩ B by GEOS (nil: they do not meet, or a sliver).
+func (w *worker) geosPair(f, bf *Feature, a *geos.Geom, bi int, pair string) (*Patch, error) {
+	b, err := w.bGEOS(bi)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	if !b.prep.Intersects(a) {
+		return nil, nil
+	}
+	inter := a
+	if !b.prep.Covers(a) {
+		inter = a.Intersection(b.g)
+	}
+	return w.patch(f, bf, inter, pair)
+}
+
 // within emits the part of A outside the union of the B features meeting it.
 func (w *worker) within(f *Feature, a *geos.Geom) ([]Patch, error) {
 	var meet []*geos.Geom
-	for _, b := range w.candidates(a) {
+	w.cands = w.e.candidates(geosBound(a), w.cands)
+	for _, bi := range w.cands {
+		b, err := w.bGEOS(int(bi))
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			continue
+		}
 		if b.prep.Covers(a) {
 			return nil, nil
 		}
