@@ -93,24 +93,31 @@ func containedRing(a, b []orb.Point) ([][]orb.Point, bool) {
 }
 
 // crossings builds the two node lists with every proper crossing linked
-// between them; ok is false on a degenerate pair of edges.
+// between them; ok is false on a degenerate pair of edges. Only the edges
+// of each ring that meet the other's box are tested against each other.
 func crossings(a, b []orb.Point) (aList, bList *ghNode, n int, ok bool) {
 	aEdges := make([][]*ghNode, len(a))
 	bEdges := make([][]*ghNode, len(b))
-	tol := 1e-12 * scaleOf(a, b)
-	boxes := edgeBoxes(b)
-	all := boxes[len(b)]
+	aBoxes, bBoxes := edgeBoxes(a), edgeBoxes(b)
+	aAll, bAll := aBoxes[len(a)], bBoxes[len(b)]
+	tol := 1e-12 * boxScale(aAll, bAll)
+	near := make([]int32, 0, len(b))
+	for j := range b {
+		if bBoxes[j].meets(aAll) {
+			near = append(near, int32(j))
+		}
+	}
 	for i := range a {
-		p, q := a[i], a[(i+1)%len(a)]
-		eb := segBox(p, q)
-		if !eb.meets(all) {
+		eb := aBoxes[i]
+		if !eb.meets(bAll) {
 			continue
 		}
-		for j := range b {
-			if !eb.meets(boxes[j]) {
+		p, q := a[i], a[(i+1)%len(a)]
+		for _, j := range near {
+			if !eb.meets(bBoxes[j]) {
 				continue
 			}
-			r, s := b[j], b[(j+1)%len(b)]
+			r, s := b[j], b[(int(j)+1)%len(b)]
 			d1, d2 := orient(r, s, p), orient(r, s, q)
 			d3, d4 := orient(p, q, r), orient(p, q, s)
 			lab, lrs := math.Hypot(q[0]-p[0], q[1]-p[1]), math.Hypot(s[0]-r[0], s[1]-r[1])
@@ -130,6 +137,12 @@ func crossings(a, b []orb.Point) (aList, bList *ghNode, n int, ok bool) {
 		}
 	}
 	return link(a, aEdges), link(b, bEdges), n, true
+}
+
+// boxScale is the largest coordinate magnitude of two boxes (at least 1),
+// scaleOf for rings whose boxes are known.
+func boxScale(x, y box) float64 {
+	return max(1, -x.x0, x.x1, -x.y0, x.y1, -y.x0, y.x1, -y.y0, y.y1, x.x0, -x.x1, x.y0, -x.y1, y.x0, -y.x1, y.y0, -y.y1)
 }
 
 // box is an axis-aligned box, compared without math.Min's NaN care.
@@ -160,12 +173,13 @@ func edgeBoxes(ring []orb.Point) []box {
 	return out
 }
 
-// scaleOf is the largest coordinate magnitude of both rings, for tolerances.
+// scaleOf is the largest coordinate magnitude of both rings (at least 1),
+// for tolerances.
 func scaleOf(a, b []orb.Point) float64 {
 	m := 1.0
 	for _, r := range [][]orb.Point{a, b} {
 		for _, p := range r {
-			m = math.Max(m, math.Max(math.Abs(p[0]), math.Abs(p[1])))
+			m = max(m, math.Abs(p[0]), math.Abs(p[1]))
 		}
 	}
 	return m
@@ -179,6 +193,7 @@ func orient(a, b, c orb.Point) float64 {
 // crossings in order along it.
 func link(ring []orb.Point, edges [][]*ghNode) *ghNode {
 	var head, tail *ghNode
+	verts := make([]ghNode, len(ring))
 	add := func(n *ghNode) {
 		if head == nil {
 			head = n
@@ -188,7 +203,8 @@ func link(ring []orb.Point, edges [][]*ghNode) *ghNode {
 		tail = n
 	}
 	for i, p := range ring {
-		add(&ghNode{p: p})
+		verts[i].p = p
+		add(&verts[i])
 		xs := edges[i]
 		for k := 1; k < len(xs); k++ { // insertion sort: few crossings per edge
 			for m := k; m > 0 && xs[m].t < xs[m-1].t; m-- {

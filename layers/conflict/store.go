@@ -157,10 +157,17 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 	}
 	defer pw.close()
 	ts := now()
+	if bulk {
+		err = pw.insertAll(ctx, tx, ts)
+	}
 	for i := range patches {
-		if err := pw.upsert(ctx, i, old, ts); err != nil {
-			return err
+		if bulk || err != nil {
+			break
 		}
+		err = pw.upsert(ctx, i, old, ts)
+	}
+	if err != nil {
+		return err
 	}
 	if bulk {
 		if err := db.CreateSpatialIndex(ctx, tx, TableConflicts, "geom"); err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"lantu/layers/gpkg"
@@ -15,6 +17,10 @@ import (
 // through two prepared statements, and a first run into an empty table
 // drops the table's R-tree and builds it once after the rows are in (the
 // per-row trigger costs more than the row).
+
+// bulkRows is the rows per multi-row INSERT of a bulk load (20 parameters
+// each, far below SQLite's limit).
+const bulkRows = 64
 
 // bulkMin is the patch count from which an empty table is bulk loaded.
 const bulkMin = 1000
@@ -115,4 +121,55 @@ func dropRTree(ctx context.Context, tx *sql.Tx) error {
 	}
 	_, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+gpkg.QuoteIdent(rt))
 	return err
+}
+
+// insertAll inserts every patch as a new open row, bulkRows to a statement
+// (one prepared for full batches, one for the rest), for a bulk load into
+// an empty table: a statement's rows take consecutive fids, so each patch
+// learns its fid from the statement's last one.
+func (w *patchWriter) insertAll(ctx context.Context, tx *sql.Tx, ts string) error {
+	full, err := tx.PrepareContext(ctx, insertRowsSQL(bulkRows))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, 0, bulkRows*20)
+	for lo := 0; lo < len(w.patches); lo += bulkRows {
+		hi := min(lo+bulkRows, len(w.patches))
+		args = args[:0]
+		for i := lo; i < hi; i++ {
+			p, enc := &w.patches[i], &w.enc[i]
+			if enc.err != nil {
+				return fmt.Errorf("%w: rule %s, %s fid %d: %v", ErrGeometry, p.RuleID, p.A.Layer, p.A.FID, enc.err)
+			}
+			args = append(args, enc.blob, p.RuleID, p.Severity, p.Kind, p.A.Layer, p.A.UID, p.A.FID, p.B.Layer, p.B.UID, p.B.FID,
+				enc.aAttrs, enc.bAttrs, p.ClassPair, p.District, p.Area, p.Perimeter, StatusOpen, ts, ts, p.Fingerprint)
+		}
+		var res sql.Result
+		if hi-lo == bulkRows {
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = tx.ExecContext(ctx, insertRowsSQL(hi-lo), args...)
+		}
+		if err != nil {
+			return err
+		}
+		last, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for i := lo; i < hi; i++ {
+			p := &w.patches[i]
+			p.ID = last - int64(hi-1-i)
+			p.Status, p.FirstSeen, p.LastSeen = StatusOpen, ts, ts
+		}
+	}
+	return nil
+}
+
+// insertRowsSQL is insertPatchSQL for n rows.
+func insertRowsSQL(n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", 20), ",") + ")"
+	head := insertPatchSQL[:strings.Index(insertPatchSQL, "VALUES")+len("VALUES")]
+	return head + " " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }

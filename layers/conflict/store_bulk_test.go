@@ -1,0 +1,65 @@
+package conflict
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers/gpkg"
+)
+
+// TestBulkLoadIDs stores a first run of more than bulkMin patches (not a
+// multiple of bulkRows) through the multi-row bulk load and checks each
+// patch's ID names its own row, and the R-tree holds every row's box.
+func TestBulkLoadIDs(t *testing.T) {
+	ctx := context.Background()
+	bp := newBlueprint(t, nil)
+	if err := ensureStore(ctx, bp); err != nil {
+		t.Fatal(err)
+	}
+	n := bulkMin + bulkRows + 5
+	patches := make([]Patch, n)
+	for i := range patches {
+		x, y := float64(500000+10*(i%50)), float64(4600000+10*(i/50))
+		patches[i] = Patch{RuleID: "R", Severity: "low", Kind: KindExclusive,
+			A: Ref{Layer: "XZ_DLTB", FID: int64(i + 1), UID: fmt.Sprintf("a%d", i)}, B: Ref{Layer: "GH_CGYD", FID: 1, UID: "b"},
+			Area: 25, Perimeter: 20, SRID: bp.SRID(),
+			Geom: orb.MultiPolygon{{{{x, y}, {x + 5, y}, {x + 5, y + 5}, {x, y + 5}, {x, y}}}}}
+	}
+	err := bp.Write(ctx, func(tx *sql.Tx) error {
+		return save(ctx, tx, bp.DB(), bp.SRID(), patches, scope{rules: []string{"R"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bp.Read(ctx, func(tx *sql.Tx) error {
+		for _, p := range patches {
+			var aFID int64
+			var fp string
+			if err := tx.QueryRowContext(ctx, `SELECT a_fid, fingerprint FROM lantu_conflicts WHERE fid = ?`, p.ID).Scan(&aFID, &fp); err != nil {
+				return fmt.Errorf("patch of A fid %d, ID %d: %w", p.A.FID, p.ID, err)
+			}
+			if aFID != p.A.FID || fp != p.Fingerprint || p.Status != StatusOpen {
+				return fmt.Errorf("ID %d: row of A fid %d (%s), patch A fid %d (%s), status %q", p.ID, aFID, fp, p.A.FID, p.Fingerprint, p.Status)
+			}
+		}
+		var rows, boxes int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM lantu_conflicts`).Scan(&rows); err != nil {
+			return err
+		}
+		rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+rt+` r JOIN lantu_conflicts c ON c.fid = r.id`).Scan(&boxes); err != nil {
+			return err
+		}
+		if rows != n || boxes != n {
+			return fmt.Errorf("%d rows, %d R-tree entries, want %d", rows, boxes, n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
