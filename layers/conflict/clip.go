@@ -2,6 +2,7 @@ package conflict
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -30,7 +31,37 @@ type ghNode struct {
 // point). It returns the counter-clockwise result rings (none: the
 // interiors do not meet), or ok false when the configuration is degenerate.
 func clipSimple(a, b []orb.Point) (rings [][]orb.Point, ok bool) {
-	aList, bList, n, ok := crossings(a, b)
+	var c clipper
+	return c.clip(a, b, nil)
+}
+
+// clipper is clipSimple with its working memory kept between calls, and
+// the edge boxes of the last subject ring remembered (a worker clips one A
+// ring against each of its B neighbours in turn): they are found again by
+// the ring's first element's address (aKey keeps that array alive, so no
+// other ring can take its place), so a ring must not change between
+// calls. Used by one goroutine.
+type clipper struct {
+	nodes          []ghNode
+	xs             []xing
+	order          []int32
+	near           []int32
+	aBoxes, bBoxes []box
+	aKey           *orb.Point // the ring aBoxes belong to
+	aLen           int
+}
+
+// xing is one proper crossing of edge i of a with edge j of b.
+type xing struct {
+	i, j   int32
+	ta, tb float64
+	p      orb.Point
+	na     int32 // its node in a's list
+}
+
+// clip is clipSimple; bBoxes, when not nil, are b's edge boxes (edgeBoxes).
+func (c *clipper) clip(a, b []orb.Point, bBoxes []box) (rings [][]orb.Point, ok bool) {
+	n, ok := c.crossings(a, b, bBoxes)
 	if !ok {
 		return nil, false
 	}
@@ -45,6 +76,7 @@ func clipSimple(a, b []orb.Point) (rings [][]orb.Point, ok bool) {
 	if !ok {
 		return nil, false
 	}
+	aList, bList := c.link(a, b)
 	markEntries(aList, aIn)
 	markEntries(bList, bIn)
 	if rings, ok = traverse(aList, len(a)+len(b)+2*n); !ok {
@@ -92,19 +124,25 @@ func containedRing(a, b []orb.Point) ([][]orb.Point, bool) {
 	return nil, true
 }
 
-// crossings builds the two node lists with every proper crossing linked
-// between them; ok is false on a degenerate pair of edges. Only the edges
-// of each ring that meet the other's box are tested against each other.
-func crossings(a, b []orb.Point) (aList, bList *ghNode, n int, ok bool) {
-	aEdges := make([][]*ghNode, len(a))
-	bEdges := make([][]*ghNode, len(b))
-	aBoxes, bBoxes := edgeBoxes(a), edgeBoxes(b)
+// crossings finds every proper crossing of the rings' edges (c.xs);
+// ok is false on a degenerate pair of edges. Only the edges of each ring
+// that meet the other's box are tested against each other.
+func (c *clipper) crossings(a, b []orb.Point, bBoxes []box) (n int, ok bool) {
+	if len(a) == 0 || c.aKey != &a[0] || c.aLen != len(a) {
+		c.aBoxes = appendEdgeBoxes(c.aBoxes[:0], a)
+		c.aKey, c.aLen = &a[0], len(a)
+	}
+	if bBoxes == nil {
+		c.bBoxes = appendEdgeBoxes(c.bBoxes[:0], b)
+		bBoxes = c.bBoxes
+	}
+	aBoxes := c.aBoxes
 	aAll, bAll := aBoxes[len(a)], bBoxes[len(b)]
 	tol := 1e-12 * boxScale(aAll, bAll)
-	near := make([]int32, 0, len(b))
+	c.near, c.xs = c.near[:0], c.xs[:0]
 	for j := range b {
 		if bBoxes[j].meets(aAll) {
-			near = append(near, int32(j))
+			c.near = append(c.near, int32(j))
 		}
 	}
 	for i := range a {
@@ -113,7 +151,7 @@ func crossings(a, b []orb.Point) (aList, bList *ghNode, n int, ok bool) {
 			continue
 		}
 		p, q := a[i], a[(i+1)%len(a)]
-		for _, j := range near {
+		for _, j := range c.near {
 			if !eb.meets(bBoxes[j]) {
 				continue
 			}
@@ -122,21 +160,17 @@ func crossings(a, b []orb.Point) (aList, bList *ghNode, n int, ok bool) {
 			d3, d4 := orient(p, q, r), orient(p, q, s)
 			lab, lrs := math.Hypot(q[0]-p[0], q[1]-p[1]), math.Hypot(s[0]-r[0], s[1]-r[1])
 			if math.Abs(d1) <= tol*lrs || math.Abs(d2) <= tol*lrs || math.Abs(d3) <= tol*lab || math.Abs(d4) <= tol*lab {
-				return nil, nil, 0, false // a touch, a vertex on an edge, or collinear edges
+				return 0, false // a touch, a vertex on an edge, or collinear edges
 			}
 			if (d1 > 0) == (d2 > 0) || (d3 > 0) == (d4 > 0) {
 				continue
 			}
 			t, u := d1/(d1-d2), d3/(d3-d4)
 			x := orb.Point{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])}
-			na, nb := &ghNode{p: x, cross: true, t: t}, &ghNode{p: x, cross: true, t: u}
-			na.neighbour, nb.neighbour = nb, na
-			aEdges[i] = append(aEdges[i], na)
-			bEdges[j] = append(bEdges[j], nb)
-			n++
+			c.xs = append(c.xs, xing{i: int32(i), j: j, ta: t, tb: u, p: x})
 		}
 	}
-	return link(a, aEdges), link(b, bEdges), n, true
+	return len(c.xs), true
 }
 
 // boxScale is the largest coordinate magnitude of two boxes (at least 1),
@@ -162,15 +196,16 @@ func segBox(p, q orb.Point) box {
 func (b box) meets(o box) bool { return b.x0 <= o.x1 && o.x0 <= b.x1 && b.y0 <= o.y1 && o.y0 <= b.y1 }
 
 // edgeBoxes returns the box of each edge of ring, then the ring's box.
-func edgeBoxes(ring []orb.Point) []box {
-	out := make([]box, len(ring)+1)
+func edgeBoxes(ring []orb.Point) []box { return appendEdgeBoxes(nil, ring) }
+
+func appendEdgeBoxes(out []box, ring []orb.Point) []box {
 	all := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for j := range ring {
-		out[j] = segBox(ring[j], ring[(j+1)%len(ring)])
-		all = box{min(all.x0, out[j].x0), min(all.y0, out[j].y0), max(all.x1, out[j].x1), max(all.y1, out[j].y1)}
+		b := segBox(ring[j], ring[(j+1)%len(ring)])
+		out = append(out, b)
+		all = box{min(all.x0, b.x0), min(all.y0, b.y0), max(all.x1, b.x1), max(all.y1, b.y1)}
 	}
-	out[len(ring)] = all
-	return out
+	return append(out, all)
 }
 
 // scaleOf is the largest coordinate magnitude of both rings (at least 1),
@@ -189,34 +224,74 @@ func orient(a, b, c orb.Point) float64 {
 	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
 }
 
-// link makes the circular list of a ring's vertices with each edge's
-// crossings in order along it.
-func link(ring []orb.Point, edges [][]*ghNode) *ghNode {
-	var head, tail *ghNode
-	verts := make([]ghNode, len(ring))
-	add := func(n *ghNode) {
-		if head == nil {
-			head = n
-		} else {
-			tail.next, n.prev = n, tail
-		}
-		tail = n
+// link makes the two circular lists of the rings' vertices with each
+// edge's crossings (c.xs) in order along it, the same crossing linked
+// between them. The nodes live in c.nodes, sized up front so no pointer
+// into it moves; they are valid until the next clip.
+func (c *clipper) link(a, b []orb.Point) (aList, bList *ghNode) {
+	need := len(a) + len(b) + 2*len(c.xs)
+	if cap(c.nodes) < need {
+		c.nodes = make([]ghNode, 0, need+need/2)
 	}
-	for i, p := range ring {
-		verts[i].p = p
-		add(&verts[i])
-		xs := edges[i]
-		for k := 1; k < len(xs); k++ { // insertion sort: few crossings per edge
-			for m := k; m > 0 && xs[m].t < xs[m-1].t; m-- {
-				xs[m], xs[m-1] = xs[m-1], xs[m]
+	c.nodes = c.nodes[:0]
+	c.order = c.order[:0]
+	for k := range c.xs {
+		c.order = append(c.order, int32(k))
+	}
+	xs := c.xs
+	slices.SortFunc(c.order, func(x, y int32) int { // along a: by edge, then position
+		if xs[x].i != xs[y].i {
+			return int(xs[x].i - xs[y].i)
+		}
+		return cmpFloat(xs[x].ta, xs[y].ta)
+	})
+	aList = c.ring(a, func(k int32) (int32, float64) { return xs[k].i, xs[k].ta }, func(k int32, n int32) { xs[k].na = n })
+	slices.SortFunc(c.order, func(x, y int32) int { // along b
+		if xs[x].j != xs[y].j {
+			return int(xs[x].j - xs[y].j)
+		}
+		return cmpFloat(xs[x].tb, xs[y].tb)
+	})
+	bList = c.ring(b, func(k int32) (int32, float64) { return xs[k].j, xs[k].tb }, func(k int32, n int32) {
+		na, nb := &c.nodes[xs[k].na], &c.nodes[n]
+		na.neighbour, nb.neighbour = nb, na
+	})
+	return aList, bList
+}
+
+// ring appends one ring's list to c.nodes: each vertex, then the crossings
+// on its edge in c.order (edge and position given by at); placed is told
+// each crossing's node index.
+func (c *clipper) ring(r []orb.Point, at func(k int32) (int32, float64), placed func(k, node int32)) *ghNode {
+	first := len(c.nodes)
+	add := func(n ghNode) int32 {
+		c.nodes = append(c.nodes, n)
+		return int32(len(c.nodes) - 1)
+	}
+	o := 0
+	for i, p := range r {
+		add(ghNode{p: p})
+		for ; o < len(c.order); o++ {
+			k := c.order[o]
+			e, t := at(k)
+			if int(e) != i {
+				break
 			}
-		}
-		for _, x := range xs {
-			add(x)
+			placed(k, add(ghNode{p: c.xs[k].p, cross: true, t: t}))
 		}
 	}
-	tail.next, head.prev = head, tail
-	return head
+	last := len(c.nodes) - 1
+	for i := first; i <= last; i++ {
+		nx, pv := i+1, i-1
+		if i == last {
+			nx = first
+		}
+		if i == first {
+			pv = last
+		}
+		c.nodes[i].next, c.nodes[i].prev = &c.nodes[nx], &c.nodes[pv]
+	}
+	return &c.nodes[first]
 }
 
 // markEntries sets the entry flag of each crossing along the list: the

@@ -1,6 +1,7 @@
 package conflict
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -55,6 +56,8 @@ func TestClipSimpleAgainstGEOS(t *testing.T) {
 	gctx := geos.NewContext()
 	accepted := 0
 	const cases = 3000
+	var reused clipper // as a worker keeps one: every result must be clipSimple's
+	var prevA []orb.Point
 	for k := range cases {
 		base := orb.Point{500000 + r.Float64()*1000, 4600000 + r.Float64()*1000}
 		a := starPolygon(r, base, 100, 3+r.IntN(40))
@@ -64,6 +67,17 @@ func TestClipSimpleAgainstGEOS(t *testing.T) {
 			continue
 		}
 		rings, ok := clipSimple(a, b)
+		if k%2 == 1 { // the same A against a second B, boxes of B given
+			again, ok2 := reused.clip(prevA, b, edgeBoxes(b))
+			want, okw := clipSimple(prevA, b)
+			if ok2 != okw || fmt.Sprint(again) != fmt.Sprint(want) {
+				t.Errorf("case %d: a reused clipper gave %v (%v), clipSimple %v (%v)", k, again, ok2, want, okw)
+			}
+		}
+		if again, ok2 := reused.clip(a, b, nil); ok2 != ok || fmt.Sprint(again) != fmt.Sprint(rings) {
+			t.Errorf("case %d: a reused clipper gave %v (%v), clipSimple %v (%v)", k, again, ok2, rings, ok)
+		}
+		prevA = a
 		if !ok {
 			continue
 		}

@@ -20,6 +20,7 @@ import (
 // several parts, a self-touching or degenerate ring): then GEOS handles it.
 type goRing struct {
 	ring   []orb.Point
+	boxes  []box // edgeBoxes(ring)
 	convex bool
 }
 
@@ -42,7 +43,7 @@ func (e *ruleRun) prepB() error {
 		}
 		if r.Kind != KindSetback && r.Kind != KindWithin {
 			if ring := validRing(f.Geom); ring != nil {
-				e.bRings[i] = goRing{ring: ring, convex: convex(ring)}
+				e.bRings[i] = goRing{ring: ring, boxes: edgeBoxes(ring), convex: convex(ring)}
 			}
 		}
 		if e.bRings[i].ring == nil {

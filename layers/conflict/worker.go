@@ -23,6 +23,7 @@ type worker struct {
 	bs    []*bGeom // by B index: nil until parsed, or when it has no area
 	done  []bool   // B parsed
 	cands []int32  // candidates scratch
+	clip  clipper
 }
 
 // work runs the worker over chunks of A until none are left.
@@ -224,7 +225,7 @@ func (w *worker) goPair(f, bf *Feature, aRing []orb.Point, aConvex bool, b goRin
 			return w.ringPatch(f, bf, clipped, pair), true
 		}
 	}
-	if rings, ok := clipSimple(aRing, b.ring); ok {
+	if rings, ok := w.clip.clip(aRing, b.ring, b.boxes); ok {
 		return w.ringsPatch(f, bf, rings, pair), true
 	}
 	return nil, false
