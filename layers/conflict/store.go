@@ -146,11 +146,6 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 	if err != nil {
 		return err
 	}
-	if bulk {
-		if err := dropRTree(ctx, tx); err != nil {
-			return err
-		}
-	}
 	pw, err := newPatchWriter(ctx, tx, srid, patches)
 	if err != nil {
 		return err
@@ -158,7 +153,7 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 	defer pw.close()
 	ts := now()
 	if bulk {
-		err = pw.insertAll(ctx, tx, ts)
+		err = pw.bulkLoad(ctx, tx, ts)
 	}
 	for i := range patches {
 		if bulk || err != nil {
@@ -168,11 +163,6 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 	}
 	if err != nil {
 		return err
-	}
-	if bulk {
-		if err := db.CreateSpatialIndex(ctx, tx, TableConflicts, "geom"); err != nil {
-			return err
-		}
 	}
 	for _, rows := range old.byFP {
 		for _, o := range rows {
@@ -261,7 +251,7 @@ func placeholders(n int) string {
 // row that had vanished (resolved_by_change) comes back with the
 // reviewer's last decision on it. old is nil when there is nothing stored.
 func (w *patchWriter) upsert(ctx context.Context, i int, old *storedSet, ts string) error {
-	p, enc := &w.patches[i], &w.enc[i]
+	p, enc := &w.patches[i], w.encoded(i)
 	if enc.err != nil {
 		return fmt.Errorf("%w: rule %s, %s fid %d: %v", ErrGeometry, p.RuleID, p.A.Layer, p.A.FID, enc.err)
 	}

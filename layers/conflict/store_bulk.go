@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -14,9 +15,9 @@ import (
 
 // The store at the speed of a bulk load: every patch's blob, attributes and
 // fingerprint are encoded in parallel before the transaction writes them
-// through two prepared statements, and a first run into an empty table
-// drops the table's R-tree and builds it once after the rows are in (the
-// per-row trigger costs more than the row).
+// through prepared statements, and a first run into an empty table inserts
+// bulkRows rows a statement with the R-tree's triggers suspended, writing
+// the R-tree's rows from the boxes it has (bulkLoad).
 
 // bulkRows is the rows per multi-row INSERT of a bulk load (20 parameters
 // each, far below SQLite's limit).
@@ -36,8 +37,25 @@ type encodedPatch struct {
 // transaction. Used by one goroutine.
 type patchWriter struct {
 	patches  []Patch
-	enc      []encodedPatch
+	srid     int
+	enc      []encodedPatch // patches[encLo:encLo+len(enc)] encoded
+	encLo    int
 	ins, upd *sql.Stmt
+}
+
+// encChunk is how many patches are encoded at a time: the blobs of a whole
+// city's run held at once would double the store's memory.
+const encChunk = 8192
+
+// encoded returns patch i's encoding (setting its fingerprint), encoding
+// its chunk across the CPUs when i is past the one held. Patches are
+// taken in order.
+func (w *patchWriter) encoded(i int) *encodedPatch {
+	if i < w.encLo || i >= w.encLo+len(w.enc) {
+		w.encLo = i - i%encChunk
+		w.enc = encodeAll(w.enc[:0], w.patches[w.encLo:min(w.encLo+encChunk, len(w.patches))], w.srid)
+	}
+	return &w.enc[i-w.encLo]
 }
 
 const insertPatchSQL = `INSERT INTO lantu_conflicts (geom, rule_id, severity, kind, a_layer, a_uid, a_fid,
@@ -50,7 +68,7 @@ const updatePatchSQL = `UPDATE lantu_conflicts SET geom=?, a_fid=?, b_fid=?, a_a
 // newPatchWriter encodes patches (setting their fingerprints) and prepares
 // the statements in tx. Close it before the transaction ends.
 func newPatchWriter(ctx context.Context, tx *sql.Tx, srid int, patches []Patch) (*patchWriter, error) {
-	w := &patchWriter{patches: patches, enc: encodeAll(patches, srid)}
+	w := &patchWriter{patches: patches, srid: srid}
 	var err error
 	if w.ins, err = tx.PrepareContext(ctx, insertPatchSQL); err != nil {
 		return nil, err
@@ -67,9 +85,10 @@ func (w *patchWriter) close() {
 	w.upd.Close()
 }
 
-// encodeAll encodes every patch across the CPUs, setting its fingerprint.
-func encodeAll(patches []Patch, srid int) []encodedPatch {
-	out := make([]encodedPatch, len(patches))
+// encodeAll encodes patches across the CPUs into buf (its length set to
+// theirs), setting their fingerprints.
+func encodeAll(buf []encodedPatch, patches []Patch, srid int) []encodedPatch {
+	out := slices.Grow(buf[:0], len(patches))[:len(patches)]
 	n := min(runtime.NumCPU(), max(1, len(patches)/256))
 	var wg sync.WaitGroup
 	for w := range n {
@@ -97,8 +116,8 @@ func encodePatch(p *Patch, srid int) encodedPatch {
 }
 
 // bulkLoadable tells whether a run of n patches goes into an empty
-// lantu_conflicts with nothing of its scope stored: then its R-tree is
-// dropped and built after the load.
+// lantu_conflicts with nothing of its scope stored: then it is bulk
+// loaded (bulkLoad).
 func bulkLoadable(ctx context.Context, tx *sql.Tx, old *storedSet, n int) (bool, error) {
 	if n < bulkMin || len(old.byFP) > 0 {
 		return false, nil
@@ -110,17 +129,57 @@ func bulkLoadable(ctx context.Context, tx *sql.Tx, old *storedSet, n int) (bool,
 	return any == 0, nil
 }
 
-// dropRTree removes the R-tree of lantu_conflicts and its triggers, to be
-// built again by gpkg's CreateSpatialIndex in the same transaction.
-func dropRTree(ctx context.Context, tx *sql.Tx) error {
-	rt := gpkg.RTreeName(TableConflicts, "geom")
-	for _, s := range []string{"_insert", "_update1", "_update2", "_update3", "_update4", "_delete"} {
-		if _, err := tx.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+gpkg.QuoteIdent(rt+s)); err != nil {
+// bulkLoad inserts every patch (insertAll) with the R-tree's triggers
+// suspended, and writes the R-tree's rows itself from the boxes it knows,
+// bulkRows to a statement: the triggers' four SQL function calls per row,
+// or reading every blob back to fill the index after, cost more than the
+// rows. The triggers are back before it returns without error.
+func (w *patchWriter) bulkLoad(ctx context.Context, tx *sql.Tx, ts string) error {
+	resume, err := gpkg.SuspendRTreeTriggers(ctx, tx, TableConflicts, "geom")
+	if err != nil {
+		return err
+	}
+	if err := w.insertAll(ctx, tx, ts); err != nil {
+		return err
+	}
+	if err := w.indexAll(ctx, tx); err != nil {
+		return fmt.Errorf("%s: %w", gpkg.RTreeName(TableConflicts, "geom"), err)
+	}
+	return resume()
+}
+
+// indexAll writes the R-tree rows of the inserted patches (IDs set), after
+// clearing it: the table was empty.
+func (w *patchWriter) indexAll(ctx context.Context, tx *sql.Tx) error {
+	rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+rt); err != nil {
+		return err
+	}
+	head := "INSERT INTO " + rt + " VALUES "
+	full, err := tx.PrepareContext(ctx, head+rowsSQL(5, bulkRows))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, 0, 5*bulkRows)
+	for lo := 0; lo < len(w.patches); lo += bulkRows {
+		hi := min(lo+bulkRows, len(w.patches))
+		args = args[:0]
+		for i := lo; i < hi; i++ {
+			p := &w.patches[i]
+			bd := p.Geom.Bound()
+			args = append(args, p.ID, bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1])
+		}
+		if hi-lo == bulkRows {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, head+rowsSQL(5, hi-lo), args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+gpkg.QuoteIdent(rt))
-	return err
+	return nil
 }
 
 // insertAll inserts every patch as a new open row, bulkRows to a statement
@@ -138,7 +197,7 @@ func (w *patchWriter) insertAll(ctx context.Context, tx *sql.Tx, ts string) erro
 		hi := min(lo+bulkRows, len(w.patches))
 		args = args[:0]
 		for i := lo; i < hi; i++ {
-			p, enc := &w.patches[i], &w.enc[i]
+			p, enc := &w.patches[i], w.encoded(i)
 			if enc.err != nil {
 				return fmt.Errorf("%w: rule %s, %s fid %d: %v", ErrGeometry, p.RuleID, p.A.Layer, p.A.FID, enc.err)
 			}
@@ -169,7 +228,12 @@ func (w *patchWriter) insertAll(ctx context.Context, tx *sql.Tx, ts string) erro
 
 // insertRowsSQL is insertPatchSQL for n rows.
 func insertRowsSQL(n int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?,", 20), ",") + ")"
 	head := insertPatchSQL[:strings.Index(insertPatchSQL, "VALUES")+len("VALUES")]
-	return head + " " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+	return head + " " + rowsSQL(20, n)
+}
+
+// rowsSQL is the VALUES list of n rows of cols placeholders.
+func rowsSQL(cols, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }

@@ -9,11 +9,13 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/layers/gpkg"
+	"lantu/layers/peer/peertest"
 )
 
 // TestBulkLoadIDs stores a first run of more than bulkMin patches (not a
 // multiple of bulkRows) through the multi-row bulk load and checks each
-// patch's ID names its own row, and the R-tree holds every row's box.
+// patch's ID names its own row, the R-tree holds every row's box, and
+// GDAL's validator accepts the file (the R-tree's triggers are back).
 func TestBulkLoadIDs(t *testing.T) {
 	ctx := context.Background()
 	bp := newBlueprint(t, nil)
@@ -51,8 +53,16 @@ func TestBulkLoadIDs(t *testing.T) {
 			return err
 		}
 		rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+rt+` r JOIN lantu_conflicts c ON c.fid = r.id`).Scan(&boxes); err != nil {
-			return err
+		for _, p := range patches {
+			var x0, x1, y0, y1 float64
+			if err := tx.QueryRowContext(ctx, `SELECT minx, maxx, miny, maxy FROM `+rt+` WHERE id = ?`, p.ID).Scan(&x0, &x1, &y0, &y1); err != nil {
+				return fmt.Errorf("R-tree row %d: %w", p.ID, err)
+			}
+			bd := p.Geom.Bound()
+			if x0 > bd.Min[0] || x1 < bd.Max[0] || y0 > bd.Min[1] || y1 < bd.Max[1] || x1-x0 > bd.Max[0]-bd.Min[0]+1 {
+				return fmt.Errorf("R-tree row %d: [%g %g %g %g], patch box %v", p.ID, x0, x1, y0, y1, bd)
+			}
+			boxes++
 		}
 		if rows != n || boxes != n {
 			return fmt.Errorf("%d rows, %d R-tree entries, want %d", rows, boxes, n)
@@ -62,4 +72,7 @@ func TestBulkLoadIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	path := bp.Path()
+	bp.Close()
+	peertest.ValidateGPKG(t, path)
 }
