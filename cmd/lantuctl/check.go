@@ -24,7 +24,9 @@ type checkReport struct {
 	Order   []string                       `json:"order"`
 	Patches int                            `json:"patches"`
 	AreaM2  float64                        `json:"area_m2"`
-	Seconds float64                        `json:"seconds"`
+	Seconds float64                        `json:"seconds"`       // the check after the open: overlays and store
+	Open    float64                        `json:"open_seconds"`  // opening the blueprint
+	Store   float64                        `json:"store_seconds"` // storing the patches (within seconds)
 	Repairs []conflict.Repair              `json:"repairs,omitempty"`
 }
 
@@ -49,10 +51,12 @@ func checkCmd() *cobra.Command {
 				return err
 			}
 			defer dst.Abort()
+			opened := time.Now()
 			bp, err := layers.Open(args[0], layers.OpenOptions{})
 			if err != nil {
 				return err
 			}
+			openTook := time.Since(opened)
 			defer bp.Close()
 			slope, err := conflict.TerrainSlope(cmd.Context(), bp)
 			if err != nil {
@@ -75,7 +79,7 @@ func checkCmd() *cobra.Command {
 					return err
 				}
 			}
-			if err := report(cmd.OutOrStdout(), args[0], res, time.Since(start), asJSON); err != nil {
+			if err := report(cmd.OutOrStdout(), args[0], res, openTook, time.Since(start), asJSON); err != nil {
 				return err
 			}
 			return incomplete(cmd.ErrOrStderr(), bp, rules, res)
@@ -103,8 +107,9 @@ func checkOut(out string, force bool, input string) (*outfile.File, error) {
 	return outfile.Create(out, conflict.ExportOptions(out, force, input))
 }
 
-func report(w io.Writer, file string, res *conflict.Result, took time.Duration, asJSON bool) error {
-	rep := checkReport{File: file, Rules: map[string]conflict.RuleResult{}, Seconds: took.Seconds(), Repairs: res.Repairs}
+func report(w io.Writer, file string, res *conflict.Result, open, took time.Duration, asJSON bool) error {
+	rep := checkReport{File: file, Rules: map[string]conflict.RuleResult{}, Seconds: took.Seconds(), Repairs: res.Repairs,
+		Open: open.Seconds(), Store: res.Store.Seconds()}
 	for _, r := range res.Rules {
 		rep.Rules[r.ID] = r
 		rep.Order = append(rep.Order, r.ID)

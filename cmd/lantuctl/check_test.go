@@ -62,6 +62,9 @@ func TestCheckAndReviewCommands(t *testing.T) {
 	if r.Patches != 1 || math.Abs(r.Area-5000) > 1e-6 || rep.Patches != 1 {
 		t.Errorf("report %+v", rep)
 	}
+	if rep.Open <= 0 || rep.Store <= 0 || rep.Store > rep.Seconds {
+		t.Errorf("open %g s, store %g s of %g s: want the open and the store timed", rep.Open, rep.Store, rep.Seconds)
+	}
 	b, err := os.ReadFile(csvOut)
 	if err != nil || !strings.Contains(string(b), "MULTIPOLYGON") {
 		t.Errorf("csv: %s %v", b, err)

@@ -3,9 +3,12 @@
 // patches (图斑) with their review state in the blueprint.
 //
 // Pairs of simple polygons are intersected in Go (convex.go when one is
-// convex, clip.go otherwise); GEOS takes degenerate pairs, holes, repaired
-// input and the within and setback kinds. A first run into an empty table
-// is stored as a bulk load (store_bulk.go). BenchmarkPeerOverlay times the whole
+// convex, clip.go otherwise), their validity checked and B's boxes indexed
+// in Go once per rule (prep.go); a feature meets GEOS only when one of its
+// pairs needs it: degenerate pairs, holes, invalid input and the within and
+// setback kinds. A first run into an empty table is stored as a bulk load
+// (store_bulk.go: multi-row inserts, the R-tree written from the patch
+// boxes with its triggers suspended). BenchmarkPeerOverlay times the whole
 // `lantuctl check` process against PostGIS on the generated overlay
 // workload (LANTU_BENCH_SCALE=small|city).
 package conflict

@@ -59,6 +59,8 @@ type Result struct {
 	Rules   []RuleResult `json:"rules"`
 	Patches []Patch      `json:"-"`
 	Repairs []Repair     `json:"repairs,omitempty"`
+	// Store is the time Run took to store the patches (zero for RunSource).
+	Store time.Duration `json:"-"`
 }
 
 const progressTotal = 1000

@@ -41,6 +41,7 @@ func Run(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options)
 	if opt.District != "" {
 		mode = "district " + opt.District
 	}
+	t0 := time.Now()
 	err = bp.Write(ctx, func(tx *sql.Tx) error {
 		if err := save(ctx, tx, bp.DB(), bp.SRID(), res.Patches, sc); err != nil {
 			return fmt.Errorf("save: %w", err)
@@ -50,6 +51,7 @@ func Run(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options)
 	if err != nil {
 		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)
 	}
+	res.Store = time.Since(t0)
 	return res, nil
 }
 
