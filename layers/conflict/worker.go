@@ -24,11 +24,13 @@ type worker struct {
 	done  []bool   // B parsed
 	cands []int32  // candidates scratch
 	clip  clipper
+	attrs map[*Feature]map[string]any // key attributes by feature, shared by its patches
 }
 
 // work runs the worker over chunks of A until none are left.
 func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkDone func()) ([]Patch, error) {
-	w := &worker{e: e, gctx: geos.NewContext(), bs: make([]*bGeom, len(e.b)), done: make([]bool, len(e.b))}
+	w := &worker{e: e, gctx: geos.NewContext(), bs: make([]*bGeom, len(e.b)), done: make([]bool, len(e.b)),
+		attrs: map[*Feature]map[string]any{}}
 	for _, i := range e.eager {
 		if _, err := w.bGEOS(i); err != nil {
 			return nil, err
@@ -307,12 +309,12 @@ func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error)
 	c := g.Centroid()
 	p := &Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
-		A: w.e.ref(r.A.Layer, a, r.AClassField), B: Ref{Layer: r.B.Layer},
+		A: w.ref(r.A.Layer, a, r.AClassField), B: Ref{Layer: r.B.Layer},
 		Area: area, Perimeter: g.Length(), Geom: mp, SRID: w.e.src.SRID(), Status: StatusOpen,
 	}
 	p.Centroid[0], p.Centroid[1] = c.X(), c.Y()
 	if b != nil {
-		p.B = w.e.ref(r.B.Layer, b, r.BClassField)
+		p.B = w.ref(r.B.Layer, b, r.BClassField)
 	}
 	if r.Kind == KindSlope {
 		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
@@ -333,7 +335,7 @@ func (w *worker) ringPatch(a, b *Feature, ring []orb.Point, pair string) *Patch 
 	closed := append(orb.Ring(ring), ring[0])
 	p := &Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
-		A: w.e.ref(r.A.Layer, a, r.AClassField), B: w.e.ref(r.B.Layer, b, r.BClassField),
+		A: w.ref(r.A.Layer, a, r.AClassField), B: w.ref(r.B.Layer, b, r.BClassField),
 		Area: area, Perimeter: perimeter, Geom: orb.MultiPolygon{{closed}}, SRID: w.e.src.SRID(),
 		Status: StatusOpen, Centroid: c,
 	}
@@ -366,7 +368,7 @@ func (w *worker) ringsPatch(a, b *Feature, rings [][]orb.Point, pair string) *Pa
 	}
 	p := &Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
-		A: w.e.ref(r.A.Layer, a, r.AClassField), B: w.e.ref(r.B.Layer, b, r.BClassField),
+		A: w.ref(r.A.Layer, a, r.AClassField), B: w.ref(r.B.Layer, b, r.BClassField),
 		Area: area, Perimeter: perimeter, Geom: mp, SRID: w.e.src.SRID(),
 		Status: StatusOpen, Centroid: orb.Point{cx / area, cy / area},
 	}
@@ -378,6 +380,17 @@ func (w *worker) ringsPatch(a, b *Feature, rings [][]orb.Point, pair string) *Pa
 
 // keyFields are the attributes kept with a patch's features, besides the class.
 var keyFields = []string{"mc", "xmmc", "dkbh", "pzwh", "xzqdm"}
+
+// ref is ruleRun.ref with the attributes map made once per feature and
+// shared by its patches (Patch allows it: the maps are never modified).
+func (w *worker) ref(layer string, f *Feature, classField string) Ref {
+	attrs, ok := w.attrs[f]
+	if !ok {
+		attrs = w.e.ref(layer, f, classField).Attrs
+		w.attrs[f] = attrs
+	}
+	return Ref{Layer: layer, FID: f.FID, UID: f.UID, Attrs: attrs}
+}
 
 func (e *ruleRun) ref(layer string, f *Feature, classField string) Ref {
 	attrs := map[string]any{}
