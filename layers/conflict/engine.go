@@ -81,6 +81,7 @@ func RunSource(ctx context.Context, src Source, rules *RuleSet, opt Options) (*R
 		return nil, err
 	}
 	res := &Result{}
+	var perRule [][]Patch
 	for i, r := range rules.Rules {
 		if reason, unusable := skipReason(src, r); reason != "" {
 			res.Rules = append(res.Rules, skippedResult(r, reason, unusable))
@@ -97,13 +98,32 @@ func RunSource(ctx context.Context, src Source, rules *RuleSet, opt Options) (*R
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
 		res.Rules = append(res.Rules, rr)
-		res.Patches = append(res.Patches, patches...)
+		perRule = append(perRule, patches)
 		res.Repairs = append(res.Repairs, e.sortedRepairs()...)
 	}
+	res.Patches = concat(perRule)
 	if opt.Progress != nil {
 		opt.Progress(progressTotal, progressTotal)
 	}
 	return res, nil
+}
+
+// concat joins the rules' patches into one slice of the exact size,
+// releasing each rule's as it goes.
+func concat(parts [][]Patch) []Patch {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Patch, 0, n)
+	for i := range parts {
+		out = append(out, parts[i]...)
+		parts[i] = nil
+	}
+	return out
 }
 
 // ruleRun is the state of one rule's run.
@@ -244,12 +264,17 @@ func (e *ruleRun) overlay(ctx context.Context) ([]Patch, error) {
 		}()
 	}
 	wg.Wait()
-	var all []Patch
+	total := 0
 	for w := range n {
 		if errs[w] != nil {
 			return nil, errs[w]
 		}
+		total += len(out[w])
+	}
+	all := make([]Patch, 0, total) // one copy of a city's patches, not a doubling series
+	for w := range n {
 		all = append(all, out[w]...)
+		out[w] = nil
 	}
 	slices.SortFunc(all, comparePatches)
 	return all, nil
