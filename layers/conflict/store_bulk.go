@@ -135,6 +135,12 @@ func bulkLoadable(ctx context.Context, tx *sql.Tx, old *storedSet, n int) (bool,
 // or reading every blob back to fill the index after, cost more than the
 // rows. The triggers are back before it returns without error.
 func (w *patchWriter) bulkLoad(ctx context.Context, tx *sql.Tx, ts string) error {
+	if n := len(w.patches) / 1000; n > 64 { // the R-tree and index of a city's run outgrow the writer's 64 MB cache
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", min(n, 512)<<10)); err != nil {
+			return err
+		}
+		defer func() { _, _ = tx.ExecContext(ctx, "PRAGMA cache_size = -65536") }() // gpkg's writer default
+	}
 	resume, err := gpkg.SuspendRTreeTriggers(ctx, tx, TableConflicts, "geom")
 	if err != nil {
 		return err
