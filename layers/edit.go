@@ -42,13 +42,15 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 // version, updated_at and updated_by, and a lantu_journal row holding the
 // operation, base version and before/after values. The in-memory index is
 // updated after the commit, and OnChange listeners hear of the change. It
-// returns the features as written (nil for a delete). A local edit keeps
+// returns the features as written (nil for a delete). It waits for the
+// indexes of the layers it edits only, so one edit on a blueprint opened
+// Lazy (with those layers as Priority) does not wait for the whole file. A local edit keeps
 // the feature's exchange version; sync moves it (ApplyRemote).
 func (b *Blueprint) Apply(ctx context.Context, edits ...Edit) ([]*Feature, error) {
 	if err := b.writable(); err != nil {
 		return nil, err
 	}
-	if err := b.WaitLoaded(ctx); err != nil {
+	if err := b.WaitLayers(ctx, editedLayers(edits)); err != nil {
 		return nil, err
 	}
 	b.writeMu.Lock()
@@ -376,4 +378,13 @@ func newUID() string {
 		return u.String()
 	}
 	return uuid.NewString()
+}
+
+// editedLayers is the layers (codes or tables) the edits touch.
+func editedLayers(edits []Edit) []string {
+	names := make([]string, 0, len(edits))
+	for _, e := range edits {
+		names = append(names, e.Layer)
+	}
+	return names
 }

@@ -61,7 +61,7 @@ func runEdit(cmd *cobra.Command, path string, f editFlags) error {
 	if err != nil {
 		return err
 	}
-	bp, err := layers.Open(path, layers.OpenOptions{User: f.user})
+	bp, err := layers.Open(path, layers.OpenOptions{User: f.user, Lazy: true, Priority: []string{f.layer}}) // index the edited layer first; wait for no other
 	if err != nil {
 		return err
 	}
