@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -95,27 +96,59 @@ func hexColor(c interface{ RGBA() (r, g, b, a uint32) }) string {
 // timeProcess runs a command to the end and returns its wall time and max
 // RSS in MB.
 func timeProcess(b *testing.B, name string, args ...string) (time.Duration, float64) {
-	cmd := exec.Command(name, args...)
-	t := time.Now()
-	out, err := cmd.CombinedOutput()
-	d := time.Since(t)
-	if err != nil {
-		b.Fatalf("%s %v: %v: %s", name, args, err, out)
-	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return d, float64(ru.Maxrss) / 1024
+	d, rss, _ := timeCmd(b, exec.Command(name, args...))
+	return d, rss
 }
 
-// BenchmarkRenderProcess runs `lantuctl render` (built here) and Mapnik
-// (testdata/mapnik_once.py of layers/render, a fresh Python each time) as
-// whole processes, back to back, on the demo blueprint of
-// LANTU_BENCH_SCALE: a 5 km x 3 km centre view and the full extent at
-// 1920x1080. It reports each one's time and max RSS and Mapnik's time over
-// ours. Ours also draws labels and the DEM's relief, which Mapnik does not.
+// timeCmd runs cmd to the end and returns its wall time, max RSS in MB and
+// standard output.
+func timeCmd(b *testing.B, cmd *exec.Cmd) (time.Duration, float64, []byte) {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	t := time.Now()
+	out, err := cmd.Output()
+	d := time.Since(t)
+	if err != nil {
+		b.Fatalf("%v: %v: %s%s", cmd.Args, err, out, stderr.Bytes())
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return d, float64(ru.Maxrss) / 1024, out
+}
+
+// qgisOnce runs testdata/qgis_once.py (QGIS 3.22's Python, offscreen) on
+// spec and returns its whole-process time and max RSS and the render-only
+// time it prints.
+func qgisOnce(b *testing.B, py, spec, png string) (time.Duration, float64, time.Duration) {
+	cmd := exec.Command(py, filepath.Join("testdata", "qgis_once.py"), spec, png)
+	cmd.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen")
+	d, rss, out := timeCmd(b, cmd)
+	var res struct {
+		Render float64 `json:"render_seconds"`
+		Layers int     `json:"layers"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &res); err != nil || res.Render <= 0 {
+		b.Fatalf("qgis_once.py: no render time in %q: %v", out, err)
+	}
+	return d, rss, time.Duration(res.Render * float64(time.Second))
+}
+
+// BenchmarkRenderProcess runs `lantuctl render` (built here), Mapnik
+// (testdata/mapnik_once.py of layers/render) and QGIS 3.22
+// (testdata/qgis_once.py, QgsMapRendererParallelJob), each a fresh process,
+// back to back, on the demo blueprint of LANTU_BENCH_SCALE: a 5 km x 3 km
+// centre view and the full extent at 1920x1080, Mapnik and QGIS given the
+// same layers with one style each. It reports each one's time and max RSS,
+// QGIS's render-only time, and the peers' times over ours. Ours also draws
+// labels and the DEM's relief, which the peers do not.
 func BenchmarkRenderProcess(b *testing.B) {
 	py := peertest.Tool(b, "/usr/bin/python3")
 	if out, err := exec.Command(py, "-c", "import mapnik").CombinedOutput(); err != nil {
 		peertest.Missing(b, "python3-mapnik: %v: %s", err, out)
+	}
+	qgis := exec.Command(py, "-c", "import qgis.core")
+	qgis.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen")
+	if out, err := qgis.CombinedOutput(); err != nil {
+		peertest.Missing(b, "QGIS Python bindings (python3-qgis): %v: %s", err, out)
 	}
 	path := renderBenchFile(b)
 	bin := filepath.Join(b.TempDir(), "lantuctl")
@@ -131,14 +164,26 @@ func BenchmarkRenderProcess(b *testing.B) {
 			spec, png := mapnikSpec(b, path, v), filepath.Join(b.TempDir(), "out.png")
 			bb := v.Bound()
 			box := fmt.Sprintf("%f,%f,%f,%f", bb.Min[0], bb.Min[1], bb.Max[0], bb.Max[1])
-			var ours, theirs runs
+			var ours, mapnik, qgis runs
+			var qgisRender time.Duration
 			for b.Loop() {
 				ours.add(timeProcess(b, bin, "render", path, "--out", png, "--force", "--bbox", box))
-				theirs.add(timeProcess(b, py, script, spec, png))
+				mapnik.add(timeProcess(b, py, script, spec, png))
+				d, rss, r := qgisOnce(b, py, spec, png)
+				qgis.add(d, rss)
+				if qgisRender == 0 || r < qgisRender {
+					qgisRender = r
+				}
 			}
 			ours.report(b, "lantu")
-			theirs.report(b, "mapnik")
-			b.ReportMetric(theirs.sum.Seconds()/ours.sum.Seconds(), "mapnik/lantu")
+			mapnik.report(b, "mapnik")
+			qgis.report(b, "qgis")
+			b.ReportMetric(float64(qgisRender.Milliseconds()), "qgis-render-only-ms")
+			b.ReportMetric(mapnik.sum.Seconds()/ours.sum.Seconds(), "mapnik/lantu")
+			b.ReportMetric(qgis.sum.Seconds()/ours.sum.Seconds(), "qgis/lantu")
+			b.Logf("%s: lantu %v (%.0f MB), mapnik %v (%.0f MB) = %.2fx, qgis %v (%.0f MB, render only %v) = %.2fx",
+				name, ours.lo, ours.rss, mapnik.lo, mapnik.rss, mapnik.sum.Seconds()/ours.sum.Seconds(),
+				qgis.lo, qgis.rss, qgisRender, qgis.sum.Seconds()/ours.sum.Seconds())
 		})
 	}
 }
