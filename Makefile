@@ -21,7 +21,7 @@ BIN  := bin
 DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/lantu
 DEMO ?= $(DATA)/demo-small.gpkg
 
-.PHONY: deps build run test bench demo clean fmt
+.PHONY: deps build run test bench bench-peers demo clean fmt
 
 ## deps: install the missing system packages (idempotent).
 deps:
@@ -57,6 +57,27 @@ test: deps
 ## bench: every benchmark once at its default scale.
 bench: deps
 	source .ci/pg-start && $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+## bench-peers: the whole-process comparisons with the peer tools in one run, at LANTU_BENCH_SCALE (small or
+## city; default small): render vs Mapnik and QGIS, terrain vs gdaldem, overlay vs PostGIS, import/export vs
+## ogr2ogr (on xz_dltb of the same demo, cut to a Shapefile once). Prints the benchmarks' figure and ratio lines.
+LANTU_BENCH_SCALE ?= small
+BENCH_DIR   ?= $(or $(LANTU_BENCH_DIR),$(or $(TMPDIR),/tmp)/lantu-bench)
+BENCH_DEMO  := $(BENCH_DIR)/demo-$(LANTU_BENCH_SCALE).gpkg
+BENCH_SHP   := $(BENCH_DIR)/dltb-$(LANTU_BENCH_SCALE).shp
+BENCH_TERRAIN_SIZE := $(if $(filter city,$(LANTU_BENCH_SCALE)),10000,4000)
+BENCH_SHOW  := grep --line-buffered -E '^(Benchmark|---|ok|FAIL|PASS)|_test\.go:[0-9]+:' | grep --line-buffered -v 'Warning 1:'
+bench-peers: build
+	@mkdir -p $(BENCH_DIR)
+	@[ -f "$(BENCH_DEMO)" ] || $(BIN)/lantuctl demo --scale $(LANTU_BENCH_SCALE) --out "$(BENCH_DEMO)"
+	@[ -f "$(BENCH_SHP)" ] || ogr2ogr -q -limit 200000 "$(BENCH_SHP)" "$(BENCH_DEMO)" xz_dltb
+	set -o pipefail; export LANTU_BENCH_SCALE=$(LANTU_BENCH_SCALE) LANTU_BENCH_DIR=$(BENCH_DIR); \
+	  $(GO) test ./cmd/lantuctl -run '^$$' -bench 'RenderProcess' -benchtime 3x -timeout 60m -v 2>&1 | $(BENCH_SHOW) && \
+	  LANTU_BENCH_TERRAIN_SIZE=$${LANTU_BENCH_TERRAIN_SIZE:-$(BENCH_TERRAIN_SIZE)} \
+	  $(GO) test ./layers/terrain -run '^$$' -bench 'WholeProcessVsGdaldem' -benchtime 1x -timeout 60m -v 2>&1 | $(BENCH_SHOW) && \
+	  source .ci/pg-start && $(GO) test ./layers/conflict -run '^$$' -bench 'PeerOverlay' -benchtime 1x -timeout 60m -v 2>&1 | $(BENCH_SHOW) && \
+	  LANTU_BENCH_IMPORT=1 LANTU_BENCH_SHP=$(BENCH_SHP) \
+	  $(GO) test ./cmd/lantuctl -run '^$$' -bench 'ImportProcess' -benchtime 1x -timeout 60m -v 2>&1 | $(BENCH_SHOW)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
