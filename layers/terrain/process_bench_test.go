@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,7 +41,9 @@ type runStat struct {
 // per core, and compares the outputs value by value. It takes minutes and
 // GBs of disk at the default size: `go test ./layers/terrain -run '^$'
 // -bench WholeProcessVsGdaldem -benchtime 1x -v` (LANTU_BENCH_TERRAIN_SIZE,
-// default 10000, and LANTU_BENCH_TERRAIN_RUNS, default 3, scale it).
+// default 10000, and LANTU_BENCH_TERRAIN_RUNS, default 3, scale it;
+// LANTU_BENCH_TERRAIN_INPUTS, e.g. "striped", and LANTU_BENCH_TERRAIN_MODES,
+// e.g. "slope,aspect", keep only those).
 func BenchmarkWholeProcessVsGdaldem(b *testing.B) {
 	var t testing.TB = b
 	translate := peertest.Tool(t, "gdal_translate")
@@ -57,12 +60,18 @@ func BenchmarkWholeProcessVsGdaldem(b *testing.B) {
 	}
 	t.Logf("%d x %d Float32, %d runs each, %d cores, load average at start %s", size, size, runs, runtime.NumCPU(), loadAvg())
 	for _, in := range processInputs {
+		if !envPicks("LANTU_BENCH_TERRAIN_INPUTS", in.name) {
+			continue
+		}
 		path := filepath.Join(dir, in.name+".tif")
 		args := append(append([]string{"-q"}, in.co...), base, path)
 		if out, err := exec.Command(translate, args...).CombinedOutput(); err != nil {
 			t.Fatalf("gdal_translate %v: %v\n%s", args, err, out)
 		}
 		for _, mode := range []string{"slope", "hillshade", "aspect"} {
+			if !envPicks("LANTU_BENCH_TERRAIN_MODES", mode) {
+				continue
+			}
 			compareProcesses(t, ours, gdaldem, path, in.name, mode, runs)
 		}
 		os.Remove(path)
@@ -220,4 +229,11 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// envPicks reports whether the comma-separated list in the environment
+// variable name holds v; an unset or empty list holds everything.
+func envPicks(name, v string) bool {
+	list := os.Getenv(name)
+	return list == "" || slices.Contains(strings.Split(list, ","), v)
 }
