@@ -84,25 +84,61 @@ func slopeOp(gt [6]float64, o Options) op {
 }
 
 // hornSlopeRun is the Horn slope kernel over a run of inner cells whose
-// windows hold no nodata: the same arithmetic as the kernel, without a
-// call per cell.
+// windows hold no nodata, giving the kernel's values bit for bit without
+// a call per cell: see hornSlopeCell.
 func hornSlopeRun(ew, ns, div float64, percent bool) runFunc {
+	f := fastSlope{kx: 1 / (ew * ew * div * div), ky: 1 / (ns * ns * div * div), scale: 180 / math.Pi,
+		ew: ew, ns: ns, div: div, percent: percent}
+	if percent {
+		f.scale = 100
+	}
 	return func(a, m, z, dst []float32, c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			w0, w1, w2 := a[c-1], a[c], a[c+1]
-			w3, w5 := m[c-1], m[c+1]
-			w6, w7, w8 := z[c-1], z[c], z[c+1]
-			// float32 sums, as gdaldem sums its float window
-			dx := float64((w0+w3+w3+w6)-(w2+w5+w5+w8)) / ew
-			dy := float64((w6+w7+w7+w8)-(w0+w1+w1+w2)) / ns
-			t := math.Sqrt(dx*dx+dy*dy) / div
-			if percent {
-				dst[c] = float32(100 * t)
-			} else {
-				dst[c] = float32(math.Atan(t) * 180 / math.Pi)
-			}
+		if c1 <= c0 {
+			return
+		}
+		// One slice each of exactly the run's window columns, so the loop
+		// indexes without bounds checks.
+		a, m, z, d := a[c0-1:c1+1], m[c0-1:c1+1], z[c0-1:c1+1], dst[c0:c1]
+		a, m, z = a[:len(d)+2], m[:len(d)+2], z[:len(d)+2]
+		colL, colC := (a[0]+m[0])+m[0]+z[0], (a[1]+m[1])+m[1]+z[1]
+		for i := range d {
+			colR := (a[i+2] + m[i+2]) + m[i+2] + z[i+2]
+			// float32 sums, as gdaldem sums its float window: the west
+			// column's sum minus the east's, the south row's minus the north's.
+			dx := colL - colR
+			dy := ((z[i] + z[i+1]) + z[i+1] + z[i+2]) - ((a[i] + a[i+1]) + a[i+1] + a[i+2])
+			d[i] = f.cell(float64(dx), float64(dy))
+			colL, colC = colC, colR
 		}
 	}
+}
+
+// fastSlope is the Horn slope of a cell from its float32 sums: with the
+// divisions folded into two factors, the result is within a few parts in
+// 1e15 of the kernel's arithmetic, so it rounds to the same float32 unless
+// it lies within slopeGuard of a rounding boundary; then the kernel's own
+// arithmetic gives the value.
+type fastSlope struct {
+	kx, ky, scale, ew, ns, div float64
+	percent                    bool
+}
+
+// slopeGuard bounds, relative, how far fastSlope's float64 value lies from
+// the kernel's (a few ulps of each, and of math.Atan, whose condition
+// number is at most 1 here).
+const slopeGuard = 1e-12
+
+func (f *fastSlope) cell(dx, dy float64) float32 {
+	t := math.Sqrt(dx*dx*f.kx + dy*dy*f.ky)
+	if !f.percent {
+		t = math.Atan(t)
+	}
+	v := t * f.scale
+	if lo, hi := float32(v*(1-slopeGuard)), float32(v*(1+slopeGuard)); lo == hi {
+		return lo
+	}
+	dx, dy = dx/f.ew, dy/f.ns
+	return slopeVal(math.Sqrt(dx*dx+dy*dy)/f.div, f.percent)
 }
 
 // hornSums are Horn's west-minus-east and south-minus-north sums of the
