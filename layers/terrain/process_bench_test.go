@@ -30,6 +30,7 @@ var processInputs = []struct {
 // runStat is one child process's wall time and peak resident memory.
 type runStat struct {
 	secs  float64
+	cpu   float64 // user + system seconds
 	rssMB float64
 }
 
@@ -94,9 +95,11 @@ func compareProcesses(t testing.TB, ours, gdaldem, in, kind, mode string, runs i
 	for i := range runs {
 		ratios[i] = us[i].secs / them[i].secs
 	}
-	t.Logf("%-13s %-9s ours %s s, %4.0f MB | gdaldem %s s, %4.0f MB | time ratio %s, RSS ratio %.2f (load %s)",
-		kind, mode, span(us, func(r runStat) float64 { return r.secs }), maxRSS(us),
-		span(them, func(r runStat) float64 { return r.secs }), maxRSS(them), spanF(ratios), maxRSS(us)/maxRSS(them), loadAvg())
+	cpu := func(r runStat) float64 { return r.cpu }
+	t.Logf("%-13s %-9s ours %s s (CPU %s s), %4.0f MB | gdaldem %s s (CPU %s s), %4.0f MB | time ratio %s, CPU ratio %.2f, RSS ratio %.2f (load %s)",
+		kind, mode, span(us, func(r runStat) float64 { return r.secs }), span(us, cpu), maxRSS(us),
+		span(them, func(r runStat) float64 { return r.secs }), span(them, cpu), maxRSS(them), spanF(ratios),
+		sum(us, cpu)/sum(them, cpu), maxRSS(us)/maxRSS(them), loadAvg())
 	// Memory is not noisy: hold it to gdaldem's plus one row block per core.
 	blockMB := float64(2*chunkRows*benchBlockWidth(in)*4) / 1e6
 	if limit := maxRSS(them) + float64(runtime.NumCPU())*blockMB; maxRSS(us) > limit {
@@ -151,17 +154,22 @@ func timeChild(t testing.TB, name string, args ...string) runStat {
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
-	const key = "Maximum resident set size (kbytes):"
+	st := runStat{secs: secs, rssMB: -1}
 	for _, l := range strings.Split(stderr.String(), "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(l), key); ok {
-			kb, perr := strconv.Atoi(strings.TrimSpace(v))
-			if perr == nil {
-				return runStat{secs: secs, rssMB: float64(kb) * 1024 / 1e6}
-			}
+		k, v, ok := strings.Cut(strings.TrimSpace(l), ": ")
+		f, perr := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		switch {
+		case !ok || perr != nil:
+		case k == "Maximum resident set size (kbytes)":
+			st.rssMB = f * 1024 / 1e6
+		case k == "User time (seconds)" || k == "System time (seconds)":
+			st.cpu += f
 		}
 	}
-	t.Fatalf("%s: no %q in the output of time -v:\n%s", name, key, stderr.String())
-	return runStat{}
+	if st.rssMB < 0 {
+		t.Fatalf("%s: no max RSS in the output of time -v:\n%s", name, stderr.String())
+	}
+	return st
 }
 
 // benchSurface is a smooth hilly size x size DEM in EPSG:4550, 30 m cells.
@@ -190,6 +198,14 @@ func benchBlockWidth(in string) int {
 		return 0
 	}
 	return l.width
+}
+
+func sum(rs []runStat, f func(runStat) float64) float64 {
+	s := 0.0
+	for _, r := range rs {
+		s += f(r)
+	}
+	return s
 }
 
 func maxRSS(rs []runStat) float64 {
