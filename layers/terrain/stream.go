@@ -103,12 +103,21 @@ func (s *streamer) read(ctx context.Context, per, size int, free chan []float32,
 	}
 }
 
-// dropBlocks lets go of the mapped bytes of block rows by0..by1-1.
+// dropBlocks lets go of the mapped bytes of block rows by0..by1-1, blocks
+// that lie end to end (an uncompressed strip's rows) in one call.
 func (s *streamer) dropBlocks(by0, by1 int) {
 	across := s.l.blocksAcross()
+	off, n := 0, 0
 	for i := by0 * across; i < by1*across; i++ {
-		s.mf.drop(int(s.l.offsets[i]), int(s.l.counts[i]))
+		o, c := int(s.l.offsets[i]), int(s.l.counts[i])
+		if n > 0 && o == off+n {
+			n += c
+			continue
+		}
+		s.mf.drop(off, n)
+		off, n = o, c
 	}
+	s.mf.drop(off, n)
 }
 
 // compute takes the chunks in order, gives each its bottom halo from the
