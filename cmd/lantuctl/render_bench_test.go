@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/layers"
+	"lantu/layers/peer"
 	"lantu/layers/peer/peertest"
 	"lantu/layers/render"
 )
@@ -134,7 +135,7 @@ func timeCmd(b *testing.B, cmd *exec.Cmd) (time.Duration, float64, []byte) {
 // time it prints.
 func qgisOnce(b *testing.B, py, spec, png string) (time.Duration, float64, time.Duration) {
 	cmd := exec.Command(py, filepath.Join("testdata", "qgis_once.py"), spec, png)
-	cmd.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen")
+	cmd.Env = peer.QGISEnv()
 	d, rss, out := timeCmd(b, cmd)
 	var res struct {
 		Render float64 `json:"render_seconds"`
@@ -159,11 +160,7 @@ func BenchmarkRenderProcess(b *testing.B) {
 	if out, err := exec.Command(py, "-c", "import mapnik").CombinedOutput(); err != nil {
 		peertest.Missing(b, "python3-mapnik: %v: %s", err, out)
 	}
-	qgis := exec.Command(py, "-c", "import qgis.core")
-	qgis.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen")
-	if out, err := qgis.CombinedOutput(); err != nil {
-		peertest.Missing(b, "QGIS Python bindings (python3-qgis): %v: %s", err, out)
-	}
+	qpy := peertest.PythonQGIS(b)
 	path := renderBenchFile(b)
 	bin := filepath.Join(b.TempDir(), "lantuctl")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -183,7 +180,7 @@ func BenchmarkRenderProcess(b *testing.B) {
 			for b.Loop() {
 				ours.add(timeProcess(b, bin, "render", path, "--out", png, "--force", "--bbox", box))
 				mapnik.add(timeProcess(b, py, script, spec, png))
-				d, rss, r := qgisOnce(b, py, spec, png)
+				d, rss, r := qgisOnce(b, qpy, spec, png)
 				qgis.add(d, rss)
 				if qgisRender == 0 || r < qgisRender {
 					qgisRender = r
