@@ -287,3 +287,36 @@ func (s *Postgres) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error
 	}
 	return out, pgWrap("audit", rows.Err())
 }
+
+// Snapshot reads every live feature of a collection in one repeatable-read
+// transaction and the sequence it is consistent with.
+func (s *Postgres) Snapshot(ctx context.Context, coll string, fn func(*Record) error) (int64, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return 0, pgWrap("snapshot", err)
+	}
+	defer tx.Rollback(ctx)
+	var high int64
+	if err := tx.QueryRow(ctx, `SELECT v FROM meta WHERE k = 'seq'`).Scan(&high); err != nil {
+		return 0, pgWrap("snapshot", err)
+	}
+	_, cid, err := pgCollection(ctx, tx, coll)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := tx.Query(ctx, `SELECT `+pgFeatureCols+` FROM features f WHERE f.cid = $1 AND NOT f.deleted ORDER BY f.id`, cid)
+	if err != nil {
+		return 0, pgWrap("snapshot", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows, coll)
+		if err != nil {
+			return 0, pgWrap("snapshot "+coll, err)
+		}
+		if err := fn(&r); err != nil {
+			return 0, err
+		}
+	}
+	return high, pgWrap("snapshot "+coll, rows.Err())
+}

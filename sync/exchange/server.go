@@ -51,6 +51,12 @@ type Options struct {
 	Rate, ReadRate   float64
 	Burst, ReadBurst int
 	Log              *log.Logger
+	// SnapshotDir keeps the snapshot files (GET /collections/{id}/snapshot);
+	// "": a new folder in the system's temporary folder. A snapshot is
+	// served again while younger than SnapshotMaxAge (0: 10 minutes) or
+	// while its collection has not changed since.
+	SnapshotDir    string
+	SnapshotMaxAge time.Duration
 }
 
 // Server serves the exchange over a Store. It is safe for concurrent use.
@@ -61,6 +67,7 @@ type Server struct {
 	writes    *limiter
 	reads     *limiter
 	districts *districtCache
+	snaps     *snapshots
 	mux       *http.ServeMux
 }
 
@@ -79,7 +86,11 @@ func NewServer(s Store, opt Options) *Server {
 		opt.Log = log.New(discard{}, "", 0)
 	}
 	srv := &Server{store: s, opt: opt, crs: newCRSSet(), writes: newLimiter(opt.Rate, opt.Burst), reads: newLimiter(opt.ReadRate, opt.ReadBurst)}
+	if opt.SnapshotMaxAge == 0 {
+		opt.SnapshotMaxAge = 10 * time.Minute
+	}
 	srv.districts = newDistrictCache(s)
+	srv.snaps = newSnapshots(opt.SnapshotDir, opt.SnapshotMaxAge)
 	srv.routes()
 	return srv
 }
@@ -119,6 +130,7 @@ func (s *Server) routes() {
 	m.Handle("/collections/{id}/items", methods{"GET": s.items, "POST": s.createItem})
 	m.Handle("/collections/{id}/items/{fid}", methods{"GET": s.item, "PUT": s.replaceItem, "PATCH": s.patchItem, "DELETE": s.deleteItem})
 	m.Handle("/collections/{id}/changes", methods{"GET": s.changes})
+	m.Handle("/collections/{id}/snapshot", methods{"GET": s.snapshot})
 	m.Handle("/sync/push", methods{"POST": s.push})
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problemf(http.StatusNotFound, wire.ProblemNotFound, "no resource at %s", r.URL.Path))

@@ -348,3 +348,36 @@ func (s *SQLite) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error) 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 var orbBoundZero = orb.Bound{}
+
+// Snapshot reads every live feature of a collection in one read
+// transaction (a WAL snapshot) and the sequence it is consistent with.
+func (s *SQLite) Snapshot(ctx context.Context, coll string, fn func(*Record) error) (int64, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, s.wrap("snapshot", err)
+	}
+	defer tx.Rollback()
+	var high int64
+	if err := tx.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'seq'`).Scan(&high); err != nil {
+		return 0, s.wrap("snapshot", err)
+	}
+	_, cid, err := sqliteCollection(ctx, tx, coll)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+sqliteFeatureCols+` FROM features f WHERE f.cid = ? AND f.deleted = 0 ORDER BY f.id`, cid)
+	if err != nil {
+		return 0, s.wrap("snapshot", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows, coll)
+		if err != nil {
+			return 0, s.wrap("snapshot "+coll, err)
+		}
+		if err := fn(&r); err != nil {
+			return 0, err
+		}
+	}
+	return high, s.wrap("snapshot "+coll, rows.Err())
+}

@@ -37,6 +37,12 @@ type Store interface {
 	Changes(ctx context.Context, q ChangeQuery) (ChangePage, error)
 	// HighWater is the highest sequence number of a collection's changes.
 	HighWater(ctx context.Context, collection string) (int64, error)
+	// Snapshot calls fn with every live feature of a collection in RowID
+	// order, all read in one read transaction, and returns the sequence
+	// number that state is consistent with: the change feed read from it
+	// (since=seq) brings the snapshot up to date. fn's error stops the
+	// read and is returned. fn may keep nothing of the Record past the call.
+	Snapshot(ctx context.Context, collection string, fn func(*Record) error) (int64, error)
 	// Update runs fn in one write transaction, committed (durably) before
 	// Update returns; fn's error rolls it back.
 	Update(ctx context.Context, fn func(Tx) error) error
