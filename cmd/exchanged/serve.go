@@ -5,6 +5,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -46,6 +47,8 @@ func serveCmd() *cobra.Command {
 	f.BoolVar(&opt.PublicRead, "public-read", false, "serve reads without a token")
 	f.Float64Var(&opt.Rate, "rate", 100, "writes per second per token (negative: no limit)")
 	f.Float64Var(&opt.ReadRate, "read-rate", 2000, "reads per second per token (negative: no limit)")
+	f.StringVar(&opt.SnapshotDir, "snapshot-dir", "", "folder of the collections' snapshot files (default: a new one in the temporary folder)")
+	f.DurationVar(&opt.SnapshotMaxAge, "snapshot-max-age", 10*time.Minute, "serve a snapshot again while younger than this (or while its collection is unchanged)")
 	f.Int64Var(&opt.MaxBody, "max-body", 32<<20, "request body limit in bytes")
 	return cmd
 }

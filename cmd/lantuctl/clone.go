@@ -13,6 +13,7 @@ func init() { root.AddCommand(cloneCmd()) }
 func cloneCmd() *cobra.Command {
 	var token, district, layerList string
 	var asJSON, quiet bool
+	var snapshotMin int64
 	cmd := &cobra.Command{
 		Use:   "clone URL FILE --token T [--district CODE] [--layers CODE,...]",
 		Short: "Make a replica blueprint of an exchange (run again on the same FILE to resume)",
@@ -21,7 +22,7 @@ func cloneCmd() *cobra.Command {
 			if token == "" {
 				return usagef("clone needs --token")
 			}
-			opt := replica.CloneOptions{Token: token, District: district}
+			opt := replica.CloneOptions{Token: token, District: district, Sync: replica.Options{SnapshotMin: snapshotMin}}
 			if layerList != "" {
 				opt.Layers = strings.Split(layerList, ",")
 			}
@@ -42,6 +43,7 @@ func cloneCmd() *cobra.Command {
 	f.StringVar(&token, "token", "", "bearer token (remembered in the blueprint)")
 	f.StringVar(&district, "district", "", "district code (xzqdm): hold only that district's area")
 	f.StringVar(&layerList, "layers", "", "catalog codes or tables to hold (default: all)")
+	f.Int64Var(&snapshotMin, "snapshot-min", 0, "read collections of at least this many features from their snapshot (a resumable, checksummed download; 0: 20000, -1: never)")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	f.BoolVar(&quiet, "quiet", false, "no progress bar")
 	return cmd

@@ -49,19 +49,29 @@ func (c *Client) SetRetry(retries int, backoff time.Duration) {
 
 // Collections lists the server's collection ids.
 func (c *Client) Collections(ctx context.Context) ([]string, error) {
+	infos, err := c.CollectionInfos(ctx)
+	ids := make([]string, len(infos))
+	for i, in := range infos {
+		ids[i] = in.ID
+	}
+	return ids, err
+}
+
+// CollectionInfo is what the server says of a collection. It is a value.
+type CollectionInfo struct {
+	ID    string `json:"id"`
+	Count int64  `json:"lantu:count"` // live features
+}
+
+// CollectionInfos lists the server's collections with their counts.
+func (c *Client) CollectionInfos(ctx context.Context) ([]CollectionInfo, error) {
 	var body struct {
-		Collections []struct {
-			ID string `json:"id"`
-		} `json:"collections"`
+		Collections []CollectionInfo `json:"collections"`
 	}
 	if err := c.do(ctx, "collections", http.MethodGet, "/collections", nil, nil, &body); err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(body.Collections))
-	for i, col := range body.Collections {
-		ids[i] = col.ID
-	}
-	return ids, nil
+	return body.Collections, nil
 }
 
 // ChangesQuery asks for one page of a collection's change feed.

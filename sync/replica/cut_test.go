@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,10 +20,13 @@ type cutProxy struct {
 	ln     net.Listener
 	target string
 	limit  atomic.Int64 // <= 0: never cut
-	cuts   atomic.Int64
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	conns  map[net.Conn]bool
+	// only, when set, cuts only connections whose requests contained it,
+	// counting the answer bytes that follow it.
+	only  string
+	cuts  atomic.Int64
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns map[net.Conn]bool
 }
 
 // setLimit sets the cut for connections from now on and closes the open
@@ -76,18 +80,25 @@ func (p *cutProxy) handle(c net.Conn) {
 	}
 	defer s.Close()
 	var passed atomic.Int64
+	var armed atomic.Bool
+	armed.Store(p.only == "")
 	limit := p.limit.Load()
-	copyCut := func(dst, src net.Conn) {
+	copyCut := func(dst, src net.Conn, answer bool) {
 		buf := make([]byte, 512)
 		for {
 			n, err := src.Read(buf)
-			if n > 0 {
+			if n > 0 && !answer && !armed.Load() && strings.Contains(string(buf[:n]), p.only) {
+				armed.Store(true)
+			}
+			if n > 0 && armed.Load() && (answer || p.only == "") {
 				if limit > 0 && passed.Add(int64(n)) > limit {
 					p.cuts.Add(1)
 					c.Close()
 					s.Close()
 					return
 				}
+			}
+			if n > 0 {
 				if _, werr := dst.Write(buf[:n]); werr != nil {
 					return
 				}
@@ -98,8 +109,8 @@ func (p *cutProxy) handle(c net.Conn) {
 		}
 	}
 	done := make(chan struct{})
-	go func() { copyCut(s, c); c.Close(); s.Close(); close(done) }()
-	copyCut(c, s)
+	go func() { copyCut(s, c, false); c.Close(); s.Close(); close(done) }()
+	copyCut(c, s, true)
 	c.Close()
 	s.Close()
 	<-done

@@ -113,6 +113,9 @@ func (s *Syncer) pullCollection(ctx context.Context, id string, area *districtAr
 	if err != nil {
 		return err
 	}
+	if err := s.maybeSnapshot(ctx, id, area, h, res); err != nil {
+		return err
+	}
 	for {
 		cur, err := s.bp.Cursor(ctx, RemoteName, id)
 		if err != nil {

@@ -470,14 +470,16 @@ func (r *Result) note(rs []EntryResult) { r.noteOnce(rs) }
 // collections is the set of the server's collections the blueprint has as
 // editable layers.
 func (s *Syncer) collections(ctx context.Context) (map[string]bool, error) {
-	ids, err := s.client.Collections(ctx)
+	infos, err := s.client.CollectionInfos(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
-	for _, id := range ids {
-		if l := s.bp.Layer(id); l != nil && l.Editable() && l.Table == id {
-			out[id] = true
+	s.counts = map[string]int64{}
+	for _, in := range infos {
+		if l := s.bp.Layer(in.ID); l != nil && l.Editable() && l.Table == in.ID {
+			out[in.ID] = true
+			s.counts[in.ID] = in.Count
 		}
 	}
 	return out, nil

@@ -21,6 +21,10 @@ type Options struct {
 	Client *Client
 	// PageSize is the change-feed page (and push batch) size; 0: 1000.
 	PageSize int
+	// SnapshotMin is the number of features from which a collection never
+	// pulled before is read from its snapshot (one resumable, checksummed
+	// download) instead of its change feed: 0 means 20000, < 0 never.
+	SnapshotMin int64
 }
 
 // Progress hears a sync's steps: phase is push, pull or check, done and
@@ -83,6 +87,7 @@ type Syncer struct {
 	// merge, for the planning rules (only the syncing goroutine uses it).
 	touched map[string]*layers.LayerChange
 	order   []string
+	counts  map[string]int64 // live features per collection, as the server said
 }
 
 // NewSyncer makes a syncer of bp with the remote remembered in it (see
@@ -103,6 +108,9 @@ func NewSyncer(ctx context.Context, bp *layers.Blueprint, opt Options) (*Syncer,
 	}
 	if opt.PageSize <= 0 {
 		opt.PageSize = 1000
+	}
+	if opt.SnapshotMin == 0 {
+		opt.SnapshotMin = 20000
 	}
 	return &Syncer{bp: bp, opt: opt, remote: r, client: c}, nil
 }
