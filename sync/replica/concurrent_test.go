@@ -50,9 +50,9 @@ func (tm *timing) quantile(q float64) time.Duration {
 	return d[min(len(d)-1, int(q*float64(len(d))))]
 }
 
-// testPostgresStore opens an exchange store in a fresh schema of the test
-// database.
-func testPostgresStore(t testing.TB) exchange.Store {
+// testPostgresURL makes a fresh schema in the test database (dropped at
+// the test's end) and returns the URL of it.
+func testPostgresURL(t testing.TB) string {
 	base := peertest.PostGIS(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
@@ -66,19 +66,25 @@ func testPostgresStore(t testing.TB) exchange.Store {
 		conn.Close(ctx)
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		conn.Close(ctx)
+	})
 	sep := "?"
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	s, err := exchange.OpenPostgres(ctx, base+sep+"search_path="+schema+",public")
+	return base + sep + "search_path=" + schema + ",public"
+}
+
+// testPostgresStore opens an exchange store in a fresh schema of the test
+// database.
+func testPostgresStore(t testing.TB) exchange.Store {
+	s, err := exchange.OpenPostgres(context.Background(), testPostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		s.Close()
-		conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(ctx)
-	})
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
