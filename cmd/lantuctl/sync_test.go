@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +23,7 @@ import (
 // apart, with two admin tokens.
 func exchangeFixture(t *testing.T) (url string, tokens [2]string) {
 	t.Helper()
+	t.Setenv(replica.TokensEnv, filepath.Join(t.TempDir(), "tokens.json"))
 	ctx := context.Background()
 	src := filepath.Join(t.TempDir(), "src.gpkg")
 	bp, err := layers.Create(src, layers.CreateOptions{User: "publisher"})
@@ -141,6 +143,36 @@ func TestCloneSyncResolveCommands(t *testing.T) {
 	var ue usageError
 	if err := runRoot("resolve", a, "--layer", "GH_YJJBNT", "--uid", farm, "--take", "mine"); err == nil || !errors.As(err, &ue) {
 		t.Fatalf("resolving twice: %v, want a usage error", err)
+	}
+}
+
+// TestTokenNeverPrinted: neither clone's nor sync's output (JSON or text,
+// a failed sync's included) nor the blueprint's bytes hold the token.
+func TestTokenNeverPrinted(t *testing.T) {
+	url, tok := exchangeFixture(t)
+	a := filepath.Join(t.TempDir(), "a.gpkg")
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	defer root.SetOut(nil)
+	defer root.SetErr(nil)
+	for _, args := range [][]string{{"clone", url, a, "--token", tok[0], "--json"}, {"sync", a, "--json"}, {"sync", a},
+		{"sync", a, "--server", url + "/nowhere", "--token", tok[0], "--json"}, {"sync", a, "--server", url, "--token", tok[0]}} {
+		err := runRoot(args...)
+		if err != nil && args[len(args)-1] != "--json" {
+			t.Fatalf("lantuctl %v: %v", args[:2], err)
+		}
+		if err != nil {
+			out.WriteString(err.Error())
+		}
+	}
+	if strings.Contains(out.String(), tok[0]) || strings.Contains(out.String(), tok[0][8:]) {
+		t.Fatalf("the token is in the output:\n%s", out.String())
+	}
+	for _, p := range []string{a, a + "-wal"} {
+		if b, _ := os.ReadFile(p); bytes.Contains(b, []byte(tok[0])) {
+			t.Fatalf("the token is in %s", p)
+		}
 	}
 }
 

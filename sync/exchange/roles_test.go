@@ -3,6 +3,7 @@ package exchange
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -136,4 +137,55 @@ func TestPublicRead(t *testing.T) {
 	if r := e.do("", "GET", "/collections", nil, "Authorization", "Bearer nonsense"); r.status != 401 {
 		t.Errorf("a wrong token with PublicRead: %d, want 401", r.status)
 	}
+}
+
+// TestTokensStoredHashed: no store keeps a token itself, only its
+// SHA-256; the token authenticates, a token one character off does not.
+func TestTokensStoredHashed(t *testing.T) {
+	eachStore(t, func(t *testing.T, s Store) {
+		e := newEnv(t, s, Options{})
+		tok := e.tokens["reader"]
+		var rows []string
+		switch st := s.(type) {
+		case *SQLite:
+			rs, err := st.r.Query(`SELECT name || ' ' || hash FROM tokens`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rs.Next() {
+				var r string
+				rs.Scan(&r)
+				rows = append(rows, r)
+			}
+			rs.Close()
+		case *Postgres:
+			rs, err := st.pool.Query(t.Context(), `SELECT name || ' ' || hash FROM tokens`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rs.Next() {
+				var r string
+				rs.Scan(&r)
+				rows = append(rows, r)
+			}
+			rs.Close()
+		}
+		found := false
+		for _, r := range rows {
+			if strings.Contains(r, tok) || strings.Contains(r, tok[6:]) {
+				t.Fatalf("a token is stored as it is: %s", r)
+			}
+			found = found || strings.HasSuffix(r, " "+HashToken(tok))
+		}
+		if !found {
+			t.Fatalf("no row holds the reader token's hash: %v", rows)
+		}
+		if r := e.do("reader", "GET", "/collections", nil); r.status != 200 {
+			t.Fatalf("the token: %d", r.status)
+		}
+		e.tokens["off"] = tok[:len(tok)-1] + string(rune('A'+(tok[len(tok)-1]+1)%26))
+		if r := e.do("off", "GET", "/collections", nil); r.status != http.StatusUnauthorized {
+			t.Fatalf("a token one character off: %d, want 401", r.status)
+		}
+	})
 }

@@ -178,7 +178,18 @@ func (e *env) serverFeature(layer, uid string) exchange.Record {
 }
 
 func TestMain(m *testing.M) {
+	tokenDir := ""
+	if os.Getenv(TokensEnv) == "" { // the tests' tokens stay out of the user's own file
+		var err error
+		if tokenDir, err = os.MkdirTemp("", "replica-tokens"); err != nil {
+			panic(err)
+		}
+		os.Setenv(TokensEnv, filepath.Join(tokenDir, "tokens.json"))
+	}
 	code := m.Run()
+	if tokenDir != "" {
+		os.RemoveAll(tokenDir)
+	}
 	if fixtureDir != "" {
 		os.RemoveAll(fixtureDir)
 	}

@@ -56,26 +56,35 @@ func nowText() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z
 // Remote is the server a replica syncs with, as remembered in the
 // blueprint. It is a value.
 type Remote struct {
-	Name      string
-	URL       string
-	Token     string
+	Name string
+	URL  string
+	// Token is the bearer token: kept in the user's token file (see
+	// TokenFile), not in the blueprint; never printed or in JSON.
+	Token     string `json:"-"`
 	ReplicaID string   // prefix of the idempotency keys: unique per replica
 	District  string   // district code the replica holds only, "" for all
 	Layers    []string // collections the replica holds, empty for all
 	LastSync  string
 	LastError string
+	legacy    bool // the token was read from lantu_remotes (a blueprint made before the token file)
 }
 
-// SaveRemote stores (or replaces) a remote in the blueprint.
+// SaveRemote stores (or replaces) a remote in the blueprint, and its token
+// in the user's token file (the blueprint's column is emptied).
 func SaveRemote(ctx context.Context, bp *layers.Blueprint, r Remote) error {
 	if err := ensureTables(ctx, bp); err != nil {
 		return err
+	}
+	if r.Token != "" {
+		if err := saveToken(r.ReplicaID, r.URL, r.Token); err != nil {
+			return err
+		}
 	}
 	return bp.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO lantu_remotes (name, url, token, replica_id, district, layers, last_sync, last_error)
 			VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (name) DO UPDATE SET url=excluded.url, token=excluded.token,
 			district=excluded.district, layers=excluded.layers`,
-			r.Name, r.URL, r.Token, r.ReplicaID, r.District, strings.Join(r.Layers, ","), r.LastSync, r.LastError)
+			r.Name, r.URL, "", r.ReplicaID, r.District, strings.Join(r.Layers, ","), r.LastSync, r.LastError)
 		return err
 	})
 }
@@ -103,6 +112,13 @@ func LoadRemote(ctx context.Context, bp *layers.Blueprint, name string) (Remote,
 	r.District, r.LastSync, r.LastError = district.String, last.String, lastErr.String
 	if ls.String != "" {
 		r.Layers = strings.Split(ls.String, ",")
+	}
+	if r.Token != "" {
+		r.legacy = true
+		return r, nil
+	}
+	if r.Token, err = loadToken(r.ReplicaID); err != nil {
+		return r, err
 	}
 	return r, nil
 }

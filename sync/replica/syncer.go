@@ -2,6 +2,7 @@ package replica
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -100,6 +101,11 @@ func NewSyncer(ctx context.Context, bp *layers.Blueprint, opt Options) (*Syncer,
 	if err != nil {
 		return nil, err
 	}
+	if r.legacy && !bp.ReadOnly() { // move the token out of the blueprint
+		if err := SaveRemote(ctx, bp, r); err != nil {
+			return nil, err
+		}
+	}
 	c := opt.Client
 	if c == nil {
 		if c, err = NewClient(r.URL, r.Token, nil); err != nil {
@@ -142,6 +148,10 @@ func (s *Syncer) Sync(ctx context.Context, progress Progress) (Result, error) {
 }
 
 func (s *Syncer) run(ctx context.Context, res *Result, progress Progress) error {
+	if s.remote.Token == "" && s.opt.Client == nil {
+		file, _ := TokenFile()
+		return &Error{Op: "sync", Kind: Permission, Err: fmt.Errorf("%w: %s (replica %s) has none in %s: give --server URL --token T once (lantuctl sync)", ErrNoToken, s.bp.Path(), s.remote.ReplicaID, file)}
+	}
 	if err := s.push(ctx, res, progress); err != nil {
 		return err
 	}
