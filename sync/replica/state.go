@@ -60,7 +60,7 @@ type Remote struct {
 	URL  string
 	// Token is the bearer token: kept in the user's token file (see
 	// TokenFile), not in the blueprint; never printed or in JSON.
-	Token     string `json:"-"`
+	Token     string   `json:"-"`
 	ReplicaID string   // prefix of the idempotency keys: unique per replica
 	District  string   // district code the replica holds only, "" for all
 	Layers    []string // collections the replica holds, empty for all
