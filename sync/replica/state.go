@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,34 +22,94 @@ const (
 	TableOutbox    = "lantu_sync_outbox" // the push under way: keys and the journal ranges they carry
 )
 
-var ddl = []string{
-	`CREATE TABLE IF NOT EXISTS lantu_remotes (name TEXT PRIMARY KEY, url TEXT NOT NULL, token TEXT NOT NULL,
-		replica_id TEXT NOT NULL, district TEXT, layers TEXT, last_sync TEXT, last_error TEXT)`,
-	`CREATE TABLE IF NOT EXISTS lantu_sync_results (journal_id INTEGER NOT NULL, remote TEXT NOT NULL,
-		layer TEXT NOT NULL, uid TEXT NOT NULL, key TEXT, status TEXT NOT NULL, version INTEGER,
-		reason TEXT, at TEXT NOT NULL, PRIMARY KEY (remote, journal_id))`,
-	`CREATE TABLE IF NOT EXISTS lantu_sync_conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, remote TEXT NOT NULL,
-		layer TEXT NOT NULL, uid TEXT NOT NULL, fields TEXT NOT NULL, base TEXT, mine TEXT, theirs TEXT,
-		base_version INTEGER NOT NULL, theirs_version INTEGER NOT NULL, mine_journal INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'open',
-		resolution TEXT, created_at TEXT NOT NULL, resolved_at TEXT)`,
-	`CREATE INDEX IF NOT EXISTS lantu_sync_conflicts_feature ON lantu_sync_conflicts (remote, layer, uid, status)`,
-	`CREATE TABLE IF NOT EXISTS lantu_sync_outbox (remote TEXT NOT NULL, key TEXT NOT NULL, layer TEXT NOT NULL,
-		uid TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, base_version INTEGER NOT NULL,
-		PRIMARY KEY (remote, key))`,
-	`CREATE TABLE IF NOT EXISTS lantu_sync_shadow (remote TEXT NOT NULL, layer TEXT NOT NULL, uid TEXT NOT NULL,
-		valid_from INTEGER NOT NULL, version INTEGER NOT NULL, state TEXT,
-		PRIMARY KEY (remote, layer, uid, valid_from))`,
+// syncTable is one of the replica's tables: registered in gpkg_contents as
+// an attributes table, so it has one INTEGER PRIMARY KEY (fid) as the
+// GeoPackage asks (requirement 119), its own key a UNIQUE constraint.
+type syncTable struct {
+	name, desc, ddl string
+	cols            string // the columns a table made before fid is copied by
 }
 
+var syncTables = []syncTable{
+	{TableRemotes, "Exchange the replica syncs with", `CREATE TABLE lantu_remotes (fid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+		url TEXT NOT NULL, token TEXT NOT NULL DEFAULT '', replica_id TEXT NOT NULL, district TEXT, layers TEXT, last_sync TEXT, last_error TEXT)`,
+		"name, url, token, replica_id, district, layers, last_sync, last_error"},
+	{TableResults, "What became of each pushed journal entry", `CREATE TABLE lantu_sync_results (fid INTEGER PRIMARY KEY, journal_id INTEGER NOT NULL,
+		remote TEXT NOT NULL, layer TEXT NOT NULL, uid TEXT NOT NULL, key TEXT, status TEXT NOT NULL, version INTEGER,
+		reason TEXT, at TEXT NOT NULL, UNIQUE (remote, journal_id))`,
+		"journal_id, remote, layer, uid, key, status, version, reason, at"},
+	{TableConflicts, "Sync conflicts: base, mine, theirs", `CREATE TABLE lantu_sync_conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, remote TEXT NOT NULL,
+		layer TEXT NOT NULL, uid TEXT NOT NULL, fields TEXT NOT NULL, base TEXT, mine TEXT, theirs TEXT,
+		base_version INTEGER NOT NULL, theirs_version INTEGER NOT NULL, mine_journal INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'open',
+		resolution TEXT, created_at TEXT NOT NULL, resolved_at TEXT)`, ""},
+	{TableOutbox, "The push under way: idempotency keys and their journal ranges", `CREATE TABLE lantu_sync_outbox (fid INTEGER PRIMARY KEY,
+		remote TEXT NOT NULL, key TEXT NOT NULL, layer TEXT NOT NULL, uid TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,
+		base_version INTEGER NOT NULL, UNIQUE (remote, key))`,
+		"remote, key, layer, uid, first_id, last_id, base_version"},
+	{TableShadow, "Base versions of features with unpushed edits, for the 3-way merge", `CREATE TABLE lantu_sync_shadow (fid INTEGER PRIMARY KEY,
+		remote TEXT NOT NULL, layer TEXT NOT NULL, uid TEXT NOT NULL, valid_from INTEGER NOT NULL, version INTEGER NOT NULL, state TEXT,
+		UNIQUE (remote, layer, uid, valid_from))`,
+		"remote, layer, uid, valid_from, version, state"},
+}
+
+const conflictsIndex = `CREATE INDEX IF NOT EXISTS lantu_sync_conflicts_feature ON lantu_sync_conflicts (remote, layer, uid, status)`
+
 func ensureTables(ctx context.Context, bp *layers.Blueprint) error {
+	if ok, err := tablesCurrent(ctx, bp); err != nil || ok {
+		return err
+	}
 	return bp.Write(ctx, func(tx *sql.Tx) error {
-		for _, q := range ddl {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
+		for _, t := range syncTables {
+			if err := ensureTable(ctx, tx, t); err != nil {
+				return fmt.Errorf("replica: %s: %s: %w", bp.Path(), t.name, err)
 			}
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, conflictsIndex)
+		return err
 	})
+}
+
+// tablesCurrent tells whether every table is there, current and
+// registered (then nothing is written).
+func tablesCurrent(ctx context.Context, bp *layers.Blueprint) (bool, error) {
+	n := 0
+	err := bp.Read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM gpkg_contents c WHERE c.table_name IN (?,?,?,?,?) AND c.data_type = 'attributes'
+			AND (c.table_name = ? OR EXISTS (SELECT 1 FROM pragma_table_info(c.table_name) WHERE name = 'fid'))`,
+			TableRemotes, TableResults, TableConflicts, TableOutbox, TableShadow, TableConflicts).Scan(&n)
+	})
+	return n == len(syncTables), err
+}
+
+// ensureTable creates t, or rebuilds a table made before fid with its
+// rows, and registers it in gpkg_contents.
+func ensureTable(ctx context.Context, tx *sql.Tx, t syncTable) error {
+	exists, err := layers.TableExists(ctx, tx, t.name)
+	if err != nil {
+		return err
+	}
+	fid := 0
+	if exists && t.cols != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = 'fid'`, t.name).Scan(&fid); err != nil {
+			return err
+		}
+	}
+	var qs []string
+	switch {
+	case !exists:
+		qs = []string{t.ddl}
+	case t.cols != "" && fid == 0:
+		qs = []string{`ALTER TABLE ` + t.name + ` RENAME TO ` + t.name + `_old`, t.ddl,
+			`INSERT INTO ` + t.name + ` (` + t.cols + `) SELECT ` + t.cols + ` FROM ` + t.name + `_old`, `DROP TABLE ` + t.name + `_old`}
+	}
+	qs = append(qs, `INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change)
+		VALUES ('`+t.name+`', 'attributes', '`+t.name+`', '`+t.desc+`', strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
+	for _, q := range qs {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nowText() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -398,4 +459,62 @@ func openConflicts(ctx context.Context, bp *layers.Blueprint) (map[[2]string]Con
 func unfinish(ctx context.Context, tx *sql.Tx, remote string, id int64) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM lantu_sync_results WHERE remote = ? AND journal_id = ?`, remote, id)
 	return err
+}
+
+// cleanShadows deletes the shadows no unsettled journal entry and no open
+// conflict needs: all of a feature with neither, and of a feature with
+// unsettled entries those older than the base of its first one. A
+// feature's next edit derives its base from the journal again.
+func (s *Syncer) cleanShadows(ctx context.Context) error {
+	p, err := s.loadPending(ctx, true)
+	if err != nil {
+		return err
+	}
+	open, err := openConflicts(ctx, s.bp)
+	if err != nil {
+		return err
+	}
+	keep := map[[2]string]int64{} // the oldest valid_from kept
+	for f, ids := range p.byFeat {
+		sh, _ := p.shadowFor(f, slices.Min(ids))
+		keep[[2]string{f.layer, f.uid}] = sh.validFrom
+	}
+	for k := range open {
+		keep[k] = 0
+	}
+	var drop [][3]any
+	err = s.bp.Read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT layer, uid, valid_from FROM lantu_sync_shadow WHERE remote = ?`, RemoteName)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l, u string
+			var from int64
+			if err := rows.Scan(&l, &u, &from); err != nil {
+				return err
+			}
+			if oldest, ok := keep[[2]string{l, u}]; !ok || from < oldest {
+				drop = append(drop, [3]any{l, u, from})
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil || len(drop) == 0 {
+		return err
+	}
+	return s.bp.Write(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `DELETE FROM lantu_sync_shadow WHERE remote = ? AND layer = ? AND uid = ? AND valid_from = ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, d := range drop {
+			if _, err := st.ExecContext(ctx, RemoteName, d[0], d[1], d[2]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

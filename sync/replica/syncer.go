@@ -162,7 +162,10 @@ func (s *Syncer) run(ctx context.Context, res *Result, progress Progress) error 
 	if err := s.recheck(ctx, s.changeSet(), res, progress); err != nil {
 		return err
 	}
-	return s.push(ctx, res, progress)
+	if err := s.push(ctx, res, progress); err != nil {
+		return err
+	}
+	return s.cleanShadows(ctx)
 }
 
 func (s *Syncer) setBusy(b bool) {
