@@ -192,6 +192,19 @@ func (bt *batch) exec(ctx context.Context, q string, args ...any) (sql.Result, e
 	return st.ExecContext(ctx, args...)
 }
 
+// query runs a query of the batch, prepared once per batch.
+func (bt *batch) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st := bt.stmts[q]
+	if st == nil {
+		var err error
+		if st, err = bt.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		bt.stmts[q] = st
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // touch records a change to l; f is the feature as written, nil for a delete.
 func (bt *batch) touch(l *Layer, f *Feature) {
 	b, seen := bt.touched[l]

@@ -203,6 +203,24 @@ func (b *Blueprint) currentInTx(ctx context.Context, tx *sql.Tx, l *Layer, uid s
 	if err != nil {
 		return nil, err
 	}
+	return scanCurrent(rows, l, uid)
+}
+
+// currentInBatch is currentInTx with the batch's prepared statement.
+func (b *Blueprint) currentInBatch(ctx context.Context, bt *batch, l *Layer, uid string) (*Feature, error) {
+	if uid == "" {
+		return nil, fmt.Errorf("%w: a uid is required", ErrInvalidInput)
+	}
+	rows, err := bt.query(ctx, l.selectSQL(false)+" WHERE uid = ?", uid)
+	if err != nil {
+		return nil, err
+	}
+	return scanCurrent(rows, l, uid)
+}
+
+// scanCurrent reads the one feature a uid query found; ErrNoFeature when
+// none.
+func scanCurrent(rows *sql.Rows, l *Layer, uid string) (*Feature, error) {
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {

@@ -155,7 +155,7 @@ func (b *Blueprint) remoteOne(ctx context.Context, bt *batch, l *Layer, c Remote
 	if err := l.checkAttrs(c.Attrs); err != nil {
 		return nil, err
 	}
-	cur, err := b.currentInTx(ctx, bt.tx, l, c.UID)
+	cur, err := b.currentInBatch(ctx, bt, l, c.UID)
 	if errors.Is(err, ErrNoFeature) {
 		cur, err = nil, nil
 	}

@@ -243,17 +243,41 @@ func (s *Syncer) maybeSnapshot(ctx context.Context, id string, area *districtAre
 	return snap.Remove()
 }
 
-// applySnapshot writes the snapshot's features in batches; the batches
-// before the last keep the cursor empty (so a crash in between makes the
-// next sync apply the file again, its written features counted stale),
-// the last one sets the snapshot's cursor.
+// applySnapshot writes the snapshot's features in batches, decoded on
+// another goroutine meanwhile; the batches before the last keep the
+// cursor empty (so a crash in between makes the next sync apply the file
+// again, its written features counted stale), the last one sets the
+// snapshot's cursor.
 func (s *Syncer) applySnapshot(ctx context.Context, snap *Snapshot, area *districtArea, h *holds, res *Result) error {
 	f, err := os.Open(snap.Path)
 	if err != nil {
 		return &Error{Op: "snapshot " + snap.Collection, Kind: Other, Err: err}
 	}
 	defer f.Close()
-	rd := wire.NewSnapshotReader(f, snap.Path)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan *wire.ChangePage, 2)
+	errc := make(chan error, 1)
+	go func() { errc <- decodePages(ctx, wire.NewSnapshotReader(f, snap.Path), snap, pages) }()
+	for page := range pages {
+		if err := s.applyPage(ctx, page, area, h, res); err != nil {
+			cancel()
+			for range pages {
+			}
+			<-errc
+			return err
+		}
+	}
+	if err := <-errc; err != nil {
+		return &Error{Op: "snapshot " + snap.Collection, Kind: Invalid, Err: err}
+	}
+	return nil
+}
+
+// decodePages reads the snapshot into pages of snapshotBatch changes, the
+// last with the snapshot's cursor, and closes out.
+func decodePages(ctx context.Context, rd *wire.SnapshotReader, snap *Snapshot, out chan<- *wire.ChangePage) error {
+	defer close(out)
 	page := &wire.ChangePage{Collection: snap.Collection}
 	for {
 		ft := new(wire.Feature)
@@ -262,18 +286,25 @@ func (s *Syncer) applySnapshot(ctx context.Context, snap *Snapshot, area *distri
 			break
 		}
 		if err != nil {
-			return &Error{Op: "snapshot " + snap.Collection, Kind: Invalid, Err: err}
+			return err
 		}
 		page.Changes = append(page.Changes, wire.Change{Collection: snap.Collection, UID: ft.UID, Op: wire.OpUpsert, Version: ft.Version, Feature: ft})
 		if len(page.Changes) == snapshotBatch {
-			if err := s.applyPage(ctx, page, area, h, res); err != nil {
-				return err
+			select {
+			case out <- page:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			page.Changes = page.Changes[:0]
+			page = &wire.ChangePage{Collection: snap.Collection}
 		}
 	}
 	page.Next = snap.Cursor
-	return s.applyPage(ctx, page, area, h, res)
+	select {
+	case out <- page:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
 }
 
 // applyPage writes one page of changes with its cursor.

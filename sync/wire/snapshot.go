@@ -114,10 +114,11 @@ func (s *SnapshotReader) Next(f *Feature) error {
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(rec, f); err != nil {
-		if !errors.Is(err, ErrDecode) {
-			err = fmt.Errorf("%w: %w", ErrDecode, err)
-		}
+	if !json.Valid(rec) { // UnmarshalJSON's walkers take checked JSON
+		var err error = json.Unmarshal(rec, new(any))
+		return s.errorf("%w: %w", ErrDecode, err)
+	}
+	if err := f.UnmarshalJSON(rec); err != nil {
 		return s.errorf("%w", err)
 	}
 	s.offset += int64(len(s.buf))
