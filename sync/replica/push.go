@@ -192,15 +192,17 @@ func (s *Syncer) plan(ctx context.Context, p *pending, colls map[string]bool, re
 		}
 	}
 	err = s.bp.Write(ctx, func(tx *sql.Tx) error {
+		st := newTxStmts(tx)
+		defer st.close()
 		for _, n := range newShadows {
-			if err := saveShadow(ctx, tx, RemoteName, n.f.layer, n.f.uid, n.sh); err != nil {
+			if err := saveShadow(ctx, st, RemoteName, n.f.layer, n.f.uid, n.sh); err != nil {
 				return err
 			}
 		}
 		if err := saveResults(ctx, tx, RemoteName, local); err != nil {
 			return err
 		}
-		return saveOutbox(ctx, tx, items)
+		return saveOutbox(ctx, st, items)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("replica: %s: %w", s.bp.Path(), err)
@@ -247,7 +249,7 @@ func (p *pending) ids(it outItem) []int64 {
 	return out
 }
 
-func saveOutbox(ctx context.Context, tx *sql.Tx, items []outItem) error {
+func saveOutbox(ctx context.Context, tx execer, items []outItem) error {
 	for _, it := range items {
 		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO lantu_sync_outbox (remote, key, layer, uid, first_id, last_id, base_version)
 			VALUES (?,?,?,?,?,?,?)`, RemoteName, it.key, it.f.layer, it.f.uid, it.first, it.last, it.base); err != nil {
@@ -358,8 +360,10 @@ func (s *Syncer) settleChunk(ctx context.Context, p *pending, chunk []outItem, r
 		}
 	}
 	err := s.bp.Write(ctx, func(tx *sql.Tx) error {
+		st := newTxStmts(tx)
+		defer st.close()
 		for _, a := range shs {
-			if err := saveShadow(ctx, tx, RemoteName, a.f.layer, a.f.uid, a.sh); err != nil {
+			if err := saveShadow(ctx, st, RemoteName, a.f.layer, a.f.uid, a.sh); err != nil {
 				return err
 			}
 		}
@@ -367,7 +371,7 @@ func (s *Syncer) settleChunk(ctx context.Context, p *pending, chunk []outItem, r
 			return err
 		}
 		for _, it := range chunk {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM lantu_sync_outbox WHERE remote = ? AND key = ?`, RemoteName, it.key); err != nil {
+			if _, err := st.ExecContext(ctx, `DELETE FROM lantu_sync_outbox WHERE remote = ? AND key = ?`, RemoteName, it.key); err != nil {
 				return err
 			}
 		}

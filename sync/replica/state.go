@@ -331,7 +331,7 @@ func shadows(ctx context.Context, bp *layers.Blueprint, remote string, of map[fe
 	return out, err
 }
 
-func saveShadow(ctx context.Context, tx *sql.Tx, remote, layer, uid string, s shadow) error {
+func saveShadow(ctx context.Context, tx execer, remote, layer, uid string, s shadow) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO lantu_sync_shadow (remote, layer, uid, valid_from, version, state) VALUES (?,?,?,?,?,?)
 		ON CONFLICT (remote, layer, uid, valid_from) DO UPDATE SET version = excluded.version, state = excluded.state`,
 		remote, layer, uid, s.validFrom, s.version, nullJSON(encodeState(uid, s.state)))
@@ -517,4 +517,37 @@ func (s *Syncer) cleanShadows(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// execer runs a statement: a *sql.Tx, or a txStmts.
+type execer interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// txStmts prepares each statement once in a transaction, for the loops
+// that write a row per feature. It is not safe for concurrent use.
+type txStmts struct {
+	tx *sql.Tx
+	m  map[string]*sql.Stmt
+}
+
+func newTxStmts(tx *sql.Tx) *txStmts { return &txStmts{tx: tx, m: map[string]*sql.Stmt{}} }
+
+// ExecContext runs q, prepared the first time.
+func (t *txStmts) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st := t.m[q]
+	if st == nil {
+		var err error
+		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		t.m[q] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *txStmts) close() {
+	for _, st := range t.m {
+		st.Close()
+	}
 }
