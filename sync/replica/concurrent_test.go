@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,6 +49,21 @@ func (tm *timing) quantile(q float64) time.Duration {
 		return 0
 	}
 	return d[min(len(d)-1, int(q*float64(len(d))))]
+}
+
+// peakRSS is the process's peak resident set (VmHWM), "?" where /proc
+// does not tell.
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "?"
 }
 
 // testPostgresURL makes a fresh schema in the test database (dropped at
@@ -174,6 +190,6 @@ func concurrentClients(t testing.TB, e *env, clients, changes int) {
 	if c.Count != int64(clients*changes) {
 		t.Fatalf("server holds %d proposals, %d clients pushed %d each", c.Count, clients, changes)
 	}
-	t.Logf("%d clients x %d changes in %v (%.0f changes/s): %d pushes, p50 %v, p99 %v",
-		clients, changes, took.Round(time.Millisecond), float64(clients*changes)/took.Seconds(), len(tm.push), tm.quantile(0.5), tm.quantile(0.99))
+	t.Logf("%d clients x %d changes in %v (%.0f changes/s): %d pushes, p50 %v, p99 %v; peak RSS of the process (server and clients) %s",
+		clients, changes, took.Round(time.Millisecond), float64(clients*changes)/took.Seconds(), len(tm.push), tm.quantile(0.5), tm.quantile(0.99), peakRSS())
 }
