@@ -67,6 +67,7 @@ func openAPIDoc(base string) map[string]any {
 			"/collections/{id}":             map[string]any{"get": op("one collection", []any{id}, "200", "404")},
 			"/collections/{id}/items":       map[string]any{"get": op("features", items, "200", "400", "404"), "post": create},
 			"/collections/{id}/items/{fid}": map[string]any{"get": op("one feature", []any{id, fid, param("crs", "query", "string", false)}, "200", "404"), "put": replace, "patch": patch, "delete": op("delete a feature (If-Match)", []any{id, fid, param("If-Match", "header", "string", true)}, "204", "403", "404", "412", "428")},
+			"/collections/{id}/snapshot":    map[string]any{"get": op("every live feature at one feed cursor: a GeoJSON text sequence with ETag, Range and Repr-Digest (SHA-256)", []any{id, param("crs", "query", "string", false)}, "200", "206", "400", "404", "416")},
 			"/collections/{id}/changes":     map[string]any{"get": op("the change feed after a cursor", []any{id, param("since", "query", "integer", false), param("bbox", "query", "string", false), param("limit", "query", "integer", false), param("crs", "query", "string", false)}, "200", "400", "404")},
 			"/sync/push":                    map[string]any{"post": push},
 		},

@@ -1,7 +1,9 @@
 // Package exchange is the city exchange platform's server: OGC API -
 // Features Part 1 (read), Part 2 (CRS) and Part 4 (create, replace, update,
 // delete with ETag and If-Match) over the published layers, a compacted
-// change feed per collection, a batch push with idempotency keys, bearer
+// change feed per collection, a snapshot per collection for first syncs
+// (a GeoJSON text sequence at one feed cursor, served with Range and a
+// SHA-256; see package wire), a batch push with idempotency keys, bearer
 // tokens with roles, and an audit log of every write. Storage is behind the
 // Store interface: SQLite (one file) or PostgreSQL with PostGIS.
 //

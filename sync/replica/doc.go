@@ -26,12 +26,26 @@
 //     unpushed local edits or an open conflict is never overwritten: its
 //     change goes to the conflict record (re-merged) or waits for the push
 //     that will meet it as a conflict.
+//   - A collection never pulled before that holds at least
+//     Options.SnapshotMin features (20000 by default) is read from its
+//     snapshot first (GET /collections/{id}/snapshot, see package wire):
+//     downloaded beside the replica (FILE.snapshot-COLL.geojsons.part and
+//     its .json note), resumed with Range/If-Range after a cut, its SHA-256
+//     checked before any of it is written, applied in batches with the
+//     feed cursor set by the last; the feed then continues from there.
 //   - After a pull the planning rules re-check the features it changed
 //     (conflict.RecheckChanges) and the result names the new patches.
 //
 // "mine" is always read from the journal (an entry's after), never from
 // the feature row, so a crash between two of the writes above only makes
 // the next sync redo them.
+//
+// The bearer token is kept in the user's token file (TokenFile: mode 0600,
+// $LANTU_TOKENS or the config folder), never in the blueprint, a log or a
+// JSON result. The sync tables (lantu_remotes, lantu_sync_*) are
+// attributes tables of gpkg_contents; shadows (the base versions the
+// merge needs) are removed after a sync once no unsettled entry or open
+// conflict needs them.
 //
 // Transient errors (connection refused or reset, 5xx, 429 with
 // Retry-After) are retried with backoff; after the last try a sync fails
