@@ -50,12 +50,12 @@ func (f *Feature) AppendJSON(b []byte) ([]byte, error) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(f.Properties[k])
-		if err != nil {
+		b = append(appendString(b, k), ':')
+		var err error
+		if b, err = appendValue(b, f.Properties[k]); err != nil {
 			return nil, fmt.Errorf("wire: feature %s: property %q: %w", f.UID, k, err)
 		}
-		b = append(append(append(append(b, kb...), ':'), vb...), ',')
+		b = append(b, ',')
 	}
 	b = append(b, `"updated_at":`...)
 	b = appendString(b, f.UpdatedAt)
@@ -64,11 +64,6 @@ func (f *Feature) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, f.Version, 10)
 	return append(b, "}}"...), nil
-}
-
-func appendString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
 }
 
 func isSystemProp(k string) bool {

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -80,4 +81,33 @@ func TestReprDigest(t *testing.T) {
 			t.Errorf("%q: %v, want ErrDecode", bad, err)
 		}
 	}
+}
+
+// TestAppendJSONLikeEncodingJSON: strings and values are written byte for
+// byte as encoding/json writes them.
+func TestAppendJSONLikeEncodingJSON(t *testing.T) {
+	for _, v := range []any{"", "plain", "引号\"和\\反斜杠", "a\nb\tc\r\x01\x1f", "<a&b>", "\u2028\u2029", "bad\xffutf8", "é",
+		nil, true, false, int64(-42), 7, 0.0, -0.0, 1.5, 1e21, 1e-7, 123456789.125, 4.5e-300, json.Number("12.50"), []int{1}} {
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendValue(nil, v)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%#v: %s, encoding/json %s (%v)", v, got, want, err)
+		}
+	}
+}
+
+// FuzzAppendString: appendString writes what encoding/json writes.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "a\"b", "\xff\xfe", "\u2028<>&", "中文\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Fatalf("%q: %s, encoding/json %s", s, got, want)
+		}
+	})
 }
