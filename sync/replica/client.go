@@ -116,7 +116,7 @@ func (c *Client) Changes(ctx context.Context, q ChangesQuery) (*wire.ChangePage,
 // Push sends a batch of changes; the answer has one result per change, in
 // order.
 func (c *Client) Push(ctx context.Context, req *wire.PushRequest) (*wire.PushResponse, error) {
-	body, err := json.Marshal(req)
+	body, err := req.AppendJSON(make([]byte, 0, 1024*len(req.Changes)+64))
 	if err != nil {
 		return nil, &Error{Op: "push", Kind: Invalid, Err: err}
 	}

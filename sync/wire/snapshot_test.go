@@ -111,3 +111,20 @@ func FuzzAppendString(f *testing.F) {
 		}
 	})
 }
+
+// TestPushRequestAppendJSON: the push body is what encoding/json writes.
+func TestPushRequestAppendJSON(t *testing.T) {
+	f := &Feature{UID: "u1", Version: 3, UpdatedAt: "2026-01-01T00:00:00Z", UpdatedBy: "区", Properties: map[string]any{"a": "x<y", "n": 1.25}}
+	for _, r := range []PushRequest{{}, {CRS: "http://www.opengis.net/def/crs/EPSG/0/4550", Changes: []PushChange{
+		{Key: "k1", Collection: "gl_xzfa", Op: OpUpsert, UID: "u1", BaseVersion: 2, Feature: f},
+		{Key: "k2", Collection: "gl_xzfa", Op: OpDelete, UID: "u2"}}}} {
+		want, err := json.Marshal(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.AppendJSON(nil)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("AppendJSON:\n%s\nencoding/json:\n%s (%v)", got, want, err)
+		}
+	}
+}

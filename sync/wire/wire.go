@@ -182,3 +182,43 @@ func (c *Change) AppendJSON(b []byte) ([]byte, error) {
 	b = appendString(b, c.Cursor)
 	return append(b, '}'), nil
 }
+
+// AppendJSON appends the request's JSON encoding (the one encoding/json
+// gives it) to b, without reflection.
+func (r *PushRequest) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	if r.CRS != "" {
+		b = append(appendString(append(b, `"crs":`...), r.CRS), ',')
+	}
+	b = append(b, `"changes":`...)
+	if r.Changes == nil {
+		return append(b, "null}"...), nil
+	}
+	b = append(b, '[')
+	var err error
+	for i := range r.Changes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = r.Changes[i].AppendJSON(b); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, "]}"...), nil
+}
+
+// AppendJSON appends the change's JSON encoding to b.
+func (c *PushChange) AppendJSON(b []byte) ([]byte, error) {
+	b = appendString(append(b, `{"key":`...), c.Key)
+	b = appendString(append(b, `,"collection":`...), c.Collection)
+	b = appendString(append(b, `,"op":`...), string(c.Op))
+	b = appendString(append(b, `,"uid":`...), c.UID)
+	b = strconv.AppendInt(append(b, `,"base_version":`...), c.BaseVersion, 10)
+	if c.Feature != nil {
+		var err error
+		if b, err = c.Feature.AppendJSON(append(b, `,"feature":`...)); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
