@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -149,26 +150,54 @@ func splitFeature(data []byte) (rawFeature, error) {
 	return raw, err
 }
 
-// decodeProperties reads the properties object; system properties go into
-// f's fields.
+// decodeProperties reads the properties object (checked JSON, see
+// walk.go); system properties go into f's fields. Values decode as
+// encoding/json with UseNumber decodes them, without its reflection.
 func (f *Feature) decodeProperties(raw json.RawMessage) error {
 	f.Properties = map[string]any{}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var props map[string]any
-	if err := d.Decode(&props); err != nil {
-		return fmt.Errorf("%w: properties: %w", ErrDecode, err)
+	if raw[0] != '{' {
+		return fmt.Errorf("%w: properties: want an object", ErrDecode)
 	}
-	for k, v := range props {
-		if err := f.setProperty(k, v); err != nil {
-			return err
+	return eachMember(raw, func(k string, val []byte) error {
+		v, err := scalar(val)
+		if err != nil {
+			return fmt.Errorf("%w: property %q is %w", ErrDecode, k, err)
 		}
+		return f.setProperty(k, v)
+	})
+}
+
+// scalar decodes one JSON scalar: a string, a json.Number, a bool or nil.
+func scalar(val []byte) (any, error) {
+	if len(val) == 0 {
+		return nil, fmt.Errorf("%w: empty value", ErrDecode)
 	}
-	return nil
+	switch val[0] {
+	case '"':
+		if bytes.IndexByte(val, '\\') < 0 && utf8.Valid(val) {
+			return string(val[1 : len(val)-1]), nil
+		}
+		var s string
+		err := json.Unmarshal(val, &s)
+		return s, err
+	case '{', '[':
+		return nil, errNested
+	case 't', 'f', 'n':
+		switch string(val) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		case "null":
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%w: %.20q is not a JSON value", ErrDecode, val)
+	}
+	return json.Number(string(val)), nil
 }
 
 // errNested is returned for a property value that is an object or array.

@@ -128,3 +128,49 @@ func TestPushRequestAppendJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzProperties: properties decode as encoding/json (UseNumber) decodes
+// them, and are refused when it refuses them or finds a nested value.
+func FuzzProperties(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":"x","b":1.50,"c":true,"d":null}`, `{"a":"\u00e9\n","a":"last"}`, `{"n":{"x":1}}`, `{"s":"\xff"}`, `[1]`, `{"e":-1e5}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		var got Feature
+		gerr := got.decodeProperties(data)
+		d := json.NewDecoder(bytes.NewReader(data))
+		d.UseNumber()
+		var want map[string]any
+		werr := d.Decode(&want)
+		nested := false
+		for _, v := range want {
+			switch v.(type) {
+			case map[string]any, []any:
+				nested = true
+			}
+		}
+		if werr != nil || nested || want == nil {
+			if gerr == nil && !(want == nil && werr == nil) {
+				t.Fatalf("%s: accepted, encoding/json: %v (nested %v)", data, werr, nested)
+			}
+			return
+		}
+		if gerr != nil {
+			if errors.Is(gerr, ErrDecode) && (want["version"] != nil || want["updated_at"] != nil || want["updated_by"] != nil) {
+				return // a system property of the wrong type
+			}
+			t.Fatalf("%s: %v, encoding/json decodes it", data, gerr)
+		}
+		for k, v := range want {
+			if isSystemProp(k) {
+				continue
+			}
+			if gv, ok := got.Properties[k]; !ok || gv != v {
+				t.Fatalf("%s: %q = %#v, encoding/json %#v", data, k, gv, v)
+			}
+		}
+	})
+}

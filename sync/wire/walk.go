@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // The decoders here walk JSON that encoding/json has already checked
@@ -129,7 +130,7 @@ func eachMember(b []byte, fn func(key string, val []byte) error) error {
 
 func memberName(q []byte) (string, error) {
 	for _, c := range q {
-		if c == '\\' {
+		if c == '\\' || c >= utf8.RuneSelf && !utf8.Valid(q) {
 			var s string
 			if err := json.Unmarshal(q, &s); err != nil {
 				return "", fmt.Errorf("%w: member name: %w", ErrDecode, err)
