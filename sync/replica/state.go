@@ -137,7 +137,7 @@ func SaveRemote(ctx context.Context, bp *layers.Blueprint, r Remote) error {
 		return err
 	}
 	if r.Token != "" {
-		if err := saveToken(r.ReplicaID, r.URL, r.Token); err != nil {
+		if err := saveToken(r.ReplicaID, bp.Path(), r.URL, r.Token); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,8 @@ import (
 // and opened by QGIS): in one file of the user's, tokens.json in the
 // user's config folder (os.UserConfigDir()/lantu, or the file
 // $LANTU_TOKENS names), mode 0600 in a 0700 folder, mapping a replica id
-// to its server and token. No OS keyring is reachable here; the file's
+// to its server, token and file (an entry whose file is gone is dropped
+// at the next save). No OS keyring is reachable here; the file's
 // mode is the protection. lantu_remotes.token stays empty; a blueprint
 // made before keeps its token there until its next sync moves it.
 //
@@ -33,6 +34,7 @@ var tokensMu sync.Mutex
 type tokenEntry struct {
 	URL   string `json:"url"`
 	Token string `json:"token"`
+	Path  string `json:"blueprint,omitempty"` // where the replica was when its token was saved
 }
 
 // TokenFile is the file the tokens are kept in.
@@ -107,13 +109,23 @@ func writeTokens(path string, m map[string]tokenEntry) error {
 	return nil
 }
 
-// saveToken remembers the token of a replica.
-func saveToken(replicaID, url, token string) error {
+// saveToken remembers the token of the replica at path, and forgets those
+// of replicas whose file is gone.
+func saveToken(replicaID, path, url, token string) error {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	return withTokens(func(m map[string]tokenEntry) bool {
-		if m[replicaID] == (tokenEntry{URL: url, Token: token}) {
+		e := tokenEntry{URL: url, Token: token, Path: path}
+		if m[replicaID] == e {
 			return false
 		}
-		m[replicaID] = tokenEntry{URL: url, Token: token}
+		for id, old := range m {
+			if _, err := os.Stat(old.Path); old.Path != "" && errors.Is(err, os.ErrNotExist) {
+				delete(m, id)
+			}
+		}
+		m[replicaID] = e
 		return true
 	})
 }

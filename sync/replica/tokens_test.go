@@ -81,6 +81,14 @@ func TestTokenOutOfBlueprint(t *testing.T) {
 	if b, _ := os.ReadFile(file); col != "" || !bytes.Contains(b, []byte(tok)) {
 		t.Fatalf("the legacy token was not moved: column %d bytes, file has it %v", len(col), bytes.Contains(b, []byte(tok)))
 	}
+	// A replica removed: its entry goes at the next save of another.
+	gone := e.clone("admin2", CloneOptions{Layers: []string{"XZ_DLTB"}})
+	gone.Close()
+	os.Remove(gone.Path())
+	e.clone("bureau", CloneOptions{Layers: []string{"XZ_DLTB"}})
+	if b, _ := os.ReadFile(file); bytes.Contains(b, []byte(e.tokens["admin2"])) || !bytes.Contains(b, []byte(e.tokens["bureau"])) {
+		t.Errorf("the token file after a replica was removed:\n%s", b)
+	}
 	os.Remove(file)
 	s, err := NewSyncer(ctx, bp, Options{})
 	if err != nil {
