@@ -39,20 +39,6 @@ var (
 	pixelExtent = fmt.Sprintf("(max(bounds_width($geometry), bounds_height($geometry)) / (@map_scale * %g))", pixelSize)
 )
 
-// hatchTone is the share of an area a hatch covers on average, the
-// strength of the tint that replaces a faded hatch (render.hatchTone).
-func hatchTone(kind string) float64 {
-	switch kind {
-	case "cross":
-		return 0.28
-	case "dots":
-		return 0.12
-	case "":
-		return 0
-	}
-	return 0.16
-}
-
 // scaledColor is c with its alpha multiplied by the expression f.
 func scaledColor(c color.NRGBA, f string) string {
 	return fmt.Sprintf("color_rgba(%d, %d, %d, %d * %s)", c.R, c.G, c.B, c.A, f)

@@ -3,6 +3,7 @@ package qgis
 import (
 	"fmt"
 	"image/color"
+	"lantu/layers/render"
 	"math"
 )
 
@@ -44,7 +45,7 @@ func symbolOf(lk look, name string) *node {
 		return symbol("marker", name, simpleMarker(lk))
 	}
 	s := symbol("fill", name, simpleFill(lk.fill))
-	if tone := hatchTone(lk.hatch); lk.hatch != "" && tone > 0 {
+	if tone := render.HatchTone(lk.hatch); lk.hatch != "" && tone > 0 {
 		s.add(tintFill(lk.hatchColor, tone))
 	}
 	s.add(hatchLayers(lk, name)...)

@@ -56,7 +56,7 @@ const minOutlined = 4
 // applied).
 type layerStyle struct {
 	fill, stroke, hatch color.NRGBA
-	tint                color.NRGBA // a faded hatch's flat tone, see hatchTone
+	tint                color.NRGBA // a faded hatch's flat tone, see HatchTone
 	hatchKind           string
 	hatchGap            int     // hatch line spacing in pixels
 	outlineMin          float64 // filled polygons smaller (px) lose their outline
@@ -93,7 +93,7 @@ func resolveStyle(s Style, opacity, scale float64) layerStyle {
 	}
 	if s.Hatch != "" && hc.A > 0 {
 		ls.hatch = fade(hc, fo*opacity*hs)
-		ls.tint = fade(hc, fo*opacity*(1-hs)*hatchTone(s.Hatch))
+		ls.tint = fade(hc, fo*opacity*(1-hs)*HatchTone(s.Hatch))
 	}
 	if ls.hatch.A == 0 {
 		ls.hatchKind = ""

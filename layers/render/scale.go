@@ -59,10 +59,10 @@ func outlineMinAt(s float64) float64 {
 // at any scale.
 const maxOutlined = 40
 
-// hatchTone is the share of a polygon a hatch covers on average: when a
+// HatchTone is the share of a polygon a hatch covers on average: when a
 // hatch fades out at small scales its colour is laid down as a flat tint
 // of that strength instead, so the area keeps its tone.
-func hatchTone(kind string) float64 {
+func HatchTone(kind string) float64 {
 	switch kind {
 	case "cross":
 		return 0.28
