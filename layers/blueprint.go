@@ -302,6 +302,7 @@ func (b *Blueprint) loadLayers(ctx context.Context) error {
 	if err := b.loadRasters(ctx, codes); err != nil {
 		return err
 	}
+	b.applyStoredStyles(ctx, known)
 	sort.SliceStable(known, func(i, j int) bool { return known[i].Def.Order < known[j].Def.Order })
 	sort.SliceStable(imported, func(i, j int) bool { return imported[i].Table < imported[j].Table })
 	b.layers = append(known, imported...)

@@ -31,7 +31,8 @@ type Layer struct {
 	Columns    []gpkg.Column
 	HasRTree   bool
 
-	ready    chan struct{} // closed when the index is built
+	cur      atomic.Pointer[catalog.Layer] // Def after a WriteStyle (styles.go)
+	ready    chan struct{}                 // closed when the index is built
 	mu       sync.RWMutex
 	flat     *flat
 	extent   orb.Bound

@@ -161,25 +161,50 @@ func writeRows(ctx context.Context, bp *layers.Blueprint, rows []styleRow, p *Pr
 // WriteLayerStyle writes style as the default style of the vector layer
 // code (a catalog code or table), QML and SLD together, and the same style
 // into the layer of the blueprint's QGIS project: what Lantu calls when a
-// style changes in Lantu. The row is marked as edited, so Update leaves
-// it alone when the catalog changes.
+// style changes in Lantu. Only the editable parts of style are taken
+// (layers.EditedStyle: a palette layer keeps its class colours). The row
+// is marked as edited, so Update leaves it alone when the catalog changes.
+// In the same transaction the style is recorded in lantu_styles
+// (Blueprint.WriteStyle), so Lantu draws it from then on, and after a
+// reopen.
 func WriteLayerStyle(ctx context.Context, bp *layers.Blueprint, code string, style catalog.Style) error {
 	cat := bp.Catalog()
 	l := cat.Layer(code)
 	if l == nil || l.Geometry == "raster" {
 		return fmt.Errorf("%w: %q in %s", ErrLayer, code, bp.Path())
 	}
+	style = layers.EditedStyle(l.Style, style)
 	r := styleRow{table: l.Table, qml: QML(cat, l, style), sld: SLD(cat, l, style),
 		desc: "Lantu 蓝图 " + l.NameZh + " " + l.NameEn + " · edited in Lantu"}
-	return bp.Write(ctx, func(tx *sql.Tx) error {
-		if err := ensureStyles(ctx, bp, tx); err != nil {
-			return fmt.Errorf("qgis: %s: %w", bp.Path(), err)
-		}
-		if err := putStyle(ctx, tx, r); err != nil {
-			return err
-		}
-		return restyleProject(ctx, tx, ProjectName(bp), cat, l, style)
+	return bp.WriteStyle(ctx, l.Code, &style, func(tx *sql.Tx) error {
+		return putLayerStyle(ctx, bp, tx, r, l, style)
 	})
+}
+
+// ResetLayerStyle puts layer code back in its catalog style: the default
+// row of layer_styles and the project's layer are the catalog's again (as
+// Write makes them, so Update follows later catalog changes), and the
+// layer's lantu_styles record is removed.
+func ResetLayerStyle(ctx context.Context, bp *layers.Blueprint, code string) error {
+	cat := bp.Catalog()
+	l := cat.Layer(code)
+	if l == nil || l.Geometry == "raster" {
+		return fmt.Errorf("%w: %q in %s", ErrLayer, code, bp.Path())
+	}
+	return bp.WriteStyle(ctx, l.Code, nil, func(tx *sql.Tx) error {
+		return putLayerStyle(ctx, bp, tx, catalogRow(cat, l), l, l.Style)
+	})
+}
+
+// putLayerStyle writes row r and restyles l in the stored project, in tx.
+func putLayerStyle(ctx context.Context, bp *layers.Blueprint, tx *sql.Tx, r styleRow, l *catalog.Layer, style catalog.Style) error {
+	if err := ensureStyles(ctx, bp, tx); err != nil {
+		return fmt.Errorf("qgis: %s: %w", bp.Path(), err)
+	}
+	if err := putStyle(ctx, tx, r); err != nil {
+		return err
+	}
+	return restyleProject(ctx, tx, ProjectName(bp), bp.Catalog(), l, style)
 }
 
 // Update brings the QGIS tables up to date with the catalog, keeping what

@@ -16,13 +16,13 @@ func (d snapshotData) Read(fn func(g Geometry)) {
 }
 
 // FromBlueprint returns the vector layers of bp in draw order, styled from
-// its catalog (imported layers get the catalog's default style). The result
-// is a fixed Source: safe for concurrent use.
+// its catalog or as edited in Lantu (Layer.CurrentDef); imported layers get
+// the catalog's default style. The result is a fixed Source: safe for concurrent use.
 func FromBlueprint(bp *layers.Blueprint) LayerList {
 	cat := bp.Catalog()
 	var out LayerList
 	for _, l := range bp.Layers() {
-		def := l.Def
+		def := l.CurrentDef() // a style edited in Lantu (layers.WriteStyle)
 		if def == nil {
 			def = catalog.DefaultLayer(l.Table, l.GeomType)
 		}
