@@ -145,26 +145,26 @@ func TestWriteLayerStyleRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := query(t, bp, `SELECT styleQML FROM layer_styles WHERE f_table_name = 'gh_ghydyh'`)[0][0]
-	st := bp.Catalog().Layer("XZ_DLTB").Style
-	st.Palette, st.Fill, st.Opacity = "", color.NRGBA{0x12, 0x34, 0x56, 0xff}, 1
-	if err := WriteLayerStyle(ctx, bp, "XZ_DLTB", st); err != nil {
+	st := bp.Catalog().Layer("XZ_SM").Style
+	st.Fill, st.Opacity = color.NRGBA{0x12, 0x34, 0x56, 0xff}, 1
+	if err := WriteLayerStyle(ctx, bp, "XZ_SM", st); err != nil {
 		t.Fatal(err)
 	}
-	row := query(t, bp, `SELECT styleQML, styleSLD, description FROM layer_styles WHERE f_table_name = 'xz_dltb' AND useAsDefault`)
+	row := query(t, bp, `SELECT styleQML, styleSLD, description FROM layer_styles WHERE f_table_name = 'xz_sm' AND useAsDefault`)
 	if len(row) != 1 || !strings.Contains(row[0][0], `v="18,52,86,255"`) || !strings.Contains(row[0][1], "#123456") ||
 		strings.Contains(row[0][0], "categorizedSymbol") || strings.Contains(row[0][2], catalogMark) {
-		t.Fatalf("xz_dltb's default row after the edit does not carry the new fill in QML and SLD")
+		t.Fatalf("xz_sm's default row after the edit does not carry the new fill in QML and SLD")
 	}
 	if after := query(t, bp, `SELECT styleQML FROM layer_styles WHERE f_table_name = 'gh_ghydyh'`)[0][0]; after != before {
-		t.Error("editing xz_dltb changed gh_ghydyh's style")
+		t.Error("editing xz_sm changed gh_ghydyh's style")
 	}
 	qgs, err := ReadQGS([]byte(query(t, bp, `SELECT content FROM qgis_projects`)[0][0]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dltb, ydyh := mapLayer(t, qgs, "xz_dltb_blueprint"), mapLayer(t, qgs, "gh_ghydyh_blueprint")
+	dltb, ydyh := mapLayer(t, qgs, "xz_sm_blueprint"), mapLayer(t, qgs, "gh_ghydyh_blueprint")
 	if !strings.Contains(dltb, `type="singleSymbol"`) || !strings.Contains(dltb, `v="18,52,86,255"`) || strings.Count(dltb, "<renderer-v2") != 1 {
-		t.Error("the project's xz_dltb does not have the edited style (once)")
+		t.Error("the project's xz_sm does not have the edited style (once)")
 	}
 	if !strings.Contains(ydyh, `type="categorizedSymbol"`) {
 		t.Error("the project's gh_ghydyh lost its categories")
@@ -191,7 +191,7 @@ func TestWriteLayerStyleRoundTrip(t *testing.T) {
 	if q := query(t, bp, `SELECT styleQML FROM layer_styles WHERE f_table_name = 'gh_ghydyh'`)[0][0]; q != before {
 		t.Error("Update did not rewrite the stale gh_ghydyh style")
 	}
-	if d := query(t, bp, `SELECT description FROM layer_styles WHERE f_table_name = 'xz_dltb' AND useAsDefault`)[0][0]; strings.Contains(d, catalogMark) {
+	if d := query(t, bp, `SELECT description FROM layer_styles WHERE f_table_name = 'xz_sm' AND useAsDefault`)[0][0]; strings.Contains(d, catalogMark) {
 		t.Error("Update overwrote the style edited in Lantu")
 	}
 	if d := query(t, bp, `SELECT styleName FROM layer_styles WHERE f_table_name = 'xz_sjxzq' AND useAsDefault`); len(d) != 1 || d[0][0] != "mine" {
@@ -201,7 +201,7 @@ func TestWriteLayerStyleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(mapLayer(t, qgs, "xz_dltb_blueprint"), `v="18,52,86,255"`) {
+	if !strings.Contains(mapLayer(t, qgs, "xz_sm_blueprint"), `v="18,52,86,255"`) {
 		t.Error("the rewritten project lost the style edited in Lantu")
 	}
 	if city := mapLayer(t, qgs, "xz_sjxzq_blueprint"); !strings.Contains(city, `v="1,2,3,255"`) || strings.Count(city, "<renderer-v2") != 1 {
