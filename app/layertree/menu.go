@@ -30,8 +30,9 @@ func (r *row) TappedSecondary(e *fyne.PointEvent) {
 }
 
 // Menu is the context menu of layer code: zoom to layer, open attribute
-// table, export, properties. Items whose callback is unset, and the table
-// and export of a raster layer, are disabled.
+// table, export, style, properties. Items whose callback is unset, the
+// table, export and style of a raster layer and the style of an imported
+// layer drawn from its own classes, are disabled.
 func (p *Panel) Menu(code string) *fyne.Menu {
 	e := p.entries[code]
 	if e == nil {
@@ -47,8 +48,10 @@ func (p *Panel) Menu(code string) *fyne.Menu {
 	table.Disabled = p.OnTable == nil || raster
 	export := fyne.NewMenuItem(i18n.T("layer.export"), func() { p.OnExport(code) })
 	export.Disabled = p.OnExport == nil || raster
+	style := fyne.NewMenuItem(i18n.T("layer.style"), func() { p.ShowStyle(code) })
+	style.Disabled = p.OnStyle == nil || raster || e.Def.Style.Classes != nil
 	props := fyne.NewMenuItem(i18n.T("layer.properties"), func() { p.ShowProperties(code) })
-	return fyne.NewMenu("", zoom, table, export, fyne.NewMenuItemSeparator(), props)
+	return fyne.NewMenu("", zoom, table, export, fyne.NewMenuItemSeparator(), style, props)
 }
 
 // Properties lists what the properties dialog shows of layer code: label,

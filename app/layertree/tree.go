@@ -42,6 +42,13 @@ type Panel struct {
 	// dialog from the layer's context menu (menu.go); unset, the items are
 	// disabled.
 	OnTable, OnExport func(code string)
+	// OnStyle writes a style edited in the Style dialog (styledialog.go),
+	// or with nil the catalog style back, and returns the layer's new
+	// definition; it is called off the UI goroutine. Unset, the menu item
+	// is disabled. OnRestyled is then called on the UI goroutine, to
+	// redraw the map.
+	OnStyle    func(code string, s *catalog.Style) (*catalog.Layer, error)
+	OnRestyled func(code string)
 	// Source (the blueprint's file) and CRS (its name) are shown in the
 	// layer properties dialog.
 	Source, CRS string
@@ -55,6 +62,8 @@ type Panel struct {
 	selected string
 	scale    float64 // the map's scale denominator, 0 = unknown; see SetScale
 	inRange  uint64  // hash of the layers shown at scale, see SetScale
+
+	lastStyle *styleForm // the Style dialog opened last (tests)
 
 	post   func(func()) // runs on the UI goroutine: fyne.Do
 	typing *time.Timer  // the pending filter of the search box, see typed

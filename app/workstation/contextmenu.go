@@ -1,6 +1,7 @@
 package workstation
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -9,7 +10,11 @@ import (
 
 	"lantu/app/i18n"
 	"lantu/app/importpanel"
+	"lantu/layers"
+	"lantu/layers/catalog"
 	"lantu/layers/crs"
+	"lantu/layers/qgis"
+	"lantu/layers/render"
 )
 
 // menuZoom is the zoom factor of the map menu's zoom in / out here.
@@ -20,8 +25,35 @@ const menuZoom = 2
 func (w *Workstation) wireTreeMenu() {
 	w.tree.OnTable = w.OpenAttributeTable
 	w.tree.OnExport = func(code string) { importpanel.ShowExport(w, code) }
+	bp := w.bp // the tree's blueprint, read here on the UI goroutine
+	w.tree.OnStyle = func(code string, s *catalog.Style) (*catalog.Layer, error) { return writeStyle(bp, code, s) }
+	w.tree.OnRestyled = w.restyled
 	w.tree.Source = w.bp.Path()
 	w.tree.CRS = crsName(w.bp.SRID())
+}
+
+// writeStyle writes layer code's style edited in the layer tree (nil: the
+// catalog's) to the blueprint and its QGIS tables, and returns the layer's
+// new definition. Called off the UI goroutine.
+func writeStyle(bp *layers.Blueprint, code string, s *catalog.Style) (*catalog.Layer, error) {
+	var err error
+	if s == nil {
+		err = qgis.ResetLayerStyle(context.Background(), bp, code)
+	} else {
+		err = qgis.WriteLayerStyle(context.Background(), bp, code, *s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return bp.Layer(code).CurrentDef(), nil
+}
+
+// restyled redraws the map after a style change: the renderer is made
+// again from the blueprint's current layer definitions.
+func (w *Workstation) restyled(string) {
+	w.renderer = render.New(render.FromBlueprint(w.bp), w.renderOptions(w.bp))
+	w.view.SetRenderer(w.renderer)
+	w.view.Redraw()
 }
 
 // crsName is "EPSG:4550 CGCS2000 / 3-degree Gauss-Kruger CM 123E".
