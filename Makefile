@@ -12,10 +12,13 @@ export CGO_ENABLED := 1
 #                PostgreSQL; Debian's `postgis` package only recommends it), python3-mapnik,
 #                poppler-utils (pdftotext for reports), time (max RSS of whole-process benchmarks)
 #   screenshots  xvfb xauth imagemagick xdotool
+#   QGIS/MapServer peers  qgis python3-qgis qgis-providers (qgis_process, the Python bindings),
+#                cgi-mapserver mapserver-bin (OGC API Features paging), fonts-droid-fallback (the
+#                font the blueprint's QGIS labels name, so QGIS finds it)
 DEBS := gcc pkg-config git ca-certificates libsqlite3-dev libgeos-dev libproj-dev proj-data proj-bin \
         libgl1-mesa-dev xorg-dev gdal-bin python3-gdal postgresql postgresql-postgis postgis \
         python3-mapnik poppler-utils time xvfb xauth imagemagick xdotool \
-        qgis python3-qgis qgis-providers cgi-mapserver mapserver-bin
+        qgis python3-qgis qgis-providers cgi-mapserver mapserver-bin fonts-droid-fallback
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN  := bin
 DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/lantu
