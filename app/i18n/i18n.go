@@ -205,6 +205,7 @@ var table = map[string][2]string{
 	"siting.run":          {"审查所选方案", "Review the selected proposal"},
 	"siting.running":      {"正在进行选址审查…", "Running the siting review…"},
 	"siting.hint":         {"在“编辑”中选中，或用“识别”工具点选一个拟选址方案（GL_XZFA 或可编辑图层的面），再点击“审查所选方案”。", "Select a proposal in Edit, or pick one with the Identify tool (a GL_XZFA feature or a polygon of an editable layer), then press Review."},
+	"siting.selected":     {"所选方案：%s。点击下方“审查所选方案”进行审查。", "Selected proposal: %s. Review it with the button below."},
 	"siting.not_polygon":  {"所选要素不是面，无法进行选址审查。", "The selected feature is not a polygon: no siting review."},
 	"siting.not_proposal": {"%s 不是拟选址方案或可编辑图层。", "%s is not the proposal layer or an editable layer."},
 	"siting.no_uid":       {"所选要素没有 uid，无法审查。", "The selected feature has no uid."},

@@ -108,6 +108,33 @@ func (p *Panel) SetBlueprint(bp *layers.Blueprint) {
 	p.showList()
 }
 
+// SelectionChanged names a newly selected proposal above the Review
+// button, so the header never names the last proposal reviewed while
+// another is selected (workstation.Selector). The shown report stays until
+// Review is pressed.
+func (p *Panel) SelectionChanged(f *layers.Feature) {
+	f, _ = Proposal(f)
+	switch {
+	case f == nil && p.rep == nil:
+		p.subject.SetText(i18n.T("siting.hint"))
+	case f == nil:
+		p.showReport()
+	case p.prop != nil && p.prop.Layer == f.Layer && p.prop.UID == f.UID:
+		p.showReport()
+	default:
+		p.subject.SetText(fmt.Sprintf(i18n.T("siting.selected"), proposalName(f)))
+	}
+}
+
+// proposalName is a proposal's project name (xmmc) with its layer and fid.
+func proposalName(f *layers.Feature) string {
+	name := fmt.Sprintf("%s #%d", f.Layer.Code, f.FID)
+	if v, ok := f.Attrs["xmmc"].(string); ok && v != "" {
+		name = v + " · " + name
+	}
+	return name
+}
+
 // Proposal returns the feature the panel would review: the identified
 // feature when it is a polygon of GL_XZFA or of an editable layer, else
 // nil with the reason to show.

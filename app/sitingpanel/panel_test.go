@@ -246,3 +246,39 @@ func TestFileName(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestHeaderFollowsTheSelection: once a proposal was reviewed, selecting
+// another one names it above the Review button instead of the report's
+// proposal; selecting the reviewed one again, or nothing, shows the
+// report's header again.
+func TestHeaderFollowsTheSelection(t *testing.T) {
+	test.NewTempApp(t)
+	i18n.Set(i18n.Zh)
+	bp, prop, red := fixture(t)
+	p, h := newPanel(t, bp)
+	h.sel = prop
+	h.Do(p.Review)
+	h.Eventually(t, "the report", func() bool { return p.rep != nil })
+	var reviewed string
+	h.Do(func() { reviewed = p.subject.Text })
+	other := *prop
+	other.UID, other.FID = "another-proposal", prop.FID+100
+	other.Attrs = map[string]any{"xmmc": "第二个方案"}
+	for _, c := range []struct {
+		sel  *layers.Feature
+		want string
+	}{
+		{&other, "所选方案：第二个方案 · GL_XZFA #"},
+		{prop, reviewed},
+		{red, reviewed}, // not a proposal: the report stays named
+		{&other, "第二个方案"},
+		{nil, reviewed},
+	} {
+		h.Do(func() {
+			p.SelectionChanged(c.sel)
+			if !strings.Contains(p.subject.Text, c.want) {
+				t.Errorf("after selecting %v: header %q, want it to hold %q", c.sel, p.subject.Text, c.want)
+			}
+		})
+	}
+}

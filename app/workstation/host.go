@@ -27,6 +27,13 @@ func registerPanel(m PanelMaker) {
 	slices.SortStableFunc(panelMakers, func(a, b PanelMaker) int { return a.Order - b.Order })
 }
 
+// Selector is a panel that wants to know when the selected feature
+// changes (identified on the map, picked in 编辑 or in an attribute table);
+// f is nil when nothing is selected. Called on the UI goroutine.
+type Selector interface {
+	SelectionChanged(f *layers.Feature)
+}
+
 // Opener is a panel that wants to know when a blueprint is shown.
 type Opener interface {
 	SetBlueprint(bp *layers.Blueprint)

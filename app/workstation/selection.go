@@ -19,6 +19,11 @@ type pick struct {
 // pickFeature records an identified feature (nil: none) as the selection.
 func (w *Workstation) pickFeature(f *layers.Feature) {
 	w.selected = f
+	for _, p := range w.panels {
+		if s, ok := p.(Selector); ok {
+			s.SelectionChanged(f)
+		}
+	}
 	if f == nil {
 		w.picked = pick{}
 		return

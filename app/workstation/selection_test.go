@@ -37,3 +37,25 @@ func TestSelectedAreaIsTheLastPick(t *testing.T) {
 		t.Fatalf("unselected patch still selected: %v", g)
 	}
 }
+
+// selectorPanel records what the workstation tells a Selector.
+type selectorPanel struct {
+	Panel
+	got []*layers.Feature
+}
+
+func (s *selectorPanel) SelectionChanged(f *layers.Feature) { s.got = append(s.got, f) }
+
+// Every pick reaches the panels that follow the selection (the siting
+// panel's header named the last proposal reviewed while another was
+// selected).
+func TestPickTellsSelectors(t *testing.T) {
+	s := &selectorPanel{}
+	w := &Workstation{panels: []Panel{s}}
+	f := &layers.Feature{FID: 3}
+	w.pickFeature(f)
+	w.pickFeature(nil)
+	if len(s.got) != 2 || s.got[0] != f || s.got[1] != nil {
+		t.Fatalf("the panel heard %v, want the feature then nil", s.got)
+	}
+}
