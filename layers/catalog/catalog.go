@@ -262,3 +262,24 @@ func (c *Catalog) order() {
 		l.Order = i
 	}
 }
+
+// TreeOrder lists the catalog's layers in tree order: groups depth first,
+// in file order (Layers is in draw order).
+func (c *Catalog) TreeOrder() []*Layer {
+	var out []*Layer
+	var walk func(g *Group)
+	walk = func(g *Group) {
+		for _, ch := range g.Children {
+			switch v := ch.(type) {
+			case *Group:
+				walk(v)
+			case *Layer:
+				out = append(out, v)
+			}
+		}
+	}
+	for _, g := range c.Groups {
+		walk(g)
+	}
+	return out
+}

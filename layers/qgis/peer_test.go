@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"lantu/layers"
-	"lantu/layers/catalog"
 	"lantu/layers/demo"
 	"lantu/layers/peer"
 	"lantu/layers/peer/peertest"
@@ -139,23 +138,3 @@ func treeLayers(n treeNode) []treeNode {
 }
 
 func hexRGB(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
-
-// catalogTree lists the catalog's layers in tree order.
-func catalogTree(cat *catalog.Catalog) []*catalog.Layer {
-	var out []*catalog.Layer
-	var walk func(g *catalog.Group)
-	walk = func(g *catalog.Group) {
-		for _, ch := range g.Children {
-			switch v := ch.(type) {
-			case *catalog.Group:
-				walk(v)
-			case *catalog.Layer:
-				out = append(out, v)
-			}
-		}
-	}
-	for _, g := range cat.Groups {
-		walk(g)
-	}
-	return out
-}

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"lantu/layers"
-	"lantu/layers/catalog"
 	"lantu/layers/crs"
 )
 
@@ -139,25 +138,4 @@ func (c *contents) cityExtent() (orb.Bound, bool) {
 		u = u.Union(b)
 	}
 	return u, found
-}
-
-// treeOrder lists the catalog's layers in tree order (groups depth first,
-// in file order).
-func treeOrder(cat *catalog.Catalog) []*catalog.Layer {
-	var out []*catalog.Layer
-	var walk func(g *catalog.Group)
-	walk = func(g *catalog.Group) {
-		for _, ch := range g.Children {
-			switch v := ch.(type) {
-			case *catalog.Group:
-				walk(v)
-			case *catalog.Layer:
-				out = append(out, v)
-			}
-		}
-	}
-	for _, g := range cat.Groups {
-		walk(g)
-	}
-	return out
 }

@@ -58,7 +58,7 @@ func TestQGISOpensTheProject(t *testing.T) {
 		t.Errorf("roots %q, want 现状 规划 管理 指标", roots)
 	}
 	tree := treeLayers(pc.Tree)
-	want := catalogTree(cat)
+	want := cat.TreeOrder()
 	t.Logf("QGIS: %d layers in the project, %d in the layer tree, catalog %d", len(pc.Layers), len(tree), len(want))
 	if len(tree) != len(want) || len(pc.Layers) != len(want) {
 		t.Fatalf("%d tree layers and %d map layers, want the catalog's %d", len(tree), len(pc.Layers), len(want))

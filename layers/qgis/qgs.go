@@ -82,7 +82,7 @@ func (pb *projectBuilder) has(l *catalog.Layer) bool {
 // patches last.
 func (pb *projectBuilder) vectors() []*catalog.Layer {
 	var out []*catalog.Layer
-	for _, l := range treeOrder(pb.cat) {
+	for _, l := range pb.cat.TreeOrder() {
 		if l.Geometry != "raster" && pb.has(l) {
 			out = append(out, l)
 		}
@@ -95,7 +95,7 @@ func (pb *projectBuilder) vectors() []*catalog.Layer {
 
 func (pb *projectBuilder) rasters() []*catalog.Layer {
 	var out []*catalog.Layer
-	for _, l := range treeOrder(pb.cat) {
+	for _, l := range pb.cat.TreeOrder() {
 		if l.Geometry == "raster" && pb.has(l) {
 			out = append(out, l)
 		}

@@ -110,7 +110,7 @@ func putStyle(ctx context.Context, tx *sql.Tx, r styleRow) error {
 // vectorLayers are the catalog's vector layers in tree order.
 func vectorLayers(cat *catalog.Catalog) []*catalog.Layer {
 	var out []*catalog.Layer
-	for _, l := range treeOrder(cat) {
+	for _, l := range cat.TreeOrder() {
 		if l.Geometry != "raster" {
 			out = append(out, l)
 		}
