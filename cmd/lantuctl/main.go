@@ -39,7 +39,10 @@ func main() {
 		<-ctx.Done()
 		stop() // a second Ctrl-C kills at once
 	}()
-	os.Exit(run(ctx, os.Args[1:], os.Stderr))
+	stopProfile := startProfile()
+	code := run(ctx, os.Args[1:], os.Stderr)
+	stopProfile()
+	os.Exit(code)
 }
 
 // exitInterrupted is the exit code of a command stopped by a signal.
