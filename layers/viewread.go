@@ -92,15 +92,15 @@ func (l *Layer) boxParts(ctx context.Context, db *sql.DB, n int) ([]fidRange, er
 }
 
 // readBox decodes the rows of part p whose boxes meet box into a new flat:
-// through the R-tree when the layer has one, else by a scan that drops the
-// features outside box.
+// through the R-tree when the layer has one and box does not cover its
+// extent, else by a scan that drops the features outside box.
 func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box orb.Bound, p fidRange) (*flat, error) {
 	pk, t := gpkg.QuoteIdent(l.PK), gpkg.QuoteIdent(l.Table)
 	cols := fmt.Sprintf("t.%s, t.%s, %s, %s", pk, gpkg.QuoteIdent(l.GeomColumn),
 		tColumn(l.classColumn()), tColumn(l.labelColumn()))
 	var q string
 	args := []any{p.lo, p.hi}
-	if l.HasRTree {
+	if l.HasRTree && !coversExtent(box, l.Extent()) {
 		rt := gpkg.QuoteIdent(gpkg.RTreeName(l.Table, l.GeomColumn))
 		// CROSS JOIN keeps the R-tree the outer loop: SQLite walks it for
 		// the box, then looks each row up by its primary key.
@@ -133,6 +133,19 @@ func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box o
 		f.dropOutside(box)
 	}
 	return f, rows.Err()
+}
+
+// coversExtent reports whether box holds all of a layer's known extent:
+// then every row is wanted, and a scan in key order costs less than the
+// R-tree walk plus a key lookup per row. An unknown (empty) extent does
+// not count; a stale one only costs speed, as the scan still drops the
+// features outside box.
+func coversExtent(box, extent orb.Bound) bool {
+	if extent.IsEmpty() || extent == (orb.Bound{}) {
+		return false
+	}
+	return box.Min[0] <= extent.Min[0] && box.Min[1] <= extent.Min[1] &&
+		box.Max[0] >= extent.Max[0] && box.Max[1] >= extent.Max[1]
 }
 
 // tColumn is columnOrEmpty for a column of the table aliased t.

@@ -10,7 +10,7 @@ import (
 
 // TestLazyReadBox opens a blueprint Lazy: no layer is indexed, ReadBox
 // reads exactly the features whose boxes meet the box (none for an empty
-// area), Close does not wait for an indexing that never started, and
+// area, all for a box over the extent), Close does not wait for an indexing that never started, and
 // Query starts the indexing by itself.
 func TestLazyReadBox(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lazy.gpkg")
@@ -41,6 +41,8 @@ func TestLazyReadBox(t *testing.T) {
 	}{
 		{"three", orb.Bound{Min: orb.Point{500120, 4599990}, Max: orb.Point{500360, 4600010}}, 3},
 		{"empty area", orb.Bound{Min: orb.Point{510000, 4610000}, Max: orb.Point{511000, 4611000}}, 0},
+		// a box over the whole extent is read by a scan, not the R-tree
+		{"whole extent", orb.Bound{Min: orb.Point{499000, 4599000}, Max: orb.Point{502000, 4601000}}, 10},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			lazy, err := Open(path, OpenOptions{ReadOnly: true, Lazy: true})

@@ -23,8 +23,12 @@ import (
 
 // renderBenchFile is the demo blueprint of LANTU_BENCH_SCALE (default
 // small) that `lantuctl bench` uses, generated once into
-// $TMPDIR/lantu-bench/demo-<scale>.gpkg.
+// $TMPDIR/lantu-bench/demo-<scale>.gpkg; LANTU_BENCH_FILE names another
+// blueprint instead (e.g. the overlay workload, demo.CachedOverlay).
 func renderBenchFile(b *testing.B) string {
+	if path := os.Getenv("LANTU_BENCH_FILE"); path != "" {
+		return path
+	}
 	scale := os.Getenv("LANTU_BENCH_SCALE")
 	if scale == "" {
 		scale = "small"
