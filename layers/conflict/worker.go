@@ -24,23 +24,30 @@ type worker struct {
 	done  []bool   // B parsed
 	cands []int32  // candidates scratch
 	clip  clipper
-	attrs map[*Feature]map[string]any // key attributes by feature, shared by its patches
+	// key attributes, shared by a feature's patches: of the A feature
+	// aRefOf, and of B by index (nil until made)
+	aRef    map[string]any
+	aRefOf  *Feature
+	bRefs   []map[string]any
+	aBoxes  []box     // the A ring's edge boxes
+	scratch []Patch   // one A feature's patches, copied out by work
+	keys    []edgeKey // simplicity test scratch
 }
 
 // work runs the worker over chunks of A until none are left.
 func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkDone func()) ([]Patch, error) {
 	w := &worker{e: e, gctx: geos.NewContext(), bs: make([]*bGeom, len(e.b)), done: make([]bool, len(e.b)),
-		attrs: map[*Feature]map[string]any{}}
+		bRefs: make([]map[string]any, len(e.b))}
 	for _, i := range e.eager {
 		if _, err := w.bGEOS(i); err != nil {
 			return nil, err
 		}
 	}
-	var out []Patch
+	var out patchBatches
 	for {
 		lo, hi, ok := next()
 		if !ok {
-			return out, nil
+			return out.all(), nil
 		}
 		for i := lo; i < hi; i++ {
 			if err := ctx.Err(); err != nil {
@@ -50,10 +57,48 @@ func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkD
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, ps...)
+			out.add(ps)
+			w.scratch = ps[:0]
 		}
 		chunkDone()
 	}
+}
+
+// patchBatches collects a worker's patches in fixed-size batches, copied
+// once into one slice at the end (a doubling slice of patches copied each
+// patch about twice and left the collector the old arrays to scan).
+type patchBatches struct {
+	done [][]Patch
+	cur  []Patch
+	n    int
+}
+
+const patchBatch = 4096
+
+func (b *patchBatches) add(ps []Patch) {
+	for _, p := range ps {
+		if len(b.cur) == cap(b.cur) {
+			if b.cur != nil {
+				b.done = append(b.done, b.cur)
+			}
+			b.cur = make([]Patch, 0, patchBatch)
+		}
+		b.cur = append(b.cur, p)
+		b.n++
+	}
+}
+
+// all is every patch added, in order (nil when none).
+func (b *patchBatches) all() []Patch {
+	if b.n == 0 {
+		return nil
+	}
+	out := make([]Patch, 0, b.n)
+	for i, d := range b.done {
+		out = append(out, d...)
+		b.done[i] = nil
+	}
+	return append(out, b.cur...)
 }
 
 // bGEOS returns B feature i in the worker's GEOS context, parsing (and
@@ -140,21 +185,20 @@ func all[T orb.Geometry](list []T, ok func(orb.Geometry) bool) bool {
 // and the feature is skipped, never taking the run down.
 func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 	r := w.e.rule
-	if !finite(f.Geom) {
-		return nil, fmt.Errorf("%w: layer %q fid %d: a coordinate is NaN or infinite", ErrGeometry, r.A.Layer, f.FID)
-	}
 	defer func() {
 		if v := recover(); v != nil {
 			w.e.addRepair(&Repair{r.A.Layer, f.FID, fmt.Sprint("overlay failed: ", v), "skipped"})
 			ps, err = nil, nil
 		}
 	}()
-	var ring []orb.Point
-	if r.Kind != KindWithin && r.MinWidth == 0 {
-		ring = validRing(f.Geom)
+	if r.Kind != KindWithin && r.MinWidth == 0 { // parsed into GEOS only if a pair needs it
+		if g, ok := makeGoRing(f.Geom, w.aBoxes, &w.keys); ok {
+			w.aBoxes = g.boxes
+			return w.pairs(f, nil, &g)
+		}
 	}
-	if ring != nil { // parsed into GEOS only if a pair needs it
-		return w.pairs(f, nil, ring)
+	if !finite(f.Geom) {
+		return nil, fmt.Errorf("%w: layer %q fid %d: a coordinate is NaN or infinite", ErrGeometry, r.A.Layer, f.FID)
 	}
 	a, rep, err := w.geom(r.A.Layer, f)
 	w.e.addRepair(rep)
@@ -168,27 +212,34 @@ func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 }
 
 // pairs emits A ∩ B for each B meeting A whose classes conflict. When both
-// are simple valid rings (aRing, B's ring), the intersection is clipped in
+// are simple valid rings (ag, B's goRing), the intersection is computed in
 // Go: by Sutherland-Hodgman when one is convex, else by Greiner-Hormann
 // (clip.go); degenerate pairs and all others go to GEOS, A being parsed
-// (when a is nil) on the first such pair.
-func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, error) {
-	var out []Patch
-	aConvex := aRing != nil && convex(aRing)
-	w.cands = w.e.candidates(f.Geom.Bound(), w.cands)
+// (when a is nil) on the first such pair. A GEOS failure skips the feature
+// (featureA).
+func (w *worker) pairs(f *Feature, a *geos.Geom, ag *goRing) ([]Patch, error) {
+	out := w.scratch[:0]
+	var bb orb.Bound
+	if ag != nil {
+		bb = ag.bound().bound()
+	} else {
+		bb = f.Geom.Bound()
+	}
+	w.cands = w.e.candidates(bb, w.cands)
+	sameLayer := w.e.rule.A.Layer == w.e.rule.B.Layer
 	for _, bi := range w.cands {
 		bf := &w.e.b[bi]
-		if bf.FID == f.FID && w.e.rule.A.Layer == w.e.rule.B.Layer {
+		if sameLayer && bf.FID == f.FID {
 			continue
 		}
 		pair, ok := w.e.classConflict(f, bf)
 		if !ok {
 			continue
 		}
-		if br := w.e.bRings[bi]; aRing != nil && br.ring != nil {
-			if p, done := w.goPair(f, bf, aRing, aConvex, br, pair); done {
-				if p != nil {
-					out = append(out, *p)
+		if br := &w.e.bRings[bi]; ag != nil && br.ring != nil {
+			if p, some, done := w.goPair(f, int(bi), ag, br, pair); done {
+				if some {
+					out = append(out, p)
 				}
 				continue
 			}
@@ -212,25 +263,36 @@ func (w *worker) pairs(f *Feature, a *geos.Geom, aRing []orb.Point) ([]Patch, er
 	return out, nil
 }
 
-// goPair clips two simple rings in Go; done is false when the
-// configuration is degenerate and GEOS must decide.
-func (w *worker) goPair(f, bf *Feature, aRing []orb.Point, aConvex bool, b goRing, pair string) (p *Patch, done bool) {
-	if b.convex || aConvex {
+// goPair intersects two simple rings in Go; done is false when the
+// configuration is degenerate and GEOS must decide, some false when there
+// is no patch (the interiors do not meet, or a sliver).
+func (w *worker) goPair(f *Feature, bi int, a, b *goRing, pair string) (p Patch, some, done bool) {
+	if b.convex || a.convex {
 		var clipped []orb.Point
 		var ok bool
 		if b.convex {
-			clipped, ok = clipConvex(aRing, b.ring)
+			clipped, ok = clipConvex(a.ring, b.ring)
 		} else {
-			clipped, ok = clipConvex(b.ring, aRing)
+			clipped, ok = clipConvex(b.ring, a.ring)
 		}
 		if ok {
-			return w.ringPatch(f, bf, clipped, pair), true
+			if clipped == nil {
+				return p, false, true
+			}
+			var m measures
+			m.area, m.perimeter, m.centroid = ringMeasures(clipped)
+			ring := w.clip.slab.points(len(clipped) + 1)
+			ring[copy(ring, clipped)] = clipped[0]
+			p, some = w.goPatch(f, bi, []orb.Ring{ring}, m, pair)
+			return p, some, true
 		}
 	}
-	if rings, ok := w.clip.clip(aRing, b.ring, b.boxes); ok {
-		return w.ringsPatch(f, bf, rings, pair), true
+	rings, m, ok := w.clip.clip(a, b)
+	if !ok {
+		return p, false, false
 	}
-	return nil, false
+	p, some = w.goPatch(f, bi, rings, m, pair)
+	return p, some, true
 }
 
 // geosPair is A ∩ B by GEOS (nil: they do not meet, or a sliver).
@@ -246,7 +308,7 @@ func (w *worker) geosPair(f, bf *Feature, a *geos.Geom, bi int, pair string) (*P
 	if !b.prep.Covers(a) {
 		inter = a.Intersection(b.g)
 	}
-	return w.patch(f, bf, inter, pair)
+	return w.patch(f, bi, inter, pair)
 }
 
 // within emits the part of A outside the union of the B features meeting it.
@@ -273,7 +335,7 @@ func (w *worker) within(f *Feature, a *geos.Geom) ([]Patch, error) {
 		u := w.gctx.NewCollection(geos.TypeIDGeometryCollection, cloneAll(meet)).UnaryUnion()
 		rest = a.Difference(u)
 	}
-	p, err := w.patch(f, nil, rest, "")
+	p, err := w.patch(f, -1, rest, "")
 	if p == nil || err != nil {
 		return nil, err
 	}
@@ -288,8 +350,9 @@ func cloneAll(gs []*geos.Geom) []*geos.Geom {
 	return out
 }
 
-// patch turns an overlay result into a Patch, or nil when it is a sliver.
-func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error) {
+// patch turns an overlay result into a Patch (with B feature bi, or none
+// when bi < 0), or nil when it is a sliver.
+func (w *worker) patch(a *Feature, bi int, g *geos.Geom, pair string) (*Patch, error) {
 	r := w.e.rule
 	g = polygonal(w.gctx, g)
 	if g == nil || g.IsEmpty() {
@@ -309,12 +372,12 @@ func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error)
 	c := g.Centroid()
 	p := &Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
-		A: w.ref(r.A.Layer, a, r.AClassField), B: Ref{Layer: r.B.Layer},
+		A: w.refA(a), B: Ref{Layer: r.B.Layer},
 		Area: area, Perimeter: g.Length(), Geom: mp, SRID: w.e.src.SRID(), Status: StatusOpen,
 	}
 	p.Centroid[0], p.Centroid[1] = c.X(), c.Y()
-	if b != nil {
-		p.B = w.ref(r.B.Layer, b, r.BClassField)
+	if bi >= 0 {
+		p.B = w.refB(bi)
 	}
 	if r.Kind == KindSlope {
 		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
@@ -322,74 +385,50 @@ func (w *worker) patch(a, b *Feature, g *geos.Geom, pair string) (*Patch, error)
 	return p, nil
 }
 
-// ringPatch is patch for a clipped ring (nil or too small: no patch).
-func (w *worker) ringPatch(a, b *Feature, ring []orb.Point, pair string) *Patch {
+// goPatch is patch for the rings of a Go overlay (closed, their measures
+// m): none when there are none, or too small.
+func (w *worker) goPatch(a *Feature, bi int, rings []orb.Ring, m measures, pair string) (Patch, bool) {
 	r := w.e.rule
-	if ring == nil {
-		return nil
+	if len(rings) == 0 || m.area <= 0 || m.area < r.MinArea {
+		return Patch{}, false
 	}
-	area, perimeter, c := ringMeasures(ring)
-	if area <= 0 || area < r.MinArea {
-		return nil
+	mp := make(orb.MultiPolygon, len(rings))
+	polys := make([]orb.Ring, len(rings))
+	for i, ring := range rings {
+		polys[i] = ring
+		mp[i] = polys[i : i+1 : i+1]
 	}
-	closed := append(orb.Ring(ring), ring[0])
-	p := &Patch{
+	p := Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
-		A: w.ref(r.A.Layer, a, r.AClassField), B: w.ref(r.B.Layer, b, r.BClassField),
-		Area: area, Perimeter: perimeter, Geom: orb.MultiPolygon{{closed}}, SRID: w.e.src.SRID(),
-		Status: StatusOpen, Centroid: c,
+		A: w.refA(a), B: w.refB(bi),
+		Area: m.area, Perimeter: m.perimeter, Geom: mp, SRID: w.e.src.SRID(),
+		Status: StatusOpen, Centroid: m.centroid,
 	}
 	if r.Kind == KindSlope {
 		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
 	}
-	return p
-}
-
-// ringsPatch is patch for the rings of a Go overlay (none, or too small:
-// no patch).
-func (w *worker) ringsPatch(a, b *Feature, rings [][]orb.Point, pair string) *Patch {
-	if len(rings) <= 1 {
-		if len(rings) == 0 {
-			return nil
-		}
-		return w.ringPatch(a, b, rings[0], pair)
-	}
-	var area, perimeter, cx, cy float64
-	mp := make(orb.MultiPolygon, 0, len(rings))
-	for _, r := range rings {
-		ar, pr, c := ringMeasures(r)
-		area, perimeter = area+ar, perimeter+pr
-		cx, cy = cx+ar*c[0], cy+ar*c[1]
-		mp = append(mp, orb.Polygon{append(orb.Ring(r), r[0])})
-	}
-	r := w.e.rule
-	if area <= 0 || area < r.MinArea {
-		return nil
-	}
-	p := &Patch{
-		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
-		A: w.ref(r.A.Layer, a, r.AClassField), B: w.ref(r.B.Layer, b, r.BClassField),
-		Area: area, Perimeter: perimeter, Geom: mp, SRID: w.e.src.SRID(),
-		Status: StatusOpen, Centroid: orb.Point{cx / area, cy / area},
-	}
-	if r.Kind == KindSlope {
-		p.B = Ref{Layer: fmt.Sprintf("slope>%g°", r.Threshold)}
-	}
-	return p
+	return p, true
 }
 
 // keyFields are the attributes kept with a patch's features, besides the class.
 var keyFields = []string{"mc", "xmmc", "dkbh", "pzwh", "xzqdm"}
 
-// ref is ruleRun.ref with the attributes map made once per feature and
-// shared by its patches (Patch allows it: the maps are never modified).
-func (w *worker) ref(layer string, f *Feature, classField string) Ref {
-	attrs, ok := w.attrs[f]
-	if !ok {
-		attrs = w.e.ref(layer, f, classField).Attrs
-		w.attrs[f] = attrs
+// refA is the Ref of the A feature being checked, made once per feature.
+func (w *worker) refA(f *Feature) Ref {
+	r := w.e.rule
+	if w.aRef == nil || w.aRefOf != f {
+		w.aRef, w.aRefOf = w.e.ref(r.A.Layer, f, r.AClassField).Attrs, f
 	}
-	return Ref{Layer: layer, FID: f.FID, UID: f.UID, Attrs: attrs}
+	return Ref{Layer: r.A.Layer, FID: f.FID, UID: f.UID, Attrs: w.aRef}
+}
+
+// refB is the Ref of B feature i, made once per worker.
+func (w *worker) refB(i int) Ref {
+	r, f := w.e.rule, &w.e.b[i]
+	if w.bRefs[i] == nil {
+		w.bRefs[i] = w.e.ref(r.B.Layer, f, r.BClassField).Attrs
+	}
+	return Ref{Layer: r.B.Layer, FID: f.FID, UID: f.UID, Attrs: w.bRefs[i]}
 }
 
 func (e *ruleRun) ref(layer string, f *Feature, classField string) Ref {
