@@ -46,7 +46,14 @@ type clipper struct {
 	buf        []orb.Point
 	out        []orb.Ring
 	slab       slab
+	whole      int // after clip: wholeA or wholeB when one ring lies inside the other, else 0
 }
+
+// Which operand a clip's result is, when one lies inside the other.
+const (
+	wholeA = 1
+	wholeB = 2
+)
 
 // clipSimple intersects two counter-clockwise simple rings (no closing
 // point). It returns the closed counter-clockwise result rings (none: the
@@ -71,6 +78,7 @@ func closeRing(r []orb.Point) orb.Ring {
 // false when GEOS must decide. When one ring lies inside the other the
 // result is that ring's closed form, shared with it.
 func (c *clipper) clip(a, b *goRing) (rings []orb.Ring, m measures, ok bool) {
+	c.whole = 0
 	n, ok := c.crossings(a, b)
 	if !ok {
 		return nil, m, false
@@ -95,6 +103,7 @@ func (c *clipper) contained(a, b *goRing) ([]orb.Ring, measures, bool) {
 			return nil, measures{}, false
 		}
 		if in {
+			c.whole = wholeA
 			return append(c.out[:0], a.closed), a.m, true
 		}
 	}
@@ -104,6 +113,7 @@ func (c *clipper) contained(a, b *goRing) ([]orb.Ring, measures, bool) {
 			return nil, measures{}, false
 		}
 		if in {
+			c.whole = wholeB
 			return append(c.out[:0], b.closed), b.m, true
 		}
 	}

@@ -27,7 +27,8 @@ type goRing struct {
 	closed orb.Ring // ring with its closing point; may share the feature's memory
 	boxes  []box    // edgeBoxes(ring)
 	convex bool
-	m      measures
+	m      measures // of the ring alone
+	holes  []goRing // B only: the polygon's holes, counter-clockwise (holes.go)
 }
 
 // bound is the ring's box.
@@ -165,11 +166,12 @@ func (e *ruleRun) prepRings(bounds []orb.Bound) int {
 // prepSome is prepRings for B features lo..hi-1.
 func (e *ruleRun) prepSome(lo, hi int, bounds []orb.Bound) int {
 	var keys []edgeKey
+	var c clipper
 	goOK := e.rule.Kind != KindSetback && e.rule.Kind != KindWithin
 	for i := lo; i < hi; i++ {
 		f := &e.b[i]
 		if goOK {
-			if gr, ok := makeGoRing(f.Geom, nil, &keys); ok {
+			if gr, ok := makeGoPolygon(f.Geom, &keys, &c); ok {
 				e.bRings[i], bounds[i] = gr, gr.bound().bound()
 				continue
 			}

@@ -267,6 +267,14 @@ func (w *worker) pairs(f *Feature, a *geos.Geom, ag *goRing) ([]Patch, error) {
 // configuration is degenerate and GEOS must decide, some false when there
 // is no patch (the interiors do not meet, or a sliver).
 func (w *worker) goPair(f *Feature, bi int, a, b *goRing, pair string) (p Patch, some, done bool) {
+	if len(b.holes) > 0 {
+		mp, m, ok := w.clip.holedClip(a, b)
+		if !ok {
+			return p, false, false
+		}
+		p, some = w.goPatch(f, bi, mp, m, pair)
+		return p, some, true
+	}
 	if b.convex || a.convex {
 		var clipped []orb.Point
 		var ok bool
@@ -283,7 +291,7 @@ func (w *worker) goPair(f *Feature, bi int, a, b *goRing, pair string) (p Patch,
 			m.area, m.perimeter, m.centroid = ringMeasures(clipped)
 			ring := w.clip.slab.points(len(clipped) + 1)
 			ring[copy(ring, clipped)] = clipped[0]
-			p, some = w.goPatch(f, bi, []orb.Ring{ring}, m, pair)
+			p, some = w.goPatch(f, bi, orb.MultiPolygon{{ring}}, m, pair)
 			return p, some, true
 		}
 	}
@@ -291,7 +299,7 @@ func (w *worker) goPair(f *Feature, bi int, a, b *goRing, pair string) (p Patch,
 	if !ok {
 		return p, false, false
 	}
-	p, some = w.goPatch(f, bi, rings, m, pair)
+	p, some = w.goPatch(f, bi, ringPolygons(rings), m, pair)
 	return p, some, true
 }
 
@@ -385,18 +393,26 @@ func (w *worker) patch(a *Feature, bi int, g *geos.Geom, pair string) (*Patch, e
 	return p, nil
 }
 
-// goPatch is patch for the rings of a Go overlay (closed, their measures
-// m): none when there are none, or too small.
-func (w *worker) goPatch(a *Feature, bi int, rings []orb.Ring, m measures, pair string) (Patch, bool) {
-	r := w.e.rule
-	if len(rings) == 0 || m.area <= 0 || m.area < r.MinArea {
-		return Patch{}, false
+// ringPolygons makes each of rings (none: nil) a polygon.
+func ringPolygons(rings []orb.Ring) orb.MultiPolygon {
+	if len(rings) == 0 {
+		return nil
 	}
 	mp := make(orb.MultiPolygon, len(rings))
 	polys := make([]orb.Ring, len(rings))
 	for i, ring := range rings {
 		polys[i] = ring
 		mp[i] = polys[i : i+1 : i+1]
+	}
+	return mp
+}
+
+// goPatch is patch for the polygons of a Go overlay (their measures m):
+// none when there are none, or too small.
+func (w *worker) goPatch(a *Feature, bi int, mp orb.MultiPolygon, m measures, pair string) (Patch, bool) {
+	r := w.e.rule
+	if len(mp) == 0 || m.area <= 0 || m.area < r.MinArea {
+		return Patch{}, false
 	}
 	p := Patch{
 		RuleID: r.ID, Severity: r.Severity, Kind: r.Kind, ClassPair: pair,
