@@ -2,13 +2,18 @@ package conflict
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 
 	"lantu/layers"
 	"lantu/layers/crs"
+	"lantu/layers/gpkg"
 )
 
 // Feature is one input feature of an overlay.
@@ -64,8 +69,98 @@ func (s blueprintSource) Columns(layer string) ([]string, string, bool) {
 	return cols, class, true
 }
 
+// Scan reads through Blueprint.Query. A large layer is read in as many
+// fid ranges as there are CPUs at once, the first streamed to fn while the
+// others are read ahead into memory, so fn still sees fid order.
 func (s blueprintSource) Scan(ctx context.Context, layer string, where *Expr, bbox orb.Bound, fn func(Feature) error) error {
-	q := layers.Query{Layers: []string{layer}, BBox: bbox, Where: where.SQL()}
+	cond := where.SQL()
+	splits, err := s.fidSplits(ctx, layer, bbox)
+	if err != nil || len(splits) == 0 {
+		return errors.Join(err, s.scanRange(ctx, layer, cond, bbox, fn))
+	}
+	pk := gpkg.QuoteIdent(s.bp.Layer(layer).PK)
+	parts := make([]string, len(splits)+1) // the fid ranges' conditions
+	for i := range parts {
+		var r []string
+		if i > 0 {
+			r = append(r, fmt.Sprintf("%s > %d", pk, splits[i-1]))
+		}
+		if i < len(splits) {
+			r = append(r, fmt.Sprintf("%s <= %d", pk, splits[i]))
+		}
+		if cond != "" {
+			r = append(r, "("+cond+")")
+		}
+		parts[i] = strings.Join(r, " AND ")
+	}
+	ahead := make([][]Feature, len(parts))
+	errs := make([]error, len(parts))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := 1; i < len(parts); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.scanRange(ctx, layer, parts[i], bbox, func(f Feature) error {
+				ahead[i] = append(ahead[i], f)
+				return nil
+			})
+		}()
+	}
+	errs[0] = s.scanRange(ctx, layer, parts[0], bbox, fn)
+	if errs[0] != nil {
+		cancel()
+	}
+	wg.Wait()
+	for i := 1; i < len(parts) && errs[0] == nil; i++ {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		for _, f := range ahead[i] {
+			if err := fn(f); err != nil {
+				return err
+			}
+		}
+		ahead[i] = nil
+	}
+	return errs[0]
+}
+
+// parallelScan is the size from which a layer is read in parallel parts
+// (a variable for tests).
+var parallelScan = 20000
+
+// fidSplits returns the fids ending each but the last of the parts a
+// layer's scan is split into (none: one scan), from its spatial index.
+// Features without a box are not in the index but still in a part: the
+// parts' fid ranges cover every fid.
+func (s blueprintSource) fidSplits(ctx context.Context, layer string, bbox orb.Bound) ([]int64, error) {
+	n := min(runtime.NumCPU(), 4)
+	l := s.bp.Layer(layer)
+	if n < 2 || l == nil || l.PK == "rowid" || l.PK == "" {
+		return nil, nil
+	}
+	if err := s.bp.WaitLoaded(ctx); err != nil {
+		return nil, err
+	}
+	if bbox == (orb.Bound{}) {
+		bbox = l.Extent()
+	}
+	fids := l.Search(bbox)
+	if len(fids) < parallelScan {
+		return nil, nil
+	}
+	out := make([]int64, 0, n-1)
+	for k := 1; k < n; k++ {
+		out = append(out, fids[k*len(fids)/n-1])
+	}
+	return out, nil
+}
+
+// scanRange is one Blueprint.Query of the layer, cond its where clause.
+func (s blueprintSource) scanRange(ctx context.Context, layer, cond string, bbox orb.Bound, fn func(Feature) error) error {
+	q := layers.Query{Layers: []string{layer}, BBox: bbox, Where: cond}
 	return s.bp.Query(ctx, q, func(f *layers.Feature) error {
 		if f.GeomErr != nil {
 			return nil // unreadable: listed by Blueprint.Problems, not checkable
