@@ -42,7 +42,7 @@ type xing struct {
 type clipper struct {
 	xs         []xing
 	ordA, ordB []int32 // crossings in order along a and along b
-	near       []int32 // b's edges meeting the boxes' overlap
+	near       []int32 // b's chains meeting the boxes' overlap
 	buf        []orb.Point
 	out        []orb.Ring
 	slab       slab
@@ -121,52 +121,70 @@ func (c *clipper) contained(a, b *goRing) ([]orb.Ring, measures, bool) {
 }
 
 // crossings finds every proper crossing of the rings' edges (c.xs);
-// ok is false on a degenerate pair of edges. Only the edges of each ring
-// inside the overlap of the rings' boxes are tested against each other.
+// ok is false on a degenerate pair of edges. Only the edges of chains
+// inside the overlap of the rings' boxes, and meeting each other's chain,
+// are tested against each other.
 func (c *clipper) crossings(a, b *goRing) (n int, ok bool) {
 	ab, bb := a.bound(), b.bound()
 	ov := box{max(ab.x0, bb.x0), max(ab.y0, bb.y0), min(ab.x1, bb.x1), min(ab.y1, bb.y1)}
 	tol := 1e-12 * boxScale(ab, bb)
-	tol2 := tol * tol
 	c.near, c.xs = c.near[:0], c.xs[:0]
-	for j := range b.ring {
-		if b.boxes[j].meets(ov) {
-			c.near = append(c.near, int32(j))
+	for k, cb := range b.chains() {
+		if cb.meets(ov) {
+			c.near = append(c.near, int32(k))
 		}
 	}
 	if len(c.near) == 0 {
 		return 0, true
 	}
-	ar, br := a.ring, b.ring
-	for i := range ar {
-		eb := a.boxes[i]
-		if !eb.meets(ov) {
+	na, nb := len(a.ring), len(b.ring)
+	for ka, ca := range a.chains() {
+		if !ca.meets(ov) {
 			continue
 		}
-		p, q := ar[i], ar[(i+1)%len(ar)]
-		lpq2 := sq(q[0]-p[0]) + sq(q[1]-p[1])
-		for _, j := range c.near {
-			if !eb.meets(b.boxes[j]) {
+		for _, kb := range c.near {
+			cb := b.chains()[kb]
+			if !ca.meets(cb) {
 				continue
 			}
-			r, s := br[j], br[(int(j)+1)%len(br)]
-			d1, d2 := orient(r, s, p), orient(r, s, q)
-			d3, d4 := orient(p, q, r), orient(p, q, s)
-			lrs2 := sq(s[0]-r[0]) + sq(s[1]-r[1])
-			if d1*d1 <= tol2*lrs2 || d2*d2 <= tol2*lrs2 || d3*d3 <= tol2*lpq2 || d4*d4 <= tol2*lpq2 {
-				return 0, false // a touch, a vertex on an edge, or collinear edges
+			for i := ka * chainEdges; i < min(na, (ka+1)*chainEdges); i++ {
+				eb := a.boxes[i]
+				if !eb.meets(cb) {
+					continue
+				}
+				for j := int(kb) * chainEdges; j < min(nb, int(kb+1)*chainEdges); j++ {
+					if eb.meets(b.boxes[j]) && !c.cross(a.ring, b.ring, i, j, tol) {
+						return 0, false
+					}
+				}
 			}
-			if (d1 > 0) == (d2 > 0) || (d3 > 0) == (d4 > 0) {
-				continue
-			}
-			t, u := d1/(d1-d2), d3/(d3-d4)
-			x := orb.Point{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])}
-			// b is counter-clockwise, its inside on the left: a enters
-			// where its edge ends left of b's.
-			c.xs = append(c.xs, xing{i: int32(i), j: j, ta: t, tb: u, p: x, aIn: d2 > 0})
 		}
 	}
 	return len(c.xs), true
+}
+
+// cross tests edge i of a against edge j of b, recording a proper
+// crossing; false when they are degenerate: a touch, a vertex on an edge,
+// or collinear edges.
+func (c *clipper) cross(ar, br []orb.Point, i, j int, tol float64) bool {
+	p, q := ar[i], ar[(i+1)%len(ar)]
+	r, s := br[j], br[(j+1)%len(br)]
+	d1, d2 := orient(r, s, p), orient(r, s, q)
+	d3, d4 := orient(p, q, r), orient(p, q, s)
+	tol2 := tol * tol
+	lrs2, lpq2 := sq(s[0]-r[0])+sq(s[1]-r[1]), sq(q[0]-p[0])+sq(q[1]-p[1])
+	if d1*d1 <= tol2*lrs2 || d2*d2 <= tol2*lrs2 || d3*d3 <= tol2*lpq2 || d4*d4 <= tol2*lpq2 {
+		return false
+	}
+	if (d1 > 0) == (d2 > 0) || (d3 > 0) == (d4 > 0) {
+		return true
+	}
+	t, u := d1/(d1-d2), d3/(d3-d4)
+	x := orb.Point{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])}
+	// b is counter-clockwise, its inside on the left: a enters where its
+	// edge ends left of b's.
+	c.xs = append(c.xs, xing{i: int32(i), j: int32(j), ta: t, tb: u, p: x, aIn: d2 > 0})
+	return true
 }
 
 func sq(x float64) float64 { return x * x }
@@ -322,19 +340,56 @@ func (b box) bound() orb.Bound {
 	return orb.Bound{Min: orb.Point{b.x0, b.y0}, Max: orb.Point{b.x1, b.y1}}
 }
 
-// edgeBoxes returns the box of each edge of ring, then the ring's box.
+// edgeBoxes returns the box of each edge of ring, then the ring's box,
+// then the box of each chain of chainEdges edges (edges k*chainEdges on):
+// edge pairs are looked for among chain pairs whose boxes meet.
 func edgeBoxes(ring []orb.Point) []box { return appendEdgeBoxes(nil, ring) }
 
+// chainEdges is the number of consecutive edges under one chain box.
+const chainEdges = 4
+
 func appendEdgeBoxes(out []box, ring []orb.Point) []box {
-	out = slices.Grow(out, len(ring)+1)
-	all := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	for j := range ring {
-		b := segBox(ring[j], ring[(j+1)%len(ring)])
-		out = append(out, b)
-		all = box{min(all.x0, b.x0), min(all.y0, b.y0), max(all.x1, b.x1), max(all.y1, b.y1)}
-	}
-	return append(out, all)
+	out, _ = appendBoxesMeasures(out, ring)
+	return out
 }
+
+// appendBoxesMeasures is appendEdgeBoxes with the ring's measures
+// (ringMeasures) found in the same pass.
+func appendBoxesMeasures(out []box, ring []orb.Point) ([]box, measures) {
+	n := len(ring)
+	out = slices.Grow(out, n+1+(n+chainEdges-1)/chainEdges)
+	all := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	o := ring[0] // measures about the first vertex, for precision far from the origin
+	var a2, cx, cy, perimeter float64
+	for j := range ring {
+		p, q := ring[j], ring[(j+1)%n]
+		b := segBox(p, q)
+		out = append(out, b)
+		all = all.union(b)
+		perimeter += math.Sqrt(sq(q[0]-p[0]) + sq(q[1]-p[1]))
+		px, py, qx, qy := p[0]-o[0], p[1]-o[1], q[0]-o[0], q[1]-o[1]
+		w := px*qy - qx*py
+		a2 += w
+		cx += (px + qx) * w
+		cy += (py + qy) * w
+	}
+	out = append(out, all)
+	for lo := 0; lo < n; lo += chainEdges {
+		c := out[lo]
+		for _, b := range out[lo+1 : min(lo+chainEdges, n)] {
+			c = c.union(b)
+		}
+		out = append(out, c)
+	}
+	return out, measures{a2 / 2, perimeter, orb.Point{o[0] + cx/(3*a2), o[1] + cy/(3*a2)}}
+}
+
+func (b box) union(o box) box {
+	return box{min(b.x0, o.x0), min(b.y0, o.y0), max(b.x1, o.x1), max(b.y1, o.y1)}
+}
+
+// chains are the ring's chain boxes (edgeBoxes).
+func (g *goRing) chains() []box { return g.boxes[len(g.ring)+1:] }
 
 func orient(a, b, c orb.Point) float64 {
 	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])

@@ -167,7 +167,7 @@ func ringMeasures(r []orb.Point) (area, perimeter float64, c orb.Point) {
 	var a2, cx, cy float64
 	for i := range r {
 		p, q := r[i], r[(i+1)%len(r)]
-		perimeter += math.Hypot(q[0]-p[0], q[1]-p[1])
+		perimeter += math.Sqrt((q[0]-p[0])*(q[0]-p[0]) + (q[1]-p[1])*(q[1]-p[1]))
 		px, py, qx, qy := p[0]-o[0], p[1]-o[1], q[0]-o[0], q[1]-o[1]
 		w := px*qy - qx*py
 		a2 += w

@@ -43,8 +43,8 @@ func makeGoRing(g orb.Geometry, boxes []box, keys *[]edgeKey) (goRing, bool) {
 	if ring == nil {
 		return goRing{}, false
 	}
-	gr := goRing{ring: ring, closed: closed, boxes: appendEdgeBoxes(boxes[:0], ring)}
-	gr.m.area, gr.m.perimeter, gr.m.centroid = ringMeasures(ring)
+	gr := goRing{ring: ring, closed: closed}
+	gr.boxes, gr.m = appendBoxesMeasures(boxes[:0], ring)
 	if !(gr.m.area > 0) || !isSimple(ring, gr.boxes, keys) {
 		return goRing{}, false
 	}
@@ -79,12 +79,13 @@ func orientedRing(g orb.Geometry) ([]orb.Point, orb.Ring) {
 	if len(open) < 3 || !finitePoints(open) {
 		return nil, nil
 	}
-	if len(open) < len(r) && ringArea2(open) >= 0 {
+	a2 := ringArea2(open)
+	if len(open) < len(r) && a2 >= 0 {
 		return open, r
 	}
 	c := make(orb.Ring, len(open)+1)
 	copy(c, open)
-	if ringArea2(open) < 0 {
+	if a2 < 0 {
 		reversePoints(c[:len(open)])
 	}
 	c[len(open)] = c[0]
@@ -219,9 +220,10 @@ type edgeKey struct {
 }
 
 // isSimple tells whether a counter-clockwise ring without closing point,
-// its edge boxes given, has no repeated or backtracking vertices and no two
-// edges that meet other than consecutive ones at their shared vertex.
-// Edges are swept by their west ends; keys (nil: none) is scratch.
+// its edge boxes given (edgeBoxes), has no repeated or backtracking
+// vertices and no two edges that meet other than consecutive ones at their
+// shared vertex. Edges are compared chain by chain, or for long rings swept
+// by their west ends; keys (nil: none) is scratch for the sweep.
 func isSimple(r []orb.Point, boxes []box, keys *[]edgeKey) bool {
 	n := len(r)
 	if n < 3 {
@@ -233,6 +235,40 @@ func isSimple(r []orb.Point, boxes []box, keys *[]edgeKey) bool {
 			return false
 		}
 	}
+	all := boxes[n]
+	tol := 1e-12 * boxScale(all, all)
+	if n > 128 {
+		return sweptSimple(r, boxes, keys, tol)
+	}
+	meet := func(i, j int) bool {
+		return !adjacent(i, j, n) && boxes[i].meets(boxes[j]) && segmentsMeet(r[i], r[(i+1)%n], r[j], r[(j+1)%n], tol)
+	}
+	chains := boxes[n+1:]
+	for p, cp := range chains {
+		for q := p; q < len(chains); q++ {
+			if !cp.meets(chains[q]) {
+				continue
+			}
+			for i := p * chainEdges; i < min(n, (p+1)*chainEdges); i++ {
+				j0 := q * chainEdges
+				if q == p {
+					j0 = i + 1
+				}
+				for j := j0; j < min(n, (q+1)*chainEdges); j++ {
+					if meet(i, j) {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// sweptSimple is isSimple's edge test for long rings: edges sorted by
+// their boxes' west ends, each compared with those starting before it ends.
+func sweptSimple(r []orb.Point, boxes []box, keys *[]edgeKey, tol float64) bool {
+	n := len(r)
 	if keys == nil {
 		keys = new([]edgeKey)
 	}
@@ -242,8 +278,6 @@ func isSimple(r []orb.Point, boxes []box, keys *[]edgeKey) bool {
 	}
 	*keys = ks
 	sortEdgeKeys(ks)
-	all := boxes[n]
-	tol := 1e-12 * boxScale(all, all)
 	for k, ki := range ks {
 		bi := boxes[ki.i]
 		for _, kj := range ks[k+1:] {
