@@ -134,8 +134,9 @@ func (b *Blueprint) scan(ctx context.Context, l *Layer, noGeom bool, q string, a
 		return fmt.Errorf("layers: %s: query %q: %w", b.path, l.Table, err)
 	}
 	defer rows.Close()
+	rr := l.newRowReader()
 	for rows.Next() {
-		f, err := l.scanRow(rows, noGeom)
+		f, err := rr.read(rows, noGeom)
 		if err != nil {
 			return fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
 		}
@@ -148,18 +149,38 @@ func (b *Blueprint) scan(ctx context.Context, l *Layer, noGeom bool, q string, a
 
 // scanRow reads one row of selectSQL's shape.
 func (l *Layer) scanRow(rows *sql.Rows, noGeom bool) (*Feature, error) {
-	cols := l.attrColumns()
-	vals := make([]any, 2+len(cols))
-	var fid int64
-	var blob []byte
-	vals[0], vals[1] = &fid, &blob
-	raw := make([]any, len(cols))
-	for i := range cols {
-		vals[2+i] = &raw[i]
+	return l.newRowReader().read(rows, noGeom)
+}
+
+// rowReader reads rows of selectSQL's shape, its scan targets made once
+// per query (and the geometry blob decoded in the driver's memory, not
+// copied first). Used by one goroutine.
+type rowReader struct {
+	l    *Layer
+	cols []gpkg.Column
+	vals []any
+	raw  []any
+	fid  int64
+	blob sql.RawBytes
+}
+
+func (l *Layer) newRowReader() *rowReader {
+	rr := &rowReader{l: l, cols: l.attrColumns()}
+	rr.vals = make([]any, 2+len(rr.cols))
+	rr.raw = make([]any, len(rr.cols))
+	rr.vals[0], rr.vals[1] = &rr.fid, &rr.blob
+	for i := range rr.cols {
+		rr.vals[2+i] = &rr.raw[i]
 	}
-	if err := rows.Scan(vals...); err != nil {
+	return rr
+}
+
+func (rr *rowReader) read(rows *sql.Rows, noGeom bool) (*Feature, error) {
+	l, cols, raw := rr.l, rr.cols, rr.raw
+	if err := rows.Scan(rr.vals...); err != nil {
 		return nil, err
 	}
+	fid, blob := rr.fid, []byte(rr.blob)
 	f := &Feature{Layer: l, FID: fid, Attrs: make(map[string]any, len(cols))}
 	if !noGeom && len(blob) > 0 {
 		g, err := gpkg.DecodeGeometry(blob)
