@@ -199,7 +199,7 @@ func featuresBound(fs []Feature) orb.Bound {
 		if f.Geom == nil {
 			continue
 		}
-		if fb := f.Geom.Bound(); first {
+		if fb := geomBound(f.Geom); first {
 			b, first = fb, false
 		} else {
 			b = b.Union(fb)

@@ -2,6 +2,7 @@ package conflict
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -66,4 +67,35 @@ func toMultiPolygon(g *geos.Geom) (orb.MultiPolygon, error) {
 func geosBound(g *geos.Geom) orb.Bound {
 	b := g.Bounds()
 	return orb.Bound{Min: orb.Point{b.MinX, b.MinY}, Max: orb.Point{b.MaxX, b.MaxY}}
+}
+
+// geomBound is g.Bound() for polygons by a plain loop over the outer
+// rings (orb's extends the box point by point through calls); other
+// geometries take orb's.
+func geomBound(g orb.Geometry) orb.Bound {
+	var outer []orb.Ring
+	switch g := g.(type) {
+	case orb.Polygon:
+		if len(g) > 0 {
+			outer = []orb.Ring{g[0]}
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if len(p) > 0 {
+				outer = append(outer, p[0])
+			}
+		}
+	default:
+		return g.Bound()
+	}
+	b := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, r := range outer {
+		for _, p := range r {
+			b = box{min(b.x0, p[0]), min(b.y0, p[1]), max(b.x1, p[0]), max(b.y1, p[1])}
+		}
+	}
+	if b.x0 > b.x1 {
+		return g.Bound() // no points: orb's empty bound
+	}
+	return b.bound()
 }
