@@ -21,9 +21,10 @@ type Repair struct {
 }
 
 // toGEOS converts an orb geometry into gctx, repairs it with MakeValid when
-// invalid, and keeps its polygonal parts. It returns nil for a geometry with
-// no area, with a Repair saying why.
-func toGEOS(gctx *geos.Context, layer string, f *Feature) (*geos.Geom, *Repair, error) {
+// invalid (unless valid says it is known valid), and keeps its polygonal
+// parts. It returns nil for a geometry with no area, with a Repair saying
+// why.
+func toGEOS(gctx *geos.Context, layer string, f *Feature, valid bool) (*geos.Geom, *Repair, error) {
 	if f.Geom == nil {
 		return nil, &Repair{layer, f.FID, "empty geometry", "skipped"}, nil
 	}
@@ -36,7 +37,7 @@ func toGEOS(gctx *geos.Context, layer string, f *Feature) (*geos.Geom, *Repair, 
 		return nil, &Repair{layer, f.FID, "unreadable geometry: " + err.Error(), "skipped"}, nil
 	}
 	var rep *Repair
-	if !g.IsValid() {
+	if !valid && !g.IsValid() {
 		rep = &Repair{layer, f.FID, g.IsValidReason(), "made valid"}
 		g = g.MakeValid()
 	}

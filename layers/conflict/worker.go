@@ -110,7 +110,7 @@ func (w *worker) bGEOS(i int) (bg *bGeom, err error) {
 	}
 	w.done[i] = true
 	r, f := w.e.rule, &w.e.b[i]
-	g, rep, err := w.geom(r.B.Layer, f)
+	g, rep, err := w.geom(r.B.Layer, f, w.e.bRings[i].ring != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -133,8 +133,9 @@ func (w *worker) bGEOS(i int) (bg *bGeom, err error) {
 // geom converts a feature at the GEOS boundary. GEOS throws on NaN and
 // infinite coordinates (and go-geos then panics), so they are refused
 // first; any other go-geos panic while reading, validating or repairing the
-// feature also becomes an error naming the layer and the feature.
-func (w *worker) geom(layer string, f *Feature) (g *geos.Geom, rep *Repair, err error) {
+// feature also becomes an error naming the layer and the feature. valid
+// says the Go side has proved it valid (a goRing), so GEOS need not check.
+func (w *worker) geom(layer string, f *Feature, valid bool) (g *geos.Geom, rep *Repair, err error) {
 	if !finite(f.Geom) {
 		return nil, nil, fmt.Errorf("%w: layer %q fid %d: a coordinate is NaN or infinite", ErrGeometry, layer, f.FID)
 	}
@@ -143,7 +144,7 @@ func (w *worker) geom(layer string, f *Feature) (g *geos.Geom, rep *Repair, err 
 			g, rep, err = nil, nil, fmt.Errorf("%w: layer %q fid %d: GEOS refused it: %v", ErrGeometry, layer, f.FID, v)
 		}
 	}()
-	return toGEOS(w.gctx, layer, f)
+	return toGEOS(w.gctx, layer, f, valid)
 }
 
 // finite tells whether every coordinate of g is a finite number.
@@ -200,7 +201,7 @@ func (w *worker) featureA(f *Feature) (ps []Patch, err error) {
 	if !finite(f.Geom) {
 		return nil, fmt.Errorf("%w: layer %q fid %d: a coordinate is NaN or infinite", ErrGeometry, r.A.Layer, f.FID)
 	}
-	a, rep, err := w.geom(r.A.Layer, f)
+	a, rep, err := w.geom(r.A.Layer, f, false)
 	w.e.addRepair(rep)
 	if err != nil || a == nil {
 		return nil, err
@@ -245,7 +246,7 @@ func (w *worker) pairs(f *Feature, a *geos.Geom, ag *goRing) ([]Patch, error) {
 			}
 		}
 		if a == nil {
-			g, rep, err := w.geom(w.e.rule.A.Layer, f)
+			g, rep, err := w.geom(w.e.rule.A.Layer, f, ag != nil)
 			w.e.addRepair(rep)
 			if err != nil || g == nil {
 				return nil, err
