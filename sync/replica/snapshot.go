@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"lantu/layers"
 	"lantu/sync/wire"
 )
 
@@ -243,11 +244,15 @@ func (s *Syncer) maybeSnapshot(ctx context.Context, id string, area *districtAre
 	return snap.Remove()
 }
 
-// applySnapshot writes the snapshot's features in batches, decoded on
-// another goroutine meanwhile; the batches before the last keep the
-// cursor empty (so a crash in between makes the next sync apply the file
-// again, its written features counted stale), the last one sets the
-// snapshot's cursor.
+// applySnapshot writes the snapshot's features, decoded on another
+// goroutine meanwhile. A layer still empty takes them as one bulk load
+// (layers.FillRemote: one transaction with the snapshot's cursor, so a
+// crash leaves the layer empty and the next sync applies the file again);
+// one with rows (a local insert not yet pushed, say) takes them in
+// batches of snapshotBatch: the batches before the last keep the cursor
+// empty (so a crash in between makes the next sync apply the file again,
+// its written features counted stale), the last one sets the snapshot's
+// cursor.
 func (s *Syncer) applySnapshot(ctx context.Context, snap *Snapshot, area *districtArea, h *holds, res *Result) error {
 	f, err := os.Open(snap.Path)
 	if err != nil {
@@ -256,20 +261,80 @@ func (s *Syncer) applySnapshot(ctx context.Context, snap *Snapshot, area *distri
 	defer f.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan *wire.ChangePage, 2)
-	errc := make(chan error, 1)
-	go func() { errc <- decodePages(ctx, wire.NewSnapshotReader(f, snap.Path), snap, pages) }()
-	for page := range pages {
-		if err := s.applyPage(ctx, page, area, h, res); err != nil {
-			cancel()
-			for range pages {
-			}
-			<-errc
-			return err
+	d := &decoding{pages: make(chan *wire.ChangePage, 2), done: make(chan struct{})}
+	go func() {
+		d.err = decodePages(ctx, wire.NewSnapshotReader(f, snap.Path), snap, d.pages)
+		close(d.done)
+	}()
+	err = s.fillSnapshot(ctx, snap, d, area, h, res)
+	if errors.Is(err, layers.ErrNotEmpty) {
+		err = s.applyPages(ctx, d.pages, area, h, res)
+	}
+	if err != nil {
+		cancel()
+		for range d.pages {
 		}
 	}
-	if err := <-errc; err != nil {
-		return &Error{Op: "snapshot " + snap.Collection, Kind: Invalid, Err: err}
+	if derr := d.wait(); derr != nil && !errors.Is(derr, context.Canceled) {
+		return &Error{Op: "snapshot " + snap.Collection, Kind: Invalid, Err: derr}
+	}
+	return err
+}
+
+// decoding is the snapshot decoder running: its pages, closed at the end,
+// and its error, set once done is closed.
+type decoding struct {
+	pages chan *wire.ChangePage
+	done  chan struct{}
+	err   error
+}
+
+func (d *decoding) wait() error {
+	<-d.done
+	return d.err
+}
+
+// errDecoded stands for the decoder's error inside FillRemote's;
+// applySnapshot returns the decoder's own.
+var errDecoded = errors.New("replica: snapshot decoding failed")
+
+// fillSnapshot bulk-loads the pages into the empty layer; it wraps
+// layers.ErrNotEmpty, having read no page, when the layer has rows.
+func (s *Syncer) fillSnapshot(ctx context.Context, snap *Snapshot, d *decoding, area *districtArea, h *holds, res *Result) error {
+	id := snap.Collection
+	next := func() ([]layers.RemoteChange, error) {
+		page, ok := <-d.pages
+		if !ok {
+			if d.wait() != nil {
+				return nil, errDecoded
+			}
+			return nil, io.EOF
+		}
+		batch, err := s.pageBatch(ctx, id, page, area, h, res)
+		for _, c := range batch.Changes {
+			s.touch(id, c.UID, c.Delete)
+		}
+		return batch.Changes, err
+	}
+	fill := layers.RemoteFill{Remote: RemoteName, Collection: id, Layer: id, Cursor: snap.Cursor}
+	r, err := s.bp.FillRemote(ctx, fill, next)
+	switch {
+	case errors.Is(err, layers.ErrNotEmpty), errors.Is(err, errDecoded):
+		return err // applySnapshot reports the decoder's error
+	case err != nil:
+		return &Error{Op: "snapshot " + id, Kind: Invalid, Err: err}
+	}
+	res.Pulled += r.Applied
+	res.Stale += r.Stale
+	return nil
+}
+
+// applyPages writes the pages one ApplyRemote each.
+func (s *Syncer) applyPages(ctx context.Context, pages <-chan *wire.ChangePage, area *districtArea, h *holds, res *Result) error {
+	for page := range pages {
+		if err := s.applyPage(ctx, page, area, h, res); err != nil {
+			return err
+		}
 	}
 	return nil
 }
