@@ -83,8 +83,15 @@ type rawFeature struct {
 // that is a string or number (or none), a valid geometry (see
 // DecodeGeometry) and properties that are an object of scalars. Errors
 // wrap ErrDecode and say which member is wrong.
-func (f *Feature) UnmarshalJSON(data []byte) error {
-	raw, err := splitFeature(data)
+func (f *Feature) UnmarshalJSON(data []byte) error { return f.decode(data, eachMember) }
+
+// decodeUnchecked is UnmarshalJSON for bytes not yet checked as JSON (a
+// snapshot record): they are checked in the same walk, as json.Valid
+// would check them, and the error wraps ErrDecode.
+func (f *Feature) decodeUnchecked(data []byte) error { return f.decode(data, eachValidMember) }
+
+func (f *Feature) decode(data []byte, each func([]byte, func(string, []byte) error) error) error {
+	raw, err := splitFeature(data, each)
 	if err != nil {
 		return fmt.Errorf("%w: feature: %w", ErrDecode, err)
 	}
@@ -128,10 +135,10 @@ func decodeID(raw json.RawMessage) (string, error) {
 
 // splitFeature finds the members of a Feature object; the type must be a
 // string.
-func splitFeature(data []byte) (rawFeature, error) {
+func splitFeature(data []byte, each func([]byte, func(string, []byte) error) error) (rawFeature, error) {
 	var raw rawFeature
 	typed := true
-	err := eachMember(data, func(key string, val []byte) error {
+	err := each(data, func(key string, val []byte) error {
 		switch key {
 		case "type":
 			raw.Type, typed = jsonString(val)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,11 +113,7 @@ func (s *SnapshotReader) Next(f *Feature) error {
 	if err != nil {
 		return err
 	}
-	if !json.Valid(rec) { // UnmarshalJSON's walkers take checked JSON
-		var err error = json.Unmarshal(rec, new(any))
-		return s.errorf("%w: %w", ErrDecode, err)
-	}
-	if err := f.UnmarshalJSON(rec); err != nil {
+	if err := f.decodeUnchecked(rec); err != nil {
 		return s.errorf("%w", err)
 	}
 	s.offset += int64(len(s.buf))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -171,6 +172,37 @@ func FuzzProperties(f *testing.F) {
 			if gv, ok := got.Properties[k]; !ok || gv != v {
 				t.Fatalf("%s: %q = %#v, encoding/json %#v", data, k, gv, v)
 			}
+		}
+	})
+}
+
+// FuzzSnapshotRecordChecked: a snapshot record is checked as JSON in the
+// walk that decodes it, without json.Valid's pass: it must read exactly
+// when encoding/json reads the same bytes (json.Valid, then
+// Feature.UnmarshalJSON), to the same feature, and fail otherwise.
+func FuzzSnapshotRecordChecked(f *testing.F) {
+	seeds(f, "features")
+	for _, s := range []string{`{"type":"Feature","id":"a","geometry":null,"properties":{"x":01}}`,
+		`{"type":"Feature","id":"a","geometry":null,"properties":{"x":"\u00e9\q"}}`, `{"type":"Feature","bbox":[1,2,]}`,
+		`{"type":"Feature","id":"a","geometry":null,"properties":{}} x`, `{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[1,.5]}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.IndexByte(data, '\n') >= 0 {
+			return // one record is one line
+		}
+		rec := append(append([]byte{recordSeparator}, data...), '\n')
+		var a, b Feature
+		errA := NewSnapshotReader(bytes.NewReader(rec), "fuzz").Next(&a)
+		errB := json.Unmarshal(bytes.TrimSpace(data), &b)
+		if (errA == nil) != (errB == nil) {
+			t.Fatalf("%q: the snapshot reader says %v, encoding/json %v", data, errA, errB)
+		}
+		if errA != nil && !errors.Is(errA, ErrDecode) {
+			t.Fatalf("error does not wrap ErrDecode: %v", errA)
+		}
+		if errA == nil && !reflect.DeepEqual(a, b) {
+			t.Fatalf("%q: the snapshot reader reads %+v, encoding/json %+v", data, a, b)
 		}
 	})
 }

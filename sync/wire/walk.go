@@ -85,47 +85,65 @@ func skipNested(b []byte, i int) (int, error) {
 
 // eachMember calls fn with each member's key and raw value of the object b.
 func eachMember(b []byte, fn func(key string, val []byte) error) error {
+	_, err := walkMembers(b, skipValue, fn)
+	return err
+}
+
+// eachValidMember is eachMember for JSON not checked yet: every member's
+// value is checked as JSON (as json.Valid checks it) before fn sees it,
+// and nothing but white space may follow the object.
+func eachValidMember(b []byte, fn func(key string, val []byte) error) error {
+	end, err := walkMembers(b, func(b []byte, i int) (int, error) { return validValue(b, i, 0) }, fn)
+	if err == nil && skipWS(b, end) != len(b) {
+		err = fmt.Errorf("%w: invalid character after the object at byte %d", ErrDecode, end)
+	}
+	return err
+}
+
+// walkMembers walks the object b, skipping each value with skip, and
+// returns the index past its closing brace.
+func walkMembers(b []byte, skip func([]byte, int) (int, error), fn func(key string, val []byte) error) (int, error) {
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return fmt.Errorf("%w: want a JSON object", ErrDecode)
+		return i, fmt.Errorf("%w: want a JSON object", ErrDecode)
 	}
 	i = skipWS(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return nil
+		return i + 1, nil
 	}
 	for i < len(b) {
 		if b[i] != '"' {
-			return fmt.Errorf("%w: want a member name at byte %d", ErrDecode, i)
+			return i, fmt.Errorf("%w: want a member name at byte %d", ErrDecode, i)
 		}
-		end, err := skipString(b, i)
+		end, err := skip(b, i)
 		if err != nil {
-			return err
+			return i, err
 		}
 		key, err := memberName(b[i:end])
 		if err != nil {
-			return err
+			return i, err
 		}
 		i = skipWS(b, end)
 		if i >= len(b) || b[i] != ':' {
-			return fmt.Errorf("%w: want ':' at byte %d", ErrDecode, i)
+			return i, fmt.Errorf("%w: want ':' at byte %d", ErrDecode, i)
 		}
 		start := skipWS(b, i+1)
-		if i, err = skipValue(b, start); err != nil {
-			return err
+		if i, err = skip(b, start); err != nil {
+			return i, err
 		}
 		if err := fn(key, b[start:i]); err != nil {
-			return err
+			return i, err
 		}
 		i = skipWS(b, i)
 		if i < len(b) && b[i] == '}' {
-			return nil
+			return i + 1, nil
 		}
 		if i >= len(b) || b[i] != ',' {
-			return fmt.Errorf("%w: want ',' or '}' at byte %d", ErrDecode, i)
+			return i, fmt.Errorf("%w: want ',' or '}' at byte %d", ErrDecode, i)
 		}
 		i = skipWS(b, i+1)
 	}
-	return fmt.Errorf("%w: unterminated object", ErrDecode)
+	return i, fmt.Errorf("%w: unterminated object", ErrDecode)
 }
 
 func memberName(q []byte) (string, error) {
