@@ -147,14 +147,17 @@ type pt struct {
 	n int
 }
 
+// The path of a part is put together only for an error: a feed page
+// holds many parts.
+
 func multiLine(ls [][]orb.Point, path string) (orb.Geometry, error) {
 	out := make(orb.MultiLineString, 0, len(ls))
 	for i, pts := range ls {
-		line, err := lineString(pts, fmt.Sprintf("%s[%d]", path, i))
-		if err != nil {
+		if len(pts) < 2 {
+			_, err := lineString(pts, fmt.Sprintf("%s[%d]", path, i))
 			return nil, err
 		}
-		out = append(out, line.(orb.LineString))
+		out = append(out, orb.LineString(pts))
 	}
 	return nonEmpty(out, len(out), path)
 }
@@ -162,13 +165,36 @@ func multiLine(ls [][]orb.Point, path string) (orb.Geometry, error) {
 func multiPolygon(ps [][][]orb.Point, path string) (orb.Geometry, error) {
 	out := make(orb.MultiPolygon, 0, len(ps))
 	for i, rs := range ps {
-		p, err := polygon(rs, fmt.Sprintf("%s[%d]", path, i))
+		p, err := polygonAt(rs, path, i)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p.(orb.Polygon))
+		out = append(out, p)
 	}
 	return nonEmpty(out, len(out), path)
+}
+
+// polygonAt is polygon for part i of path.
+func polygonAt(rs [][]orb.Point, path string, i int) (orb.Polygon, error) {
+	if !goodRings(rs) {
+		_, err := polygon(rs, fmt.Sprintf("%s[%d]", path, i))
+		return nil, err
+	}
+	out := make(orb.Polygon, len(rs))
+	for k, pts := range rs {
+		out[k] = orb.Ring(pts)
+	}
+	return out, nil
+}
+
+// goodRings tells whether polygon would take rs without an error.
+func goodRings(rs [][]orb.Point) bool {
+	for _, pts := range rs {
+		if len(pts) < 4 || pts[0] != pts[len(pts)-1] {
+			return false
+		}
+	}
+	return len(rs) > 0
 }
 
 func nonEmpty(g orb.Geometry, n int, path string) (orb.Geometry, error) {
@@ -188,6 +214,9 @@ func lineString(pts []orb.Point, path string) (orb.Geometry, error) {
 func polygon(rs [][]orb.Point, path string) (orb.Geometry, error) {
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("%w: %s: empty Polygon (send null for no geometry)", ErrDecode, path)
+	}
+	if goodRings(rs) {
+		return polygonAt(rs, path, 0)
 	}
 	out := make(orb.Polygon, 0, len(rs))
 	for i, pts := range rs {

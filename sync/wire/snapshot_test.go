@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // FuzzSnapshotReader: reading never panics; every error wraps ErrDecode;
@@ -205,4 +210,39 @@ func FuzzSnapshotRecordChecked(f *testing.F) {
 			t.Fatalf("%q: the snapshot reader reads %+v, encoding/json %+v", data, a, b)
 		}
 	})
+}
+
+// BenchmarkSnapshotReader decodes records of 50-vertex polygons with
+// two properties, as BenchmarkCloneSnapshot (package replica) pulls them.
+func BenchmarkSnapshotReader(b *testing.B) {
+	var file []byte
+	const n = 2000
+	for i := range n {
+		x, y := 400000+float64(i%500)*200.123, 4500000+float64(i/500)*200.456
+		ring := make(orb.Ring, 0, 50)
+		for k := range 49 {
+			a := float64(k) / 49 * 2 * math.Pi // to the millimetre, as surveys give them
+			ring = append(ring, orb.Point{math.Round((x+150*math.Cos(a))*1000) / 1000, math.Round((y+150*math.Sin(a))*1000) / 1000})
+		}
+		ring = append(ring, ring[0])
+		f := &Feature{UID: fmt.Sprintf("0192d5a4-7b3c-7def-8abc-%012d", i), Version: 1, UpdatedAt: "2026-11-30T08:00:00.123456Z", UpdatedBy: "bench",
+			Geometry: orb.MultiPolygon{{ring}}, Properties: map[string]any{"dlbm": "0101", "tbbh": strconv.Itoa(i)}}
+		var err error
+		if file, err = AppendSnapshotRecord(file, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(file)))
+	for b.Loop() {
+		rd := NewSnapshotReader(bytes.NewReader(file), "bench")
+		for {
+			var f Feature
+			if err := rd.Next(&f); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/feature")
 }

@@ -146,7 +146,33 @@ func walkMembers(b []byte, skip func([]byte, int) (int, error), fn func(key stri
 	return i, fmt.Errorf("%w: unterminated object", ErrDecode)
 }
 
+// memberName decodes a raw JSON string (a member name, mostly); the
+// names every feature has come without an allocation.
 func memberName(q []byte) (string, error) {
+	switch string(q) {
+	case `"type"`:
+		return "type", nil
+	case `"id"`:
+		return "id", nil
+	case `"geometry"`:
+		return "geometry", nil
+	case `"properties"`:
+		return "properties", nil
+	case `"coordinates"`:
+		return "coordinates", nil
+	case `"version"`:
+		return PropVersion, nil
+	case `"updated_at"`:
+		return PropUpdatedAt, nil
+	case `"updated_by"`:
+		return PropUpdatedBy, nil
+	case `"Feature"`:
+		return "Feature", nil
+	case `"MultiPolygon"`:
+		return "MultiPolygon", nil
+	case `"Polygon"`:
+		return "Polygon", nil
+	}
 	for _, c := range q {
 		if c == '\\' || c >= utf8.RuneSelf && !utf8.Valid(q) {
 			var s string
