@@ -23,3 +23,27 @@ func FuzzFastFloat(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendNumber: the short-decimal path writes what strconv writes.
+func FuzzAppendNumber(f *testing.F) {
+	for _, s := range []float64{0, 1, -1, 400123.456, 4500000.1, 0.1, 0.000001, 1e-7, 123456789012345, 999999999999999.9, 0.30000000000000004, 5e-324} {
+		f.Add(s, int64(0), uint8(0))
+	}
+	f.Add(0.0, int64(4501234567), uint8(3))
+	f.Fuzz(func(t *testing.T, v float64, m int64, k uint8) {
+		for _, x := range []float64{v, float64(m) / math.Pow(10, float64(k%12))} {
+			var want []byte
+			if abs := math.Abs(x); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+				want = strconv.AppendFloat(nil, x, 'e', -1, 64)
+			} else {
+				want = strconv.AppendFloat(nil, x, 'f', -1, 64)
+			}
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				want = []byte("null")
+			}
+			if got := AppendNumber(nil, x); string(got) != string(want) {
+				t.Fatalf("%v (bits %x): AppendNumber %s, strconv %s", x, math.Float64bits(x), got, want)
+			}
+		}
+	})
+}

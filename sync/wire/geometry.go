@@ -318,5 +318,54 @@ func AppendNumber(b []byte, v float64) []byte {
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		return strconv.AppendFloat(b, v, 'e', -1, 64)
 	}
+	if out, ok := appendShortDecimal(b, v); ok {
+		return out
+	}
 	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+// appendShortDecimal writes v as strconv's shortest 'f' form when v is the
+// double nearest a decimal m/10^k of at most 15 digits with k <= 9 (a
+// coordinate to the millimetre, say): two such decimals never share a
+// double (15 digits survive a round trip through float64), so that
+// decimal is the shortest that reads back as v. ok is false for other
+// values, 0 among them, left to strconv.
+func appendShortDecimal(b []byte, v float64) ([]byte, bool) {
+	const maxMantissa = 1e15
+	neg := v < 0
+	a := math.Abs(v)
+	if a < 1e-6 || a >= maxMantissa {
+		return b, false
+	}
+	for k := 0; k <= 9; k++ {
+		m := a * pow10[k]
+		if m >= maxMantissa {
+			return b, false
+		}
+		if m != math.Trunc(m) || m/pow10[k] != a {
+			continue
+		}
+		if neg {
+			b = append(b, '-')
+		}
+		mi, p := uint64(m), uint64(pow10[k])
+		b = strconv.AppendUint(b, mi/p, 10)
+		if k == 0 {
+			return b, true
+		}
+		var frac [9]byte
+		f := mi % p
+		for j := k - 1; j >= 0; j-- {
+			frac[j], f = byte('0'+f%10), f/10
+		}
+		n := k
+		for n > 0 && frac[n-1] == '0' {
+			n--
+		}
+		if n > 0 {
+			b = append(append(b, '.'), frac[:n]...)
+		}
+		return b, true
+	}
+	return b, false
 }
