@@ -25,12 +25,17 @@ func syncCmd() *cobra.Command {
 	var asJSON, noCheck, quiet bool
 	var ruleFiles []string
 	cmd := &cobra.Command{
-		Use:   "sync FILE [--server URL --token T] [--json]",
+		Use:   "sync FILE [--server URL [--token T]] [--json]",
 		Short: "Push local edits to the exchange, pull its changes, merge, re-check the planning rules",
-		Args:  cobra.ExactArgs(1),
+		Long: "Push local edits to the exchange, pull its changes, merge, re-check the planning rules.\n\n" +
+			"A replica syncs with the server and token it was cloned with. --server URL attaches it to another; " + tokenHelp,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if server != "" {
+				token = tokenOr(token)
+			}
 			if (server == "") != (token == "") {
-				return usagef("--server and --token go together")
+				return usagef("--server needs a token (set %s, or --token T) and --token needs --server", tokenEnv)
 			}
 			bp, err := layers.Open(args[0], layers.OpenOptions{})
 			if err != nil {
@@ -60,7 +65,7 @@ func syncCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&server, "server", "", "exchange URL (remembered in the blueprint)")
-	f.StringVar(&token, "token", "", "bearer token (remembered in the blueprint)")
+	f.StringVar(&token, "token", "", "bearer token for --server (visible in ps: prefer $"+tokenEnv+"); kept in the token file, not the blueprint")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	f.BoolVar(&noCheck, "no-check", false, "do not re-check the planning rules on what was pulled")
 	f.StringSliceVar(&ruleFiles, "rules", nil, "rule file(s) (TOML) instead of the default rules")

@@ -187,3 +187,35 @@ func editFile(t *testing.T, path string, e layers.Edit) {
 		t.Fatal(err)
 	}
 }
+
+// TestTokenFromEnv: clone and sync --server take the token from
+// $LANTU_TOKEN when --token is not given (so it stays out of ps), say so
+// in their help, and name the variable when there is no token at all.
+func TestTokenFromEnv(t *testing.T) {
+	url, tok := exchangeFixture(t)
+	a := filepath.Join(t.TempDir(), "a.gpkg")
+	t.Setenv(tokenEnv, "")
+	var ue usageError
+	if err := runRoot("clone", url, a, "--json"); !errors.As(err, &ue) || !strings.Contains(err.Error(), tokenEnv) {
+		t.Fatalf("clone without a token: %v, want a usage error naming %s", err, tokenEnv)
+	}
+	t.Setenv(tokenEnv, tok[0])
+	var rep syncReport
+	runJSON(t, &rep, "clone", url, a, "--json")
+	if rep.Pulled != 2 {
+		t.Fatalf("clone with the token in %s: %+v", tokenEnv, rep)
+	}
+	runJSON(t, &rep, "sync", a, "--server", url, "--json")
+	if rep.Error != "" {
+		t.Fatalf("sync --server with the token in %s: %+v", tokenEnv, rep)
+	}
+	for _, c := range []string{"clone", "sync"} {
+		var out bytes.Buffer
+		root.SetOut(&out)
+		err := runRoot(c, "--help")
+		root.SetOut(nil)
+		if err != nil || !strings.Contains(out.String(), "$"+tokenEnv) || !strings.Contains(out.String(), "tokens.json") || !strings.Contains(out.String(), "ps") {
+			t.Fatalf("lantuctl %s --help does not tell where the token comes from and goes (%v):\n%s", c, err, out.String())
+		}
+	}
+}
