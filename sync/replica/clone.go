@@ -61,16 +61,43 @@ func openOrCreate(ctx context.Context, url, path string, opt CloneOptions) (*lay
 	if _, err := NewClient(url, opt.Token, nil); err != nil {
 		return nil, err
 	}
-	bp, err := layers.Create(path, layers.CreateOptions{User: opt.User})
-	if err != nil {
+	if err := createReplica(ctx, url, path, opt); err != nil {
 		return nil, err
+	}
+	return layers.Open(path, layers.OpenOptions{})
+}
+
+// createReplica makes the new replica's file: the blueprint and its
+// remote are written to path+".new", closed, and then renamed to path, so
+// that a clone killed meanwhile leaves no file at path that is not a
+// replica (the next clone removes the leftover and starts again).
+func createReplica(ctx context.Context, url, path string, opt CloneOptions) error {
+	tmp := path + ".new"
+	for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
+		if err := rmIfExists(p); err != nil {
+			return fmt.Errorf("replica: a clone's leftover: %w", err)
+		}
+	}
+	bp, err := layers.Create(tmp, layers.CreateOptions{User: opt.User})
+	if err != nil {
+		return err
 	}
 	r := Remote{Name: RemoteName, URL: url, Token: opt.Token, ReplicaID: newID(), District: opt.District, Layers: opt.Layers}
-	if err := SaveRemote(ctx, bp, r); err != nil {
-		bp.Close()
-		return nil, err
+	err = SaveRemote(ctx, bp, r)
+	if cerr := bp.Close(); err == nil {
+		err = cerr
 	}
-	return bp, nil
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("replica: create %s: %w", path, err)
+	}
+	if r.Token == "" {
+		return nil
+	}
+	return saveToken(r.ReplicaID, path, url, r.Token) // the entry names the file where it now is
 }
 
 // newID is a random UUID (version 4).
