@@ -63,8 +63,15 @@ func TestKillDuringSnapshotClone(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	e := bigEnv(t, n)
 	token, dir := e.tokens["admin"], t.TempDir()
-	// A clone not killed tells how long one takes (the snapshot is built
-	// by then and served from its file to every later clone).
+	// The server builds the snapshot once; then a clone not killed tells
+	// how long one takes.
+	c, err := NewClient(e.srv.URL, token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DownloadSnapshot(context.Background(), "xz_dltb", 4550, filepath.Join(dir, "warm.geojsons")); err != nil {
+		t.Fatal(err)
+	}
 	full := time.Now()
 	if killed := runSnapKilled(t, e.srv.URL, token, filepath.Join(dir, "warm.gpkg"), time.Hour); killed {
 		t.Fatal("the unkilled clone did not finish")

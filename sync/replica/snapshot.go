@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -81,8 +82,9 @@ func (c *Client) DownloadSnapshot(ctx context.Context, collection string, srid i
 		return &Snapshot{Collection: collection, Path: path, Cursor: m.Cursor, Count: m.Count, SHA256: m.SHA256}, nil
 	}
 	wait := c.backoff
+	d := &download{}
 	for try := 0; ; try++ {
-		err := c.snapshotOnce(ctx, op, collection, srid, path)
+		err := c.snapshotOnce(ctx, op, collection, srid, path, d)
 		if err == nil {
 			break
 		}
@@ -96,7 +98,44 @@ func (c *Client) DownloadSnapshot(ctx context.Context, collection string, srid i
 		}
 		wait = min(2*wait, 30*time.Second)
 	}
-	return verifySnapshot(op, collection, path)
+	return verifySnapshot(op, collection, path, d)
+}
+
+// download is one DownloadSnapshot's state across its tries: the SHA-256
+// of the partial file's first n bytes, hashed as they are written (so the
+// check needs no second read of the file). It is used by one goroutine.
+type download struct {
+	h hash.Hash
+	n int64
+}
+
+func (d *download) reset() { d.h, d.n = sha256.New(), 0 }
+
+// Write hashes bytes appended to the partial file.
+func (d *download) Write(b []byte) (int, error) {
+	d.n += int64(len(b))
+	return d.h.Write(b)
+}
+
+// catchUp hashes the partial file's bytes from d.n up to have: those of
+// an earlier call, or of what another try wrote.
+func (d *download) catchUp(part string, have int64) error {
+	if d.h == nil || d.n > have {
+		d.reset()
+	}
+	if d.n == have {
+		return nil
+	}
+	f, err := os.Open(part)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.Seek(d.n, io.SeekStart); err != nil {
+		return err
+	}
+	_, err = io.CopyN(d, f, have-d.n)
+	return err
 }
 
 func fileSize(p string) int64 {
@@ -109,7 +148,7 @@ func fileSize(p string) int64 {
 
 // snapshotOnce sends one request: the whole file, or the rest of the
 // partial one.
-func (c *Client) snapshotOnce(ctx context.Context, op, collection string, srid int, path string) error {
+func (c *Client) snapshotOnce(ctx context.Context, op, collection string, srid int, path string, d *download) error {
 	part := path + ".part"
 	m := readMeta(path)
 	have := max(fileSize(part), 0)
@@ -139,6 +178,9 @@ func (c *Client) snapshotOnce(ctx context.Context, op, collection string, srid i
 		if !strings.HasPrefix(res.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-", have)) {
 			return opErr(op, Invalid, "asked for bytes %d-, got Content-Range %q", have, res.Header.Get("Content-Range"))
 		}
+		if err := d.catchUp(part, have); err != nil {
+			return &Error{Op: op, Kind: Other, Err: err}
+		}
 	case http.StatusOK:
 		if m, err = metaOf(op, res); err != nil {
 			return err
@@ -147,11 +189,12 @@ func (c *Client) snapshotOnce(ctx context.Context, op, collection string, srid i
 			return &Error{Op: op, Kind: Other, Err: err}
 		}
 		flag, have = os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0
+		d.reset()
 	default:
 		data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 		return statusError(op, res.StatusCode, data)
 	}
-	return appendBody(op, part, flag, res.Body, have, m.Size)
+	return appendBody(op, part, flag, res.Body, have, m.Size, d)
 }
 
 // metaOf reads a snapshot's headers.
@@ -169,14 +212,14 @@ func metaOf(op string, res *http.Response) (snapMeta, error) {
 	return m, nil
 }
 
-// appendBody writes the body to the partial file; a body cut short
-// leaves what came and is transient.
-func appendBody(op, part string, flag int, body io.Reader, have, size int64) error {
+// appendBody writes the body to the partial file, and into d's hash; a
+// body cut short leaves what came and is transient.
+func appendBody(op, part string, flag int, body io.Reader, have, size int64, d *download) error {
 	f, err := os.OpenFile(part, flag, 0o644)
 	if err != nil {
 		return &Error{Op: op, Kind: Other, Err: err}
 	}
-	n, err := io.Copy(f, body)
+	n, err := io.CopyBuffer(io.MultiWriter(f, d), body, make([]byte, 1<<20))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -186,20 +229,14 @@ func appendBody(op, part string, flag int, body io.Reader, have, size int64) err
 	return nil
 }
 
-// verifySnapshot checks the whole file's SHA-256 and moves it to path.
-func verifySnapshot(op, collection, path string) (*Snapshot, error) {
+// verifySnapshot checks the whole file's SHA-256 (d's, caught up with
+// the file) and moves it to path.
+func verifySnapshot(op, collection, path string, d *download) (*Snapshot, error) {
 	part, m := path+".part", readMeta(path)
-	f, err := os.Open(part)
-	if err != nil {
+	if err := d.catchUp(part, fileSize(part)); err != nil {
 		return nil, &Error{Op: op, Kind: Other, Err: err}
 	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return nil, &Error{Op: op, Kind: Other, Err: err}
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != m.SHA256 {
+	if got := hex.EncodeToString(d.h.Sum(nil)); got != m.SHA256 {
 		rmIfExists(part)
 		rmIfExists(path + ".json")
 		return nil, &Error{Op: op, Kind: Invalid, Err: fmt.Errorf("%w: %s has SHA-256 %s, the server's is %s: the download is corrupt and was removed; sync again to fetch it anew",
@@ -231,10 +268,14 @@ func (s *Syncer) maybeSnapshot(ctx context.Context, id string, area *districtAre
 	if s.opt.SnapshotMin < 0 || s.counts[id] < s.opt.SnapshotMin {
 		return nil
 	}
+	path := SnapshotPath(s.bp.Path(), id)
 	if cur, err := s.bp.Cursor(ctx, RemoteName, id); err != nil || cur != "" {
+		if err == nil { // applied: a file left by a process killed before it removed it goes now
+			err = (&Snapshot{Path: path}).Remove()
+		}
 		return err
 	}
-	snap, err := s.client.DownloadSnapshot(ctx, id, s.bp.SRID(), SnapshotPath(s.bp.Path(), id))
+	snap, err := s.client.DownloadSnapshot(ctx, id, s.bp.SRID(), path)
 	if err != nil {
 		return err
 	}
