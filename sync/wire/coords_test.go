@@ -1,7 +1,10 @@
 package wire
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -44,6 +47,27 @@ func FuzzAppendNumber(f *testing.F) {
 			if got := AppendNumber(nil, x); string(got) != string(want) {
 				t.Fatalf("%v (bits %x): AppendNumber %s, strconv %s", x, math.Float64bits(x), got, want)
 			}
+		}
+	})
+}
+
+// FuzzCompactGeometry: the shortcut for geometries as AppendGeometry
+// writes them decodes what the general walk decodes, with its errors.
+func FuzzCompactGeometry(f *testing.F) {
+	for _, s := range []string{`{"type":"Point","coordinates":[1,2]}`, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}`,
+		`{"type":"Point","coordinates":[1,2],"coordinates":[3,4]}`, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}`,
+		`{"type":"LineString","coordinates":[[0,0],[1,1]] }`, `{"type":"Po\"int","coordinates":[1,2]}`, `{"type":"Nope","coordinates":[]}`,
+		`{"type":"GeometryCollection","coordinates":[],"geometries":[]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		g1, err1 := decodeGeometry(b, "geometry", 0)
+		g2, err2 := walkGeometry(b, "geometry", 0)
+		if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(g1, g2) {
+			t.Fatalf("%s: shortcut %v (%v), walk %v (%v)", b, g1, err1, g2, err2)
 		}
 	})
 }

@@ -68,6 +68,17 @@ func splitGeometry(raw []byte) (rawGeometry, error) {
 }
 
 func decodeGeometry(raw json.RawMessage, path string, depth int) (orb.Geometry, error) {
+	if typ, coords, ok := compactGeometry(raw); ok {
+		if g, err := decodeCoords(typ, coords, path); err == nil {
+			return g, nil
+		}
+		// An error is reported by the general walk, the same way.
+	}
+	return walkGeometry(raw, path, depth)
+}
+
+// walkGeometry is decodeGeometry finding the members by a walk.
+func walkGeometry(raw json.RawMessage, path string, depth int) (orb.Geometry, error) {
 	g, err := splitGeometry(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrDecode, path, err)
@@ -78,6 +89,34 @@ func decodeGeometry(raw json.RawMessage, path string, depth int) (orb.Geometry, 
 	if len(bytes.TrimSpace(g.Coordinates)) == 0 {
 		return nil, fmt.Errorf("%w: %s: %s without coordinates", ErrDecode, path, quoteType(g.Type))
 	}
+	return decodeCoords(g.Type, g.Coordinates, path)
+}
+
+// compactGeometry finds the type and coordinates of a geometry written as
+// AppendGeometry writes it, {"type":"T","coordinates":C}, without walking
+// C; ok is false for any other shape (members in another order, more
+// members, white space), which the general walk then reads. C may have
+// white space after it.
+func compactGeometry(raw []byte) (typ string, coords []byte, ok bool) {
+	const head, mid = `{"type":"`, `","coordinates":`
+	if !bytes.HasPrefix(raw, []byte(head)) || len(raw) < len(head)+len(mid)+2 || raw[len(raw)-1] != '}' {
+		return "", nil, false
+	}
+	rest := raw[len(head):]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 || !bytes.HasPrefix(rest[q:], []byte(mid)) || bytes.IndexByte(rest[:q], '\\') >= 0 {
+		return "", nil, false
+	}
+	typ, err := memberName(raw[len(head)-1 : len(head)+q+1])
+	if err != nil || typ == "GeometryCollection" {
+		return "", nil, false
+	}
+	return typ, rest[q+len(mid) : len(rest)-1], true
+}
+
+// decodeCoords decodes the coordinates of a geometry of type typ.
+func decodeCoords(typ string, coords []byte, path string) (orb.Geometry, error) {
+	g := rawGeometry{Type: typ, Coordinates: coords}
 	path += ".coordinates"
 	fail := func(err error) error { return fmt.Errorf("%w: %s: %w", ErrDecode, path, err) }
 	switch g.Type {
