@@ -9,6 +9,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"lantu/sync/wire"
 )
 
 // timeLayout is how stores keep timestamps: UTC, milliseconds.
@@ -51,6 +53,9 @@ func encodeProps(p map[string]any) ([]byte, error) {
 func decodeProps(b []byte) (map[string]any, error) {
 	if len(b) == 0 {
 		return nil, nil
+	}
+	if m, err := wire.DecodeProperties(b); err == nil {
+		return m, nil // the common case, without encoding/json's reflection
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()

@@ -241,3 +241,25 @@ func (f *Feature) setProperty(k string, v any) error {
 	}
 	return nil
 }
+
+// DecodeProperties decodes a JSON object of scalars (as a store keeps a
+// feature's properties) as encoding/json with UseNumber decodes it into a
+// map[string]any, without its reflection: strings, json.Number, bools and
+// nils. The bytes are checked as JSON; an object holding an object or an
+// array, or anything but an object, is an error wrapping ErrDecode (the
+// caller may then decode it another way).
+func DecodeProperties(b []byte) (map[string]any, error) {
+	m := map[string]any{}
+	err := eachValidMember(b, func(k string, val []byte) error {
+		v, err := scalar(val)
+		if err != nil {
+			return fmt.Errorf("%w: property %q is %w", ErrDecode, k, err)
+		}
+		m[k] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}

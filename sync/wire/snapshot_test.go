@@ -246,3 +246,26 @@ func BenchmarkSnapshotReader(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "µs/feature")
 }
+
+// FuzzDecodeProperties: what DecodeProperties decodes, encoding/json
+// (UseNumber, into a map) decodes the same.
+func FuzzDecodeProperties(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1,"b":"x","c":null,"d":true,"e":-1.5e3}`, `{"a":"\u00e9\n","a":2}`, `{"a":[1]}`, `null`, `{"a":1} x`, "{\"a\":\"\xff\"}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := DecodeProperties(b)
+		if err != nil {
+			if !errors.Is(err, ErrDecode) {
+				t.Fatalf("error does not wrap ErrDecode: %v", err)
+			}
+			return
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		var want map[string]any
+		if err := d.Decode(&want); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: DecodeProperties %v, encoding/json %v (%v)", b, got, want, err)
+		}
+	})
+}
