@@ -91,6 +91,22 @@ type holds struct {
 	stale   bool // a conflict was settled: read again before the next page
 }
 
+// concern tells whether a local edit or an open conflict holds a feature
+// of collection id.
+func (h *holds) concern(id string) bool {
+	for k := range h.pending {
+		if k.layer == id {
+			return true
+		}
+	}
+	for k := range h.open {
+		if k[0] == id {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Syncer) holds(ctx context.Context) (*holds, error) {
 	p, err := s.loadPending(ctx, false)
 	if err != nil {

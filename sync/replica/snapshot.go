@@ -286,7 +286,8 @@ func (s *Syncer) maybeSnapshot(ctx context.Context, id string, area *districtAre
 }
 
 // applySnapshot writes the snapshot's features, decoded on another
-// goroutine meanwhile. A layer still empty takes them as one bulk load
+// goroutine meanwhile. A layer still empty, none of whose features a
+// local edit or an open conflict holds, takes them as one bulk load
 // (layers.FillRemote: one transaction with the snapshot's cursor, so a
 // crash leaves the layer empty and the next sync applies the file again);
 // one with rows (a local insert not yet pushed, say) takes them in
@@ -307,8 +308,12 @@ func (s *Syncer) applySnapshot(ctx context.Context, snap *Snapshot, area *distri
 		d.err = decodePages(ctx, wire.NewSnapshotReader(f, snap.Path), snap, d.pages)
 		close(d.done)
 	}()
-	err = s.fillSnapshot(ctx, snap, d, area, h, res)
-	if errors.Is(err, layers.ErrNotEmpty) {
+	bulk := !h.concern(snap.Collection) // a held feature's change may write a conflict: not inside the fill
+	if bulk {
+		err = s.fillSnapshot(ctx, snap, d, area, h, res)
+		bulk = !errors.Is(err, layers.ErrNotEmpty)
+	}
+	if !bulk {
 		err = s.applyPages(ctx, d.pages, area, h, res)
 	}
 	if err != nil {
