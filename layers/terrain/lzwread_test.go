@@ -92,3 +92,26 @@ func FuzzLZWDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLZWDecode decodes one 256 x 256 Float32 tile of the whole-process
+// benchmark's surface, as stored without a predictor and with the
+// floating-point one.
+func BenchmarkLZWDecode(b *testing.B) {
+	g := benchSurface(TileSize)
+	pix := encodePixels(g, Float32)
+	for _, c := range []struct {
+		name string
+		raw  []byte
+	}{{"pred1", pix}, {"pred3", predictFloatRows(append([]byte{}, pix...), TileSize)}} {
+		b.Run(c.name, func(b *testing.B) {
+			enc := lzwEncode(c.raw)
+			dst := make([]byte, len(c.raw))
+			b.SetBytes(int64(len(c.raw)))
+			for b.Loop() {
+				if n, err := lzwDecode(enc, dst); n != len(dst) || err != nil {
+					b.Fatalf("%d of %d bytes: %v", n, len(dst), err)
+				}
+			}
+		})
+	}
+}
