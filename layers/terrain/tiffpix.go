@@ -46,7 +46,7 @@ func (t *tiffFile) layout() (layout, error) {
 	default:
 		return l, t.unsupported("compression %d (tag 259); supported: none, LZW, Deflate, PackBits", l.compression)
 	}
-	if l.predictor < 1 || l.predictor > 3 || (l.predictor == 3 && l.format != 3) || (l.predictor == 2 && l.format == 3) {
+	if l.predictor < 1 || l.predictor > 3 || (l.predictor == 3 && l.format != 3) {
 		return l, t.unsupported("predictor %d (tag 317) with sample format %d", l.predictor, l.format)
 	}
 	if l.spp < 1 || l.spp > 64 {
@@ -231,14 +231,16 @@ func (t *tiffFile) readBlockRows(ctx context.Context, l layout, by0, by1 int, ds
 					continue
 				}
 				raw, err := t.blockBytes(l, i, l.blockBytes(i))
-				if err == nil {
-					err = t.unpredict(l, raw, rowBytes, stride)
-				}
 				if err != nil {
 					once.Do(func() { first = err })
 					return
 				}
-				t.place(l, raw, i%across, i/across, y0, stride, dst)
+				if t.float32LE(l, stride) && l.predictor == 3 {
+					placeFloatPredicted(l, raw, i%across, i/across, y0, dst)
+				} else {
+					t.unpredict(l, raw, rowBytes, stride)
+					t.place(l, raw, i%across, i/across, y0, stride, dst)
+				}
 				if l.compression != 1 || l.predictor != 1 { // raw is ours, not the file's bytes
 					putBlockBuf(raw)
 				}
@@ -361,7 +363,7 @@ func unpackBits(src, dst []byte) int {
 }
 
 // unpredict reverses TIFF predictors 2 (horizontal) and 3 (floating point).
-func (t *tiffFile) unpredict(l layout, raw []byte, rowBytes, stride int) error {
+func (t *tiffFile) unpredict(l layout, raw []byte, rowBytes, stride int) {
 	switch l.predictor {
 	case 2:
 		for r := 0; r+rowBytes <= len(raw); r += rowBytes {
@@ -373,7 +375,6 @@ func (t *tiffFile) unpredict(l layout, raw []byte, rowBytes, stride int) error {
 			undiffFloatRow(raw[r:r+rowBytes], tmp, l.bps/8)
 		}
 	}
-	return nil
 }
 
 func (t *tiffFile) undiffRow(row []byte, size, stride int) {
@@ -386,6 +387,8 @@ func (t *tiffFile) undiffRow(row []byte, size, stride int) {
 			t.order.PutUint16(row[2*i:], t.order.Uint16(row[2*i:])+t.order.Uint16(row[2*(i-stride):]))
 		case 4:
 			t.order.PutUint32(row[4*i:], t.order.Uint32(row[4*i:])+t.order.Uint32(row[4*(i-stride):]))
+		case 8:
+			t.order.PutUint64(row[8*i:], t.order.Uint64(row[8*i:])+t.order.Uint64(row[8*(i-stride):]))
 		}
 	}
 }
@@ -407,10 +410,44 @@ func undiffFloatRow(row, tmp []byte, size int) {
 	copy(row, tmp)
 }
 
+// float32LE reports whether band 1 is little-endian Float32 stored alone
+// (one sample per pixel, or planar): its bytes are the values as they are
+// in memory.
+func (t *tiffFile) float32LE(l layout, stride int) bool {
+	return l.format == 3 && l.bps == 32 && stride == 1 && t.order == binary.LittleEndian
+}
+
+// placeFloatPredicted undoes the floating-point predictor of a block of
+// little-endian Float32 rows and stores it into dst (first row: image row
+// y0) in one pass per row: the byte differences are summed in raw, then
+// the four byte planes (most significant first) are woven straight into
+// the values of the image row.
+func placeFloatPredicted(l layout, raw []byte, bx, by, y0 int, dst []float32) {
+	bw := l.blockW
+	x0, n := bx*bw, min(bw, l.width-bx*bw)
+	for r := 0; r < l.blockH && by*l.blockH+r < l.height; r++ {
+		if (r+1)*4*bw > len(raw) {
+			return
+		}
+		row := raw[r*4*bw : (r+1)*4*bw]
+		var sum byte
+		for k, b := range row {
+			sum += b
+			row[k] = sum
+		}
+		p0, p1, p2, p3 := row[:n], row[bw:bw+n], row[2*bw:2*bw+n], row[3*bw:3*bw+n]
+		y := by*l.blockH + r - y0
+		out := dst[y*l.width+x0 : y*l.width+x0+n]
+		for c := range out {
+			out[c] = math.Float32frombits(uint32(p0[c])<<24 | uint32(p1[c])<<16 | uint32(p2[c])<<8 | uint32(p3[c]))
+		}
+	}
+}
+
 // place stores a decoded block into dst, whose first row is image row y0.
 func (t *tiffFile) place(l layout, raw []byte, bx, by, y0, stride int, dst []float32) {
 	size := l.bps / 8
-	fast := l.format == 3 && l.bps == 32 && stride == 1 && t.order == binary.LittleEndian
+	fast := t.float32LE(l, stride)
 	for r := 0; r < l.blockH; r++ {
 		y := by*l.blockH + r
 		if y >= l.height {
