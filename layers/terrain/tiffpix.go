@@ -2,7 +2,6 @@ package terrain
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -11,6 +10,9 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // layout describes how band 1's pixels are stored.
@@ -460,6 +462,10 @@ func (t *tiffFile) place(l layout, raw []byte, bx, by, y0, stride int, dst []flo
 				return
 			}
 			row := dst[(y-y0)*l.width+x0 : (y-y0)*l.width+x0+n]
+			if nativeLE && n > 0 { // the bytes are the values: one copy
+				copy(unsafe.Slice((*byte)(unsafe.Pointer(&row[0])), 4*n), raw[p:p+4*n])
+				continue
+			}
 			for c := range row {
 				row[c] = math.Float32frombits(binary.LittleEndian.Uint32(raw[p+4*c:]))
 			}
