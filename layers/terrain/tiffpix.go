@@ -1,7 +1,6 @@
 package terrain
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -11,8 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
-
-	"github.com/klauspost/compress/zlib"
 )
 
 // layout describes how band 1's pixels are stored.
@@ -270,7 +267,6 @@ func (t *tiffFile) fillBlock(l layout, bx, by, y0 int, dst []float32, fill float
 func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
 	off, n := int(l.offsets[i]), int(l.counts[i])
 	src := t.data[off : off+n]
-	var r io.Reader
 	switch l.compression {
 	case 1:
 		if len(src) < want {
@@ -299,24 +295,21 @@ func (t *tiffFile) blockBytes(l layout, i, want int) ([]byte, error) {
 		}
 		return out, nil
 	default:
-		zr, err := getZlib(src)
-		if err != nil {
-			return nil, t.errf("deflate %s: %v", l.blockName(i), err)
+		out := getBlockBuf(want)
+		if got, err := zlibDecode(src, out); got < want || err != nil {
+			putBlockBuf(out)
+			if err == nil {
+				err = io.ErrUnexpectedEOF // the stream ends before the block's bytes
+			}
+			return nil, t.errf("decompress %s: %d of %d bytes: %v", l.blockName(i), got, want, err)
 		}
-		defer zlibs.Put(zr)
-		r = zr
+		return out, nil
 	}
-	out := getBlockBuf(want)
-	if got, err := io.ReadFull(r, out); err != nil {
-		putBlockBuf(out)
-		return nil, t.errf("decompress %s: %d of %d bytes: %v", l.blockName(i), got, want, err)
-	}
-	return out, nil
 }
 
-// blockBufs and zlibs keep decode buffers and inflaters for the next
-// block, so reading a file allocates a few blocks' worth, not the file's.
-var blockBufs, zlibs sync.Pool
+// blockBufs keeps decode buffers for the next block, so reading a file
+// allocates a few blocks' worth, not the file's.
+var blockBufs sync.Pool
 
 // getBlockBuf returns a buffer of n bytes from the pool or a new one.
 func getBlockBuf(n int) []byte {
@@ -327,17 +320,6 @@ func getBlockBuf(n int) []byte {
 }
 
 func putBlockBuf(b []byte) { blockBufs.Put(&b) }
-
-// getZlib returns an inflater reading src, reused from the pool if it can.
-func getZlib(src []byte) (io.ReadCloser, error) {
-	if zr, ok := zlibs.Get().(io.ReadCloser); ok {
-		if err := zr.(zlib.Resetter).Reset(bytes.NewReader(src), nil); err != nil {
-			return nil, err
-		}
-		return zr, nil
-	}
-	return zlib.NewReader(bytes.NewReader(src))
-}
 
 // unpackBits decodes PackBits src into dst and returns the bytes written.
 func unpackBits(src, dst []byte) int {
