@@ -64,14 +64,14 @@ type inflateState struct {
 // the same place), else byte by byte with zeros past the end.
 func (s *inflateState) refill() {
 	if s.i+8 <= len(s.src) {
-		s.bits |= binary.LittleEndian.Uint64(s.src[s.i:]) << s.nb
+		s.bits |= binary.LittleEndian.Uint64(s.src[s.i:]) << (s.nb & 63)
 		s.i += int(63-s.nb) >> 3
 		s.nb |= 56
 		return
 	}
 	for s.nb <= 56 {
 		if s.i < len(s.src) {
-			s.bits |= uint64(s.src[s.i]) << s.nb
+			s.bits |= uint64(s.src[s.i]) << (s.nb & 63)
 		}
 		s.nb += 8
 		s.i++
@@ -161,9 +161,10 @@ func (h *huffman) build(lengths []uint8, complete bool) bool {
 // table, opening a subtable at used for a code longer than the root; it
 // returns the entries used.
 func (h *huffman) put(sym int, l uint, r int, used int) int {
+	e := uint32(sym) << 16
 	if l <= h.root {
 		for k := r; k < 1<<h.root; k += 1 << l {
-			h.table[k] = uint32(sym)<<16 | uint32(l)
+			h.table[k] = e | uint32(l)
 		}
 		return used
 	}
@@ -177,7 +178,7 @@ func (h *huffman) put(sym int, l uint, r int, used int) int {
 	}
 	sub := int(h.table[p] >> 16)
 	for k := r >> h.root; k < 1<<h.subBits; k += 1 << (l - h.root) {
-		h.table[sub+k] = uint32(sym)<<16 | uint32(l-h.root)
+		h.table[sub+k] = e | uint32(l-h.root)
 	}
 	return used
 }
@@ -198,7 +199,7 @@ func (h *huffman) decode(s *inflateState) int {
 	if e&huffInvalid != 0 {
 		return -1
 	}
-	s.bits >>= e & 0xff
+	s.bits >>= e & 63
 	s.nb -= uint(e & 0xff)
 	return int(e >> 16)
 }
@@ -366,7 +367,7 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 	for {
 		if nb < 48 { // a literal/length code, its extra bits, a distance and its extra bits
 			if i+8 <= len(src) {
-				bits |= binary.LittleEndian.Uint64(src[i:]) << nb
+				bits |= binary.LittleEndian.Uint64(src[i:]) << (nb & 63)
 				i += int(63-nb) >> 3
 				nb |= 56
 			} else {
@@ -386,7 +387,7 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 				return false, errInflate
 			}
 		}
-		bits >>= e & 0xff
+		bits >>= e & 63
 		nb -= uint(e & 0xff)
 		sym := int(e >> 16)
 		if sym < 256 {
@@ -405,7 +406,7 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 		}
 		sym -= 257
 		n := int(lenBase[sym]) + int(bits&(1<<lenExtra[sym]-1))
-		bits >>= lenExtra[sym]
+		bits >>= lenExtra[sym] & 63
 		nb -= uint(lenExtra[sym])
 		e = dt[bits&dmask]
 		if e&huffSub != 0 {
@@ -417,10 +418,10 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 		if e&huffInvalid != 0 || ds >= 30 {
 			return false, errInflate
 		}
-		bits >>= e & 0xff
+		bits >>= e & 63
 		nb -= uint(e & 0xff)
 		back := int(distBase[ds]) + int(bits&(1<<distExtra[ds]-1))
-		bits >>= distExtra[ds]
+		bits >>= distExtra[ds] & 63
 		nb -= uint(distExtra[ds])
 		if back > o {
 			return false, errInflate

@@ -40,8 +40,8 @@ func lzwDecode(src, dst []byte) (int, error) {
 				return o, io.ErrUnexpectedEOF
 			}
 		}
-		code := int(acc >> (64 - width))
-		acc <<= width
+		code := int(acc >> ((64 - width) & 63))
+		acc <<= width & 63
 		nbits -= width
 		var n int
 		switch {
@@ -97,7 +97,7 @@ func lzwDecode(src, dst []byte) (int, error) {
 // byte by byte at the end.
 func lzwRefill(src []byte, acc uint64, nbits, i int) (uint64, int, int) {
 	if i+8 <= len(src) {
-		acc |= binary.BigEndian.Uint64(src[i:]) >> nbits
+		acc |= binary.BigEndian.Uint64(src[i:]) >> (nbits & 63)
 		i += (63 - nbits) >> 3
 		return acc, nbits | 56, i
 	}
