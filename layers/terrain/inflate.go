@@ -78,6 +78,13 @@ func (s *inflateState) refill() {
 	}
 }
 
+// refillEnd is refill's byte by byte part, for the decoding loop's locals.
+func refillEnd(src []byte, bits uint64, nb uint, i int) (uint64, uint, int) {
+	s := inflateState{src: src, i: i, bits: bits, nb: nb}
+	s.refill()
+	return s.bits, s.nb, s.i
+}
+
 // overrun reports whether more bits were taken than src holds.
 func (s *inflateState) overrun() bool { return 8*s.i-int(s.nb) > 8*len(s.src) }
 
@@ -187,20 +194,25 @@ func (h *huffman) put(sym int, l uint, r int, used int) int {
 // from their most significant bit, and read from the least).
 func reverseBits(code int, n uint) int { return int(bits.Reverse16(uint16(code)) >> (16 - n)) }
 
+// lookup returns the entry of the code at the bottom of bits and the root
+// bits taken first when the code is in a subtable (else 0).
+func (h *huffman) lookup(bits uint64) (uint32, uint) {
+	e := h.table[bits&(1<<h.root-1)]
+	if e&huffSub == 0 {
+		return e, 0
+	}
+	return h.table[int(e>>16)+int(bits>>(h.root&63)&(1<<h.subBits-1))], h.root
+}
+
 // decode takes the next code of h from s (bits holds enough) and returns
 // its symbol, or -1 for bits that no code has.
 func (h *huffman) decode(s *inflateState) int {
-	e := h.table[s.bits&(1<<h.root-1)]
-	if e&huffSub != 0 {
-		s.bits >>= h.root
-		s.nb -= h.root
-		e = h.table[int(e>>16)+int(s.bits&(1<<h.subBits-1))]
-	}
+	e, r := h.lookup(s.bits)
 	if e&huffInvalid != 0 {
 		return -1
 	}
-	s.bits >>= e & 63
-	s.nb -= uint(e & 0xff)
+	s.bits >>= (r + uint(e&0xff)) & 63
+	s.nb -= r + uint(e&0xff)
 	return int(e >> 16)
 }
 
@@ -362,8 +374,6 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 	src, dst := s.src, s.dst
 	bits, nb, i, o := s.bits, s.nb, s.i, s.o
 	defer func() { s.bits, s.nb, s.i, s.o = bits, nb, i, o }()
-	lt, lmask, lsub := lit.table, uint64(1)<<lit.root-1, lit.subBits
-	dt, dmask, dsub := dist.table, uint64(1)<<dist.root-1, dist.subBits
 	for {
 		if nb < 48 { // a literal/length code, its extra bits, a distance and its extra bits
 			if i+8 <= len(src) {
@@ -371,24 +381,15 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 				i += int(63-nb) >> 3
 				nb |= 56
 			} else {
-				st := inflateState{src: src, i: i, bits: bits, nb: nb}
-				st.refill()
-				bits, nb, i = st.bits, st.nb, st.i
+				bits, nb, i = refillEnd(src, bits, nb, i)
 			}
 		}
-		e := lt[bits&lmask]
-		if e&(huffSub|huffInvalid) != 0 {
-			if e&huffSub != 0 {
-				bits >>= lit.root
-				nb -= lit.root
-				e = lt[int(e>>16)+int(bits&(1<<lsub-1))]
-			}
-			if e&huffInvalid != 0 {
-				return false, errInflate
-			}
+		e, r := lit.lookup(bits)
+		if e&huffInvalid != 0 {
+			return false, errInflate
 		}
-		bits >>= e & 63
-		nb -= uint(e & 0xff)
+		bits >>= (r + uint(e&0xff)) & 63
+		nb -= r + uint(e&0xff)
 		sym := int(e >> 16)
 		if sym < 256 {
 			if o >= len(dst) {
@@ -408,18 +409,13 @@ func codes(s *inflateState, lit, dist *huffman) (full bool, err error) {
 		n := int(lenBase[sym]) + int(bits&(1<<lenExtra[sym]-1))
 		bits >>= lenExtra[sym] & 63
 		nb -= uint(lenExtra[sym])
-		e = dt[bits&dmask]
-		if e&huffSub != 0 {
-			bits >>= dist.root
-			nb -= dist.root
-			e = dt[int(e>>16)+int(bits&(1<<dsub-1))]
-		}
+		e, r = dist.lookup(bits)
 		ds := int(e >> 16)
 		if e&huffInvalid != 0 || ds >= 30 {
 			return false, errInflate
 		}
-		bits >>= e & 63
-		nb -= uint(e & 0xff)
+		bits >>= (r + uint(e&0xff)) & 63
+		nb -= r + uint(e&0xff)
 		back := int(distBase[ds]) + int(bits&(1<<distExtra[ds]-1))
 		bits >>= distExtra[ds] & 63
 		nb -= uint(distExtra[ds])
