@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the sqlite3 driver
@@ -45,11 +45,18 @@ CREATE TABLE IF NOT EXISTS push_results (
 `
 
 // SQLite is the embedded store: one file, WAL, synchronous=FULL (a
-// committed write survives a crash or power loss), one writer connection
-// and a pool of readers. It is safe for concurrent use.
+// committed write survives a crash or power loss), a pool of readers and
+// one writer goroutine that owns the write connection and group-commits
+// the Updates waiting for it (see Update). It is safe for concurrent use.
 type SQLite struct {
 	path string
 	w, r *sql.DB
+	st   sqliteStmts
+
+	writes  chan *sqliteWrite
+	closing chan struct{} // closed by Close
+	stopped chan struct{} // closed when the writer has returned
+	once    sync.Once
 }
 
 // OpenSQLite opens or creates a store file.
@@ -63,21 +70,33 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		return nil, fmt.Errorf("exchange: sqlite %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
+	s := &SQLite{path: path, w: w, writes: make(chan *sqliteWrite), closing: make(chan struct{}), stopped: make(chan struct{})}
 	if _, err := w.ExecContext(ctx, sqliteSchema); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("exchange: sqlite %s: schema: %w", path, err)
 	}
-	r, err := sql.Open("sqlite3", dsn+"&_query_only=1")
-	if err != nil {
+	if err := s.st.prepare(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("exchange: sqlite %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(8)
-	return &SQLite{path: path, w: w, r: r}, nil
+	if s.r, err = sql.Open("sqlite3", dsn+"&_query_only=1"); err != nil {
+		s.st.close()
+		w.Close()
+		return nil, fmt.Errorf("exchange: sqlite %s: %w", path, err)
+	}
+	s.r.SetMaxOpenConns(8)
+	go s.writer()
+	return s, nil
 }
 
-// Close closes the file.
-func (s *SQLite) Close() error { return errors.Join(s.r.Close(), s.w.Close()) }
+// Close stops the writer (after the group it is committing) and closes
+// the file. Updates after Close fail with ErrClosed.
+func (s *SQLite) Close() error {
+	s.once.Do(func() { close(s.closing) })
+	<-s.stopped
+	s.st.close()
+	return errors.Join(s.r.Close(), s.w.Close())
+}
 
 func (s *SQLite) wrap(op string, err error) error {
 	if err == nil {
@@ -343,9 +362,6 @@ func (s *SQLite) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error) 
 	}
 	return out, s.wrap("audit", rows.Err())
 }
-
-// placeholders is "?,?,...,?" n times.
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 var orbBoundZero = orb.Bound{}
 
