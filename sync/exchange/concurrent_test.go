@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -16,9 +17,10 @@ import (
 )
 
 // concurrentPushes has clients push batches of n new proposals each at
-// the same time over loopback HTTP, every change with its own key, and
-// returns the latency of every push. It fails unless every change is
-// applied and the collection holds them all.
+// the same time over loopback HTTP, every change with its own key, each
+// client reading the change feed (in pages of n) after each push as a
+// replica does, and returns the latency of every push. It fails unless
+// every change is applied and the collection holds them all.
 func concurrentPushes(tb testing.TB, e *env, clients, batches, n int) []time.Duration {
 	bodies := make([][][]byte, clients)
 	for c := range clients {
@@ -37,15 +39,20 @@ func concurrentPushes(tb testing.TB, e *env, clients, batches, n int) []time.Dur
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
+			since := "0"
 			for _, body := range bodies[c] {
 				start := time.Now()
-				if err := pushAll(e, body); err != nil {
+				err := pushAll(e, body)
+				if err == nil {
+					mu.Lock()
+					took = append(took, time.Since(start))
+					mu.Unlock()
+					since, err = pullAll(e, since, n)
+				}
+				if err != nil {
 					tb.Error(err)
 					return
 				}
-				mu.Lock()
-				took = append(took, time.Since(start))
-				mu.Unlock()
 			}
 		})
 	}
@@ -82,6 +89,28 @@ func pushAll(e *env, body []byte) error {
 	return nil
 }
 
+// pullAll reads the feed of proposals after since in pages of n and
+// returns the cursor to resume from.
+func pullAll(e *env, since string, n int) (string, error) {
+	for {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/collections/gl_xzfa/changes?limit=%d&crs=%s&since=%s", e.srv.URL, n, wire.EPSGURI(4550), since), nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["admin"])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return since, err
+		}
+		var p wire.ChangePage
+		err = jsonDecode(res.Body, &p)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 {
+			return since, fmt.Errorf("changes: %s %v", res.Status, err)
+		}
+		if since = p.Next; !p.More {
+			return since, nil
+		}
+	}
+}
+
 func quantile(d []time.Duration, q float64) time.Duration {
 	if len(d) == 0 {
 		return 0
@@ -111,4 +140,75 @@ func BenchmarkConcurrentPushes(b *testing.B) {
 		}
 		b.ReportMetric(float64(50000*b.N)/b.Elapsed().Seconds(), "changes/s")
 	})
+}
+
+// TestSQLiteGroupCommit: Updates running at once commit together, but
+// each stands alone: one that fails or panics rolls back its own writes
+// only and gets its own error, the others are kept with contiguous
+// sequence numbers, and the collection's count is theirs.
+func TestSQLiteGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	s := openTestSQLite(t)
+	if err := s.Update(ctx, func(tx Tx) error { return tx.PutCollection(ctx, Collection{ID: "c", SRID: 4550}) }); err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = s.Update(ctx, func(tx Tx) error {
+				for k := range 3 {
+					r := &Record{Collection: "c", UID: fmt.Sprintf("u%d-%d", i, k), Version: 1, Geom: orb.Point{float64(i), float64(k)},
+						Bound: orb.Point{float64(i), float64(k)}.Bound(), UpdatedAt: time.Now(), UpdatedBy: "t"}
+					if err := tx.Put(ctx, r, false); err != nil {
+						return err
+					}
+				}
+				switch i % 4 {
+				case 1:
+					return fmt.Errorf("update %d refused", i)
+				case 2:
+					panic(fmt.Sprintf("update %d panics", i))
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case i%4 == 1 && (err == nil || !strings.Contains(err.Error(), fmt.Sprintf("update %d refused", i))):
+			t.Errorf("update %d: got %v, want its own error", i, err)
+		case i%4 == 2 && (err == nil || !strings.Contains(err.Error(), "panicked")):
+			t.Errorf("update %d: got %v, want the panic as an error", i, err)
+		case i%4 != 1 && i%4 != 2 && err != nil:
+			t.Errorf("update %d: %v", i, err)
+		}
+	}
+	page, err := s.Changes(ctx, ChangeQuery{Collection: "c", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := n / 2 * 3
+	if len(page.Records) != want {
+		t.Fatalf("the feed holds %d changes, want %d (3 of each update that succeeded)", len(page.Records), want)
+	}
+	for k, r := range page.Records {
+		var i, j int
+		fmt.Sscanf(r.UID, "u%d-%d", &i, &j)
+		if i%4 == 1 || i%4 == 2 {
+			t.Errorf("%s of a failed update was kept", r.UID)
+		}
+		if r.Seq != int64(k+1) {
+			t.Errorf("change %d (%s) has seq %d, want %d", k, r.UID, r.Seq, k+1)
+		}
+	}
+	if c, _ := s.Collection(ctx, "c"); c.Count != int64(want) {
+		t.Errorf("collection count %d, want %d", c.Count, want)
+	}
+	s.Close()
+	if err := s.Update(ctx, func(Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Errorf("Update after Close: %v, want ErrClosed", err)
+	}
 }

@@ -45,13 +45,15 @@ CREATE TABLE IF NOT EXISTS push_results (
 `
 
 // SQLite is the embedded store: one file, WAL, synchronous=FULL (a
-// committed write survives a crash or power loss), a pool of readers and
-// one writer goroutine that owns the write connection and group-commits
+// committed write survives a crash or power loss), a pool of readers for
+// pages and feeds, a small one for look-ups of a row (tokens, collections,
+// one feature: a push's look-ups never queue behind other clients' page
+// reads), and one writer goroutine that owns the write connection and group-commits
 // the Updates waiting for it (see Update). It is safe for concurrent use.
 type SQLite struct {
-	path string
-	w, r *sql.DB
-	st   sqliteStmts
+	path    string
+	w, r, q *sql.DB // writer, page readers, row look-ups
+	st      sqliteStmts
 
 	writes  chan *sqliteWrite
 	closing chan struct{} // closed by Close
@@ -85,6 +87,11 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		return nil, fmt.Errorf("exchange: sqlite %s: %w", path, err)
 	}
 	s.r.SetMaxOpenConns(8)
+	if s.q, err = sql.Open("sqlite3", dsn+"&_query_only=1"); err != nil {
+		s.st.close()
+		return nil, errors.Join(fmt.Errorf("exchange: sqlite %s: %w", path, err), s.r.Close(), w.Close())
+	}
+	s.q.SetMaxOpenConns(2)
 	go s.writer()
 	return s, nil
 }
@@ -95,7 +102,7 @@ func (s *SQLite) Close() error {
 	s.once.Do(func() { close(s.closing) })
 	<-s.stopped
 	s.st.close()
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.q.Close(), s.r.Close(), s.w.Close())
 }
 
 func (s *SQLite) wrap(op string, err error) error {
@@ -131,7 +138,7 @@ func scanCollection(r rowScanner) (Collection, int64, error) {
 
 // Collections lists every collection by id.
 func (s *SQLite) Collections(ctx context.Context) ([]Collection, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+sqliteCollCols+` FROM collections ORDER BY id`)
+	rows, err := s.q.QueryContext(ctx, `SELECT `+sqliteCollCols+` FROM collections ORDER BY id`)
 	if err != nil {
 		return nil, s.wrap("collections", err)
 	}
@@ -149,7 +156,7 @@ func (s *SQLite) Collections(ctx context.Context) ([]Collection, error) {
 
 // Collection returns one collection.
 func (s *SQLite) Collection(ctx context.Context, id string) (Collection, error) {
-	c, _, err := sqliteCollection(ctx, s.r, id)
+	c, _, err := sqliteCollection(ctx, s.q, id)
 	return c, err
 }
 
@@ -253,7 +260,7 @@ func trimPage(recs []Record, limit int) ([]Record, bool) {
 
 // Item reads one feature, tombstones included.
 func (s *SQLite) Item(ctx context.Context, coll, uid string) (Record, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT `+sqliteFeatureCols+` FROM features f JOIN collections c ON c.cid = f.cid
+	row := s.q.QueryRowContext(ctx, `SELECT `+sqliteFeatureCols+` FROM features f JOIN collections c ON c.cid = f.cid
 		WHERE c.id = ? AND f.uid = ?`, coll, uid)
 	r, err := scanRecord(row, coll)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -312,7 +319,7 @@ func feedPage(recs []Record, q ChangeQuery, high int64) ChangePage {
 // HighWater is the highest sequence number of a collection's changes.
 func (s *SQLite) HighWater(ctx context.Context, coll string) (int64, error) {
 	var n sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT max(f.seq) FROM features f JOIN collections c ON c.cid = f.cid WHERE c.id = ?`, coll).Scan(&n)
+	err := s.q.QueryRowContext(ctx, `SELECT max(f.seq) FROM features f JOIN collections c ON c.cid = f.cid WHERE c.id = ?`, coll).Scan(&n)
 	return n.Int64, s.wrap("high water", err)
 }
 
@@ -320,7 +327,7 @@ func (s *SQLite) HighWater(ctx context.Context, coll string) (int64, error) {
 func (s *SQLite) Principal(ctx context.Context, hash string) (Principal, error) {
 	var p Principal
 	var d sql.NullString
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, role, district FROM tokens WHERE hash = ?`, hash).Scan(&p.ID, &p.Name, &p.Role, &d)
+	err := s.q.QueryRowContext(ctx, `SELECT id, name, role, district FROM tokens WHERE hash = ?`, hash).Scan(&p.ID, &p.Name, &p.Role, &d)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("%w: token", ErrNotFound)
 	}
