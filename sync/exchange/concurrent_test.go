@@ -17,11 +17,11 @@ import (
 )
 
 // concurrentPushes has clients push batches of n new proposals each at
-// the same time over loopback HTTP, every change with its own key, each
-// client reading the change feed (in pages of n) after each push as a
-// replica does, and returns the latency of every push. It fails unless
+// the same time over loopback HTTP, every change with its own key (with
+// pull, each client reading the change feed in pages of n after each push
+// as a replica does), and returns the latency of every push. It fails unless
 // every change is applied and the collection holds them all.
-func concurrentPushes(tb testing.TB, e *env, clients, batches, n int) []time.Duration {
+func concurrentPushes(tb testing.TB, e *env, clients, batches, n int, pull bool) []time.Duration {
 	bodies := make([][][]byte, clients)
 	for c := range clients {
 		for b := range batches {
@@ -47,6 +47,8 @@ func concurrentPushes(tb testing.TB, e *env, clients, batches, n int) []time.Dur
 					mu.Lock()
 					took = append(took, time.Since(start))
 					mu.Unlock()
+				}
+				if err == nil && pull {
 					since, err = pullAll(e, since, n)
 				}
 				if err != nil {
@@ -122,24 +124,33 @@ func quantile(d []time.Duration, q float64) time.Duration {
 // change is applied once, on either storage.
 func TestConcurrentPushes(t *testing.T) {
 	eachStore(t, func(t *testing.T, s Store) {
-		took := concurrentPushes(t, newEnv(t, s, Options{}), 16, 2, 50)
+		took := concurrentPushes(t, newEnv(t, s, Options{}), 16, 2, 50, true)
 		t.Logf("%d pushes: p50 %v, p99 %v", len(took), quantile(took, 0.5), quantile(took, 0.99))
 	})
 }
 
 // BenchmarkConcurrentPushes is the server's side of the replica package's
 // BenchmarkConcurrentClients: 50 clients push 4 batches of 250 proposals
-// each at once; p50/p99 push latency are reported.
+// each at once, only pushing (push) or reading the feed after each push
+// (pull); p50/p99 push latency are reported.
 func BenchmarkConcurrentPushes(b *testing.B) {
-	eachStoreB(b, func(b *testing.B, s Store) {
-		e := newEnv(b, s, Options{})
-		for range b.N {
-			took := concurrentPushes(b, e, 50, 4, 250)
-			b.ReportMetric(quantile(took, 0.5).Seconds(), "p50-s")
-			b.ReportMetric(quantile(took, 0.99).Seconds(), "p99-s")
+	for _, sc := range storeCases {
+		for _, pull := range []bool{false, true} {
+			name := sc.name + "/push"
+			if pull {
+				name = sc.name + "/pull"
+			}
+			b.Run(name, func(b *testing.B) {
+				e := newEnv(b, sc.open(b), Options{})
+				for range b.N {
+					took := concurrentPushes(b, e, 50, 4, 250, pull)
+					b.ReportMetric(quantile(took, 0.5).Seconds(), "p50-s")
+					b.ReportMetric(quantile(took, 0.99).Seconds(), "p99-s")
+				}
+				b.ReportMetric(float64(50000*b.N)/b.Elapsed().Seconds(), "changes/s")
+			})
 		}
-		b.ReportMetric(float64(50000*b.N)/b.Elapsed().Seconds(), "changes/s")
-	})
+	}
 }
 
 // TestSQLiteGroupCommit: Updates running at once commit together, but

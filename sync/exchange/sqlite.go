@@ -10,9 +10,20 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the sqlite3 driver
+	"github.com/mattn/go-sqlite3"
 	"github.com/paulmach/orb"
 )
+
+// sqliteWriterDriver is sqlite3 with the writer connection's settings:
+// savepoint journals (one per Update of a group) kept in memory.
+const sqliteWriterDriver = "sqlite3_exchange_writer"
+
+func init() {
+	sql.Register(sqliteWriterDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY`, nil)
+		return err
+	}})
+}
 
 // sqliteSchema is the SQLite store's tables. features holds the latest
 // state of every feature (tombstones included) with the sequence number of
@@ -67,7 +78,7 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		return nil, fmt.Errorf("%w: sqlite: no file", ErrBadDB)
 	}
 	dsn := "file:" + url.PathEscape(path) + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000"
-	w, err := sql.Open("sqlite3", dsn+"&_txlock=immediate")
+	w, err := sql.Open(sqliteWriterDriver, dsn+"&_txlock=immediate&_cache_size=-32768")
 	if err != nil {
 		return nil, fmt.Errorf("exchange: sqlite %s: %w", path, err)
 	}
