@@ -83,7 +83,7 @@ func (s *SQLite) commitGroup(first *sqliteWrite) {
 	g, err := s.beginGroup()
 	for i := 0; err == nil; i++ {
 		errs[i], err = g.run(group[i])
-		if len(group) == sqliteGroupMax || time.Since(start) >= sqliteGroupTime {
+		if err != nil || len(group) == sqliteGroupMax || time.Since(start) >= sqliteGroupTime {
 			break
 		}
 		w := s.next()
