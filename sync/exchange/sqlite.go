@@ -15,7 +15,8 @@ import (
 )
 
 // sqliteWriterDriver is sqlite3 with the writer connection's settings:
-// savepoint journals (one per Update of a group) kept in memory.
+// savepoint journals (one per Update of a group) kept in memory, not in a
+// temporary file.
 const sqliteWriterDriver = "sqlite3_exchange_writer"
 
 func init() {
@@ -57,10 +58,11 @@ CREATE TABLE IF NOT EXISTS push_results (
 
 // SQLite is the embedded store: one file, WAL, synchronous=FULL (a
 // committed write survives a crash or power loss), a pool of readers for
-// pages and feeds, a small one for look-ups of a row (tokens, collections,
-// one feature: a push's look-ups never queue behind other clients' page
-// reads), and one writer goroutine that owns the write connection and group-commits
-// the Updates waiting for it (see Update). It is safe for concurrent use.
+// pages and feeds, a small pool for look-ups of one row (token,
+// collections, a feature), so that a push's look-ups never queue behind
+// other clients' page reads, and one writer goroutine that owns the write
+// connection and group-commits the Updates waiting for it (see Update).
+// It is safe for concurrent use.
 type SQLite struct {
 	path    string
 	w, r, q *sql.DB // writer, page readers, row look-ups
@@ -346,14 +348,20 @@ func (s *SQLite) Principal(ctx context.Context, hash string) (Principal, error) 
 	return p, s.wrap("token", err)
 }
 
-// AddToken stores a token hash.
+// AddToken stores a token hash (through the writer, like every write).
 func (s *SQLite) AddToken(ctx context.Context, p Principal, hash string) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO tokens (name, role, district, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		p.Name, p.Role, p.District, hash, formatTime(time.Now()))
-	if err != nil {
-		return 0, s.wrap("add token", err)
-	}
-	return res.LastInsertId()
+	var id int64
+	err := s.Update(ctx, func(tx Tx) error {
+		t := tx.(*sqliteTx)
+		res, err := t.g.tx.ExecContext(t.ctx, `INSERT INTO tokens (name, role, district, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+			p.Name, p.Role, p.District, hash, formatTime(time.Now()))
+		if err != nil {
+			return s.wrap("add token", err)
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
 }
 
 // Audit lists audit entries oldest first.
