@@ -223,3 +223,88 @@ func TestSQLiteGroupCommit(t *testing.T) {
 		t.Errorf("Update after Close: %v, want ErrClosed", err)
 	}
 }
+
+// TestQueuedWrites: a transaction of more writes than one statement
+// takes (SQLite queues sqliteChunk rows a statement) reads its own
+// writes, and a feature written twice and one deleted in it end in their
+// last state, in the feed, the count and the spatial index.
+func TestQueuedWrites(t *testing.T) {
+	eachStore(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		pt := func(uid string, x float64) *Record {
+			g := orb.Point{x, x}
+			return &Record{Collection: "c", UID: uid, Version: 1, Geom: g, Bound: g.Bound(), UpdatedAt: time.Now(), UpdatedBy: "t"}
+		}
+		const n = 2*sqliteChunk + 30
+		var keys []string
+		err := s.Update(ctx, func(tx Tx) error {
+			if err := tx.PutCollection(ctx, Collection{ID: "c", SRID: 4550}); err != nil {
+				return err
+			}
+			for i := range n {
+				uid := fmt.Sprint("u", i)
+				if err := tx.Put(ctx, pt(uid, float64(i)), false); err != nil {
+					return err
+				}
+				if err := tx.Audit(ctx, AuditEntry{Time: time.Now(), Who: "t", Role: "admin", Action: "push", Collection: "c", UID: uid, AfterVersion: 1}); err != nil {
+					return err
+				}
+				if i%2 == 0 {
+					keys = append(keys, "k"+uid)
+					if err := tx.SavePushResult(ctx, "k"+uid, StoredResult{Who: "t", Result: []byte(`{}`)}); err != nil {
+						return err
+					}
+				}
+			}
+			moved := pt("u5", 1000)
+			moved.Version = 2
+			gone := &Record{Collection: "c", UID: "u7", Version: 2, Deleted: true, Bound: orb.Point{7, 7}.Bound(), UpdatedAt: time.Now(), UpdatedBy: "t"}
+			if err := tx.Put(ctx, moved, true); err != nil {
+				return err
+			}
+			if err := tx.Put(ctx, gone, true); err != nil {
+				return err
+			}
+			got, err := tx.PushResults(ctx, keys)
+			if err != nil || len(got) != len(keys) {
+				return fmt.Errorf("the transaction reads %d of its %d push results (%v)", len(got), len(keys), err)
+			}
+			recs, err := tx.Load(ctx, "c", []string{"u5", "u7", fmt.Sprint("u", n-1)})
+			if err != nil || recs["u5"].Version != 2 || !recs["u7"].Deleted || recs[fmt.Sprint("u", n-1)].Version != 1 {
+				return fmt.Errorf("the transaction reads its own features wrong: %+v %v", recs, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.Collection(ctx, "c")
+		if err != nil || c.Count != n-1 {
+			t.Fatalf("count %d (%v), want %d", c.Count, err, n-1)
+		}
+		for _, q := range []struct {
+			x    float64
+			want []string
+		}{{1000, []string{"u5"}}, {5, nil}, {7, nil}, {8, []string{"u8"}}} {
+			page, err := s.Items(ctx, ItemQuery{Collection: "c", HasBBox: true, BBox: orb.Bound{Min: orb.Point{q.x - 0.5, q.x - 0.5}, Max: orb.Point{q.x + 0.5, q.x + 0.5}}, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range page.Records {
+				got = append(got, r.UID)
+			}
+			if !slices.Equal(got, q.want) {
+				t.Errorf("features in the box around %g: %v, want %v", q.x, got, q.want)
+			}
+		}
+		page, err := s.Changes(ctx, ChangeQuery{Collection: "c", Since: n, Limit: 10})
+		if err != nil || len(page.Records) != 2 || page.Records[0].UID != "u5" || page.Records[0].Seq != n+1 || !page.Records[1].Deleted {
+			t.Fatalf("the feed after %d: %+v %v, want u5 at seq %d then the tombstone of u7", n, page.Records, err, n+1)
+		}
+		audit, err := s.Audit(ctx, AuditQuery{})
+		if err != nil || len(audit) != n || audit[n-1].UID != fmt.Sprint("u", n-1) {
+			t.Fatalf("%d audit entries (%v), want %d in order", len(audit), err, n)
+		}
+	})
+}

@@ -19,12 +19,17 @@ type sqliteTx struct {
 	seq  int64
 	cids map[string]int64
 	acc  extentAcc
+
+	puts    []sqlitePut // queued writes (see sqliteChunk)
+	audits  []AuditEntry
+	results []sqliteResult
 }
 
 // sqliteStmts are the writer's prepared statements, reused by every
 // transaction.
 type sqliteStmts struct {
-	seqGet, seqSet, count, extent, upsert, rtreePut, rtreeDel, audit, pushResult, pushResults, load *sql.Stmt
+	seqGet, seqSet, count, extent, pushResults, load, rtreeDel *sql.Stmt
+	upsertN, rtreeN, auditN, resultN                           *sql.Stmt // for sqliteChunk rows
 }
 
 func (st *sqliteStmts) queries() map[**sql.Stmt]string {
@@ -34,12 +39,11 @@ func (st *sqliteStmts) queries() map[**sql.Stmt]string {
 		&st.count:  `UPDATE collections SET count = count + ? WHERE cid = ?`,
 		&st.extent: `UPDATE collections SET count = count + ?, minx = min(coalesce(minx, ?), ?), miny = min(coalesce(miny, ?), ?),
 			maxx = max(coalesce(maxx, ?), ?), maxy = max(coalesce(maxy, ?), ?) WHERE cid = ?`,
-		&st.upsert:   sqliteUpsert,
-		&st.rtreePut: `INSERT OR REPLACE INTO features_rtree VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		&st.rtreeDel: `DELETE FROM features_rtree WHERE id = ?`,
-		&st.audit: `INSERT INTO audit (ts, who, role, action, collection, uid, before_version, after_version, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		&st.pushResult:  `INSERT INTO push_results (key, who, result, created_at) VALUES (?, ?, ?, ?)`,
+		&st.upsertN:     sqliteUpsertHead + values(sqliteChunk, 13) + sqliteUpsertTail,
+		&st.rtreeN:      sqliteRtreeHead + values(sqliteChunk, 7),
+		&st.rtreeDel:    `DELETE FROM features_rtree WHERE id IN (SELECT value FROM json_each(?))`,
+		&st.auditN:      sqliteAuditHead + values(sqliteChunk, 9),
+		&st.resultN:     sqliteResultHead + values(sqliteChunk, 4),
 		&st.pushResults: `SELECT key, who, result FROM push_results WHERE key IN (SELECT value FROM json_each(?))`,
 		&st.load:        `SELECT ` + sqliteFeatureCols + ` FROM features f WHERE f.cid = ? AND f.uid IN (SELECT value FROM json_each(?))`,
 	}
@@ -67,6 +71,9 @@ func (st *sqliteStmts) close() {
 
 // flush writes the sequence and the collections' extents and counts.
 func (t *sqliteTx) flush() error {
+	if err := t.send(); err != nil {
+		return err
+	}
 	if _, err := t.g.stmt(t.s.st.seqSet).ExecContext(t.ctx, t.seq); err != nil {
 		return t.s.wrap("seq", err)
 	}
@@ -97,6 +104,9 @@ func (t *sqliteTx) cid(coll string) (int64, error) {
 
 // PutCollection creates or describes a collection.
 func (t *sqliteTx) PutCollection(_ context.Context, c Collection) error {
+	if err := t.send(); err != nil {
+		return err
+	}
 	fields, _ := json.Marshal(c.Fields)
 	_, err := t.g.tx.ExecContext(t.ctx, `INSERT INTO collections (id, code, title, description, geometry, srid, source, role, fields)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -109,6 +119,9 @@ func (t *sqliteTx) PutCollection(_ context.Context, c Collection) error {
 
 // Collection reads a collection inside the transaction.
 func (t *sqliteTx) Collection(_ context.Context, id string) (Collection, error) {
+	if err := t.send(); err != nil {
+		return Collection{}, err
+	}
 	c, cid, err := sqliteCollection(t.ctx, t.g.tx, id)
 	if err == nil {
 		t.cids[id] = cid
@@ -122,8 +135,17 @@ func jsonStrings(v []string) string {
 	return string(b)
 }
 
+// jsonInts is a JSON array of integers, for json_each.
+func jsonInts(v []int64) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 // Load reads features by uid, tombstones included.
 func (t *sqliteTx) Load(_ context.Context, coll string, uids []string) (map[string]Record, error) {
+	if err := t.send(); err != nil {
+		return nil, err
+	}
 	cid, err := t.cid(coll)
 	if err != nil {
 		return nil, err
@@ -143,15 +165,8 @@ func (t *sqliteTx) Load(_ context.Context, coll string, uids []string) (map[stri
 	return out, nil
 }
 
-const sqliteUpsert = `INSERT INTO features (cid, uid, version, deleted, seq, minx, miny, maxx, maxy, geom, props, updated_at, updated_by)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (cid, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, seq = excluded.seq,
-		pminx = features.minx, pminy = features.miny, pmaxx = features.maxx, pmaxy = features.maxy,
-		minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
-		geom = excluded.geom, props = excluded.props, updated_at = excluded.updated_at, updated_by = excluded.updated_by
-	RETURNING id`
-
-// Put writes a feature with the next sequence number.
+// Put queues a feature write with the next sequence number (see
+// sqliteChunk); its RowID is set when the queue is written.
 func (t *sqliteTx) Put(_ context.Context, r *Record, wasLive bool) error {
 	cid, err := t.cid(r.Collection)
 	if err != nil {
@@ -172,26 +187,12 @@ func (t *sqliteTx) Put(_ context.Context, r *Record, wasLive bool) error {
 	hasBox := r.Bound != (orbBoundZero) || r.Geom != nil
 	args := append([]any{cid, r.UID, r.Version, r.Deleted, r.Seq}, boxArgs(r.Bound, hasBox)...)
 	args = append(args, geom, nullText(props), formatTime(r.UpdatedAt), r.UpdatedBy)
-	if err := t.g.stmt(t.s.st.upsert).QueryRowContext(t.ctx, args...).Scan(&r.RowID); err != nil {
-		return t.s.wrap("put "+r.Collection+" "+r.UID, err)
-	}
-	if err := t.index(r, cid); err != nil {
-		return err
-	}
+	t.puts = append(t.puts, sqlitePut{r: r, cid: cid, uid: r.UID, coll: r.Collection, live: !r.Deleted && r.Geom != nil, bound: r.Bound, args: args})
 	t.acc.add(r.Collection, r, wasLive)
-	return nil
-}
-
-// index keeps features_rtree to the live geometries.
-func (t *sqliteTx) index(r *Record, cid int64) error {
-	var err error
-	if r.Deleted || r.Geom == nil {
-		_, err = t.g.stmt(t.s.st.rtreeDel).ExecContext(t.ctx, r.RowID)
-	} else {
-		b := r.Bound
-		_, err = t.g.stmt(t.s.st.rtreePut).ExecContext(t.ctx, r.RowID, b.Min[0], b.Max[0], b.Min[1], b.Max[1], cid, cid)
+	if len(t.puts) == sqliteChunk {
+		return t.sendPuts()
 	}
-	return t.s.wrap("rtree "+r.Collection, err)
+	return nil
 }
 
 func nullText(b []byte) any {
@@ -203,6 +204,9 @@ func nullText(b []byte) any {
 
 // PushResults reads stored results by key.
 func (t *sqliteTx) PushResults(_ context.Context, keys []string) (map[string]StoredResult, error) {
+	if err := t.send(); err != nil {
+		return nil, err
+	}
 	out := map[string]StoredResult{}
 	rows, err := t.g.stmt(t.s.st.pushResults).QueryContext(t.ctx, jsonStrings(keys))
 	if err != nil {
@@ -220,21 +224,29 @@ func (t *sqliteTx) PushResults(_ context.Context, keys []string) (map[string]Sto
 	return out, t.s.wrap("push results", rows.Err())
 }
 
-// SavePushResult stores a key's result.
+// SavePushResult queues a key's result.
 func (t *sqliteTx) SavePushResult(_ context.Context, key string, r StoredResult) error {
-	_, err := t.g.stmt(t.s.st.pushResult).ExecContext(t.ctx, key, r.Who, string(r.Result), formatTime(time.Now()))
-	return t.s.wrap("push result", err)
+	t.results = append(t.results, sqliteResult{key: key, r: r, at: time.Now()})
+	if len(t.results) == sqliteChunk {
+		return t.sendResults()
+	}
+	return nil
 }
 
-// Audit appends an entry.
+// Audit queues an entry.
 func (t *sqliteTx) Audit(_ context.Context, e AuditEntry) error {
-	_, err := t.g.stmt(t.s.st.audit).ExecContext(t.ctx, formatTime(e.Time), e.Who, e.Role, e.Action, e.Collection, e.UID,
-		e.BeforeVersion, e.AfterVersion, e.Detail)
-	return t.s.wrap("audit", err)
+	t.audits = append(t.audits, e)
+	if len(t.audits) == sqliteChunk {
+		return t.sendAudits()
+	}
+	return nil
 }
 
 // RecomputeExtent sets a collection's extent and count from its live features.
 func (t *sqliteTx) RecomputeExtent(_ context.Context, coll string) error {
+	if err := t.send(); err != nil {
+		return err
+	}
 	cid, err := t.cid(coll)
 	if err != nil {
 		return err
