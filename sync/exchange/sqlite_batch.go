@@ -51,8 +51,9 @@ type cidUID struct {
 	uid string
 }
 
-// chunkStmt is the statement for n rows: the store's prepared one for a
-// full chunk, else one prepared for this use (nil: use text).
+// chunkStmt is the store's prepared statement full when n rows fill a
+// chunk, else nil: the caller runs the statement's text for n rows, which
+// is prepared for that one use.
 func (t *sqliteTx) chunkStmt(n int, full *sql.Stmt) *sql.Stmt {
 	if n == sqliteChunk {
 		return t.g.stmt(full)
@@ -60,6 +61,7 @@ func (t *sqliteTx) chunkStmt(n int, full *sql.Stmt) *sql.Stmt {
 	return nil
 }
 
+// exec runs the statement for n rows (full, or text) with args.
 func (t *sqliteTx) exec(n int, full *sql.Stmt, text string, args []any) error {
 	var err error
 	if st := t.chunkStmt(n, full); st != nil {
