@@ -90,14 +90,20 @@ func (d *districts) of(p orb.Point) string {
 	return ""
 }
 
-// assign sets each patch's district and keeps those in only (all when empty).
+// assign sets each patch's district and keeps those in only (all when
+// empty), in place.
 func (d *districts) assign(ps []Patch, only string) []Patch {
-	out := ps[:0]
-	for _, p := range ps {
-		p.District = d.of(p.Centroid)
-		if only == "" || p.District == only {
-			out = append(out, p)
+	n := 0
+	for i := range ps {
+		ps[i].District = d.of(ps[i].Centroid)
+		if only != "" && ps[i].District != only {
+			continue
 		}
+		if n != i {
+			ps[n] = ps[i]
+		}
+		n++
 	}
-	return out
+	clear(ps[n:])
+	return ps[:n]
 }

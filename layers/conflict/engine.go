@@ -1,7 +1,9 @@
 package conflict
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -36,6 +38,11 @@ type Options struct {
 	// XZ_QXXZQ and xzqdm. A missing layer leaves patches without a district.
 	DistrictLayer, DistrictField string
 
+	// Discard: Run stores the patches without keeping them in
+	// Result.Patches (left nil; Result.Rules has their counts and areas),
+	// so a first run holds a few chunks of patches at a time, not all.
+	Discard bool
+
 	preA []Feature // incremental re-check: the A features to check, already loaded
 }
 
@@ -59,7 +66,9 @@ type Result struct {
 	Rules   []RuleResult `json:"rules"`
 	Patches []Patch      `json:"-"`
 	Repairs []Repair     `json:"repairs,omitempty"`
-	// Store is the time Run took to store the patches (zero for RunSource).
+	// Store is the time Run took to store the patches (zero for
+	// RunSource): streamed into an empty table, the time in the store's
+	// statements while the rules ran plus the time after the last rule.
 	Store time.Duration `json:"-"`
 }
 
@@ -69,6 +78,35 @@ const progressTotal = 1000
 // naming a layer the source lacks is skipped (SkipNoLayer), as is one whose
 // layer's data cannot be used (SkipUnusable, RuleResult.Unusable).
 func RunSource(ctx context.Context, src Source, rules *RuleSet, opt Options) (*Result, error) {
+	var parts [][]Patch
+	res, err := runRules(ctx, src, rules, opt, &sink{take: func(ps []Patch, _ []encodedPatch) error {
+		parts = append(parts, ps)
+		return nil
+	}})
+	if err != nil {
+		return nil, err
+	}
+	res.Patches = concat(parts)
+	return res, nil
+}
+
+// sink takes the patches of a run chunk by chunk, rule after rule, each
+// rule's in its final order (A fid, B fid, class pair), from the goroutine
+// that called runRules.
+type sink struct {
+	take func(ps []Patch, enc []encodedPatch) error
+	// encode: the workers encode each chunk for storage (enc, fingerprints;
+	// srid is the blueprint's), else enc is nil.
+	encode bool
+	srid   int
+	// recycle: take keeps neither ps nor enc, so their arrays are reused
+	// for later chunks.
+	recycle bool
+}
+
+// runRules runs the selected rules in order, handing their patches to sk;
+// Result.Patches is left nil.
+func runRules(ctx context.Context, src Source, rules *RuleSet, opt Options, sk *sink) (*Result, error) {
 	rules, err := rules.Select(opt.Rules)
 	if err != nil {
 		return nil, err
@@ -81,35 +119,32 @@ func RunSource(ctx context.Context, src Source, rules *RuleSet, opt Options) (*R
 		return nil, err
 	}
 	res := &Result{}
-	var perRule [][]Patch
 	for i, r := range rules.Rules {
 		if reason, unusable := skipReason(src, r); reason != "" {
 			res.Rules = append(res.Rules, skippedResult(r, reason, unusable))
 			continue
 		}
-		e := &ruleRun{rule: r, src: src, opt: opt, dist: dist, repairs: map[string]Repair{}}
+		e := &ruleRun{rule: r, src: src, opt: opt, dist: dist, repairs: map[string]Repair{}, sink: sk}
 		e.progress = func(frac float64) {
 			if opt.Progress != nil {
 				opt.Progress(int((float64(i)+frac)*progressTotal/float64(len(rules.Rules))), progressTotal)
 			}
 		}
-		rr, patches, err := e.run(ctx)
+		rr, err := e.run(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
 		res.Rules = append(res.Rules, rr)
-		perRule = append(perRule, patches)
 		res.Repairs = append(res.Repairs, e.sortedRepairs()...)
 	}
-	res.Patches = concat(perRule)
 	if opt.Progress != nil {
 		opt.Progress(progressTotal, progressTotal)
 	}
 	return res, nil
 }
 
-// concat joins the rules' patches into one slice of the exact size,
-// releasing each rule's as it goes.
+// concat joins the chunks' patches into one slice of the exact size,
+// releasing each chunk's as it goes.
 func concat(parts [][]Patch) []Patch {
 	n := 0
 	for _, p := range parts {
@@ -136,34 +171,31 @@ type ruleRun struct {
 	a, b     []Feature
 	mu       sync.Mutex
 	repairs  map[string]Repair
+	sink     *sink
+	found    RuleResult // patches and area emitted so far
 
 	bRings []goRing                       // by B index (prep.go)
 	bTree  *rtree.RTreeGN[float64, int32] // B's boxes
 	eager  []int                          // B features each worker parses into GEOS up front
 }
 
-func (e *ruleRun) run(ctx context.Context) (RuleResult, []Patch, error) {
+func (e *ruleRun) run(ctx context.Context) (RuleResult, error) {
 	start := time.Now()
 	rr := RuleResult{ID: e.rule.ID, Kind: e.rule.Kind}
 	if e.rule.Kind == KindSlope && e.opt.Slope == nil {
 		rr.Skipped = SkipNoDEM
-		return rr, nil, nil
+		return rr, nil
 	}
 	if err := e.load(ctx); err != nil {
-		return rr, nil, err
+		return rr, err
 	}
-	patches, err := e.overlay(ctx)
-	if err != nil {
-		return rr, nil, err
+	if err := e.overlay(ctx); err != nil {
+		return rr, err
 	}
-	patches = e.dist.assign(patches, e.opt.District)
-	for _, p := range patches {
-		rr.Area += p.Area
-	}
-	rr.Patches = len(patches)
+	rr.Patches, rr.Area = e.found.Patches, e.found.Area
 	rr.Duration = time.Since(start)
 	rr.Millis = float64(rr.Duration.Microseconds()) / 1000
-	return rr, patches, nil
+	return rr, nil
 }
 
 // load reads A (within the district's box, if any) and B (within A's box).
@@ -231,53 +263,176 @@ func (e *ruleRun) sortedRepairs() []Repair {
 	return out
 }
 
-// overlay splits A into chunks shared by the workers.
-func (e *ruleRun) overlay(ctx context.Context) ([]Patch, error) {
+// chunkRows is the A features in a chunk of work.
+const chunkRows = 64
+
+// chunkOut is one chunk's patches, ready for the sink.
+type chunkOut struct {
+	c   int // chunk index
+	ps  []Patch
+	enc []encodedPatch // when the sink encodes
+}
+
+// overlay splits A into chunks shared by the workers, handed out in order,
+// and hands the chunks' patches to the sink in that order from this
+// goroutine: at most a window of chunks is out (taken and not yet in the
+// sink), so the patches held stay bounded however many the rule finds.
+func (e *ruleRun) overlay(ctx context.Context) error {
 	if len(e.a) == 0 {
-		return nil, nil
+		return nil
 	}
 	if err := e.prepB(); err != nil {
-		return nil, err
+		return err
 	}
 	n := e.opt.Workers
 	if n <= 0 {
 		n = runtime.NumCPU()
 	}
-	const chunk = 64
-	chunks := (len(e.a) + chunk - 1) / chunk
+	chunks := (len(e.a) + chunkRows - 1) / chunkRows
 	n = min(n, chunks)
-	var next, done atomic.Int64
-	out := make([][]Patch, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	window := 4 * n
+	tokens := make(chan struct{}, window) // one per chunk out
+	results := make(chan chunkOut, window)
+	free := make(chan chunkOut, window) // arrays to reuse (sink.recycle)
 	errs := make([]error, n)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[w], errs[w] = e.work(ctx, func() (int, int, bool) {
-				c := int(next.Add(1) - 1)
-				if c >= chunks {
-					return 0, 0, false
-				}
-				return c * chunk, min((c+1)*chunk, len(e.a)), true
-			}, func() { e.progress(float64(done.Add(1)) / float64(chunks)) })
+			if errs[w] = e.worker(ctx, chunks, &next, tokens, results, free); errs[w] != nil {
+				cancel()
+			}
 		}()
 	}
-	wg.Wait()
-	total := 0
-	for w := range n {
-		if errs[w] != nil {
-			return nil, errs[w]
+	go func() { wg.Wait(); close(results) }()
+	done, err := e.consume(results, tokens, free, chunks)
+	if err != nil {
+		cancel()
+	}
+	for range results { // the workers stop
+	}
+	if err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
 		}
-		total += len(out[w])
 	}
-	all := make([]Patch, 0, total) // one copy of a city's patches, not a doubling series
-	for w := range n {
-		all = append(all, out[w]...)
-		out[w] = nil
+	if done < chunks {
+		return cmp.Or(context.Cause(ctx), context.Canceled)
 	}
-	slices.SortFunc(all, comparePatches)
-	return all, nil
+	return nil
+}
+
+// worker runs one worker over the chunks it takes: it takes a token
+// before each, and readies each chunk's patches (chunk) for the sink.
+func (e *ruleRun) worker(ctx context.Context, chunks int, next *atomic.Int64, tokens chan struct{},
+	results chan<- chunkOut, free chan chunkOut) error {
+	c := 0
+	return e.work(ctx, func() (int, int, bool) {
+		select {
+		case tokens <- struct{}{}:
+		case <-ctx.Done():
+			return 0, 0, false
+		}
+		if c = int(next.Add(1) - 1); c >= chunks {
+			<-tokens
+			return 0, 0, false
+		}
+		return c * chunkRows, min((c+1)*chunkRows, len(e.a)), true
+	}, func(ps []Patch) []Patch {
+		var buf chunkOut
+		select {
+		case buf = <-free:
+		default:
+		}
+		results <- e.chunk(c, ps, buf.enc)
+		return buf.ps
+	})
+}
+
+// chunk readies chunk c's patches in the worker that found them: sorted,
+// given their districts (those outside Options.District dropped) and, when
+// the sink stores them, encoded into enc's array.
+func (e *ruleRun) chunk(c int, ps []Patch, enc []encodedPatch) chunkOut {
+	sortChunk(ps)
+	ps = e.dist.assign(ps, e.opt.District)
+	out := chunkOut{c: c, ps: ps}
+	if e.sink.encode {
+		out.enc = encodeChunk(enc, ps, e.sink.srid)
+	}
+	return out
+}
+
+// consume hands the chunks to the sink in chunk order as they come, and
+// returns how many it handed. A chunk's token is given back when it is in
+// the sink, and its arrays are offered for reuse when the sink keeps none.
+func (e *ruleRun) consume(results <-chan chunkOut, tokens chan struct{}, free chan<- chunkOut, chunks int) (int, error) {
+	pending := map[int]chunkOut{}
+	want := 0
+	for out := range results {
+		pending[out.c] = out
+		for {
+			o, ok := pending[want]
+			if !ok {
+				break
+			}
+			delete(pending, want)
+			want++
+			<-tokens
+			if err := e.emit(o, free); err != nil {
+				return want, err
+			}
+			e.progress(float64(want) / float64(chunks))
+		}
+	}
+	return want, nil
+}
+
+// emit gives one chunk to the sink and counts it.
+func (e *ruleRun) emit(o chunkOut, free chan<- chunkOut) error {
+	for i := range o.ps {
+		e.found.Area += o.ps[i].Area
+	}
+	e.found.Patches += len(o.ps)
+	if len(o.ps) > 0 {
+		if err := e.sink.take(o.ps, o.enc); err != nil {
+			return err
+		}
+	}
+	if e.sink.recycle {
+		clear(o.ps)
+		clear(o.enc)
+		select {
+		case free <- chunkOut{ps: o.ps[:0], enc: o.enc[:0]}:
+		default:
+		}
+	}
+	return nil
+}
+
+// sortChunk sorts a chunk's patches (comparePatches): a worker finds them
+// in A's order, so only each A feature's run is sorted, unless they are not.
+func sortChunk(ps []Patch) {
+	if !slices.IsSortedFunc(ps, func(a, b Patch) int { return cmpInt(a.A.FID, b.A.FID) }) {
+		slices.SortFunc(ps, comparePatches)
+		return
+	}
+	for lo := 0; lo < len(ps); {
+		hi := lo + 1
+		for hi < len(ps) && ps[hi].A.FID == ps[lo].A.FID {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(ps[lo:hi], comparePatches)
+		}
+		lo = hi
+	}
 }
 
 func comparePatches(a, b Patch) int {

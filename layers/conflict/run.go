@@ -15,44 +15,162 @@ import (
 // lantu_conflicts table (review state of surviving patches kept, vanished
 // ones marked resolved_by_change, returning ones given their decision
 // back), recording the run and the journal position it saw, in one
-// transaction through the blueprint's writer. A read-only blueprint is
-// refused before any rule runs; a blueprint another process is writing is
-// waited for (layers.WriteLockWait), so a finished run is not thrown away.
+// transaction through the blueprint's writer. Into an empty table (a first
+// run) the patches are stored as the rules find them, the writer being
+// held from the first rule to the last; otherwise the rules run first and
+// the writer is taken to merge. A failed or cancelled run leaves the table
+// as it was. A read-only blueprint is refused before any rule runs; a
+// blueprint another process is writing is waited for
+// (layers.WriteLockWait), so a finished run is not thrown away.
 func Run(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options) (*Result, error) {
 	if err := ensureStore(ctx, bp); err != nil {
 		return nil, fmt.Errorf("conflict: %w", err)
 	}
-	started := now()
-	journal, err := bp.JournalHead(ctx)
-	if err != nil {
+	st := runStart{started: now()}
+	var err error
+	if st.journal, err = bp.JournalHead(ctx); err != nil {
 		return nil, err
 	}
+	var empty bool
+	err = bp.Read(ctx, func(tx *sql.Tx) (err error) {
+		empty, err = storeEmpty(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("conflict: %s: %s: %w", bp.Path(), TableConflicts, err)
+	}
+	var res *Result
+	if empty {
+		res, err = streamRun(ctx, bp, rules, opt, st)
+	} else {
+		res, err = mergeRun(ctx, bp, rules, opt, st)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)
+	}
+	return res, nil
+}
+
+// runStart is what Run records of its start.
+type runStart struct {
+	started string // time
+	journal int64  // journal head
+}
+
+// mergeRun runs the rules, then merges their patches into the table.
+func mergeRun(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options, st runStart) (*Result, error) {
 	res, err := RunSource(ctx, BlueprintSource(bp), rules, opt)
 	if err != nil {
 		return nil, err
 	}
+	t0 := time.Now()
+	if err := bp.Write(ctx, func(tx *sql.Tx) error { return saveRun(ctx, tx, bp, res, opt, st) }); err != nil {
+		return nil, err
+	}
+	res.Store = time.Since(t0)
+	if opt.Discard {
+		res.Patches = nil
+	}
+	return res, nil
+}
+
+// saveRun merges res's patches into the table and records the run, in tx.
+func saveRun(ctx context.Context, tx *sql.Tx, bp *layers.Blueprint, res *Result, opt Options, st runStart) error {
+	sc := runScope(res, opt)
+	if err := save(ctx, tx, bp.DB(), bp.SRID(), res.Patches, sc); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	return recordRun(ctx, tx, st.started, runMode(opt), st.journal, sc.rules, len(res.Patches))
+}
+
+// streamRun runs the rules inside the writer's transaction, a bulkWriter
+// storing each chunk of patches as it comes; should the table have been
+// written since Run saw it empty, it merges instead.
+func streamRun(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options, st runStart) (*Result, error) {
+	var res *Result
+	var store time.Duration // in the writer's statements
+	var tail time.Time      // from the last rule's end
+	err := bp.Write(ctx, func(tx *sql.Tx) error {
+		empty, err := storeEmpty(ctx, tx)
+		if err != nil || !empty {
+			if err == nil {
+				if res, err = RunSource(ctx, BlueprintSource(bp), rules, opt); err == nil {
+					tail = time.Now()
+					err = saveRun(ctx, tx, bp, res, opt, st)
+				}
+			}
+			return err
+		}
+		res, err = streamRules(ctx, tx, bp, rules, opt, &store)
+		if err != nil {
+			return err
+		}
+		tail = time.Now()
+		n := 0
+		for _, r := range res.Rules {
+			n += r.Patches
+		}
+		return recordRun(ctx, tx, st.started, runMode(opt), st.journal, runScope(res, opt).rules, n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Store = store + time.Since(tail)
+	if opt.Discard {
+		res.Patches = nil
+	}
+	return res, nil
+}
+
+// streamRules runs the rules into a bulkWriter in tx (the table being
+// empty), adding the time spent in its statements to store.
+func streamRules(ctx context.Context, tx *sql.Tx, bp *layers.Blueprint, rules *RuleSet, opt Options,
+	store *time.Duration) (*Result, error) {
+	bw, err := newBulkWriter(ctx, tx, 0, !opt.Discard)
+	if err != nil {
+		return nil, fmt.Errorf("save: %w", err)
+	}
+	defer bw.close()
+	var parts [][]Patch
+	sk := &sink{encode: true, srid: bp.SRID(), recycle: opt.Discard, take: func(ps []Patch, enc []encodedPatch) error {
+		t := time.Now()
+		err := bw.write(ps, enc)
+		*store += time.Since(t)
+		if !opt.Discard {
+			parts = append(parts, ps)
+		}
+		if err != nil {
+			return fmt.Errorf("save: %w", err)
+		}
+		return nil
+	}}
+	res, err := runRules(ctx, BlueprintSource(bp), rules, opt, sk)
+	if err != nil {
+		return nil, err
+	}
+	if err := bw.finish(); err != nil {
+		return nil, fmt.Errorf("save: %w", err)
+	}
+	res.Patches = concat(parts)
+	return res, nil
+}
+
+// runScope is the stored patches a run replaces: those of the rules it ran.
+func runScope(res *Result, opt Options) scope {
 	sc := scope{district: opt.District}
 	for _, r := range res.Rules {
 		if r.Skipped == "" {
 			sc.rules = append(sc.rules, r.ID)
 		}
 	}
-	mode := "full"
+	return sc
+}
+
+func runMode(opt Options) string {
 	if opt.District != "" {
-		mode = "district " + opt.District
+		return "district " + opt.District
 	}
-	t0 := time.Now()
-	err = bp.Write(ctx, func(tx *sql.Tx) error {
-		if err := save(ctx, tx, bp.DB(), bp.SRID(), res.Patches, sc); err != nil {
-			return fmt.Errorf("save: %w", err)
-		}
-		return recordRun(ctx, tx, started, mode, journal, sc.rules, len(res.Patches))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("conflict: %s: %w", bp.Path(), err)
-	}
-	res.Store = time.Since(t0)
-	return res, nil
+	return "full"
 }
 
 // recordRun adds a row to lantu_conflict_runs in tx.

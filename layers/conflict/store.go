@@ -72,6 +72,10 @@ func ensureTables(ctx context.Context, db *gpkg.DB, srid int) error {
 	return tx.Commit()
 }
 
+// ruleIndexDDL creates the index an incremental re-check finds its stored
+// patches by.
+const ruleIndexDDL = `CREATE INDEX lantu_conflicts_rule ON lantu_conflicts(rule_id, a_uid)`
+
 // createTables creates in tx the conflict tables it does not see.
 func createTables(ctx context.Context, db *gpkg.DB, tx *sql.Tx, srid int) error {
 	ok, err := layers.TableExists(ctx, tx, TableConflicts)
@@ -88,7 +92,7 @@ func createTables(ctx context.Context, db *gpkg.DB, tx *sql.Tx, srid int) error 
 		if err := db.CreateSpatialIndex(ctx, tx, TableConflicts, "geom"); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `CREATE INDEX lantu_conflicts_rule ON lantu_conflicts(rule_id, a_uid)`); err != nil {
+		if _, err := tx.ExecContext(ctx, ruleIndexDDL); err != nil {
 			return err
 		}
 	}
@@ -146,20 +150,10 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 	if err != nil {
 		return err
 	}
-	pw, err := newPatchWriter(ctx, tx, srid, patches)
-	if err != nil {
-		return err
-	}
-	defer pw.close()
-	ts := now()
 	if bulk {
-		err = pw.bulkLoad(ctx, tx, ts)
-	}
-	for i := range patches {
-		if bulk || err != nil {
-			break
-		}
-		err = pw.upsert(ctx, i, old, ts)
+		err = bulkSave(ctx, tx, srid, patches)
+	} else {
+		err = upsertAll(ctx, tx, srid, patches, old)
 	}
 	if err != nil {
 		return err
@@ -173,6 +167,9 @@ func save(ctx context.Context, tx *sql.Tx, db *gpkg.DB, srid int, patches []Patc
 				return err
 			}
 		}
+	}
+	if bulk {
+		return nil // bulkSave wrote the extent
 	}
 	if sc.aUIDs == nil {
 		return db.UpdateExtent(ctx, tx, TableConflicts)
@@ -245,6 +242,22 @@ func placeholders(n int) string {
 		return "NULL"
 	}
 	return "?" + strings.Repeat(",?", n-1)
+}
+
+// upsertAll writes patches one by one (upsert).
+func upsertAll(ctx context.Context, tx *sql.Tx, srid int, patches []Patch, old *storedSet) error {
+	pw, err := newPatchWriter(ctx, tx, srid, patches)
+	if err != nil {
+		return err
+	}
+	defer pw.close()
+	ts := now()
+	for i := range patches {
+		if err := pw.upsert(ctx, i, old, ts); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // upsert updates the stored row of patch i, or inserts a new open one. A

@@ -34,71 +34,36 @@ type worker struct {
 	keys    []edgeKey // simplicity test scratch
 }
 
-// work runs the worker over chunks of A until none are left.
-func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkDone func()) ([]Patch, error) {
+// work runs the worker over chunks of A until none are left, handing each
+// chunk's patches to chunkDone, which gives back the slice to append the
+// next chunk's to.
+func (e *ruleRun) work(ctx context.Context, next func() (int, int, bool), chunkDone func([]Patch) []Patch) error {
 	w := &worker{e: e, gctx: geos.NewContext(), bs: make([]*bGeom, len(e.b)), done: make([]bool, len(e.b)),
 		bRefs: make([]map[string]any, len(e.b))}
 	for _, i := range e.eager {
 		if _, err := w.bGEOS(i); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var out patchBatches
+	var out []Patch
 	for {
 		lo, hi, ok := next()
 		if !ok {
-			return out.all(), nil
+			return nil
 		}
 		for i := lo; i < hi; i++ {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 			ps, err := w.featureA(&e.a[i])
 			if err != nil {
-				return nil, err
+				return err
 			}
-			out.add(ps)
+			out = append(out, ps...)
 			w.scratch = ps[:0]
 		}
-		chunkDone()
+		out = chunkDone(out)
 	}
-}
-
-// patchBatches collects a worker's patches in fixed-size batches, copied
-// once into one slice at the end (a doubling slice of patches copied each
-// patch about twice and left the collector the old arrays to scan).
-type patchBatches struct {
-	done [][]Patch
-	cur  []Patch
-	n    int
-}
-
-const patchBatch = 4096
-
-func (b *patchBatches) add(ps []Patch) {
-	for _, p := range ps {
-		if len(b.cur) == cap(b.cur) {
-			if b.cur != nil {
-				b.done = append(b.done, b.cur)
-			}
-			b.cur = make([]Patch, 0, patchBatch)
-		}
-		b.cur = append(b.cur, p)
-		b.n++
-	}
-}
-
-// all is every patch added, in order (nil when none).
-func (b *patchBatches) all() []Patch {
-	if b.n == 0 {
-		return nil
-	}
-	out := make([]Patch, 0, b.n)
-	for i, d := range b.done {
-		out = append(out, d...)
-		b.done[i] = nil
-	}
-	return append(out, b.cur...)
 }
 
 // bGEOS returns B feature i in the worker's GEOS context, parsing (and

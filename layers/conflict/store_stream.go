@@ -1,0 +1,317 @@
+package conflict
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"lantu/layers/gpkg"
+)
+
+// A bulkWriter streams patches into an empty lantu_conflicts inside one
+// transaction, as a run finds them: bulkRows rows to a multi-row INSERT
+// whose columns that are the same for a whole rule (rule, severity, kind,
+// layers) or run (status, times) are SQL literals, so twelve values are
+// bound a row; the R-tree's rows written alongside from the boxes in the
+// blobs' headers with its triggers suspended; the (rule_id, a_uid) index
+// dropped until finish, which builds it at once and writes the extent from
+// the boxes. Rolling the transaction back undoes all of it. Used by one
+// goroutine.
+type bulkWriter struct {
+	ctx  context.Context // without cancel: mattn's driver runs each statement under a cancellable one in a goroutine of its own
+	tx   *sql.Tx
+	ts   string
+	keep bool // set the written patches' IDs, status and times
+
+	stmts map[rowConsts]*sql.Stmt // bulkRows rows, by constants
+	cur   rowConsts               // the constants of the pending rows
+	args  []any                   // pending rows
+	boxes []orb.Bound             // their boxes
+	ptrs  []*Patch                // their patches (keep)
+
+	rtree  *sql.Stmt // bulkRows R-tree rows
+	rtArgs []any
+	rtRows int
+
+	extent orb.Bound // of the rows written, when any
+	rows   int
+	cache  bool // cache_size raised
+	resume func() error
+}
+
+// rowConsts are the columns bound as literals: one rule's patches share them.
+type rowConsts struct{ rule, severity, kind, aLayer, bLayer string }
+
+// boundCols are the columns bound per row, then the literal ones.
+const (
+	boundCols  = "geom, a_uid, a_fid, b_uid, b_fid, a_attrs, b_attrs, class_pair, district, area_m2, perimeter_m, fingerprint"
+	literalCol = "rule_id, severity, kind, a_layer, b_layer, status, first_seen, last_seen"
+	nBound     = 12
+)
+
+// bulkCache is the writer's page cache (KiB) while a bulk load runs: the
+// R-tree of a city's run stays in it; the table's pages are written in
+// order and spill.
+const bulkCache = 128 << 10
+
+// newBulkWriter readies tx for a bulk load of about n patches (0:
+// unknown) into the empty lantu_conflicts. Close it before tx ends.
+func newBulkWriter(ctx context.Context, tx *sql.Tx, n int, keep bool) (*bulkWriter, error) {
+	ctx = context.WithoutCancel(ctx)
+	w := &bulkWriter{ctx: ctx, tx: tx, ts: now(), keep: keep, stmts: map[rowConsts]*sql.Stmt{}}
+	if n == 0 || n > 64000 {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCache)); err != nil {
+			return nil, err
+		}
+		w.cache = true
+	}
+	var err error
+	if w.resume, err = gpkg.SuspendRTreeTriggers(ctx, tx, TableConflicts, "geom"); err != nil {
+		w.close()
+		return nil, err
+	}
+	rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
+	for _, q := range []string{"DELETE FROM " + rt, "DROP INDEX IF EXISTS lantu_conflicts_rule"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			w.close()
+			return nil, err
+		}
+	}
+	if w.rtree, err = tx.PrepareContext(ctx, "INSERT INTO "+rt+" VALUES "+rowsSQL(5, bulkRows)); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// close releases the statements and the cache; finish first to keep the rows.
+func (w *bulkWriter) close() {
+	for _, s := range w.stmts {
+		s.Close()
+	}
+	w.stmts = nil
+	if w.rtree != nil {
+		w.rtree.Close()
+		w.rtree = nil
+	}
+	if w.cache {
+		_, _ = w.tx.ExecContext(w.ctx, "PRAGMA cache_size = -65536") // gpkg's writer default
+		w.cache = false
+	}
+}
+
+// write adds patches (enc their encoding), in order.
+func (w *bulkWriter) write(ps []Patch, enc []encodedPatch) error {
+	for i := range ps {
+		p, e := &ps[i], &enc[i]
+		if e.err != nil {
+			return fmt.Errorf("%w: rule %s, %s fid %d: %v", ErrGeometry, p.RuleID, p.A.Layer, p.A.FID, e.err)
+		}
+		if k := (rowConsts{p.RuleID, p.Severity, p.Kind, p.A.Layer, p.B.Layer}); k != w.cur {
+			if err := w.flush(); err != nil {
+				return err
+			}
+			w.cur = k
+		}
+		w.args = append(w.args, e.blob, p.A.UID, p.A.FID, p.B.UID, p.B.FID, e.aAttrs, e.bAttrs,
+			p.ClassPair, p.District, p.Area, p.Perimeter, p.Fingerprint)
+		w.boxes = append(w.boxes, e.box)
+		if w.keep {
+			p.Status, p.FirstSeen, p.LastSeen = StatusOpen, w.ts, w.ts
+			w.ptrs = append(w.ptrs, p)
+		}
+		if len(w.boxes) == bulkRows {
+			if err := w.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush inserts the pending rows in one statement; they take consecutive
+// fids, so each learns its own from the statement's last.
+func (w *bulkWriter) flush() error {
+	n := len(w.boxes)
+	if n == 0 {
+		return nil
+	}
+	var res sql.Result
+	var err error
+	if n == bulkRows {
+		var st *sql.Stmt
+		if st, err = w.stmt(w.cur); err == nil {
+			res, err = st.ExecContext(w.ctx, w.args...)
+		}
+	} else {
+		res, err = w.tx.ExecContext(w.ctx, insertConstsSQL(w.cur, w.ts, n), w.args...)
+	}
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	first := last - int64(n) + 1
+	for j, bd := range w.boxes {
+		if w.keep {
+			w.ptrs[j].ID = first + int64(j)
+		}
+		w.extentAdd(bd)
+		w.rtArgs = append(w.rtArgs, first+int64(j), bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1])
+		if w.rtRows++; w.rtRows == bulkRows {
+			if err := w.flushRTree(); err != nil {
+				return err
+			}
+		}
+	}
+	w.rows += n
+	clear(w.args)
+	clear(w.ptrs)
+	w.args, w.boxes, w.ptrs = w.args[:0], w.boxes[:0], w.ptrs[:0]
+	return nil
+}
+
+func (w *bulkWriter) extentAdd(bd orb.Bound) {
+	if w.rows == 0 && w.extent == (orb.Bound{}) {
+		w.extent = bd
+		return
+	}
+	w.extent = w.extent.Union(bd)
+}
+
+// flushRTree inserts the pending R-tree rows.
+func (w *bulkWriter) flushRTree() error {
+	var err error
+	if w.rtRows == bulkRows {
+		_, err = w.rtree.ExecContext(w.ctx, w.rtArgs...)
+	} else if w.rtRows > 0 {
+		rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
+		_, err = w.tx.ExecContext(w.ctx, "INSERT INTO "+rt+" VALUES "+rowsSQL(5, w.rtRows), w.rtArgs...)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", gpkg.RTreeName(TableConflicts, "geom"), err)
+	}
+	w.rtArgs, w.rtRows = w.rtArgs[:0], 0
+	return nil
+}
+
+// stmt returns the prepared bulkRows-row statement of k.
+func (w *bulkWriter) stmt(k rowConsts) (*sql.Stmt, error) {
+	if s := w.stmts[k]; s != nil {
+		return s, nil
+	}
+	s, err := w.tx.PrepareContext(w.ctx, insertConstsSQL(k, w.ts, bulkRows))
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[k] = s
+	return s, nil
+}
+
+// finish writes what is pending, builds the index, brings the R-tree's
+// triggers back and records the extent. The writer is closed after.
+func (w *bulkWriter) finish() error {
+	defer w.close()
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if err := w.flushRTree(); err != nil {
+		return err
+	}
+	if _, err := w.tx.ExecContext(w.ctx, ruleIndexDDL); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if err := w.resume(); err != nil {
+		return err
+	}
+	ext := []any{nil, nil, nil, nil}
+	if w.rows > 0 {
+		ext = []any{w.extent.Min[0], w.extent.Min[1], w.extent.Max[0], w.extent.Max[1]}
+	}
+	_, err := w.tx.ExecContext(w.ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
+		last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, append(ext, TableConflicts)...)
+	return err
+}
+
+// insertConstsSQL is the INSERT of n rows with k's constants, status open
+// and times ts as literals.
+func insertConstsSQL(k rowConsts, ts string, n int) string {
+	lits := strings.Join([]string{sqlText(k.rule), sqlText(k.severity), sqlText(k.kind), sqlText(k.aLayer), sqlText(k.bLayer),
+		sqlText(StatusOpen), sqlText(ts), sqlText(ts)}, ",")
+	row := "(" + strings.Repeat("?,", nBound) + lits + ")"
+	var b strings.Builder
+	b.WriteString("INSERT INTO lantu_conflicts (" + boundCols + ", " + literalCol + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// sqlText is s as an SQL text literal: quoted, or as hex cast to text when
+// it holds a NUL or is not UTF-8 (the SQL text itself could not carry it).
+func sqlText(s string) string {
+	if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+		return "CAST(X'" + hex.EncodeToString([]byte(s)) + "' AS TEXT)"
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// encodeChunk encodes a chunk's patches in order into buf's array (setting
+// their fingerprints): a feature's attributes are encoded once for its
+// run of patches (A) or once in the chunk (B), the maps of one feature
+// being the same in every patch of a rule.
+func encodeChunk(buf []encodedPatch, ps []Patch, srid int) []encodedPatch {
+	out := slices.Grow(buf[:0], len(ps))[:len(ps)]
+	var bJSON map[int64]string
+	for i := range ps {
+		p := &ps[i]
+		e := encodeGeom(p, srid)
+		if i > 0 && p.A.FID == ps[i-1].A.FID {
+			e.aAttrs = out[i-1].aAttrs
+		} else {
+			e.aAttrs = attrsJSON(p.A.Attrs)
+		}
+		b, ok := bJSON[p.B.FID]
+		if !ok {
+			if bJSON == nil {
+				bJSON = map[int64]string{}
+			}
+			b = attrsJSON(p.B.Attrs)
+			bJSON[p.B.FID] = b
+		}
+		e.bAttrs = b
+		out[i] = e
+	}
+	return out
+}
+
+// encodeGeom sets p's fingerprint and encodes its geometry and box.
+func encodeGeom(p *Patch, srid int) encodedPatch {
+	p.Fingerprint = fingerprint(p)
+	blob, err := gpkg.EncodeGeometry(p.Geom, int32(srid))
+	if err != nil {
+		return encodedPatch{err: err}
+	}
+	bd, ok := gpkg.BlobBound(blob)
+	if !ok {
+		bd = p.Geom.Bound()
+	}
+	return encodedPatch{blob: blob, box: bd}
+}
+
+func attrsJSON(m map[string]any) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
