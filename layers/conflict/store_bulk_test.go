@@ -13,9 +13,11 @@ import (
 )
 
 // TestBulkLoadIDs stores a first run of more than bulkMin patches (not a
-// multiple of bulkRows) through the multi-row bulk load and checks each
-// patch's ID names its own row, the R-tree holds every row's box, and
-// GDAL's validator accepts the file (the R-tree's triggers are back).
+// multiple of bulkRows; two rules, one whose id and severity need quoting
+// or hex in SQL) through the multi-row bulk load and checks each patch's
+// ID names its own row with its rule's constants, the R-tree holds every
+// row's box and passes SQLite's rtreecheck, and GDAL's validator accepts
+// the file (the R-tree's triggers and the index are back).
 func TestBulkLoadIDs(t *testing.T) {
 	ctx := context.Background()
 	bp := newBlueprint(t, nil)
@@ -26,13 +28,17 @@ func TestBulkLoadIDs(t *testing.T) {
 	patches := make([]Patch, n)
 	for i := range patches {
 		x, y := float64(500000+10*(i%50)), float64(4600000+10*(i/50))
-		patches[i] = Patch{RuleID: "R", Severity: "low", Kind: KindExclusive,
+		rule, sev := "R", "low"
+		if i > n/2 {
+			rule, sev = "R'2; --", "lo\x00w"
+		}
+		patches[i] = Patch{RuleID: rule, Severity: sev, Kind: KindExclusive,
 			A: Ref{Layer: "XZ_DLTB", FID: int64(i + 1), UID: fmt.Sprintf("a%d", i)}, B: Ref{Layer: "GH_CGYD", FID: 1, UID: "b"},
 			Area: 25, Perimeter: 20, SRID: bp.SRID(),
 			Geom: orb.MultiPolygon{{{{x, y}, {x + 5, y}, {x + 5, y + 5}, {x, y + 5}, {x, y}}}}}
 	}
 	err := bp.Write(ctx, func(tx *sql.Tx) error {
-		return save(ctx, tx, bp.DB(), bp.SRID(), patches, scope{rules: []string{"R"}})
+		return save(ctx, tx, bp.DB(), bp.SRID(), patches, scope{rules: []string{"R", "R'2; --"}})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -40,12 +46,14 @@ func TestBulkLoadIDs(t *testing.T) {
 	err = bp.Read(ctx, func(tx *sql.Tx) error {
 		for _, p := range patches {
 			var aFID int64
-			var fp string
-			if err := tx.QueryRowContext(ctx, `SELECT a_fid, fingerprint FROM lantu_conflicts WHERE fid = ?`, p.ID).Scan(&aFID, &fp); err != nil {
+			var fp, rule, sev, status string
+			if err := tx.QueryRowContext(ctx, `SELECT a_fid, fingerprint, rule_id, severity, status FROM lantu_conflicts WHERE fid = ?`,
+				p.ID).Scan(&aFID, &fp, &rule, &sev, &status); err != nil {
 				return fmt.Errorf("patch of A fid %d, ID %d: %w", p.A.FID, p.ID, err)
 			}
-			if aFID != p.A.FID || fp != p.Fingerprint || p.Status != StatusOpen {
-				return fmt.Errorf("ID %d: row of A fid %d (%s), patch A fid %d (%s), status %q", p.ID, aFID, fp, p.A.FID, p.Fingerprint, p.Status)
+			if aFID != p.A.FID || fp != p.Fingerprint || p.Status != StatusOpen || status != StatusOpen || rule != p.RuleID || sev != p.Severity {
+				return fmt.Errorf("ID %d: row of A fid %d (%s, %q, %q), patch A fid %d (%s, %q, %q), status %q", p.ID, aFID, fp, rule, sev,
+					p.A.FID, p.Fingerprint, p.RuleID, p.Severity, p.Status)
 			}
 		}
 		var rows, boxes int
@@ -66,6 +74,14 @@ func TestBulkLoadIDs(t *testing.T) {
 		}
 		if rows != n || boxes != n {
 			return fmt.Errorf("%d rows, %d R-tree entries, want %d", rows, boxes, n)
+		}
+		var check string
+		if err := tx.QueryRowContext(ctx, `SELECT rtreecheck(?)`, gpkg.RTreeName(TableConflicts, "geom")).Scan(&check); err != nil || check != "ok" {
+			return fmt.Errorf("rtreecheck: %q, %v", check, err)
+		}
+		var idx int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'lantu_conflicts_rule'`).Scan(&idx); err != nil || idx != 1 {
+			return fmt.Errorf("index lantu_conflicts_rule: %d, %v", idx, err)
 		}
 		return nil
 	})

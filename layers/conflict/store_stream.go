@@ -19,10 +19,10 @@ import (
 // transaction, as a run finds them: bulkRows rows to a multi-row INSERT
 // whose columns that are the same for a whole rule (rule, severity, kind,
 // layers) or run (status, times) are SQL literals, so twelve values are
-// bound a row; the R-tree's rows written alongside from the boxes in the
-// blobs' headers with its triggers suspended; the (rule_id, a_uid) index
-// dropped until finish, which builds it at once and writes the extent from
-// the boxes. Rolling the transaction back undoes all of it. Used by one
+// bound a row. The R-tree's triggers are suspended and the (rule_id,
+// a_uid) index dropped until finish, which packs the R-tree from the boxes
+// in the blobs' headers (gpkg.BulkRTree), builds the index at once and
+// writes the extent from the boxes. Rolling the transaction back undoes all of it. Used by one
 // goroutine.
 type bulkWriter struct {
 	ctx  context.Context // without cancel: mattn's driver runs each statement under a cancellable one in a goroutine of its own
@@ -36,9 +36,7 @@ type bulkWriter struct {
 	boxes []orb.Bound             // their boxes
 	ptrs  []*Patch                // their patches (keep)
 
-	rtree  *sql.Stmt // bulkRows R-tree rows
-	rtArgs []any
-	rtRows int
+	index []gpkg.RTreeEntry // of the rows written
 
 	extent orb.Bound // of the rows written, when any
 	rows   int
@@ -84,10 +82,6 @@ func newBulkWriter(ctx context.Context, tx *sql.Tx, n int, keep bool) (*bulkWrit
 			return nil, err
 		}
 	}
-	if w.rtree, err = tx.PrepareContext(ctx, "INSERT INTO "+rt+" VALUES "+rowsSQL(5, bulkRows)); err != nil {
-		w.close()
-		return nil, err
-	}
 	return w, nil
 }
 
@@ -97,10 +91,6 @@ func (w *bulkWriter) close() {
 		s.Close()
 	}
 	w.stmts = nil
-	if w.rtree != nil {
-		w.rtree.Close()
-		w.rtree = nil
-	}
 	if w.cache {
 		_, _ = w.tx.ExecContext(w.ctx, "PRAGMA cache_size = -65536") // gpkg's writer default
 		w.cache = false
@@ -166,12 +156,7 @@ func (w *bulkWriter) flush() error {
 			w.ptrs[j].ID = first + int64(j)
 		}
 		w.extentAdd(bd)
-		w.rtArgs = append(w.rtArgs, first+int64(j), bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1])
-		if w.rtRows++; w.rtRows == bulkRows {
-			if err := w.flushRTree(); err != nil {
-				return err
-			}
-		}
+		w.index = append(w.index, gpkg.RTreeEntry{ID: first + int64(j), Bound: bd})
 	}
 	w.rows += n
 	clear(w.args)
@@ -186,22 +171,6 @@ func (w *bulkWriter) extentAdd(bd orb.Bound) {
 		return
 	}
 	w.extent = w.extent.Union(bd)
-}
-
-// flushRTree inserts the pending R-tree rows.
-func (w *bulkWriter) flushRTree() error {
-	var err error
-	if w.rtRows == bulkRows {
-		_, err = w.rtree.ExecContext(w.ctx, w.rtArgs...)
-	} else if w.rtRows > 0 {
-		rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
-		_, err = w.tx.ExecContext(w.ctx, "INSERT INTO "+rt+" VALUES "+rowsSQL(5, w.rtRows), w.rtArgs...)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", gpkg.RTreeName(TableConflicts, "geom"), err)
-	}
-	w.rtArgs, w.rtRows = w.rtArgs[:0], 0
-	return nil
 }
 
 // stmt returns the prepared bulkRows-row statement of k.
@@ -224,9 +193,10 @@ func (w *bulkWriter) finish() error {
 	if err := w.flush(); err != nil {
 		return err
 	}
-	if err := w.flushRTree(); err != nil {
+	if err := gpkg.BulkRTree(w.ctx, w.tx, TableConflicts, "geom", w.index); err != nil {
 		return err
 	}
+	w.index = nil
 	if _, err := w.tx.ExecContext(w.ctx, ruleIndexDDL); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}

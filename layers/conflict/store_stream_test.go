@@ -1,0 +1,118 @@
+package conflict
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math"
+	"testing"
+
+	"lantu/layers"
+	"lantu/layers/gpkg"
+)
+
+// TestStreamCancelMidRun cancels a first run (patches streamed into the
+// empty table) after several chunks were stored: the run fails with
+// context.Canceled and the transaction leaves the table as it was (no
+// row, no run recorded, its index, R-tree and triggers in place). A run
+// after stores what a check without storing finds, with the IDs the
+// stored rows have; a run with Discard stores the same and keeps none.
+func TestStreamCancelMidRun(t *testing.T) {
+	ctx := context.Background()
+	bp := syntheticBlueprint(t, 1)
+	set, err := DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := RunSource(ctx, BlueprintSource(bp), set, Options{})
+	if err != nil || len(want.Patches) < 100 {
+		t.Fatalf("%d patches (%v): too few to cancel between chunks", len(want.Patches), err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	calls := 0
+	_, err = Run(cctx, bp, set, Options{Workers: 1, Progress: func(done, total int) {
+		if calls++; calls == 40 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || calls < 40 {
+		t.Fatalf("cancelled after %d progress calls: %v, want context.Canceled", calls, err)
+	}
+	assertStoreUntouched(t, bp)
+
+	res, err := Run(ctx, bp, set, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := LoadPatches(ctx, bp, Filter{NoGeom: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Patches) != len(want.Patches) || len(stored) != len(want.Patches) {
+		t.Fatalf("%d patches kept, %d stored, want %d", len(res.Patches), len(stored), len(want.Patches))
+	}
+	byID := map[int64]Patch{}
+	for _, p := range stored {
+		byID[p.ID] = p
+	}
+	for i, p := range res.Patches {
+		w, s := want.Patches[i], byID[p.ID]
+		if p.RuleID != w.RuleID || p.A.FID != w.A.FID || p.B.FID != w.B.FID || p.Area != w.Area {
+			t.Fatalf("patch %d: %s %d/%d %g, want %s %d/%d %g (the order of RunSource)", i, p.RuleID, p.A.FID, p.B.FID, p.Area,
+				w.RuleID, w.A.FID, w.B.FID, w.Area)
+		}
+		if s.RuleID != p.RuleID || s.A.UID != p.A.UID || s.B.UID != p.B.UID || math.Abs(s.Area-p.Area) > 1e-6 ||
+			s.Status != StatusOpen || p.Status != StatusOpen || s.Fingerprint != p.Fingerprint || s.FirstSeen != p.FirstSeen {
+			t.Fatalf("patch %d, ID %d: kept %+v, stored %+v", i, p.ID, p, s)
+		}
+	}
+
+	other := syntheticBlueprint(t, 1)
+	disc, err := Run(ctx, other, set, Options{Discard: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := LoadPatches(ctx, other, Filter{NoGeom: true})
+	n := 0
+	for _, r := range disc.Rules {
+		n += r.Patches
+	}
+	if disc.Patches != nil || n != len(want.Patches) || len(again) != n {
+		t.Fatalf("Discard: %d patches kept, %d counted, %d stored, want none, %d, %d", len(disc.Patches), n, len(again), len(want.Patches), n)
+	}
+}
+
+// assertStoreUntouched checks lantu_conflicts is as a fresh blueprint has
+// it: empty, no run recorded, its index, R-tree and triggers there.
+func assertStoreUntouched(t *testing.T, bp *layers.Blueprint) {
+	t.Helper()
+	err := bp.Read(context.Background(), func(tx *sql.Tx) error {
+		rt := gpkg.RTreeName(TableConflicts, "geom")
+		var rows, runs, index, boxes, triggers int
+		var check string
+		for _, q := range []struct {
+			sql  string
+			dest any
+		}{
+			{`SELECT count(*) FROM lantu_conflicts`, &rows},
+			{`SELECT count(*) FROM lantu_conflict_runs`, &runs},
+			{`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'lantu_conflicts_rule'`, &index},
+			{`SELECT count(*) FROM "` + rt + `"`, &boxes},
+			{`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '` + rt + `%'`, &triggers},
+			{`SELECT rtreecheck('` + rt + `')`, &check},
+		} {
+			if err := tx.QueryRow(q.sql).Scan(q.dest); err != nil {
+				return err
+			}
+		}
+		if rows != 0 || runs != 0 || index != 1 || boxes != 0 || triggers != 6 || check != "ok" {
+			t.Errorf("after the cancelled run: %d rows, %d runs, index %d, %d R-tree rows, %d triggers, rtreecheck %q",
+				rows, runs, index, boxes, triggers, check)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,264 @@
+package gpkg
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// ErrRTreeNotEmpty is returned by BulkRTree for an R-tree holding rows.
+var ErrRTreeNotEmpty = errors.New("gpkg: R-tree not empty")
+
+// RTreeEntry is one row of a spatial index: a row's primary key and box.
+type RTreeEntry struct {
+	ID    int64
+	Bound orb.Bound
+}
+
+// rtreeCell is the size of a cell of a 2D R-tree node: the id and four
+// float32 coordinates (minx, maxx, miny, maxy).
+const rtreeCell = 8 + 4*4
+
+// BulkRTree fills the empty R-tree of table.col in tx with entries (distinct
+// ids) by writing its shadow tables (_node, _rowid, _parent) the way
+// SQLite's rtree module lays them out: a tree packed by
+// Sort-Tile-Recursive, nodes of the size of the root's blob holding
+// big-endian cells of the id and the box rounded outwards to float32, the
+// tree's depth in the root. Inserting the rows one at a time through the
+// virtual table costs several times more (a descent, a choice of leaf and
+// splits per row). The R-tree is left as if its rows had been inserted:
+// later writes through the virtual table or the triggers maintain it.
+func BulkRTree(ctx context.Context, tx *sql.Tx, table, col string, entries []RTreeEntry) error {
+	rt := RTreeName(table, col)
+	if err := bulkRTree(ctx, tx, rt, entries); err != nil {
+		return fmt.Errorf("gpkg: %s: %w", rt, err)
+	}
+	return nil
+}
+
+func bulkRTree(ctx context.Context, tx *sql.Tx, rt string, entries []RTreeEntry) error {
+	var size, rows int
+	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM "+QuoteIdent(rt+"_node")+" WHERE nodeno = 1").Scan(&size); err != nil {
+		return fmt.Errorf("root node: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+QuoteIdent(rt+"_rowid")).Scan(&rows); err != nil {
+		return err
+	}
+	if rows > 0 {
+		return ErrRTreeNotEmpty
+	}
+	per := (size - 4) / rtreeCell
+	if per < 2 {
+		return fmt.Errorf("root node of %d bytes", size)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	levels := packRTree(entries, per)
+	num := numberNodes(levels)
+	if err := writeNodes(ctx, tx, rt, levels, num, size); err != nil {
+		return err
+	}
+	if err := writeParents(ctx, tx, rt, levels, num); err != nil {
+		return err
+	}
+	return writeRowids(ctx, tx, rt, levels[0], num[0])
+}
+
+// rcell is a cell of a node: a row id (leaf) or a child's index in the
+// level below, and its box (minx, maxx, miny, maxy).
+type rcell struct {
+	id  int64
+	box [4]float32
+}
+
+// packRTree packs entries into leaves of per cells, and the leaves'
+// boxes into nodes above, until one node is left: levels[0] are the
+// leaves, the last level the root.
+func packRTree(entries []RTreeEntry, per int) [][][]rcell {
+	cells := make([]rcell, len(entries))
+	for i, e := range entries {
+		cells[i] = rcell{id: e.ID, box: [4]float32{down(e.Bound.Min[0]), up(e.Bound.Max[0]), down(e.Bound.Min[1]), up(e.Bound.Max[1])}}
+	}
+	var levels [][][]rcell
+	for {
+		nodes := strPack(cells, per)
+		levels = append(levels, nodes)
+		if len(nodes) == 1 {
+			return levels
+		}
+		cells = make([]rcell, len(nodes))
+		for i, n := range nodes {
+			cells[i] = rcell{id: int64(i), box: cellsBox(n)}
+		}
+	}
+}
+
+// strPack groups cells per to a node by Sort-Tile-Recursive: vertical
+// slabs by x centre, each cut into nodes by y centre.
+func strPack(cells []rcell, per int) [][]rcell {
+	nodes := (len(cells) + per - 1) / per
+	slabs := int(math.Ceil(math.Sqrt(float64(nodes))))
+	slab := ((nodes + slabs - 1) / slabs) * per
+	centre := func(c *rcell, k int) float32 { return c.box[k]/2 + c.box[k+1]/2 }
+	slices.SortFunc(cells, func(a, b rcell) int { return cmp.Compare(centre(&a, 0), centre(&b, 0)) })
+	out := make([][]rcell, 0, nodes)
+	for lo := 0; lo < len(cells); lo += slab {
+		s := cells[lo:min(lo+slab, len(cells))]
+		slices.SortFunc(s, func(a, b rcell) int { return cmp.Compare(centre(&a, 2), centre(&b, 2)) })
+		for i := 0; i < len(s); i += per {
+			out = append(out, s[i:min(i+per, len(s))])
+		}
+	}
+	return out
+}
+
+func cellsBox(cs []rcell) [4]float32 {
+	b := cs[0].box
+	for _, c := range cs[1:] {
+		b[0], b[1], b[2], b[3] = min(b[0], c.box[0]), max(b[1], c.box[1]), min(b[2], c.box[2]), max(b[3], c.box[3])
+	}
+	return b
+}
+
+// numberNodes gives the root node number 1 and the others 2, 3, ... from
+// the top level down: num[level][i] is node i's of that level.
+func numberNodes(levels [][][]rcell) [][]int64 {
+	num := make([][]int64, len(levels))
+	next := int64(1)
+	for l := len(levels) - 1; l >= 0; l-- {
+		num[l] = make([]int64, len(levels[l]))
+		for i := range levels[l] {
+			num[l][i] = next
+			next++
+		}
+	}
+	return num
+}
+
+// writeNodes writes every node's blob of size bytes (the root replacing
+// the empty one).
+func writeNodes(ctx context.Context, tx *sql.Tx, rt string, levels [][][]rcell, num [][]int64, size int) error {
+	st, err := tx.PrepareContext(ctx, "INSERT OR REPLACE INTO "+QuoteIdent(rt+"_node")+" (nodeno, data) VALUES (?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	buf := make([]byte, size)
+	for l, nodes := range levels {
+		for i, cs := range nodes {
+			clear(buf)
+			if num[l][i] == 1 {
+				binary.BigEndian.PutUint16(buf, uint16(len(levels)-1)) // depth
+			}
+			binary.BigEndian.PutUint16(buf[2:], uint16(len(cs)))
+			for j, c := range cs {
+				id := c.id
+				if l > 0 {
+					id = num[l-1][c.id]
+				}
+				p := buf[4+j*rtreeCell:]
+				binary.BigEndian.PutUint64(p, uint64(id))
+				for k, v := range c.box {
+					binary.BigEndian.PutUint32(p[8+4*k:], math.Float32bits(v))
+				}
+			}
+			if _, err := st.ExecContext(ctx, num[l][i], buf); err != nil {
+				return fmt.Errorf("node %d: %w", num[l][i], err)
+			}
+		}
+	}
+	return nil
+}
+
+// writeParents records the parent of every node but the root.
+func writeParents(ctx context.Context, tx *sql.Tx, rt string, levels [][][]rcell, num [][]int64) error {
+	var pairs [][2]int64
+	for l := 1; l < len(levels); l++ {
+		for i, cs := range levels[l] {
+			for _, c := range cs {
+				pairs = append(pairs, [2]int64{num[l-1][c.id], num[l][i]})
+			}
+		}
+	}
+	return insertPairs(ctx, tx, QuoteIdent(rt+"_parent")+" (nodeno, parentnode)", pairs)
+}
+
+// writeRowids records the leaf of every row.
+func writeRowids(ctx context.Context, tx *sql.Tx, rt string, leaves [][]rcell, num []int64) error {
+	var pairs [][2]int64
+	for i, cs := range leaves {
+		for _, c := range cs {
+			pairs = append(pairs, [2]int64{c.id, num[i]})
+		}
+	}
+	return insertPairs(ctx, tx, QuoteIdent(rt+"_rowid")+" (rowid, nodeno)", pairs)
+}
+
+// pairRows is the rows per INSERT of insertPairs.
+const pairRows = 256
+
+// insertPairs inserts integer pairs into target ("table (a, b)"), in key
+// order so the table's B-tree is appended to.
+func insertPairs(ctx context.Context, tx *sql.Tx, target string, pairs [][2]int64) error {
+	slices.SortFunc(pairs, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	head := "INSERT INTO " + target + " VALUES "
+	full, err := tx.PrepareContext(ctx, head+pairValues(pairRows))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, 0, 2*pairRows)
+	for lo := 0; lo < len(pairs); lo += pairRows {
+		hi := min(lo+pairRows, len(pairs))
+		args = args[:0]
+		for _, p := range pairs[lo:hi] {
+			args = append(args, p[0], p[1])
+		}
+		if hi-lo == pairRows {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, head+pairValues(hi-lo), args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pairValues(n int) string {
+	b := make([]byte, 0, 6*n)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "(?,?)"...)
+	}
+	return string(b)
+}
+
+// down and up round a coordinate to a float32 at or below, at or above
+// it, as the rtree module does so a box never shrinks.
+func down(d float64) float32 {
+	f := float32(d)
+	if float64(f) > d {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+func up(d float64) float32 {
+	f := float32(d)
+	if float64(f) < d {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
+}
