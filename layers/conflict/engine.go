@@ -29,11 +29,14 @@ const SkipNoDEM = "slope rule skipped: no DEM in this blueprint"
 
 // Options tune a run. The zero value runs every rule over the whole blueprint.
 type Options struct {
-	Rules    []string              // rule ids to run; empty: all
-	District string                // district code: only patches whose centroid lies in it
-	Progress func(done, total int) // called from the running goroutine; total = 1000 per run
-	Slope    SlopeSource           // nil: slope rules are skipped
-	Workers  int                   // default runtime.NumCPU()
+	Rules    []string // rule ids to run; empty: all
+	District string   // district code: only patches whose centroid lies in it
+	// Progress is called from the running goroutine; total = 1000 per run.
+	// It and Slope must not write to the blueprint: a first Run holds its
+	// writer while the rules run.
+	Progress func(done, total int)
+	Slope    SlopeSource // nil: slope rules are skipped
+	Workers  int         // default runtime.NumCPU()
 	// DistrictLayer and DistrictField name the admin-division layer; defaults
 	// XZ_QXXZQ and xzqdm. A missing layer leaves patches without a district.
 	DistrictLayer, DistrictField string
