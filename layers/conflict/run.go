@@ -126,7 +126,7 @@ func streamRun(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Op
 // empty), adding the time spent in its statements to store.
 func streamRules(ctx context.Context, tx *sql.Tx, bp *layers.Blueprint, rules *RuleSet, opt Options,
 	store *time.Duration) (*Result, error) {
-	bw, err := newBulkWriter(ctx, tx, 0, !opt.Discard)
+	bw, err := newBulkWriter(ctx, tx, !opt.Discard)
 	if err != nil {
 		return nil, fmt.Errorf("save: %w", err)
 	}

@@ -132,7 +132,7 @@ func storeEmpty(ctx context.Context, tx *sql.Tx) (bool, error) {
 // bulkWriter, encoding them encChunk at a time across the CPUs; each
 // patch gets its ID, status and times.
 func bulkSave(ctx context.Context, tx *sql.Tx, srid int, patches []Patch) error {
-	bw, err := newBulkWriter(ctx, tx, len(patches), true)
+	bw, err := newBulkWriter(ctx, tx, true)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,6 @@ type bulkWriter struct {
 
 	extent orb.Bound // of the rows written, when any
 	rows   int
-	cache  bool // cache_size raised
 	resume func() error
 }
 
@@ -54,22 +53,14 @@ const (
 	nBound     = 12
 )
 
-// bulkCache is the writer's page cache (KiB) while a bulk load runs: the
-// R-tree of a city's run stays in it; the table's pages are written in
-// order and spill.
-const bulkCache = 128 << 10
-
-// newBulkWriter readies tx for a bulk load of about n patches (0:
-// unknown) into the empty lantu_conflicts. Close it before tx ends.
-func newBulkWriter(ctx context.Context, tx *sql.Tx, n int, keep bool) (*bulkWriter, error) {
+// newBulkWriter readies tx for a bulk load into the empty
+// lantu_conflicts. The writer's page cache is left as it is: the table is
+// appended to, and the R-tree and index are built at the end, so a larger
+// one saved no time on a city's run and cost its size in memory. Close it
+// before tx ends.
+func newBulkWriter(ctx context.Context, tx *sql.Tx, keep bool) (*bulkWriter, error) {
 	ctx = context.WithoutCancel(ctx)
 	w := &bulkWriter{ctx: ctx, tx: tx, ts: now(), keep: keep, stmts: map[rowConsts]*sql.Stmt{}}
-	if n == 0 || n > 64000 {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCache)); err != nil {
-			return nil, err
-		}
-		w.cache = true
-	}
 	var err error
 	if w.resume, err = gpkg.SuspendRTreeTriggers(ctx, tx, TableConflicts, "geom"); err != nil {
 		w.close()
@@ -85,16 +76,12 @@ func newBulkWriter(ctx context.Context, tx *sql.Tx, n int, keep bool) (*bulkWrit
 	return w, nil
 }
 
-// close releases the statements and the cache; finish first to keep the rows.
+// close releases the statements; finish first to keep the rows.
 func (w *bulkWriter) close() {
 	for _, s := range w.stmts {
 		s.Close()
 	}
 	w.stmts = nil
-	if w.cache {
-		_, _ = w.tx.ExecContext(w.ctx, "PRAGMA cache_size = -65536") // gpkg's writer default
-		w.cache = false
-	}
 }
 
 // write adds patches (enc their encoding), in order.
