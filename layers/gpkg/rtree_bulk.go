@@ -17,6 +17,7 @@ import (
 var ErrRTreeNotEmpty = errors.New("gpkg: R-tree not empty")
 
 // RTreeEntry is one row of a spatial index: a row's primary key and box.
+// A plain value.
 type RTreeEntry struct {
 	ID    int64
 	Bound orb.Bound
