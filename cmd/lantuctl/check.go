@@ -26,7 +26,7 @@ type checkReport struct {
 	AreaM2  float64                        `json:"area_m2"`
 	Seconds float64                        `json:"seconds"`       // the check after the open: overlays and store
 	Open    float64                        `json:"open_seconds"`  // opening the blueprint
-	Store   float64                        `json:"store_seconds"` // storing the patches (within seconds)
+	Store   float64                        `json:"store_seconds"` // storing the patches (within seconds; a first run's overlaps the overlays)
 	Repairs []conflict.Repair              `json:"repairs,omitempty"`
 }
 
