@@ -262,11 +262,27 @@ func (f *flat) remove(fid int64) {
 
 func (f *flat) addPoint(x, y float64) {
 	if !f.originSet {
-		// Round to a kilometre so origins are easy to read in a debugger.
-		f.origin = orb.Point{math.Round(x/1000) * 1000, math.Round(y/1000) * 1000}
-		f.originSet = true
+		f.setOrigin(x, y)
 	}
 	f.xy = append(f.xy, float32(x-f.origin[0]), float32(y-f.origin[1]))
+}
+
+// setOrigin sets the origin near the first point: rounded to a kilometre
+// so origins are easy to read in a debugger.
+func (f *flat) setOrigin(x, y float64) {
+	f.origin = orb.Point{math.Round(x/1000) * 1000, math.Round(y/1000) * 1000}
+	f.originSet = true
+}
+
+// reserve makes room for n more points in xy. It at least doubles the
+// capacity when it grows (append's growth of a large slice is a quarter,
+// which copied a big layer's coordinates several times over).
+func (f *flat) reserve(n int) {
+	if need := len(f.xy) + 2*n; need > cap(f.xy) {
+		xy := make([]float32, len(f.xy), max(need, 2*cap(f.xy), 1024))
+		copy(xy, f.xy)
+		f.xy = xy
+	}
 }
 
 // closeRing ends the current ring; part says it starts a new part.
@@ -451,13 +467,20 @@ func (w *wkbWalker) points(b []byte, off int, bo binary.ByteOrder, dims int, par
 	if n == 0 {
 		return off, nil
 	}
-	for i := 0; i < n; i++ {
-		x := math.Float64frombits(bo.Uint64(b[off:]))
-		y := math.Float64frombits(bo.Uint64(b[off+8:]))
-		w.f.addPoint(x, y)
+	f := w.f
+	if !f.originSet {
+		f.setOrigin(math.Float64frombits(bo.Uint64(b[off:])), math.Float64frombits(bo.Uint64(b[off+8:])))
+	}
+	f.reserve(n)
+	at, ox, oy := len(f.xy), f.origin[0], f.origin[1]
+	xy := f.xy[:at+2*n]
+	for i := at; i < len(xy); i += 2 {
+		xy[i] = float32(math.Float64frombits(bo.Uint64(b[off:])) - ox)
+		xy[i+1] = float32(math.Float64frombits(bo.Uint64(b[off+8:])) - oy)
 		off += 8 * dims
 	}
-	w.f.closeRing(part)
+	f.xy = xy
+	f.closeRing(part)
 	return off, nil
 }
 

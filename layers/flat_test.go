@@ -1,6 +1,9 @@
 package layers
 
 import (
+	"encoding/binary"
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -89,4 +92,91 @@ func FuzzFlatWKB(f *testing.F) {
 			_ = s.Ring(0, r)
 		}
 	})
+}
+
+// TestFlatWKBMatchesOrb decodes the same lines and polygons (2D and 3D,
+// enough of them to grow the coordinates many times) through the WKB
+// walker and through orb: both flats must hold the same points, rings and
+// parts.
+func TestFlatWKBMatchesOrb(t *testing.T) {
+	viaWKB, viaOrb := newFlat(orb.Point{}, false), newFlat(orb.Point{}, false)
+	for i := range 3000 {
+		x, y := 500000+float64(i%97)*13.25, 4600000+float64(i/97)*7.5
+		ring := orb.Ring{{x, y}}
+		for k := range i%40 + 3 {
+			ring = append(ring, orb.Point{x + float64(k)*0.5, y + float64(k*k%7)})
+		}
+		ring = append(ring, orb.Point{x, y})
+		var g orb.Geometry = orb.MultiPolygon{{ring, ring.Clone()}}
+		if i%3 == 0 {
+			g = orb.LineString(ring)
+		}
+		data, err := wkb.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%5 == 0 {
+			data = wkbZ(t, g)
+		}
+		if err := viaWKB.appendWKB(int64(i), data, "", ""); err != nil {
+			t.Fatal(i, err)
+		}
+		if err := viaOrb.appendGeometry(int64(i), g, "", ""); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	if viaWKB.origin != viaOrb.origin || !slices.Equal(viaWKB.xy, viaOrb.xy) ||
+		!slices.Equal(viaWKB.ringStart, viaOrb.ringStart) || !slices.Equal(viaWKB.partStart, viaOrb.partStart) {
+		t.Fatalf("WKB and orb decodes differ: %d vs %d points, %d vs %d rings",
+			len(viaWKB.xy)/2, len(viaOrb.xy)/2, len(viaWKB.ringStart), len(viaOrb.ringStart))
+	}
+}
+
+// wkbZ writes a line or multipolygon as little-endian ISO WKB Z (z = 9).
+func wkbZ(t *testing.T, g orb.Geometry) []byte {
+	t.Helper()
+	le := binary.LittleEndian
+	pts := func(b []byte, ps []orb.Point) []byte {
+		b = le.AppendUint32(b, uint32(len(ps)))
+		for _, p := range ps {
+			for _, v := range []float64{p[0], p[1], 9} {
+				b = le.AppendUint64(b, math.Float64bits(v))
+			}
+		}
+		return b
+	}
+	switch g := g.(type) {
+	case orb.LineString:
+		return pts(le.AppendUint32([]byte{1}, 1002), g)
+	case orb.MultiPolygon:
+		b := le.AppendUint32(le.AppendUint32([]byte{1}, 1006), uint32(len(g)))
+		for _, p := range g {
+			b = le.AppendUint32(le.AppendUint32(append(b, 1), 1003), uint32(len(p)))
+			for _, r := range p {
+				b = pts(b, r)
+			}
+		}
+		return b
+	}
+	t.Fatalf("wkbZ: %T", g)
+	return nil
+}
+
+// TestMorePoints checks the estimate a scan sizes its coordinates by.
+func TestMorePoints(t *testing.T) {
+	for _, c := range []struct {
+		p           fidRange
+		n, pts, lim int
+		want        int
+	}{
+		{fidRange{rows: 1000}, 64, 640, 1 << 30, 10296}, // 10 a row, 936 rows left, +10%
+		{fidRange{rows: 1000}, 64, 640, 5000, 4360},     // capped by the file
+		{fidRange{rows: 1000}, 64, 640, 100, 0},         // cap already passed
+		{fidRange{}, 64, 640, 1 << 30, 0},               // span unknown
+		{fidRange{rows: 50}, 64, 640, 1 << 30, 0},       // fewer rows than read
+	} {
+		if got := c.p.morePoints(c.n, c.pts, c.lim); got != c.want {
+			t.Errorf("%+v.morePoints(%d, %d, %d) = %d, want %d", c.p, c.n, c.pts, c.lim, got, c.want)
+		}
+	}
 }

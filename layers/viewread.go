@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"os"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -40,6 +41,10 @@ func (b *Blueprint) ReadBox(ctx context.Context, l *Layer, box orb.Bound, opt Bo
 	if err != nil {
 		return nil, nil, fmt.Errorf("layers: %s: table %q: %w", b.path, l.Table, err)
 	}
+	maxPts := 0 // a part holds no more points than the file has room for
+	if st, err := os.Stat(b.path); err == nil {
+		maxPts = int(min(st.Size()/16, math.MaxInt32))
+	}
 	flats := make([]*flat, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
@@ -47,7 +52,7 @@ func (b *Blueprint) ReadBox(ctx context.Context, l *Layer, box orb.Bound, opt Bo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			flats[i], errs[i] = l.readBox(ctx, b.db.R, origin, box, p)
+			flats[i], errs[i] = l.readBox(ctx, b.db.R, origin, box, p, maxPts)
 		}()
 	}
 	wg.Wait()
@@ -64,13 +69,15 @@ func (b *Blueprint) ReadBox(ctx context.Context, l *Layer, box orb.Bound, opt Bo
 	return &Snapshot{f: f}, f.takeProblems(l.Table), nil
 }
 
-// fidRange is one part of a ReadBox: fids lo..hi.
-type fidRange struct{ lo, hi int64 }
+// fidRange is one part of a ReadBox: fids lo..hi, and the span of fids it
+// is expected to hold (0 when unknown), which sizes its coordinates up
+// front.
+type fidRange struct{ lo, hi, rows int64 }
 
 // boxParts splits the fid span of a big table into n ranges; one range of
 // every fid otherwise.
 func (l *Layer) boxParts(ctx context.Context, db *sql.DB, n int) ([]fidRange, error) {
-	whole := []fidRange{{math.MinInt64, math.MaxInt64}}
+	whole := []fidRange{{lo: math.MinInt64, hi: math.MaxInt64}}
 	if n < 2 || l.View || l.PK == "rowid" || l.originHint() == (orb.Point{}) {
 		return whole, nil
 	}
@@ -85,7 +92,7 @@ func (l *Layer) boxParts(ctx context.Context, db *sql.DB, n int) ([]fidRange, er
 	out := make([]fidRange, n)
 	span := (hi.Int64 - lo.Int64 + 1 + int64(n) - 1) / int64(n)
 	for i := range out {
-		out[i] = fidRange{lo.Int64 + int64(i)*span, lo.Int64 + int64(i+1)*span - 1}
+		out[i] = fidRange{lo.Int64 + int64(i)*span, lo.Int64 + int64(i+1)*span - 1, span}
 	}
 	out[0].lo, out[n-1].hi = math.MinInt64, math.MaxInt64
 	return out, nil
@@ -93,14 +100,16 @@ func (l *Layer) boxParts(ctx context.Context, db *sql.DB, n int) ([]fidRange, er
 
 // readBox decodes the rows of part p whose boxes meet box into a new flat:
 // through the R-tree when the layer has one and box does not cover its
-// extent, else by a scan that drops the features outside box.
-func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box orb.Bound, p fidRange) (*flat, error) {
+// extent, else by a scan that drops the features outside box and sizes
+// its coordinates (to at most maxPts points) from its first rows.
+func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box orb.Bound, p fidRange, maxPts int) (*flat, error) {
 	pk, t := gpkg.QuoteIdent(l.PK), gpkg.QuoteIdent(l.Table)
 	cols := fmt.Sprintf("t.%s, t.%s, %s, %s", pk, gpkg.QuoteIdent(l.GeomColumn),
 		tColumn(l.classColumn()), tColumn(l.labelColumn()))
 	var q string
 	args := []any{p.lo, p.hi}
-	if l.HasRTree && !coversExtent(box, l.Extent()) {
+	scan := !l.HasRTree || coversExtent(box, l.Extent())
+	if !scan {
 		rt := gpkg.QuoteIdent(gpkg.RTreeName(l.Table, l.GeomColumn))
 		// CROSS JOIN keeps the R-tree the outer loop: SQLite walks it for
 		// the box, then looks each row up by its primary key.
@@ -122,9 +131,12 @@ func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box o
 		blob         sql.RawBytes
 		class, label sql.NullString
 	)
-	for rows.Next() {
+	for n := 0; rows.Next(); n++ {
 		if err := rows.Scan(&fid, &blob, &class, &label); err != nil {
 			return nil, err
+		}
+		if n == sampleRows && scan {
+			f.reserve(p.morePoints(n, len(f.xy)/2, maxPts))
 		}
 		if err := appendBlob(f, fid, blob, nullString(class), nullString(label)); err != nil {
 			f.bad = append(f.bad, Problem{Kind: BadGeometry, FID: fid, Err: err})
@@ -133,6 +145,22 @@ func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box o
 		f.dropOutside(box)
 	}
 	return f, rows.Err()
+}
+
+// sampleRows is how many rows a scan reads before it sizes its
+// coordinates for the rest of its part.
+const sampleRows = 64
+
+// morePoints estimates how many more points a scan of p holds after n rows
+// gave pts points: the mean so far times the rows left, a tenth over, at
+// most limit in all (an estimate too large only reserves address space the
+// scan never touches; one too small grows as before).
+func (p fidRange) morePoints(n, pts, limit int) int {
+	if p.rows <= int64(n) || n == 0 {
+		return 0
+	}
+	est := float64(pts) / float64(n) * float64(p.rows-int64(n)) * 1.1
+	return int(min(est, float64(max(limit-pts, 0))))
 }
 
 // coversExtent reports whether box holds all of a layer's known extent:

@@ -104,7 +104,10 @@ func runRender(cmd *cobra.Command, path string, f renderFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := png.Encode(out, img); err != nil {
+	// BestSpeed: a fifth of the default's encoding time for a file about a
+	// fifth larger.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(out, img); err != nil {
 		out.Close()
 		return fmt.Errorf("render: write %s: %w", f.out, err)
 	}
