@@ -39,6 +39,10 @@ type flat struct {
 	live      int       // live slots: the layer's feature count
 	bad       []Problem // BadGeometry problems met while loading
 	bulk      bool      // loading: boxes go into the tree in one pass at the end
+	// keyed: the fids are a table's primary keys, each met once, so slotOf
+	// stays empty until indexFids fills it in one pass (a part starting at
+	// a high fid would otherwise fill it as a map).
+	keyed bool
 }
 
 func newFlat(origin orb.Point, labels bool) *flat {
@@ -57,7 +61,8 @@ func newFlat(origin orb.Point, labels bool) *flat {
 }
 
 // merge appends the slots of o, a bulk-loaded flat with the same origin
-// and disjoint fids, to f (also still bulk loading).
+// and disjoint fids, to f (also still bulk loading). When o is keyed, f
+// is too and its load ends with indexFids.
 func (f *flat) merge(o *flat) {
 	pts, rings, slots := int32(len(f.xy)/2), int32(len(f.ringStart)-1), int32(len(f.fid))
 	f.xy = append(f.xy, o.xy...)
@@ -80,7 +85,7 @@ func (f *flat) merge(o *flat) {
 		f.label = append(f.label, o.label...)
 	}
 	for i, fid := range o.fid {
-		if !o.dead[i] {
+		if !o.dead[i] && !o.keyed {
 			f.slotOf.set(fid, slots+int32(i))
 		}
 	}
@@ -159,14 +164,30 @@ func (f *flat) finishSlot(fid int64, firstPt int, class, label string) error {
 		b[2], b[3] = max(b[2], x), max(b[3], y)
 	}
 	f.box = append(f.box, b)
-	if prev, ok := f.slotOf.get(fid); ok {
-		f.kill(prev)
+	if !f.keyed {
+		if prev, ok := f.slotOf.get(fid); ok {
+			f.kill(prev)
+		}
+		f.slotOf.set(fid, slot)
 	}
-	f.slotOf.set(fid, slot)
 	if b[0] <= b[2] && !f.bulk {
 		f.tree.insert(b, slot)
 	}
 	return nil
+}
+
+// indexFids ends a keyed load: it maps the fids of the live slots. On a
+// flat that is not keyed it changes nothing.
+func (f *flat) indexFids() {
+	if !f.keyed {
+		return
+	}
+	f.keyed = false
+	for i, fid := range f.fid {
+		if !f.dead[i] {
+			f.slotOf.set(fid, int32(i))
+		}
+	}
 }
 
 // buildTree ends a bulk load: it packs the live boxes, in Hilbert order of

@@ -65,6 +65,7 @@ func (b *Blueprint) ReadBox(ctx context.Context, l *Layer, box orb.Bound, opt Bo
 	for _, o := range flats[1:] {
 		f.merge(o)
 	}
+	f.indexFids()
 	f.buildTreeIn(l.hilbertFrame(f.origin))
 	return &Snapshot{f: f}, f.takeProblems(l.Table), nil
 }
@@ -125,7 +126,7 @@ func (l *Layer) readBox(ctx context.Context, db *sql.DB, origin orb.Point, box o
 	}
 	defer rows.Close()
 	f := newFlat(origin, l.labelColumn() != "")
-	f.bulk = true
+	f.bulk, f.keyed = true, !l.View // a view's key may repeat
 	var (
 		fid          int64
 		blob         sql.RawBytes
@@ -200,7 +201,9 @@ func (f *flat) dropOutside(box orb.Bound) {
 // dropLast removes the last slot of a bulk-loading flat.
 func (f *flat) dropLast() {
 	i := len(f.fid) - 1
-	f.slotOf.del(f.fid[i])
+	if !f.keyed {
+		f.slotOf.del(f.fid[i])
+	}
 	f.truncate(int(f.featRing[i]), int(f.ringStart[f.featRing[i]]))
 	f.featRing = f.featRing[:i+1]
 	f.fid, f.box, f.dead, f.class = f.fid[:i], f.box[:i], f.dead[:i], f.class[:i]

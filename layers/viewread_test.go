@@ -89,3 +89,64 @@ func firstPolygonLayer(t *testing.T, bp *Blueprint) string {
 	t.Fatal("the catalog has no polygon layer")
 	return ""
 }
+
+// TestReadBoxPartsSlots reads a table in two fid ranges, by a scan (box
+// over the extent) and through the R-tree: every feature is read once and
+// Snapshot.Slot finds each fid, in both halves, at the slot holding it.
+func TestReadBoxPartsSlots(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parts.gpkg")
+	bp, err := Create(path, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := firstPolygonLayer(t, bp)
+	w, err := bp.Bulk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	for k := range n {
+		x := 500000 + float64(k%20)*100
+		y := 4600000 + float64(k/20)*100
+		if err := w.Insert(code, orb.Polygon{{{x, y}, {x + 50, y}, {x + 50, y + 50 + float64(k%7)}, {x, y}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	bp.Close()
+	old := splitRows
+	splitRows = 50
+	defer func() { splitRows = old }()
+	lazy, err := Open(path, OpenOptions{ReadOnly: true, Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lazy.Close()
+	l := lazy.Layer(code)
+	for _, c := range []struct {
+		name string
+		box  orb.Bound
+		want int
+	}{
+		{"scan", orb.Bound{Min: orb.Point{499000, 4599000}, Max: orb.Point{503000, 4603000}}, n},
+		{"rtree", orb.Bound{Min: orb.Point{499000, 4599000}, Max: orb.Point{503000, 4600700}}, 8 * 20},
+	} {
+		s, probs, err := lazy.ReadBox(context.Background(), l, c.box, BoxOptions{Workers: 2})
+		if err != nil || len(probs) > 0 {
+			t.Fatal(err, probs)
+		}
+		seen := map[int64]bool{}
+		for i := range s.Len() {
+			fid := s.FID(i)
+			if j, ok := s.Slot(fid); !ok || j != i || seen[fid] {
+				t.Fatalf("%s: fid %d at slot %d: Slot gives %d, %v (seen before %v)", c.name, fid, i, j, ok, seen[fid])
+			}
+			seen[fid] = true
+		}
+		if len(seen) != c.want {
+			t.Errorf("%s: read %d features, want %d", c.name, len(seen), c.want)
+		}
+	}
+}
