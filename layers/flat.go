@@ -200,20 +200,16 @@ func (f *flat) buildTree() { f.buildTreeIn(nil) }
 // Equal keys are ordered by fid.
 func (f *flat) buildTreeIn(frame *[4]float32) {
 	f.bulk = false
-	type item struct {
-		key  uint64
-		slot int32
-	}
 	mn := [2]float32{float32(math.Inf(1)), float32(math.Inf(1))}
 	mx := [2]float32{float32(math.Inf(-1)), float32(math.Inf(-1))}
-	items := make([]item, 0, len(f.box))
+	items := make([]treeItem, 0, len(f.box))
 	for i, b := range f.box {
 		if f.dead[i] || b[0] > b[2] {
 			continue
 		}
 		mn[0], mn[1] = min(mn[0], b[0]), min(mn[1], b[1])
 		mx[0], mx[1] = max(mx[0], b[2]), max(mx[1], b[3])
-		items = append(items, item{slot: int32(i)})
+		items = append(items, treeItem{slot: int32(i)})
 	}
 	if frame != nil {
 		mn, mx = [2]float32{frame[0], frame[1]}, [2]float32{frame[2], frame[3]}
@@ -224,15 +220,39 @@ func (f *flat) buildTreeIn(frame *[4]float32) {
 		cx, cy := min(max(((b[0]+b[2])/2-mn[0])*sx, 0), 65535), min(max(((b[1]+b[3])/2-mn[1])*sy, 0), 65535)
 		items[k].key = uint64(hilbert16(uint32(cx), uint32(cy)))
 	}
-	slices.SortFunc(items, func(a, b item) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(f.fid[a.slot], f.fid[b.slot]))
-	})
+	f.sortItems(items)
 	boxes, slots := make([][4]float32, len(items)), make([]int32, len(items))
 	for k, it := range items {
 		boxes[k], slots[k] = f.box[it.slot], it.slot
 	}
 	f.tree.packed.build(boxes, slots)
 	f.tree.n += len(items)
+}
+
+// treeItem is a slot and its Hilbert key, to be ordered for the tree.
+type treeItem struct {
+	key  uint64
+	slot int32
+}
+
+// sortItems orders items by key, then fid. When slots are in fid order
+// (a load in key order, the usual case) it sorts key and slot packed in
+// one integer, several times faster than comparing through the fids.
+func (f *flat) sortItems(items []treeItem) {
+	if !slices.IsSorted(f.fid) {
+		slices.SortFunc(items, func(a, b treeItem) int {
+			return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(f.fid[a.slot], f.fid[b.slot]))
+		})
+		return
+	}
+	packed := make([]uint64, len(items))
+	for k, it := range items {
+		packed[k] = it.key<<32 | uint64(uint32(it.slot))
+	}
+	slices.Sort(packed)
+	for k, p := range packed {
+		items[k] = treeItem{key: p >> 32, slot: int32(uint32(p))}
+	}
 }
 
 // hilbert16 is the index of (x, y) on a 65536 x 65536 Hilbert curve.

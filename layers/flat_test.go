@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -178,5 +179,25 @@ func TestMorePoints(t *testing.T) {
 		if got := c.p.morePoints(c.n, c.pts, c.lim); got != c.want {
 			t.Errorf("%+v.morePoints(%d, %d, %d) = %d, want %d", c.p, c.n, c.pts, c.lim, got, c.want)
 		}
+	}
+}
+
+// TestSortItemsPacked checks the packed sort of tree items (fids in slot
+// order) orders them as the comparison by key then fid does, ties included.
+func TestSortItemsPacked(t *testing.T) {
+	f := newFlat(orb.Point{}, false)
+	var items []treeItem
+	for i := range 5000 {
+		f.fid = append(f.fid, int64(3*i+7))
+		items = append(items, treeItem{key: uint64((i * 7919) % 613), slot: int32(i)})
+	}
+	want := slices.Clone(items)
+	slices.SortFunc(want, func(a, b treeItem) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(f.fid[a.slot], f.fid[b.slot]))
+	})
+	slices.Reverse(items)
+	f.sortItems(items)
+	if !slices.Equal(items, want) {
+		t.Fatal("packed sort differs from the sort by key and fid")
 	}
 }

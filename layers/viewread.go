@@ -84,7 +84,13 @@ func (l *Layer) boxParts(ctx context.Context, db *sql.DB, n int) ([]fidRange, er
 	}
 	var lo, hi sql.NullInt64
 	pk := gpkg.QuoteIdent(l.PK)
-	if err := db.QueryRowContext(ctx, "SELECT min("+pk+"), max("+pk+") FROM "+gpkg.QuoteIdent(l.Table)).Scan(&lo, &hi); err != nil {
+	// Two queries: SQLite answers min or max alone from the key's b-tree,
+	// both in one only by a scan of the table.
+	t := gpkg.QuoteIdent(l.Table)
+	if err := db.QueryRowContext(ctx, "SELECT min("+pk+") FROM "+t).Scan(&lo); err != nil {
+		return nil, err
+	}
+	if err := db.QueryRowContext(ctx, "SELECT max("+pk+") FROM "+t).Scan(&hi); err != nil {
 		return nil, err
 	}
 	if !lo.Valid || hi.Int64-lo.Int64 < splitRows {
