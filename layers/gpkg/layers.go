@@ -38,9 +38,13 @@ func (db *DB) Layers(ctx context.Context) ([]LayerInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %s: gpkg_contents: %w", db.Path, err)
 	}
+	names, err := readSchemaNames(ctx, db.R)
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %s: sqlite_master: %w", db.Path, err)
+	}
 	for i := range infos {
 		l := &infos[i]
-		if err := completeLayer(ctx, db.R, l); err != nil {
+		if err := completeLayer(ctx, db.R, names, l); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -88,16 +92,53 @@ func readContents(ctx context.Context, q queryer) ([]LayerInfo, error) {
 	return out, rows.Err()
 }
 
+// schemaNames holds the names in sqlite_master, folded as SQLite's lower()
+// folds them (ASCII only): the type of each table or view, and every name
+// of any type. Layers reads it once instead of asking sqlite_master (a
+// scan of it) twice for each of a blueprint's hundreds of tables.
+type schemaNames struct {
+	kind map[string]string
+	any  map[string]bool
+}
+
+func readSchemaNames(ctx context.Context, q queryer) (schemaNames, error) {
+	n := schemaNames{kind: map[string]string{}, any: map[string]bool{}}
+	rows, err := q.QueryContext(ctx, "SELECT lower(name), type FROM sqlite_master")
+	if err != nil {
+		return n, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return n, err
+		}
+		n.any[name] = true
+		if _, ok := n.kind[name]; !ok && (typ == "table" || typ == "view") {
+			n.kind[name] = typ
+		}
+	}
+	return n, rows.Err()
+}
+
+// asciiLower folds s as SQLite's lower() does without ICU.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // completeLayer fills the columns, primary key, view and R-tree flags.
-func completeLayer(ctx context.Context, q queryer, l *LayerInfo) error {
-	var kind string
-	err := q.QueryRowContext(ctx, "SELECT type FROM sqlite_master WHERE lower(name) = lower(?) AND type IN ('table', 'view')", l.Table).Scan(&kind)
-	if err == sql.ErrNoRows {
+func completeLayer(ctx context.Context, q queryer, names schemaNames, l *LayerInfo) error {
+	kind, ok := names.kind[asciiLower(l.Table)]
+	if !ok {
 		return fmt.Errorf("registered in gpkg_contents but missing")
 	}
-	if err != nil {
-		return err
-	}
+	var err error
 	l.IsView = kind == "view"
 	if l.Columns, err = tableColumns(ctx, q, l.Table); err != nil {
 		return err
@@ -110,11 +151,9 @@ func completeLayer(ctx context.Context, q queryer, l *LayerInfo) error {
 		if !hasColumn(l.Columns, l.GeomColumn) {
 			return fmt.Errorf("geometry column %s missing", l.GeomColumn)
 		}
-		var n int
-		err = q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE lower(name) = lower(?)", RTreeName(l.Table, l.GeomColumn)).Scan(&n)
-		l.RTree = n > 0
+		l.RTree = names.any[asciiLower(RTreeName(l.Table, l.GeomColumn))]
 	}
-	return err
+	return nil
 }
 
 // tableColumns reads PRAGMA table_info of table.
