@@ -3,6 +3,8 @@ package layers
 import (
 	"errors"
 
+	"github.com/paulmach/orb"
+
 	"lantu/layers/crs"
 )
 
@@ -13,7 +15,12 @@ func (l *Layer) checkCRS() {
 	if l.indexed() == 0 || l.SRID <= 0 {
 		return
 	}
-	err := crs.CheckExtent(l.SRID, l.Extent())
+	l.recordCRS(l.Extent())
+}
+
+// recordCRS records what crs.CheckExtent says of extent.
+func (l *Layer) recordCRS(extent orb.Bound) {
+	err := crs.CheckExtent(l.SRID, extent)
 	if err == nil {
 		return
 	}

@@ -164,8 +164,11 @@ type rowReader struct {
 	blob sql.RawBytes
 }
 
-func (l *Layer) newRowReader() *rowReader {
-	rr := &rowReader{l: l, cols: l.attrColumns()}
+func (l *Layer) newRowReader() *rowReader { return l.newRowReaderCols(l.attrColumns()) }
+
+// newRowReaderCols reads rows of pk, geometry, then cols.
+func (l *Layer) newRowReaderCols(cols []gpkg.Column) *rowReader {
+	rr := &rowReader{l: l, cols: cols}
 	rr.vals = make([]any, 2+len(rr.cols))
 	rr.raw = make([]any, len(rr.cols))
 	rr.vals[0], rr.vals[1] = &rr.fid, &rr.blob

@@ -52,7 +52,9 @@ func checkCmd() *cobra.Command {
 			}
 			defer dst.Abort()
 			opened := time.Now()
-			bp, err := layers.Open(args[0], layers.OpenOptions{})
+			// Lazy: the rules read the file (conflict reads through
+			// Blueprint.Scan), and nothing here draws.
+			bp, err := layers.Open(args[0], layers.OpenOptions{Lazy: true})
 			if err != nil {
 				return err
 			}

@@ -34,7 +34,7 @@ func loadDistricts(ctx context.Context, src Source, opt Options) (*districts, er
 	if cols, _, ok := src.Columns(layer); !ok || !contains(cols, field) {
 		return d, nil
 	}
-	fs, err := loadLayer(ctx, src, Selector{Layer: layer}, orb.Bound{})
+	fs, err := loadLayer(ctx, src, Selector{Layer: layer}, orb.Bound{}, []string{field})
 	for _, f := range fs {
 		if f.Geom == nil {
 			continue

@@ -206,7 +206,7 @@ func (e *ruleRun) load(ctx context.Context) error {
 	var err error
 	if e.opt.preA != nil {
 		e.a = e.opt.preA
-	} else if e.a, err = loadLayer(ctx, e.src, e.rule.A, e.dist.bound(e.opt.District)); err != nil {
+	} else if e.a, err = loadLayer(ctx, e.src, e.rule.A, e.dist.bound(e.opt.District), refFields(e.rule.AClassField)); err != nil {
 		return err
 	}
 	if len(e.a) == 0 {
@@ -223,7 +223,7 @@ func (e *ruleRun) load(ctx context.Context) error {
 		}
 		return nil
 	}
-	e.b, err = loadLayer(ctx, e.src, e.rule.B, box)
+	e.b, err = loadLayer(ctx, e.src, e.rule.B, box, refFields(e.rule.BClassField))
 	return err
 }
 

@@ -25,6 +25,9 @@ type Repair struct {
 // parts. It returns nil for a geometry with no area, with a Repair saying
 // why.
 func toGEOS(gctx *geos.Context, layer string, f *Feature, valid bool) (*geos.Geom, *Repair, error) {
+	if f.GeomErr != nil {
+		return nil, &Repair{layer, f.FID, "geometry unreadable: " + f.GeomErr.Error(), "skipped"}, nil
+	}
 	if f.Geom == nil {
 		return nil, &Repair{layer, f.FID, "empty geometry", "skipped"}, nil
 	}

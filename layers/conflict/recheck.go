@@ -226,7 +226,7 @@ func affectedByB(ctx context.Context, bp *layers.Blueprint, r *Rule, bUIDs map[s
 			continue // deleted: its patches were found above
 		}
 		box := f.Geom.Bound().Pad(r.Distance)
-		err = bp.Query(ctx, layers.Query{Layers: []string{r.A.Layer}, BBox: box, Where: r.A.expr.SQL(), NoGeom: true},
+		err = bp.Scan(ctx, r.A.Layer, layers.ScanQuery{BBox: box, Where: r.A.expr.SQL(), Columns: []string{}},
 			func(a *layers.Feature) error { aUIDs[a.UID] = true; return nil })
 		if err != nil {
 			return err

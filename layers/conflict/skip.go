@@ -1,6 +1,9 @@
 package conflict
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // SkipNoLayer starts the Skipped reason of a rule that names a layer the
 // blueprint lacks (a user's rules run on another GeoPackage, say); the
@@ -21,8 +24,12 @@ type layerProblemer interface {
 }
 
 // LayerProblem reports a layer whose extent lies outside its CRS's valid
-// area (layers.ErrOutsideCRS).
+// area (layers.ErrOutsideCRS), checked from the file for a layer not
+// indexed.
 func (s blueprintSource) LayerProblem(layer string) error {
+	if err := s.bp.CheckExtents(context.Background(), []string{layer}); err != nil {
+		return err
+	}
 	if l := s.bp.Layer(layer); l != nil {
 		return l.CRSProblem()
 	}

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
 
 	"lantu/layers"
 	"lantu/layers/crs"
-	"lantu/layers/gpkg"
 )
 
 // Feature is one input feature of an overlay.
@@ -22,6 +20,16 @@ type Feature struct {
 	UID   string
 	Geom  orb.Geometry
 	Attrs map[string]any
+	// GeomErr says why Geom is nil for a geometry that cannot be read
+	// (layers.Feature.GeomErr): the feature is skipped with a Repair.
+	GeomErr error
+}
+
+// columnScanner is a Source that can read some attribute columns only.
+type columnScanner interface {
+	// ScanColumns is Scan reading into Attrs only the columns cols and
+	// those where uses (nil: every column).
+	ScanColumns(ctx context.Context, layer string, where *Expr, bbox orb.Bound, cols []string, fn func(Feature) error) error
 }
 
 // Source is where the engine reads layers from. *layers.Blueprint is adapted
@@ -69,29 +77,24 @@ func (s blueprintSource) Columns(layer string) ([]string, string, bool) {
 	return cols, class, true
 }
 
-// Scan reads through Blueprint.Query. A large layer is read in as many
-// fid ranges as there are CPUs at once, the first streamed to fn while the
-// others are read ahead into memory, so fn still sees fid order.
+// Scan reads every attribute column (ScanColumns with nil).
 func (s blueprintSource) Scan(ctx context.Context, layer string, where *Expr, bbox orb.Bound, fn func(Feature) error) error {
-	cond := where.SQL()
-	splits, err := s.fidSplits(ctx, layer, bbox)
-	if err != nil || len(splits) == 0 {
-		return errors.Join(err, s.scanRange(ctx, layer, cond, bbox, fn))
+	return s.ScanColumns(ctx, layer, where, bbox, nil, fn)
+}
+
+// ScanColumns reads through Blueprint.Scan, straight from the file: it
+// builds no in-memory index (a blueprint opened Lazy stays so). A large
+// layer is read in as many fid ranges as there are CPUs at once, the
+// first streamed to fn while the others are read ahead into memory, so fn
+// still sees fid order.
+func (s blueprintSource) ScanColumns(ctx context.Context, layer string, where *Expr, bbox orb.Bound, cols []string, fn func(Feature) error) error {
+	q := layers.ScanQuery{BBox: bbox, Where: where.SQL(), Columns: cols}
+	if cols != nil {
+		q.Columns = slices.Concat(cols, where.Fields())
 	}
-	pk := gpkg.QuoteIdent(s.bp.Layer(layer).PK)
-	parts := make([]string, len(splits)+1) // the fid ranges' conditions
-	for i := range parts {
-		var r []string
-		if i > 0 {
-			r = append(r, fmt.Sprintf("%s > %d", pk, splits[i-1]))
-		}
-		if i < len(splits) {
-			r = append(r, fmt.Sprintf("%s <= %d", pk, splits[i]))
-		}
-		if cond != "" {
-			r = append(r, "("+cond+")")
-		}
-		parts[i] = strings.Join(r, " AND ")
+	parts, err := s.fidParts(ctx, layer)
+	if err != nil || len(parts) < 2 {
+		return errors.Join(err, s.scanRange(ctx, layer, q, fn))
 	}
 	ahead := make([][]Feature, len(parts))
 	errs := make([]error, len(parts))
@@ -102,13 +105,13 @@ func (s blueprintSource) Scan(ctx context.Context, layer string, where *Expr, bb
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.scanRange(ctx, layer, parts[i], bbox, func(f Feature) error {
+			errs[i] = s.scanRange(ctx, layer, parts[i].in(q), func(f Feature) error {
 				ahead[i] = append(ahead[i], f)
 				return nil
 			})
 		}()
 	}
-	errs[0] = s.scanRange(ctx, layer, parts[0], bbox, fn)
+	errs[0] = s.scanRange(ctx, layer, parts[0].in(q), fn)
 	if errs[0] != nil {
 		cancel()
 	}
@@ -127,51 +130,51 @@ func (s blueprintSource) Scan(ctx context.Context, layer string, where *Expr, bb
 	return errs[0]
 }
 
-// parallelScan is the size from which a layer is read in parallel parts
-// (a variable for tests).
+// parallelScan is the fid span from which a layer is read in parallel
+// parts (a variable for tests).
 var parallelScan = 20000
 
-// fidSplits returns the fids ending each but the last of the parts a
-// layer's scan is split into (none: one scan), from its spatial index.
-// Features without a box are not in the index but still in a part: the
-// parts' fid ranges cover every fid.
-func (s blueprintSource) fidSplits(ctx context.Context, layer string, bbox orb.Bound) ([]int64, error) {
-	n := min(runtime.NumCPU(), 4)
-	l := s.bp.Layer(layer)
-	if n < 2 || l == nil || l.PK == "rowid" || l.PK == "" {
+// fidPart is one part of a scan: fids lo..hi (0: unbounded).
+type fidPart struct{ lo, hi int64 }
+
+func (p fidPart) in(q layers.ScanQuery) layers.ScanQuery {
+	q.MinFID, q.MaxFID = p.lo, p.hi
+	return q
+}
+
+// fidParts splits a layer's fid span, read from the file, into parts
+// (none: one scan). The first and last parts are open-ended, so the parts
+// cover every fid.
+func (s blueprintSource) fidParts(ctx context.Context, layer string) ([]fidPart, error) {
+	n := int64(min(runtime.NumCPU(), 4))
+	if n < 2 {
 		return nil, nil
 	}
-	if err := s.bp.WaitLoaded(ctx); err != nil {
+	lo, hi, ok, err := s.bp.FIDSpan(ctx, layer)
+	if err != nil || !ok || hi-lo+1 < int64(parallelScan) || lo <= 0 {
 		return nil, err
 	}
-	if bbox == (orb.Bound{}) {
-		bbox = l.Extent()
+	span := (hi - lo + n) / n
+	out := make([]fidPart, n)
+	for i := range out {
+		out[i] = fidPart{lo + int64(i)*span, lo + int64(i+1)*span - 1}
 	}
-	fids := l.Search(bbox)
-	if len(fids) < parallelScan {
-		return nil, nil
-	}
-	out := make([]int64, 0, n-1)
-	for k := 1; k < n; k++ {
-		out = append(out, fids[k*len(fids)/n-1])
-	}
+	out[0].lo, out[n-1].hi = 0, 0
 	return out, nil
 }
 
-// scanRange is one Blueprint.Query of the layer, cond its where clause.
-func (s blueprintSource) scanRange(ctx context.Context, layer, cond string, bbox orb.Bound, fn func(Feature) error) error {
-	q := layers.Query{Layers: []string{layer}, BBox: bbox, Where: cond}
-	return s.bp.Query(ctx, q, func(f *layers.Feature) error {
-		if f.GeomErr != nil {
-			return nil // unreadable: listed by Blueprint.Problems, not checkable
-		}
-		return fn(Feature{FID: f.FID, UID: f.UID, Geom: f.Geom, Attrs: f.Attrs})
+// scanRange is one Blueprint.Scan of the layer.
+func (s blueprintSource) scanRange(ctx context.Context, layer string, q layers.ScanQuery, fn func(Feature) error) error {
+	return s.bp.Scan(ctx, layer, q, func(f *layers.Feature) error {
+		return fn(Feature{FID: f.FID, UID: f.UID, Geom: f.Geom, Attrs: f.Attrs, GeomErr: f.GeomErr})
 	})
 }
 
 // loadLayer reads a layer's features into memory, reprojected to the
 // source's CRS when stored in another.
-func loadLayer(ctx context.Context, src Source, sel Selector, bbox orb.Bound) ([]Feature, error) {
+// Only the attribute columns cols are read where the source can (nil:
+// every one).
+func loadLayer(ctx context.Context, src Source, sel Selector, bbox orb.Bound, cols []string) ([]Feature, error) {
 	var tr *crs.Transformer
 	if from, to := src.LayerSRID(sel.Layer), src.SRID(); from != to && from > 0 && to > 0 {
 		var err error
@@ -189,7 +192,13 @@ func loadLayer(ctx context.Context, src Source, sel Selector, bbox orb.Bound) ([
 		}
 	}
 	var out []Feature
-	err := src.Scan(ctx, sel.Layer, sel.expr, bbox, func(f Feature) error {
+	scan := src.Scan
+	if cs, ok := src.(columnScanner); ok {
+		scan = func(ctx context.Context, layer string, where *Expr, bbox orb.Bound, fn func(Feature) error) error {
+			return cs.ScanColumns(ctx, layer, where, bbox, cols, fn)
+		}
+	}
+	err := scan(ctx, sel.Layer, sel.expr, bbox, func(f Feature) error {
 		if tr != nil && f.Geom != nil {
 			g, err := tr.Geometry(f.Geom)
 			if err != nil {

@@ -413,9 +413,15 @@ func (w *worker) refB(i int) Ref {
 	return Ref{Layer: r.B.Layer, FID: f.FID, UID: f.UID, Attrs: w.bRefs[i]}
 }
 
+// refFields are the attributes a rule reads of a layer: its class field
+// and the key fields patches keep.
+func refFields(classField string) []string {
+	return append([]string{classField}, keyFields...)
+}
+
 func (e *ruleRun) ref(layer string, f *Feature, classField string) Ref {
 	attrs := map[string]any{}
-	for _, k := range append([]string{classField}, keyFields...) {
+	for _, k := range refFields(classField) {
 		if v, ok := f.Attrs[k]; ok && k != "" && v != nil {
 			attrs[k] = v
 		}
