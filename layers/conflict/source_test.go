@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"lantu/layers"
 )
 
 // TestScanInParts: a layer read in parallel fid ranges gives what one scan
@@ -47,6 +49,55 @@ func TestScanInParts(t *testing.T) {
 		one, parts := read(1<<30), read(10)
 		if len(one) == 0 || !slices.Equal(one, parts) {
 			t.Errorf("%s: one scan %d features, in parts %d (equal %v)", tc.name, len(one), len(parts), slices.Equal(one, parts))
+		}
+	}
+}
+
+// TestRunLazyBlueprint: the rules run on a blueprint opened Lazy find what
+// they find on an indexed one (class fields, key attributes, a where) and
+// build no layer's index.
+func TestRunLazyBlueprint(t *testing.T) {
+	var cg, tg [][2]any
+	for i := range 40 {
+		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
+		wkt := fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x+90, y, x+90, y+90, x, y+90, x, y)
+		cg = append(cg, [2]any{wkt, map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
+		wkt = fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x+40, y+40, x+130, y+40, x+130, y+130, x+40, y+130, x+40, y+40)
+		tg = append(tg, [2]any{wkt, map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
+	}
+	bp := newBlueprint(t, map[string][][2]any{"GH_CGYD": cg, "GH_TGDL": tg})
+	rules := oneRule(t, `kind = "difference"
+a = { layer = "GH_CGYD" }
+b = { layer = "GH_TGDL", where = "ydyhdm NOT LIKE '17%'" }
+a_class_field = "ydxz"
+b_class_field = "ydyhdm"
+a_construction = ["R", "G"]
+b_construction = ["07"]
+`)
+	lazy, err := layers.Open(bp.Path(), layers.OpenOptions{ReadOnly: true, Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lazy.Close()
+	dump := func(src Source) []string {
+		res, err := RunSource(context.Background(), src, rules, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range res.Patches {
+			out = append(out, fmt.Sprintf("%s %v %s %v %s %.3f", p.A.UID, p.A.Attrs, p.B.UID, p.B.Attrs, p.ClassPair, p.Area))
+		}
+		slices.Sort(out)
+		return out
+	}
+	want, got := dump(BlueprintSource(bp)), dump(BlueprintSource(lazy))
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("lazy: %d patches, indexed: %d (equal %v)\n%v\n%v", len(got), len(want), slices.Equal(got, want), got, want)
+	}
+	for _, code := range []string{"GH_CGYD", "GH_TGDL"} {
+		if lazy.Layer(code).Indexed() {
+			t.Errorf("%s indexed by the run on a lazy blueprint", code)
 		}
 	}
 }
