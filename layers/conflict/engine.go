@@ -122,18 +122,21 @@ func runRules(ctx context.Context, src Source, rules *RuleSet, opt Options, sk *
 		return nil, err
 	}
 	res := &Result{}
+	shared := newSharedLayers(rules.Rules)
 	for i, r := range rules.Rules {
 		if reason, unusable := skipReason(src, r); reason != "" {
 			res.Rules = append(res.Rules, skippedResult(r, reason, unusable))
+			shared.done(r)
 			continue
 		}
-		e := &ruleRun{rule: r, src: src, opt: opt, dist: dist, repairs: map[string]Repair{}, sink: sk}
+		e := &ruleRun{rule: r, src: src, opt: opt, dist: dist, repairs: map[string]Repair{}, sink: sk, shared: shared}
 		e.progress = func(frac float64) {
 			if opt.Progress != nil {
 				opt.Progress(int((float64(i)+frac)*progressTotal/float64(len(rules.Rules))), progressTotal)
 			}
 		}
 		rr, err := e.run(ctx)
+		shared.done(r)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
@@ -175,7 +178,8 @@ type ruleRun struct {
 	mu       sync.Mutex
 	repairs  map[string]Repair
 	sink     *sink
-	found    RuleResult // patches and area emitted so far
+	shared   *sharedLayers // nil: every layer read for this rule alone
+	found    RuleResult    // patches and area emitted so far
 
 	bRings []goRing                       // by B index (prep.go)
 	bTree  *rtree.RTreeGN[float64, int32] // B's boxes
@@ -206,7 +210,7 @@ func (e *ruleRun) load(ctx context.Context) error {
 	var err error
 	if e.opt.preA != nil {
 		e.a = e.opt.preA
-	} else if e.a, err = loadLayer(ctx, e.src, e.rule.A, e.dist.bound(e.opt.District), refFields(e.rule.AClassField)); err != nil {
+	} else if e.a, err = e.shared.load(ctx, e.src, e.rule.A, e.dist.bound(e.opt.District), refFields(e.rule.AClassField)); err != nil {
 		return err
 	}
 	if len(e.a) == 0 {
@@ -223,7 +227,7 @@ func (e *ruleRun) load(ctx context.Context) error {
 		}
 		return nil
 	}
-	e.b, err = loadLayer(ctx, e.src, e.rule.B, box, refFields(e.rule.BClassField))
+	e.b, err = e.shared.load(ctx, e.src, e.rule.B, box, refFields(e.rule.BClassField))
 	return err
 }
 

@@ -101,3 +101,72 @@ b_construction = ["07"]
 		}
 	}
 }
+
+// countSource counts the reads of each layer.
+type countSource struct {
+	Source
+	reads map[string]int
+}
+
+func (c *countSource) ScanColumns(ctx context.Context, layer string, where *Expr, bbox orb.Bound, cols []string, fn func(Feature) error) error {
+	c.reads[layer]++
+	return c.Source.(columnScanner).ScanColumns(ctx, layer, where, bbox, cols, fn)
+}
+
+// TestSharedLayerReadOnce: a layer two rules read (as B of one with a box,
+// as A of the other with a where) is read once per run, and each rule
+// finds what it finds run alone.
+func TestSharedLayerReadOnce(t *testing.T) {
+	var cg, tg [][2]any
+	for i := range 40 {
+		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
+		wkt := fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x+90, y, x+90, y+90, x, y+90, x, y)
+		cg = append(cg, [2]any{wkt, map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
+		if i < 20 {
+			wkt = fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x+40, y+40, x+130, y+40, x+130, y+130, x+40, y+130, x+40, y+40)
+			tg = append(tg, [2]any{wkt, map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
+		}
+	}
+	bp := newBlueprint(t, map[string][][2]any{"GH_CGYD": cg, "GH_TGDL": tg})
+	rules, err := ParseRules("test.toml", []byte(`[[rule]]
+id = "ONE"
+kind = "exclusive"
+a = { layer = "GH_TGDL" }
+b = { layer = "GH_CGYD" }
+
+[[rule]]
+id = "TWO"
+kind = "difference"
+a = { layer = "GH_CGYD", where = "ydxz LIKE 'R%' OR ydxz = 'E1'" }
+b = { layer = "GH_TGDL", where = "ydyhdm NOT LIKE '17%'" }
+a_class_field = "ydxz"
+b_class_field = "ydyhdm"
+a_construction = ["R", "G"]
+b_construction = ["07"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(ids ...string) ([]string, map[string]int) {
+		src := &countSource{Source: BlueprintSource(bp), reads: map[string]int{}}
+		res, err := RunSource(context.Background(), src, rules, Options{Rules: ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range res.Patches {
+			out = append(out, fmt.Sprintf("%s %s %v %s %v %s %.3f", p.RuleID, p.A.UID, p.A.Attrs, p.B.UID, p.B.Attrs, p.ClassPair, p.Area))
+		}
+		slices.Sort(out)
+		return out, src.reads
+	}
+	one, _ := run("ONE")
+	two, _ := run("TWO")
+	both, reads := run()
+	if len(one) == 0 || len(two) == 0 || !slices.Equal(both, slices.Sorted(slices.Values(slices.Concat(one, two)))) {
+		t.Errorf("both rules: %d patches; alone: %d + %d\n%v\n%v\n%v", len(both), len(one), len(two), both, one, two)
+	}
+	if reads["GH_CGYD"] != 1 || reads["GH_TGDL"] != 1 {
+		t.Errorf("reads per layer %v, want each layer read once", reads)
+	}
+}
