@@ -12,7 +12,9 @@
 // decoded, by the same decoder, into a Snapshot of the caller's (a table
 // without an R-tree is scanned). A blueprint opened with OpenOptions.Lazy
 // builds no index until something waits for one, so a one-off command that
-// draws or reads one area pays only for that area. Read runs SQL of
+// draws or reads one area pays only for that area. Scan reads features of
+// one layer the same way (the R-tree for a box, else the table), with only
+// the columns asked for, and needs no index either. Read runs SQL of
 // Lantu's own tables (lantu_*) in one read transaction on the reader pool,
 // and HasTable asks whether a table exists. Readers see the last committed
 // state (WAL) and never wait for the writer.
