@@ -218,7 +218,7 @@ func checkAll(ctx context.Context, bp *layers.Blueprint) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, err := conflict.Run(ctx, bp, rules, conflict.Options{Slope: slope, Discard: true})
+	res, err := conflict.Run(ctx, bp, rules, conflict.Options{Slope: slope, Discard: true, Stream: true})
 	if err != nil {
 		return "", err
 	}

@@ -67,7 +67,7 @@ func checkCmd() *cobra.Command {
 			start := time.Now()
 			bar := newProgress(cmd, asJSON)
 			res, err := conflict.Run(cmd.Context(), bp, rules, conflict.Options{Rules: ruleIDs, District: district, Slope: slope,
-				Progress: func(done, total int) { bar.set("check", done, total) }, Discard: dst == nil})
+				Progress: func(done, total int) { bar.set("check", done, total) }, Discard: dst == nil, Stream: true})
 			bar.done()
 			fmt.Fprintln(os.Stderr)
 			if err != nil {

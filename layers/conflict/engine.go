@@ -32,8 +32,8 @@ type Options struct {
 	Rules    []string // rule ids to run; empty: all
 	District string   // district code: only patches whose centroid lies in it
 	// Progress is called from the running goroutine; total = 1000 per run.
-	// It and Slope must not write to the blueprint: a first Run holds its
-	// writer while the rules run.
+	// It and Slope must not write to the blueprint: a streamed Run holds
+	// its writer while the rules run.
 	Progress func(done, total int)
 	Slope    SlopeSource // nil: slope rules are skipped
 	Workers  int         // default runtime.NumCPU()
@@ -45,6 +45,12 @@ type Options struct {
 	// Result.Patches (left nil; Result.Rules has their counts and areas),
 	// so a first run holds a few chunks of patches at a time, not all.
 	Discard bool
+	// Stream: a first Run (lantu_conflicts empty) stores the patches as the
+	// rules find them, overlapping the store with the overlay, and holds the
+	// blueprint's writer from the first rule to the last, so an edit waits
+	// for the whole run. For batch commands (lantuctl check); the app leaves
+	// it off, so the user's edits wait only for the store.
+	Stream bool
 
 	preA []Feature // incremental re-check: the A features to check, already loaded
 }

@@ -15,10 +15,10 @@ import (
 // lantu_conflicts table (review state of surviving patches kept, vanished
 // ones marked resolved_by_change, returning ones given their decision
 // back), recording the run and the journal position it saw, in one
-// transaction through the blueprint's writer. Into an empty table (a first
-// run) the patches are stored as the rules find them, the writer being
-// held from the first rule to the last; otherwise the rules run first and
-// the writer is taken to merge. A failed or cancelled run leaves the table
+// transaction through the blueprint's writer. With Options.Stream, into an
+// empty table (a first run) the patches are stored as the rules find them,
+// the writer being held from the first rule to the last; otherwise the
+// rules run first and the writer is taken to store or merge. A failed or cancelled run leaves the table
 // as it was. A read-only blueprint is refused before any rule runs; a
 // blueprint another process is writing is waited for
 // (layers.WriteLockWait), so a finished run is not thrown away.
@@ -40,7 +40,7 @@ func Run(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options)
 		return nil, fmt.Errorf("conflict: %s: %s: %w", bp.Path(), TableConflicts, err)
 	}
 	var res *Result
-	if empty {
+	if empty && opt.Stream {
 		res, err = streamRun(ctx, bp, rules, opt, st)
 	} else {
 		res, err = mergeRun(ctx, bp, rules, opt, st)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"lantu/layers"
 	"lantu/layers/gpkg"
@@ -31,7 +32,7 @@ func TestStreamCancelMidRun(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	calls := 0
-	_, err = Run(cctx, bp, set, Options{Workers: 1, Progress: func(done, total int) {
+	_, err = Run(cctx, bp, set, Options{Workers: 1, Stream: true, Progress: func(done, total int) {
 		if calls++; calls == 40 {
 			cancel()
 		}
@@ -41,7 +42,7 @@ func TestStreamCancelMidRun(t *testing.T) {
 	}
 	assertStoreUntouched(t, bp)
 
-	res, err := Run(ctx, bp, set, Options{})
+	res, err := Run(ctx, bp, set, Options{Stream: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestStreamCancelMidRun(t *testing.T) {
 	}
 
 	other := syntheticBlueprint(t, 1)
-	disc, err := Run(ctx, other, set, Options{Discard: true})
+	disc, err := Run(ctx, other, set, Options{Discard: true, Stream: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +81,50 @@ func TestStreamCancelMidRun(t *testing.T) {
 	}
 	if disc.Patches != nil || n != len(want.Patches) || len(again) != n {
 		t.Fatalf("Discard: %d patches kept, %d counted, %d stored, want none, %d, %d", len(disc.Patches), n, len(again), len(want.Patches), n)
+	}
+}
+
+// TestFirstRunWithoutStream: the app's first run (Stream off) does not
+// hold the writer while the rules run, so an edit made meanwhile goes in
+// at once, and it stores what a streamed run stores.
+func TestFirstRunWithoutStream(t *testing.T) {
+	ctx := context.Background()
+	set, err := DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp := syntheticBlueprint(t, 1)
+	calls := 0
+	res, err := Run(ctx, bp, set, Options{Workers: 1, Progress: func(done, total int) {
+		if calls++; calls != 20 {
+			return
+		}
+		wrote := make(chan error, 1)
+		go func() { wrote <- bp.Write(ctx, func(*sql.Tx) error { return nil }) }()
+		select {
+		case err := <-wrote:
+			if err != nil {
+				t.Errorf("a write during the run: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("a write during the run waited 20 s: the run holds the writer")
+		}
+	}})
+	if err != nil || calls < 20 {
+		t.Fatalf("run: %v after %d progress calls", err, calls)
+	}
+	streamed, err := Run(ctx, syntheticBlueprint(t, 1), set, Options{Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Patches) != len(streamed.Patches) || len(res.Patches) == 0 {
+		t.Fatalf("%d patches without streaming, %d streamed", len(res.Patches), len(streamed.Patches))
+	}
+	for i, p := range res.Patches {
+		q := streamed.Patches[i]
+		if p.ID != q.ID || p.RuleID != q.RuleID || p.A.FID != q.A.FID || p.B.FID != q.B.FID || p.Area != q.Area {
+			t.Fatalf("patch %d: %d %s %d/%d %g, streamed %d %s %d/%d %g", i, p.ID, p.RuleID, p.A.FID, p.B.FID, p.Area, q.ID, q.RuleID, q.A.FID, q.B.FID, q.Area)
+		}
 	}
 }
 
