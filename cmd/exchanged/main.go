@@ -7,6 +7,9 @@
 //	exchanged publish --db DB BLUEPRINT [--layers CODE,...]
 //	exchanged audit   --db DB [--json]
 //
+// LANTU_CPUPROFILE=FILE writes a CPU profile of the whole command (for
+// serve: until the graceful shutdown) into FILE.
+//
 // Exit codes: 0 success, 1 failure, 2 bad usage.
 package main
 
@@ -43,7 +46,9 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile := startProfile()
 	err := newRoot().ExecuteContext(ctx)
+	stopProfile()
 	if err == nil {
 		return
 	}
