@@ -164,7 +164,7 @@ func concurrentClients(t testing.TB, bin, name, db string, clients, changes int)
 	push50, push99 := quantiles(tm.push)
 	pull50, pull99 := quantiles(tm.pull)
 	t.Logf("%d clients x %d changes in %v (%.0f changes/s), catch-up pulls %v: %d pushes p50 %v p99 %v; %d feed requests p50 %v p99 %v; "+
-		"server max RSS %.0f MiB, CPU %v; client process peak RSS %s, CPU in the syncs %v",
+		"server max RSS %.0f MiB, CPU %v; test process peak RSS (runs so far) %s, its CPU in the syncs %v",
 		clients, changes, took.Round(time.Millisecond), float64(clients*changes)/took.Seconds(), caught.Round(time.Millisecond),
 		len(tm.push), push50, push99, len(tm.pull), pull50, pull99,
 		use.MaxRSSMiB, use.CPU.Round(time.Millisecond), peakRSS(), clientCPU.Round(time.Millisecond))

@@ -3,9 +3,11 @@ package replica
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -81,8 +83,8 @@ func serveExchanged(tb testing.TB, bin, db string, env ...string) *exchangedProc
 	return p
 }
 
-// serverUsage is what an exchanged process used, told by the kernel at
-// its exit.
+// serverUsage is what an exchanged process used: its peak resident set
+// read from /proc just before SIGTERM, its CPU time told at its exit.
 type serverUsage struct {
 	MaxRSSMiB float64
 	CPU       time.Duration // user + system
@@ -92,6 +94,7 @@ type serverUsage struct {
 // process's peak resident set and CPU time.
 func (p *exchangedProc) stop(tb testing.TB) serverUsage {
 	tb.Helper()
+	hwm := vmHWMMiB(p.cmd.Process.Pid) // a high-water mark: shutdown adds little
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		tb.Fatal(err)
 	}
@@ -108,10 +111,26 @@ func (p *exchangedProc) stop(tb testing.TB) serverUsage {
 	}
 	st := p.cmd.ProcessState
 	u := serverUsage{CPU: st.UserTime() + st.SystemTime()}
-	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-		u.MaxRSSMiB = float64(ru.Maxrss) / 1024 // KiB on Linux
-	}
+	u.MaxRSSMiB = hwm
 	return u
+}
+
+// vmHWMMiB is the peak resident set of process pid so far (VmHWM), 0
+// where /proc does not tell. (The kernel's getrusage of a child is no
+// use here: Go starts a child with vfork, and exec folds the parent's
+// peak into the child's Maxrss.)
+func vmHWMMiB(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent use.
