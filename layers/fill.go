@@ -50,13 +50,7 @@ const fillChunk = 32
 // FillRemote returns.
 func (b *Blueprint) FillRemote(ctx context.Context, fill RemoteFill, next func() ([]RemoteChange, error)) (RemoteResult, error) {
 	var res RemoteResult
-	if err := b.writable(); err != nil {
-		return res, err
-	}
-	if err := checkSyncKey(fill.Remote, fill.Collection); err != nil {
-		return res, err
-	}
-	if err := b.WaitLoaded(ctx); err != nil {
+	if err := b.remoteReady(ctx, fill.Remote, fill.Collection); err != nil {
 		return res, err
 	}
 	l, err := b.editableLayer(fill.Layer)

@@ -57,13 +57,7 @@ var testHookRemote func(i int)
 // geometry, an unknown field) fails the whole batch, naming it.
 func (b *Blueprint) ApplyRemote(ctx context.Context, batch RemoteBatch) (RemoteResult, error) {
 	var res RemoteResult
-	if err := b.writable(); err != nil {
-		return res, err
-	}
-	if err := checkSyncKey(batch.Remote, batch.Collection); err != nil {
-		return res, err
-	}
-	if err := b.WaitLoaded(ctx); err != nil {
+	if err := b.remoteReady(ctx, batch.Remote, batch.Collection); err != nil {
 		return res, err
 	}
 	b.writeMu.Lock()
@@ -195,4 +189,16 @@ func (b *Blueprint) remoteOne(ctx context.Context, bt *batch, l *Layer, c Remote
 	}
 	bt.touch(l, f)
 	return w, err
+}
+
+// remoteReady checks that remote changes may be written: the blueprint is
+// writable, the sync key is sound and the layers are loaded.
+func (b *Blueprint) remoteReady(ctx context.Context, remote, collection string) error {
+	if err := b.writable(); err != nil {
+		return err
+	}
+	if err := checkSyncKey(remote, collection); err != nil {
+		return err
+	}
+	return b.WaitLoaded(ctx)
 }

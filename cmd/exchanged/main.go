@@ -23,6 +23,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"lantu/cmd/internal/profile"
 	"lantu/sync/exchange"
 )
 
@@ -46,7 +47,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	stopProfile := startProfile()
+	stopProfile := profile.Start("exchanged")
 	err := newRoot().ExecuteContext(ctx)
 	stopProfile()
 	if err == nil {

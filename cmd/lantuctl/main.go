@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"lantu/cmd/internal/profile"
 )
 
 // root is the command tree; each subcommand file adds itself in an init func.
@@ -39,7 +41,7 @@ func main() {
 		<-ctx.Done()
 		stop() // a second Ctrl-C kills at once
 	}()
-	stopProfile := startProfile()
+	stopProfile := profile.Start("lantuctl")
 	code := run(ctx, os.Args[1:], os.Stderr)
 	stopProfile()
 	os.Exit(code)
