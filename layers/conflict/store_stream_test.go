@@ -10,6 +10,7 @@ import (
 
 	"lantu/layers"
 	"lantu/layers/gpkg"
+	"lantu/layers/peer/peertest"
 )
 
 // TestStreamCancelMidRun cancels a first run (patches streamed into the
@@ -17,7 +18,8 @@ import (
 // context.Canceled and the transaction leaves the table as it was (no
 // row, no run recorded, its index, R-tree and triggers in place). A run
 // after stores what a check without storing finds, with the IDs the
-// stored rows have; a run with Discard stores the same and keeps none.
+// stored rows have; a run with Discard stores the same and keeps none, in
+// a file GDAL's validator passes.
 func TestStreamCancelMidRun(t *testing.T) {
 	ctx := context.Background()
 	bp := syntheticBlueprint(t, 1)
@@ -82,6 +84,9 @@ func TestStreamCancelMidRun(t *testing.T) {
 	if disc.Patches != nil || n != len(want.Patches) || len(again) != n {
 		t.Fatalf("Discard: %d patches kept, %d counted, %d stored, want none, %d, %d", len(disc.Patches), n, len(again), len(want.Patches), n)
 	}
+	path := other.Path()
+	other.Close()
+	peertest.ValidateGPKG(t, path) // the streamed rows and their packed R-tree, as GDAL sees them
 }
 
 // TestFirstRunWithoutStream: the app's first run (Stream off) does not
