@@ -13,26 +13,10 @@ import (
 // area, all for a box over the extent), Close does not wait for an indexing that never started, and
 // Query starts the indexing by itself.
 func TestLazyReadBox(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lazy.gpkg")
-	bp, err := Create(path, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := firstPolygonLayer(t, bp)
-	w, err := bp.Bulk(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := 0; k < 10; k++ {
+	path, code := polygonsBlueprint(t, 10, func(k int) orb.Polygon {
 		x := 500000 + float64(k)*100
-		if err := w.Insert(code, orb.Polygon{{{x, 4600000}, {x + 50, 4600000}, {x + 50, 4600050}, {x, 4600000}}}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	bp.Close()
+		return orb.Polygon{{{x, 4600000}, {x + 50, 4600000}, {x + 50, 4600050}, {x, 4600000}}}
+	})
 
 	for _, c := range []struct {
 		name string
@@ -79,6 +63,33 @@ func TestLazyReadBox(t *testing.T) {
 	}
 }
 
+// polygonsBlueprint creates a closed blueprint whose first polygon layer
+// holds n features, feature k with the geometry poly(k); it returns the
+// file and the layer's code.
+func polygonsBlueprint(t *testing.T, n int, poly func(k int) orb.Polygon) (path, code string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "polygons.gpkg")
+	bp, err := Create(path, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bp.Close()
+	code = firstPolygonLayer(t, bp)
+	w, err := bp.Bulk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range n {
+		if err := w.Insert(code, poly(k), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return path, code
+}
+
 func firstPolygonLayer(t *testing.T, bp *Blueprint) string {
 	t.Helper()
 	for _, l := range bp.Layers() {
@@ -94,28 +105,12 @@ func firstPolygonLayer(t *testing.T, bp *Blueprint) string {
 // over the extent) and through the R-tree: every feature is read once and
 // Snapshot.Slot finds each fid, in both halves, at the slot holding it.
 func TestReadBoxPartsSlots(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "parts.gpkg")
-	bp, err := Create(path, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := firstPolygonLayer(t, bp)
-	w, err := bp.Bulk(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 300
-	for k := range n {
+	path, code := polygonsBlueprint(t, n, func(k int) orb.Polygon {
 		x := 500000 + float64(k%20)*100
 		y := 4600000 + float64(k/20)*100
-		if err := w.Insert(code, orb.Polygon{{{x, y}, {x + 50, y}, {x + 50, y + 50 + float64(k%7)}, {x, y}}}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	bp.Close()
+		return orb.Polygon{{{x, y}, {x + 50, y}, {x + 50, y + 50 + float64(k%7)}, {x, y}}}
+	})
 	old := splitRows
 	splitRows = 50
 	defer func() { splitRows = old }()

@@ -71,26 +71,34 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// BenchmarkClone pulls a collection of LANTU_BENCH_FEATURES polygons
-// (default 100k) of 50 vertices into a new replica (clone).
-func BenchmarkClone(b *testing.B) {
-	ctx := context.Background()
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("LANTU_BENCH_FEATURES")); err == nil && v > 0 {
-		n = v
-	}
+// publishBig publishes n 50-vertex polygons (writeBig) as xz_dltb into a
+// new SQLite exchange store, closed when b ends.
+func publishBig(b *testing.B, n int) exchange.Store {
+	b.Helper()
 	src := filepath.Join(b.TempDir(), "big.gpkg")
 	if err := writeBig(src, n); err != nil {
 		b.Fatal(err)
 	}
-	s, err := exchange.OpenSQLite(ctx, filepath.Join(b.TempDir(), "ex.db"))
+	s, err := exchange.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "ex.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
-	if _, err := exchange.Publish(ctx, s, src, []string{"XZ_DLTB"}, "bench"); err != nil {
+	b.Cleanup(func() { s.Close() })
+	if _, err := exchange.Publish(context.Background(), s, src, []string{"XZ_DLTB"}, "bench"); err != nil {
 		b.Fatal(err)
 	}
+	os.Remove(src)
+	return s
+}
+
+// BenchmarkClone pulls a collection of LANTU_BENCH_FEATURES polygons
+// (default 100k) of 50 vertices into a new replica (clone).
+func BenchmarkClone(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("LANTU_BENCH_FEATURES")); err == nil && v > 0 {
+		n = v
+	}
+	s := publishBig(b, n)
 	e := newEnv(b, s)
 	for i := 0; b.Loop(); i++ {
 		bp := e.clone("admin", CloneOptions{Layers: []string{"XZ_DLTB"}, User: fmt.Sprint("clone", i)})
@@ -156,19 +164,7 @@ func BenchmarkCloneSnapshot(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("LANTU_BENCH_SNAPSHOT")); err == nil && v > 0 {
 		n = v
 	}
-	src := filepath.Join(b.TempDir(), "big.gpkg")
-	if err := writeBig(src, n); err != nil {
-		b.Fatal(err)
-	}
-	s, err := exchange.OpenSQLite(ctx, filepath.Join(b.TempDir(), "ex.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := exchange.Publish(ctx, s, src, []string{"XZ_DLTB"}, "bench"); err != nil {
-		b.Fatal(err)
-	}
-	os.Remove(src)
+	s := publishBig(b, n)
 	e := newEnv(b, s)
 	e.srv.Config.Handler = exchange.NewServer(s, exchange.Options{Rate: -1, ReadRate: -1, SnapshotDir: b.TempDir()})
 	c, err := NewClient(e.srv.URL, e.tokens["admin"], nil)
