@@ -207,10 +207,13 @@ func writeRowids(ctx context.Context, tx *sql.Tx, rt string, leaves [][]rcell, n
 const pairRows = 256
 
 // insertPairs inserts integer pairs into target ("table (a, b)"), in key
-// order so the table's B-tree is appended to.
+// order so the table's B-tree is appended to. A statement runs as a query
+// (mattn's driver binds a query's values and steps it in one cgo crossing)
+// and as INSERT OR FAIL, which needs no statement journal: a failure
+// fails the caller's transaction.
 func insertPairs(ctx context.Context, tx *sql.Tx, target string, pairs [][2]int64) error {
 	slices.SortFunc(pairs, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
-	head := "INSERT INTO " + target + " VALUES "
+	head := "INSERT OR FAIL INTO " + target + " VALUES "
 	full, err := tx.PrepareContext(ctx, head+pairValues(pairRows))
 	if err != nil {
 		return err
@@ -223,10 +226,14 @@ func insertPairs(ctx context.Context, tx *sql.Tx, target string, pairs [][2]int6
 		for _, p := range pairs[lo:hi] {
 			args = append(args, p[0], p[1])
 		}
+		var rows *sql.Rows
 		if hi-lo == pairRows {
-			_, err = full.ExecContext(ctx, args...)
+			rows, err = full.QueryContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, head+pairValues(hi-lo), args...)
+			rows, err = tx.QueryContext(ctx, head+pairValues(hi-lo), args...)
+		}
+		if err == nil {
+			err = rows.Close()
 		}
 		if err != nil {
 			return err
