@@ -42,6 +42,8 @@ type DB struct {
 	R        *sql.DB // reader pool, opened mode=ro
 	Path     string  // absolute path of the file
 	ReadOnly bool
+
+	ckpt checkpointer // CommitStep's (checkpoint.go)
 }
 
 // dsn builds a SQLite URI for path. The path is percent-escaped so that
@@ -174,7 +176,7 @@ func openWriter(abs string) (*sql.DB, error) {
 
 // Close closes both pools. The writer closes last, which checkpoints the WAL.
 func (db *DB) Close() error {
-	var errs []error
+	errs := []error{db.ckpt.stop()}
 	if db.R != nil {
 		errs = append(errs, db.R.Close())
 	}
