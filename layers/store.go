@@ -55,6 +55,63 @@ func (b *Blueprint) Write(ctx context.Context, fn func(tx *sql.Tx) error) error 
 	return nil
 }
 
+// A StepTx is one of the many transactions of a long load of Lantu's own
+// tables (a first conflict run storing its patches as it finds them),
+// begun by BeginStep. Like Write's, it holds the writer lock until Commit
+// or Rollback and is for the tables Write is for; unlike Write's, its
+// commit does not wait for the WAL to be copied into the file: a
+// background goroutine checkpoints it passively (gpkg.DB.CommitStep)
+// while the load's next step runs. The writer is free between steps. A
+// StepTx is not safe for concurrent use; it must not outlive its
+// blueprint.
+type StepTx struct {
+	b    *Blueprint
+	ctx  context.Context
+	tx   *sql.Tx
+	done bool
+}
+
+// BeginStep begins a StepTx, waiting for the writer as Write does. On a
+// read-only blueprint it returns ErrReadOnly.
+func (b *Blueprint) BeginStep(ctx context.Context) (*StepTx, error) {
+	if err := b.writable(); err != nil {
+		return nil, err
+	}
+	b.writeMu.Lock()
+	tx, err := b.beginWrite(ctx)
+	if err != nil {
+		b.writeMu.Unlock()
+		return nil, err
+	}
+	return &StepTx{b: b, ctx: ctx, tx: tx}, nil
+}
+
+// Tx is the step's transaction; the caller must not commit or roll it
+// back itself.
+func (s *StepTx) Tx() *sql.Tx { return s.tx }
+
+// Commit commits the step and frees the writer; the WAL is checkpointed in
+// the background.
+func (s *StepTx) Commit() error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	defer s.b.writeMu.Unlock()
+	return s.b.db.CommitStep(s.ctx, s.tx)
+}
+
+// Rollback abandons the step and frees the writer; after Commit it does
+// nothing.
+func (s *StepTx) Rollback() error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	defer s.b.writeMu.Unlock()
+	return s.tx.Rollback()
+}
+
 // Read runs fn in one read-only transaction on the reader pool: every
 // query in fn sees the same committed state. fn must not keep tx, and
 // should be short: an open read holds back WAL checkpoints. Read never
