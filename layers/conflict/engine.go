@@ -46,10 +46,10 @@ type Options struct {
 	// so a first run holds a few chunks of patches at a time, not all.
 	Discard bool
 	// Stream: a first Run (lantu_conflicts empty) stores the patches as the
-	// rules find them, overlapping the store with the overlay, and holds the
-	// blueprint's writer from the first rule to the last, so an edit waits
-	// for the whole run. For batch commands (lantuctl check); the app leaves
-	// it off, so the user's edits wait only for the store.
+	// rules find them, overlapping the store with the overlay: into a
+	// staging table, in steps that free the blueprint's writer between
+	// them, swapped in for lantu_conflicts at the end (store_stage.go).
+	// For batch commands (lantuctl check); the app leaves it off.
 	Stream bool
 
 	preA []Feature // incremental re-check: the A features to check, already loaded
@@ -111,6 +111,8 @@ type sink struct {
 	// recycle: take keeps neither ps nor enc, so their arrays are reused
 	// for later chunks.
 	recycle bool
+	// ruleDone, when set, is called after each rule that ran.
+	ruleDone func() error
 }
 
 // runRules runs the selected rules in order, handing their patches to sk;
@@ -143,6 +145,9 @@ func runRules(ctx context.Context, src Source, rules *RuleSet, opt Options, sk *
 		}
 		rr, err := e.run(ctx)
 		shared.done(r)
+		if err == nil && sk.ruleDone != nil {
+			err = sk.ruleDone()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}

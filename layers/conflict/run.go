@@ -16,10 +16,10 @@ import (
 // ones marked resolved_by_change, returning ones given their decision
 // back), recording the run and the journal position it saw, in one
 // transaction through the blueprint's writer. With Options.Stream, into an
-// empty table (a first run) the patches are stored as the rules find them,
-// the writer being held from the first rule to the last; otherwise the
-// rules run first and the writer is taken to store or merge. A failed or cancelled run leaves the table
-// as it was. A read-only blueprint is refused before any rule runs; a
+// empty table (a first run) the patches are staged as the rules find them
+// and swapped in at the end, in one transaction (store_stage.go);
+// otherwise the rules run first and the writer is taken to store or
+// merge. A failed or cancelled run leaves the table as it was. A read-only blueprint is refused before any rule runs; a
 // blueprint another process is writing is waited for
 // (layers.WriteLockWait), so a finished run is not thrown away.
 func Run(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options) (*Result, error) {
@@ -83,36 +83,40 @@ func saveRun(ctx context.Context, tx *sql.Tx, bp *layers.Blueprint, res *Result,
 	return recordRun(ctx, tx, st.started, runMode(opt), st.journal, sc.rules, len(res.Patches))
 }
 
-// streamRun runs the rules inside the writer's transaction, a bulkWriter
-// storing each chunk of patches as it comes; should the table have been
-// written since Run saw it empty, it merges instead.
+// streamRun runs the rules into a staging table (store_stage.go) and swaps
+// it in for the empty lantu_conflicts; should the table have been written
+// since Run saw it empty, or the staging table be dropped, it merges
+// instead.
 func streamRun(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Options, st runStart) (*Result, error) {
-	var res *Result
-	var store time.Duration // in the writer's statements
-	var tail time.Time      // from the last rule's end
-	err := bp.Write(ctx, func(tx *sql.Tx) error {
-		empty, err := storeEmpty(ctx, tx)
-		if err != nil || !empty {
-			if err == nil {
-				if res, err = RunSource(ctx, BlueprintSource(bp), rules, opt); err == nil {
-					tail = time.Now()
-					err = saveRun(ctx, tx, bp, res, opt, st)
-				}
-			}
-			return err
-		}
-		res, err = streamRules(ctx, tx, bp, rules, opt, &store)
-		if err != nil {
-			return err
-		}
-		tail = time.Now()
-		n := 0
-		for _, r := range res.Rules {
-			n += r.Patches
-		}
-		return recordRun(ctx, tx, st.started, runMode(opt), st.journal, runScope(res, opt).rules, n)
-	})
+	sg, err := openStage(ctx, bp, !opt.Discard)
+	if errors.Is(err, errFallBack) {
+		return mergeRun(ctx, bp, rules, opt, st)
+	}
 	if err != nil {
+		return nil, fmt.Errorf("save: %w", err)
+	}
+	var store time.Duration // in the writer's statements
+	res, err := streamRules(ctx, sg, bp, rules, opt, &store)
+	tail := time.Now()
+	if err == nil {
+		err = bp.Write(ctx, func(tx *sql.Tx) error {
+			if err := sg.swap(ctx, tx); err != nil {
+				return fmt.Errorf("save: %w", err)
+			}
+			n := 0
+			for _, r := range res.Rules {
+				n += r.Patches
+			}
+			return recordRun(ctx, tx, st.started, runMode(opt), st.journal, runScope(res, opt).rules, n)
+		})
+	}
+	if err != nil {
+		if aerr := sg.abandon(ctx); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("drop the staging table: %w", aerr))
+		}
+		if errors.Is(err, errFallBack) {
+			return mergeRun(ctx, bp, rules, opt, st)
+		}
 		return nil, err
 	}
 	res.Store = store + time.Since(tail)
@@ -122,19 +126,14 @@ func streamRun(ctx context.Context, bp *layers.Blueprint, rules *RuleSet, opt Op
 	return res, nil
 }
 
-// streamRules runs the rules into a bulkWriter in tx (the table being
-// empty), adding the time spent in its statements to store.
-func streamRules(ctx context.Context, tx *sql.Tx, bp *layers.Blueprint, rules *RuleSet, opt Options,
+// streamRules runs the rules into sg, adding the time spent in its
+// statements to store, and commits its last step.
+func streamRules(ctx context.Context, sg *stage, bp *layers.Blueprint, rules *RuleSet, opt Options,
 	store *time.Duration) (*Result, error) {
-	bw, err := newBulkWriter(ctx, tx, !opt.Discard)
-	if err != nil {
-		return nil, fmt.Errorf("save: %w", err)
-	}
-	defer bw.close()
 	var parts [][]Patch
 	sk := &sink{encode: true, srid: bp.SRID(), recycle: opt.Discard, take: func(ps []Patch, enc []encodedPatch) error {
 		t := time.Now()
-		err := bw.write(ps, enc)
+		err := sg.write(ps, enc)
 		*store += time.Since(t)
 		if !opt.Discard {
 			parts = append(parts, ps)
@@ -143,14 +142,16 @@ func streamRules(ctx context.Context, tx *sql.Tx, bp *layers.Blueprint, rules *R
 			return fmt.Errorf("save: %w", err)
 		}
 		return nil
-	}}
+	}, ruleDone: sg.commit}
 	res, err := runRules(ctx, BlueprintSource(bp), rules, opt, sk)
 	if err != nil {
 		return nil, err
 	}
-	if err := bw.finish(); err != nil {
+	t := time.Now()
+	if err := sg.commit(); err != nil {
 		return nil, fmt.Errorf("save: %w", err)
 	}
+	*store += time.Since(t)
 	res.Patches = concat(parts)
 	return res, nil
 }

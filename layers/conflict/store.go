@@ -76,8 +76,12 @@ func ensureTables(ctx context.Context, db *gpkg.DB, srid int) error {
 // patches by.
 const ruleIndexDDL = `CREATE INDEX lantu_conflicts_rule ON lantu_conflicts(rule_id, a_uid)`
 
-// createTables creates in tx the conflict tables it does not see.
+// createTables creates in tx the conflict tables it does not see, and
+// drops the staging tables of staged runs (store_stage.go) it sees.
 func createTables(ctx context.Context, db *gpkg.DB, tx *sql.Tx, srid int) error {
+	if err := dropStaging(ctx, tx); err != nil {
+		return err
+	}
 	ok, err := layers.TableExists(ctx, tx, TableConflicts)
 	if err != nil {
 		return err

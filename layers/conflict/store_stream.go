@@ -15,22 +15,29 @@ import (
 	"lantu/layers/gpkg"
 )
 
-// A bulkWriter streams patches into an empty lantu_conflicts inside one
-// transaction, as a run finds them: bulkRows rows to a multi-row INSERT
-// whose columns that are the same for a whole rule (rule, severity, kind,
-// layers) or run (status, times) are SQL literals, so twelve values are
-// bound a row. The R-tree's triggers are suspended and the (rule_id,
-// a_uid) index dropped until finish, which packs the R-tree from the boxes
-// in the blobs' headers (gpkg.BulkRTree), builds the index at once and
-// writes the extent from the boxes. Rolling the transaction back undoes all of it. Used by one
-// goroutine.
+// A bulkWriter writes patches into an empty table of lantu_conflicts'
+// schema in the order given: bulkRows rows to a multi-row INSERT whose
+// columns that are the same for a whole rule (rule, severity, kind,
+// layers) or run (status, times) are SQL literals, so thirteen values are
+// bound a row. The writer numbers the rows itself, from lantu_conflicts'
+// AUTOINCREMENT sequence, so a statement runs as a query: mattn's driver
+// binds a query's values and steps it in one cgo crossing, against one
+// crossing a value for Exec. The statements are INSERT OR FAIL: a failing
+// row fails the load, which is rolled back whole, so SQLite keeps no
+// statement journal (which it would fill with a copy of every page the
+// cache spills). It keeps the rows' boxes for the R-tree and their extent.
+// Into lantu_conflicts itself in one transaction (bulkSave: newBulkWriter,
+// finish), the R-tree's triggers are suspended and the (rule_id, a_uid)
+// index dropped until finish; a staged run (store_stage.go) writes a
+// staging table in steps. Used by one goroutine.
 type bulkWriter struct {
-	ctx  context.Context // without cancel: mattn's driver runs each statement under a cancellable one in a goroutine of its own
-	tx   *sql.Tx
-	ts   string
-	keep bool // set the written patches' IDs, status and times
+	ctx   context.Context // without cancel: mattn's driver runs each statement under a cancellable one in a goroutine of its own
+	tx    *sql.Tx
+	table string // written to
+	ts    string
+	keep  bool // set the written patches' IDs, status and times
 
-	stmts map[rowConsts]*sql.Stmt // bulkRows rows, by constants
+	stmts map[rowConsts]*sql.Stmt // bulkRows rows, by constants, prepared in tx
 	cur   rowConsts               // the constants of the pending rows
 	args  []any                   // pending rows
 	boxes []orb.Bound             // their boxes
@@ -40,6 +47,7 @@ type bulkWriter struct {
 
 	extent orb.Bound // of the rows written, when any
 	rows   int
+	next   int64 // the fid of the next row
 	resume func() error
 }
 
@@ -48,9 +56,9 @@ type rowConsts struct{ rule, severity, kind, aLayer, bLayer string }
 
 // boundCols are the columns bound per row, then the literal ones.
 const (
-	boundCols  = "geom, a_uid, a_fid, b_uid, b_fid, a_attrs, b_attrs, class_pair, district, area_m2, perimeter_m, fingerprint"
+	boundCols  = "fid, geom, a_uid, a_fid, b_uid, b_fid, a_attrs, b_attrs, class_pair, district, area_m2, perimeter_m, fingerprint"
 	literalCol = "rule_id, severity, kind, a_layer, b_layer, status, first_seen, last_seen"
-	nBound     = 12
+	nBound     = 13
 )
 
 // newBulkWriter readies tx for a bulk load into the empty
@@ -59,29 +67,34 @@ const (
 // one saved no time on a city's run and cost its size in memory. Close it
 // before tx ends.
 func newBulkWriter(ctx context.Context, tx *sql.Tx, keep bool) (*bulkWriter, error) {
-	ctx = context.WithoutCancel(ctx)
-	w := &bulkWriter{ctx: ctx, tx: tx, ts: now(), keep: keep, stmts: map[rowConsts]*sql.Stmt{}}
+	w := newRowWriter(ctx, TableConflicts, keep)
+	w.tx = tx
 	var err error
-	if w.resume, err = gpkg.SuspendRTreeTriggers(ctx, tx, TableConflicts, "geom"); err != nil {
-		w.close()
+	if w.next, err = nextFID(w.ctx, tx); err != nil {
+		return nil, err
+	}
+	if w.resume, err = gpkg.SuspendRTreeTriggers(w.ctx, tx, TableConflicts, "geom"); err != nil {
 		return nil, err
 	}
 	rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
 	for _, q := range []string{"DELETE FROM " + rt, "DROP INDEX IF EXISTS lantu_conflicts_rule"} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			w.close()
+		if _, err := tx.ExecContext(w.ctx, q); err != nil {
 			return nil, err
 		}
 	}
 	return w, nil
 }
 
+func newRowWriter(ctx context.Context, table string, keep bool) *bulkWriter {
+	return &bulkWriter{ctx: context.WithoutCancel(ctx), table: table, ts: now(), keep: keep, stmts: map[rowConsts]*sql.Stmt{}}
+}
+
 // close releases the statements; finish first to keep the rows.
 func (w *bulkWriter) close() {
-	for _, s := range w.stmts {
+	for k, s := range w.stmts {
 		s.Close()
+		delete(w.stmts, k)
 	}
-	w.stmts = nil
 }
 
 // write adds patches (enc their encoding), in order.
@@ -97,7 +110,7 @@ func (w *bulkWriter) write(ps []Patch, enc []encodedPatch) error {
 			}
 			w.cur = k
 		}
-		w.args = append(w.args, e.blob, p.A.UID, p.A.FID, p.B.UID, p.B.FID, e.aAttrs, e.bAttrs,
+		w.args = append(w.args, w.next+int64(len(w.boxes)), e.blob, p.A.UID, p.A.FID, p.B.UID, p.B.FID, e.aAttrs, e.bAttrs,
 			p.ClassPair, p.District, p.Area, p.Perimeter, p.Fingerprint)
 		w.boxes = append(w.boxes, e.box)
 		if w.keep {
@@ -113,38 +126,37 @@ func (w *bulkWriter) write(ps []Patch, enc []encodedPatch) error {
 	return nil
 }
 
-// flush inserts the pending rows in one statement; they take consecutive
-// fids, so each learns its own from the statement's last.
+// flush inserts the pending rows, fids w.next on, in one statement.
 func (w *bulkWriter) flush() error {
 	n := len(w.boxes)
 	if n == 0 {
 		return nil
 	}
-	var res sql.Result
+	var rows *sql.Rows
 	var err error
 	if n == bulkRows {
 		var st *sql.Stmt
 		if st, err = w.stmt(w.cur); err == nil {
-			res, err = st.ExecContext(w.ctx, w.args...)
+			rows, err = st.QueryContext(w.ctx, w.args...)
 		}
 	} else {
-		res, err = w.tx.ExecContext(w.ctx, insertConstsSQL(w.cur, w.ts, n), w.args...)
+		rows, err = w.tx.QueryContext(w.ctx, insertConstsSQL(w.table, w.cur, w.ts, n), w.args...)
+	}
+	if err == nil {
+		err = rows.Close()
 	}
 	if err != nil {
 		return err
 	}
-	last, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	first := last - int64(n) + 1
 	for j, bd := range w.boxes {
+		id := w.next + int64(j)
 		if w.keep {
-			w.ptrs[j].ID = first + int64(j)
+			w.ptrs[j].ID = id
 		}
 		w.extentAdd(bd)
-		w.index = append(w.index, gpkg.RTreeEntry{ID: first + int64(j), Bound: bd})
+		w.index = append(w.index, gpkg.RTreeEntry{ID: id, Bound: bd})
 	}
+	w.next += int64(n)
 	w.rows += n
 	clear(w.args)
 	clear(w.ptrs)
@@ -160,12 +172,25 @@ func (w *bulkWriter) extentAdd(bd orb.Bound) {
 	w.extent = w.extent.Union(bd)
 }
 
+// nextFID is the fid SQLite would give the next row of lantu_conflicts,
+// an AUTOINCREMENT table: one past the largest it ever gave, or one past
+// the largest present should that be larger.
+func nextFID(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),
+		coalesce((SELECT max(fid) FROM lantu_conflicts), 0)) + 1`, TableConflicts).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("next fid: %w", err)
+	}
+	return n, nil
+}
+
 // stmt returns the prepared bulkRows-row statement of k.
 func (w *bulkWriter) stmt(k rowConsts) (*sql.Stmt, error) {
 	if s := w.stmts[k]; s != nil {
 		return s, nil
 	}
-	s, err := w.tx.PrepareContext(w.ctx, insertConstsSQL(k, w.ts, bulkRows))
+	s, err := w.tx.PrepareContext(w.ctx, insertConstsSQL(w.table, k, w.ts, bulkRows))
 	if err != nil {
 		return nil, err
 	}
@@ -173,18 +198,25 @@ func (w *bulkWriter) stmt(k rowConsts) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// finish writes what is pending, builds the index, brings the R-tree's
-// triggers back and records the extent. The writer is closed after.
+// finish writes what is pending and indexes the rows (indexRows). The
+// writer is closed after.
 func (w *bulkWriter) finish() error {
 	defer w.close()
 	if err := w.flush(); err != nil {
 		return err
 	}
-	if err := gpkg.BulkRTree(w.ctx, w.tx, TableConflicts, "geom", w.index); err != nil {
+	return w.indexRows(w.tx)
+}
+
+// indexRows, in tx, packs lantu_conflicts' R-tree from the rows' boxes,
+// builds its (rule_id, a_uid) index, brings the R-tree's triggers back
+// (w.resume) and records the extent.
+func (w *bulkWriter) indexRows(tx *sql.Tx) error {
+	if err := gpkg.BulkRTree(w.ctx, tx, TableConflicts, "geom", w.index); err != nil {
 		return err
 	}
 	w.index = nil
-	if _, err := w.tx.ExecContext(w.ctx, ruleIndexDDL); err != nil {
+	if _, err := tx.ExecContext(w.ctx, ruleIndexDDL); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
 	if err := w.resume(); err != nil {
@@ -194,19 +226,19 @@ func (w *bulkWriter) finish() error {
 	if w.rows > 0 {
 		ext = []any{w.extent.Min[0], w.extent.Min[1], w.extent.Max[0], w.extent.Max[1]}
 	}
-	_, err := w.tx.ExecContext(w.ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
+	_, err := tx.ExecContext(w.ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
 		last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, append(ext, TableConflicts)...)
 	return err
 }
 
-// insertConstsSQL is the INSERT of n rows with k's constants, status open
+// insertConstsSQL is the INSERT into table of n rows with k's constants, status open
 // and times ts as literals.
-func insertConstsSQL(k rowConsts, ts string, n int) string {
+func insertConstsSQL(table string, k rowConsts, ts string, n int) string {
 	lits := strings.Join([]string{sqlText(k.rule), sqlText(k.severity), sqlText(k.kind), sqlText(k.aLayer), sqlText(k.bLayer),
 		sqlText(StatusOpen), sqlText(ts), sqlText(ts)}, ",")
 	row := "(" + strings.Repeat("?,", nBound) + lits + ")"
 	var b strings.Builder
-	b.WriteString("INSERT INTO lantu_conflicts (" + boundCols + ", " + literalCol + ") VALUES ")
+	b.WriteString("INSERT OR FAIL INTO " + gpkg.QuoteIdent(table) + " (" + boundCols + ", " + literalCol + ") VALUES ")
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
