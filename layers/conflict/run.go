@@ -151,6 +151,7 @@ func streamRules(ctx context.Context, sg *stage, bp *layers.Blueprint, rules *Ru
 	if err := sg.commit(); err != nil {
 		return nil, fmt.Errorf("save: %w", err)
 	}
+	sg.pack() // while the swap's transaction begins and builds the index
 	*store += time.Since(t)
 	res.Patches = concat(parts)
 	return res, nil

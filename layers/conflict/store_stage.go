@@ -52,6 +52,14 @@ type stage struct {
 	step   *layers.StepTx // open, or nil between steps
 	inStep int            // rows written in step
 	began  time.Time      // of step
+
+	nodeSize int              // of lantu_conflicts' R-tree nodes
+	packed   chan packedRTree // the R-tree, once all rows are written (pack)
+}
+
+type packedRTree struct {
+	p   *gpkg.RTreePack
+	err error
 }
 
 // openStage creates the staging table of a run into bp's empty
@@ -77,7 +85,10 @@ func openStage(ctx context.Context, bp *layers.Blueprint, keep bool) (*stage, er
 		if _, err := tx.ExecContext(ctx, "CREATE TABLE "+gpkg.QuoteIdent(s.w.table)+" "+ddl[cols:]); err != nil {
 			return fmt.Errorf("staging table: %w", err)
 		}
-		s.w.next, err = nextFID(ctx, tx)
+		if s.w.next, err = nextFID(ctx, tx); err != nil {
+			return err
+		}
+		s.nodeSize, err = gpkg.RTreeNodeSize(ctx, tx, TableConflicts, "geom")
 		return err
 	})
 	if err != nil {
@@ -140,6 +151,16 @@ func (s *stage) commit() error {
 	return err
 }
 
+// pack packs the R-tree of the rows written in a goroutine, for swap;
+// call it once, after the last step's commit.
+func (s *stage) pack() {
+	s.packed = make(chan packedRTree, 1)
+	go func() {
+		p, err := gpkg.PackRTree(TableConflicts, "geom", s.nodeSize, s.w.index)
+		s.packed <- packedRTree{p, err}
+	}()
+}
+
 // swap, in tx, replaces the empty lantu_conflicts with the staging table
 // and indexes it (bulkWriter.indexRows). The old table's R-tree, empty,
 // is kept and filled; its gpkg_* rows stand for the new table, which has
@@ -171,7 +192,13 @@ func (s *stage) swap(ctx context.Context, tx *sql.Tx) error {
 	if s.w.resume, err = gpkg.SuspendRTreeTriggers(ctx, tx, TableConflicts, "geom"); err != nil {
 		return err
 	}
-	return s.w.indexRows(tx)
+	return s.w.indexRows(tx, func() (*gpkg.RTreePack, error) {
+		if s.packed == nil {
+			s.pack()
+		}
+		r := <-s.packed
+		return r.p, r.err
+	})
 }
 
 // keepSequence makes lantu_conflicts' AUTOINCREMENT sequence at least

@@ -205,19 +205,30 @@ func (w *bulkWriter) finish() error {
 	if err := w.flush(); err != nil {
 		return err
 	}
-	return w.indexRows(w.tx)
+	return w.indexRows(w.tx, func() (*gpkg.RTreePack, error) {
+		size, err := gpkg.RTreeNodeSize(w.ctx, w.tx, TableConflicts, "geom")
+		if err != nil {
+			return nil, err
+		}
+		return gpkg.PackRTree(TableConflicts, "geom", size, w.index)
+	})
 }
 
-// indexRows, in tx, packs lantu_conflicts' R-tree from the rows' boxes,
-// builds its (rule_id, a_uid) index, brings the R-tree's triggers back
-// (w.resume) and records the extent.
-func (w *bulkWriter) indexRows(tx *sql.Tx) error {
-	if err := gpkg.BulkRTree(w.ctx, tx, TableConflicts, "geom", w.index); err != nil {
+// indexRows, in tx, builds lantu_conflicts' (rule_id, a_uid) index, fills
+// its R-tree with the rows' boxes packed by pack (called after the index
+// is built: it may be packing meanwhile), brings the R-tree's triggers
+// back (w.resume) and records the extent.
+func (w *bulkWriter) indexRows(tx *sql.Tx, pack func() (*gpkg.RTreePack, error)) error {
+	if _, err := tx.ExecContext(w.ctx, ruleIndexDDL); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	p, err := pack()
+	if err != nil {
 		return err
 	}
 	w.index = nil
-	if _, err := tx.ExecContext(w.ctx, ruleIndexDDL); err != nil {
-		return fmt.Errorf("index: %w", err)
+	if err := p.Write(w.ctx, tx); err != nil {
+		return err
 	}
 	if err := w.resume(); err != nil {
 		return err
@@ -226,7 +237,7 @@ func (w *bulkWriter) indexRows(tx *sql.Tx) error {
 	if w.rows > 0 {
 		ext = []any{w.extent.Min[0], w.extent.Min[1], w.extent.Max[0], w.extent.Max[1]}
 	}
-	_, err := tx.ExecContext(w.ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
+	_, err = tx.ExecContext(w.ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
 		last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, append(ext, TableConflicts)...)
 	return err
 }

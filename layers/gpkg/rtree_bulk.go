@@ -37,40 +37,105 @@ const rtreeCell = 8 + 4*4
 // splits per row). The R-tree is left as if its rows had been inserted:
 // later writes through the virtual table or the triggers maintain it.
 func BulkRTree(ctx context.Context, tx *sql.Tx, table, col string, entries []RTreeEntry) error {
+	size, err := RTreeNodeSize(ctx, tx, table, col)
+	if err != nil {
+		return err
+	}
+	p, err := PackRTree(table, col, size, entries)
+	if err != nil {
+		return err
+	}
+	return p.Write(ctx, tx)
+}
+
+// An RTreePack is BulkRTree's tree, packed (PackRTree) and ready to be
+// written (Write). Packing needs no database, so a caller can pack in a
+// goroutine of its own while its transaction does other work. A plain
+// value once made; Write may be called once.
+type RTreePack struct {
+	rt     string      // the R-tree's name
+	size   int         // of a node's blob
+	levels [][][]rcell // leaves first (packRTree)
+	num    [][]int64   // node numbers (numberNodes)
+	rowids [][2]int64  // (row, leaf) in row order
+	parent [][2]int64  // (node, parent) in node order
+}
+
+// RTreeNodeSize is the size of the node blobs of table.col's R-tree: its
+// root's, which SQLite sized from the page when it made the table.
+func RTreeNodeSize(ctx context.Context, tx *sql.Tx, table, col string) (int, error) {
 	rt := RTreeName(table, col)
-	if err := bulkRTree(ctx, tx, rt, entries); err != nil {
-		return fmt.Errorf("gpkg: %s: %w", rt, err)
+	var size int
+	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM "+QuoteIdent(rt+"_node")+" WHERE nodeno = 1").Scan(&size); err != nil {
+		return 0, fmt.Errorf("gpkg: %s: root node: %w", rt, err)
+	}
+	return size, nil
+}
+
+// PackRTree packs entries (distinct ids) for the R-tree of table.col whose
+// nodes are size bytes (RTreeNodeSize).
+func PackRTree(table, col string, size int, entries []RTreeEntry) (*RTreePack, error) {
+	p := &RTreePack{rt: RTreeName(table, col), size: size}
+	per := (size - 4) / rtreeCell
+	if per < 2 {
+		return nil, fmt.Errorf("gpkg: %s: root node of %d bytes", p.rt, size)
+	}
+	if len(entries) == 0 {
+		return p, nil
+	}
+	p.levels = packRTree(entries, per)
+	p.num = numberNodes(p.levels)
+	for i, cs := range p.levels[0] {
+		for _, c := range cs {
+			p.rowids = append(p.rowids, [2]int64{c.id, p.num[0][i]})
+		}
+	}
+	for l := 1; l < len(p.levels); l++ {
+		for i, cs := range p.levels[l] {
+			for _, c := range cs {
+				p.parent = append(p.parent, [2]int64{p.num[l-1][c.id], p.num[l][i]})
+			}
+		}
+	}
+	byKey := func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) }
+	slices.SortFunc(p.rowids, byKey)
+	slices.SortFunc(p.parent, byKey)
+	return p, nil
+}
+
+// Write fills the R-tree, which must be empty (ErrRTreeNotEmpty) and have
+// nodes of the size packed for, in tx.
+func (p *RTreePack) Write(ctx context.Context, tx *sql.Tx) error {
+	if err := p.write(ctx, tx); err != nil {
+		return fmt.Errorf("gpkg: %s: %w", p.rt, err)
 	}
 	return nil
 }
 
-func bulkRTree(ctx context.Context, tx *sql.Tx, rt string, entries []RTreeEntry) error {
+func (p *RTreePack) write(ctx context.Context, tx *sql.Tx) error {
 	var size, rows int
-	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM "+QuoteIdent(rt+"_node")+" WHERE nodeno = 1").Scan(&size); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM "+QuoteIdent(p.rt+"_node")+" WHERE nodeno = 1").Scan(&size); err != nil {
 		return fmt.Errorf("root node: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+QuoteIdent(rt+"_rowid")).Scan(&rows); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+QuoteIdent(p.rt+"_rowid")).Scan(&rows); err != nil {
 		return err
 	}
 	if rows > 0 {
 		return ErrRTreeNotEmpty
 	}
-	per := (size - 4) / rtreeCell
-	if per < 2 {
-		return fmt.Errorf("root node of %d bytes", size)
+	if size != p.size {
+		return fmt.Errorf("root node of %d bytes, packed for %d", size, p.size)
 	}
-	if len(entries) == 0 {
+	if len(p.levels) == 0 {
 		return nil
 	}
-	levels := packRTree(entries, per)
-	num := numberNodes(levels)
-	if err := writeNodes(ctx, tx, rt, levels, num, size); err != nil {
+	if err := writeNodes(ctx, tx, p.rt, p.levels, p.num, p.size); err != nil {
 		return err
 	}
-	if err := writeParents(ctx, tx, rt, levels, num); err != nil {
+	if err := insertPairs(ctx, tx, QuoteIdent(p.rt+"_parent")+" (nodeno, parentnode)", p.parent); err != nil {
 		return err
 	}
-	return writeRowids(ctx, tx, rt, levels[0], num[0])
+	return insertPairs(ctx, tx, QuoteIdent(p.rt+"_rowid")+" (rowid, nodeno)", p.rowids)
 }
 
 // rcell is a cell of a node: a row id (leaf) or a child's index in the
@@ -179,40 +244,15 @@ func writeNodes(ctx context.Context, tx *sql.Tx, rt string, levels [][][]rcell, 
 	return nil
 }
 
-// writeParents records the parent of every node but the root.
-func writeParents(ctx context.Context, tx *sql.Tx, rt string, levels [][][]rcell, num [][]int64) error {
-	var pairs [][2]int64
-	for l := 1; l < len(levels); l++ {
-		for i, cs := range levels[l] {
-			for _, c := range cs {
-				pairs = append(pairs, [2]int64{num[l-1][c.id], num[l][i]})
-			}
-		}
-	}
-	return insertPairs(ctx, tx, QuoteIdent(rt+"_parent")+" (nodeno, parentnode)", pairs)
-}
-
-// writeRowids records the leaf of every row.
-func writeRowids(ctx context.Context, tx *sql.Tx, rt string, leaves [][]rcell, num []int64) error {
-	var pairs [][2]int64
-	for i, cs := range leaves {
-		for _, c := range cs {
-			pairs = append(pairs, [2]int64{c.id, num[i]})
-		}
-	}
-	return insertPairs(ctx, tx, QuoteIdent(rt+"_rowid")+" (rowid, nodeno)", pairs)
-}
-
 // pairRows is the rows per INSERT of insertPairs.
 const pairRows = 256
 
-// insertPairs inserts integer pairs into target ("table (a, b)"), in key
-// order so the table's B-tree is appended to. A statement runs as a query
+// insertPairs inserts integer pairs, in key order so the table's B-tree
+// is appended to, into target ("table (a, b)"). A statement runs as a query
 // (mattn's driver binds a query's values and steps it in one cgo crossing)
 // and as INSERT OR FAIL, which needs no statement journal: a failure
 // fails the caller's transaction.
 func insertPairs(ctx context.Context, tx *sql.Tx, target string, pairs [][2]int64) error {
-	slices.SortFunc(pairs, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
 	head := "INSERT OR FAIL INTO " + target + " VALUES "
 	full, err := tx.PrepareContext(ctx, head+pairValues(pairRows))
 	if err != nil {
