@@ -362,7 +362,7 @@ func appendBoxesMeasures(out []box, ring []orb.Point) ([]box, measures) {
 	o := ring[0] // measures about the first vertex, for precision far from the origin
 	var a2, cx, cy, perimeter float64
 	for j := range ring {
-		p, q := ring[j], ring[(j+1)%n]
+		p, q := ring[j], ring[next(j, n)]
 		b := segBox(p, q)
 		out = append(out, b)
 		all = all.union(b)

@@ -352,6 +352,7 @@ func (e *ruleRun) overlay(ctx context.Context) error {
 func (e *ruleRun) worker(ctx context.Context, chunks int, next *atomic.Int64, tokens chan struct{},
 	results chan<- chunkOut, free chan chunkOut) error {
 	c := 0
+	bJSON := map[int64]string{} // B's attributes as encoded, by fid (encodeChunk)
 	return e.work(ctx, func() (int, int, bool) {
 		select {
 		case tokens <- struct{}{}:
@@ -369,7 +370,7 @@ func (e *ruleRun) worker(ctx context.Context, chunks int, next *atomic.Int64, to
 		case buf = <-free:
 		default:
 		}
-		results <- e.chunk(c, ps, buf.enc)
+		results <- e.chunk(c, ps, buf.enc, bJSON)
 		return buf.ps
 	})
 }
@@ -377,12 +378,12 @@ func (e *ruleRun) worker(ctx context.Context, chunks int, next *atomic.Int64, to
 // chunk readies chunk c's patches in the worker that found them: sorted,
 // given their districts (those outside Options.District dropped) and, when
 // the sink stores them, encoded into enc's array.
-func (e *ruleRun) chunk(c int, ps []Patch, enc []encodedPatch) chunkOut {
+func (e *ruleRun) chunk(c int, ps []Patch, enc []encodedPatch, bJSON map[int64]string) chunkOut {
 	sortChunk(ps)
 	ps = e.dist.assign(ps, e.opt.District)
 	out := chunkOut{c: c, ps: ps}
 	if e.sink.encode {
-		out.enc = encodeChunk(enc, ps, e.sink.srid)
+		out.enc = encodeChunk(enc, ps, e.sink.srid, bJSON)
 	}
 	return out
 }

@@ -230,7 +230,7 @@ func isSimple(r []orb.Point, boxes []box, keys *[]edgeKey) bool {
 		return false
 	}
 	for i := range n {
-		a, b, c := r[i], r[(i+1)%n], r[(i+2)%n]
+		a, b, c := r[i], r[next(i, n)], r[next(next(i, n), n)]
 		if a == b || (orient(a, b, c) == 0 && dot(b[0]-a[0], b[1]-a[1], c[0]-b[0], c[1]-b[1]) <= 0) {
 			return false
 		}
@@ -241,7 +241,7 @@ func isSimple(r []orb.Point, boxes []box, keys *[]edgeKey) bool {
 		return sweptSimple(r, boxes, keys, tol)
 	}
 	meet := func(i, j int) bool {
-		return !adjacent(i, j, n) && boxes[i].meets(boxes[j]) && segmentsMeet(r[i], r[(i+1)%n], r[j], r[(j+1)%n], tol)
+		return boxes[i].meets(boxes[j]) && !adjacent(i, j, n) && segmentsMeet(r[i], r[next(i, n)], r[j], r[next(j, n)], tol)
 	}
 	chains := boxes[n+1:]
 	for p, cp := range chains {
@@ -288,7 +288,7 @@ func sweptSimple(r []orb.Point, boxes []box, keys *[]edgeKey, tol float64) bool 
 			if adjacent(i, j, n) || !bi.meets(boxes[j]) {
 				continue
 			}
-			if segmentsMeet(r[i], r[(i+1)%n], r[j], r[(j+1)%n], tol) {
+			if segmentsMeet(r[i], r[next(i, n)], r[j], r[next(j, n)], tol) {
 				return false
 			}
 		}
@@ -314,14 +314,26 @@ func sortEdgeKeys(ks []edgeKey) {
 	}
 }
 
-func adjacent(i, j, n int) bool { return (i+1)%n == j || (j+1)%n == i }
+// adjacent tells whether edges i and j of a ring of n follow each other.
+func adjacent(i, j, n int) bool {
+	d := i - j
+	return d == 1 || d == -1 || d == n-1 || d == 1-n
+}
+
+// next is the index after i of a ring of n, without a division.
+func next(i, n int) int {
+	if i++; i == n {
+		return 0
+	}
+	return i
+}
 
 // segmentsMeet tells whether segments p-q and r-s cross, touch or come
 // within a relative tolerance of touching.
 func segmentsMeet(p, q, r, s orb.Point, tol float64) bool {
 	d1, d2 := orient(r, s, p), orient(r, s, q)
 	d3, d4 := orient(p, q, r), orient(p, q, s)
-	lrs, lpq := math.Hypot(s[0]-r[0], s[1]-r[1]), math.Hypot(q[0]-p[0], q[1]-p[1])
+	lrs, lpq := math.Sqrt(sq(s[0]-r[0])+sq(s[1]-r[1])), math.Sqrt(sq(q[0]-p[0])+sq(q[1]-p[1]))
 	if math.Abs(d1) <= tol*lrs || math.Abs(d2) <= tol*lrs || math.Abs(d3) <= tol*lpq || math.Abs(d4) <= tol*lpq {
 		return true // (nearly) on the other's line, and the boxes meet: a touch for our purpose
 	}

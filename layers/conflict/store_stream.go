@@ -270,11 +270,11 @@ func sqlText(s string) string {
 
 // encodeChunk encodes a chunk's patches in order into buf's array (setting
 // their fingerprints): a feature's attributes are encoded once for its
-// run of patches (A) or once in the chunk (B), the maps of one feature
-// being the same in every patch of a rule.
-func encodeChunk(buf []encodedPatch, ps []Patch, srid int) []encodedPatch {
+// run of patches (A) or once in bJSON (B, by fid), which the caller keeps
+// for the chunks of one rule, the maps of one feature being the same in
+// every patch of a rule.
+func encodeChunk(buf []encodedPatch, ps []Patch, srid int, bJSON map[int64]string) []encodedPatch {
 	out := slices.Grow(buf[:0], len(ps))[:len(ps)]
-	var bJSON map[int64]string
 	for i := range ps {
 		p := &ps[i]
 		e := encodeGeom(p, srid)
@@ -285,9 +285,6 @@ func encodeChunk(buf []encodedPatch, ps []Patch, srid int) []encodedPatch {
 		}
 		b, ok := bJSON[p.B.FID]
 		if !ok {
-			if bJSON == nil {
-				bJSON = map[int64]string{}
-			}
 			b = attrsJSON(p.B.Attrs)
 			bJSON[p.B.FID] = b
 		}
