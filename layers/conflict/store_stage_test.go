@@ -240,9 +240,10 @@ func TestStreamedRunBesideAnother(t *testing.T) {
 const stageChildEnv = "LANTU_TEST_STAGE_CHILD"
 
 // TestKillDuringStagedRun kills (SIGKILL) a process in the middle of a
-// streamed first run, after some of its steps were committed: the
+// streamed first run, after some of its steps were committed: the file
+// passes GDAL's validator with the staging table left in it, the
 // blueprint's lantu_conflicts is as it was, and the next run drops the
-// staging table and stores every patch once, in a file GDAL's validator
+// staging table and stores every patch once, in a file the validator
 // passes.
 func TestKillDuringStagedRun(t *testing.T) {
 	if path := os.Getenv(stageChildEnv); path != "" {
@@ -276,6 +277,7 @@ func TestKillDuringStagedRun(t *testing.T) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
+	peertest.ValidateGPKG(t, path)
 	bp, err = layers.Open(path, layers.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
