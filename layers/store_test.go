@@ -35,11 +35,13 @@ func TestWritesRefusedReadOnly(t *testing.T) {
 	ctx := context.Background()
 	called := false
 	_, bulkErr := bp.Bulk(ctx)
+	_, stepErr := bp.BeginStep(ctx)
 	_, remoteErr := bp.ApplyRemote(ctx, RemoteBatch{Remote: "hub", Collection: poly.Table, Cursor: "1",
 		Changes: []RemoteChange{{Layer: poly.Code, UID: "u", Geom: square(0, 0), Version: 1}}})
 	for name, err := range map[string]error{
 		"Write":       bp.Write(ctx, func(*sql.Tx) error { called = true; return nil }),
 		"Bulk":        bulkErr,
+		"BeginStep":   stepErr,
 		"ApplyRemote": remoteErr,
 		"AckJournal":  bp.AckJournal(ctx, "hub", 0),
 		"SetCursor":   bp.SetCursor(ctx, "hub", poly.Table, "7"),
@@ -53,6 +55,44 @@ func TestWritesRefusedReadOnly(t *testing.T) {
 	}
 	if c, err := bp.Cursor(ctx, "hub", poly.Table); c != "" || err != nil {
 		t.Errorf("cursor of a read-only blueprint: %q, %v", c, err)
+	}
+}
+
+// TestStepTx: committed steps keep their rows and a rolled back one
+// none, and each frees the writer for the next write.
+func TestStepTx(t *testing.T) {
+	bp, _ := newTestBlueprint(t)
+	ctx := context.Background()
+	if err := bp.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE TABLE lantu_steps (id INTEGER PRIMARY KEY, v BLOB)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		s, err := bp.BeginStep(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Tx().Exec(`INSERT INTO lantu_steps (v) VALUES (zeroblob(100000))`); err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 {
+			err = s.Rollback()
+		} else {
+			err = s.Commit()
+		}
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if err := s.Rollback(); err != nil { // after the end: nothing
+			t.Fatal(err)
+		}
+	}
+	var n int
+	err := bp.Read(ctx, func(tx *sql.Tx) error { return tx.QueryRow(`SELECT count(*) FROM lantu_steps`).Scan(&n) })
+	if err != nil || n != 5 {
+		t.Fatalf("%d rows (%v), want the 5 committed steps'", n, err)
 	}
 }
 
