@@ -30,6 +30,16 @@ type encodedPatch struct {
 	aAttrs, bAttrs string
 	box            orb.Bound // the blob's
 	err            error
+	// row is the bulkWriter's values of the row after the fid (boundCols),
+	// made into interfaces by the goroutine that encoded the patch rather
+	// than by the one writer.
+	row [nBound - 1]any
+}
+
+// setRow fills e.row from p and e.
+func (e *encodedPatch) setRow(p *Patch) {
+	e.row = [nBound - 1]any{e.blob, p.A.UID, p.A.FID, p.B.UID, p.B.FID, e.aAttrs, e.bAttrs,
+		p.ClassPair, p.District, p.Area, p.Perimeter, p.Fingerprint}
 }
 
 // patchWriter writes patches through prepared statements in one
@@ -106,6 +116,7 @@ func encodeAll(buf []encodedPatch, patches []Patch, srid int) []encodedPatch {
 func encodePatch(p *Patch, srid int) encodedPatch {
 	e := encodeGeom(p, srid)
 	e.aAttrs, e.bAttrs = attrsJSON(p.A.Attrs), attrsJSON(p.B.Attrs)
+	e.setRow(p)
 	return e
 }
 

@@ -110,8 +110,7 @@ func (w *bulkWriter) write(ps []Patch, enc []encodedPatch) error {
 			}
 			w.cur = k
 		}
-		w.args = append(w.args, w.next+int64(len(w.boxes)), e.blob, p.A.UID, p.A.FID, p.B.UID, p.B.FID, e.aAttrs, e.bAttrs,
-			p.ClassPair, p.District, p.Area, p.Perimeter, p.Fingerprint)
+		w.args = append(append(w.args, w.next+int64(len(w.boxes))), e.row[:]...)
 		w.boxes = append(w.boxes, e.box)
 		if w.keep {
 			p.Status, p.FirstSeen, p.LastSeen = StatusOpen, w.ts, w.ts
@@ -289,6 +288,7 @@ func encodeChunk(buf []encodedPatch, ps []Patch, srid int, bJSON map[int64]strin
 			bJSON[p.B.FID] = b
 		}
 		e.bAttrs = b
+		e.setRow(p)
 		out[i] = e
 	}
 	return out
