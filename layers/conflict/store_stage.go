@@ -174,12 +174,14 @@ func (s *stage) swap(ctx context.Context, tx *sql.Tx) error {
 	if ok, err := layers.TableExists(ctx, tx, s.w.table); err != nil || !ok {
 		return cmpErr(err, errFallBack)
 	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA legacy_alter_table = ON"); err != nil {
+		return err
+	}
+	defer tx.ExecContext(ctx, "PRAGMA legacy_alter_table = OFF") // the connection's setting, not the transaction's
 	rt := gpkg.QuoteIdent(gpkg.RTreeName(TableConflicts, "geom"))
 	for _, q := range []string{
 		"DROP TABLE " + TableConflicts, // and its triggers and index
-		"PRAGMA legacy_alter_table = ON",
 		"ALTER TABLE " + gpkg.QuoteIdent(s.w.table) + " RENAME TO " + TableConflicts,
-		"PRAGMA legacy_alter_table = OFF",
 		"DELETE FROM " + rt,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
