@@ -315,3 +315,30 @@ func stageChild(path string) {
 	fmt.Println("run ended before the kill:", err)
 	os.Exit(4)
 }
+
+// TestSwapKeepsViews: a view on lantu_conflicts made before a streamed
+// first run reads the swapped-in table after it.
+func TestSwapKeepsViews(t *testing.T) {
+	ctx := context.Background()
+	bp := syntheticBlueprint(t, 1)
+	set, _ := DefaultRules()
+	if err := ensureStore(ctx, bp); err != nil {
+		t.Fatal(err)
+	}
+	err := bp.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE VIEW lantu_open_patches AS SELECT fid, rule_id FROM lantu_conflicts WHERE status = 'open'`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, bp, set, Options{Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err = bp.Read(ctx, func(tx *sql.Tx) error { return tx.QueryRow(`SELECT count(*) FROM lantu_open_patches`).Scan(&n) })
+	if err != nil || n != len(res.Patches) || n == 0 {
+		t.Fatalf("the view reads %d rows (%v), want the run's %d", n, err, len(res.Patches))
+	}
+}
