@@ -17,9 +17,9 @@ import (
 // streamed into it by a bulkWriter (store_stream.go) as the overlay finds
 // the patches.
 
-// bulkRows is the rows per multi-row INSERT of a bulk load (13 parameters
-// each: 3328 a statement, far below SQLite's limit of 32766).
-const bulkRows = 256
+// bulkRows is the rows per multi-row INSERT of a bulk load (12 parameters
+// each, far below SQLite's limit).
+const bulkRows = 64
 
 // bulkMin is the patch count from which an empty table is bulk loaded.
 const bulkMin = 1000
