@@ -17,7 +17,7 @@ import (
 // streamed into it by a bulkWriter (store_stream.go) as the overlay finds
 // the patches.
 
-// bulkRows is the rows per multi-row INSERT of a bulk load (12 parameters
+// bulkRows is the rows per multi-row INSERT of a bulk load (13 parameters
 // each, far below SQLite's limit).
 const bulkRows = 64
 
