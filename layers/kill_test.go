@@ -1,16 +1,16 @@
 package layers
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"lantu/internal/testchild"
 )
 
 const killChildEnv = "LANTU_TEST_KILL_CHILD"
@@ -30,18 +30,8 @@ func TestKillDuringEdits(t *testing.T) {
 	poly, _ := testLayers(t)
 	bp, path := newTestBlueprint(t)
 	bp.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringEdits$")
-	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, sc := testchild.Start(t, "TestKillDuringEdits", killChildEnv+"="+path)
 	committed := 0
-	sc := bufio.NewScanner(out)
 	for sc.Scan() && committed < 30 {
 		if n, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
 			committed, _ = strconv.Atoi(n)
@@ -53,7 +43,7 @@ func TestKillDuringEdits(t *testing.T) {
 		t.Fatalf("child committed only %d batches before it stopped", committed)
 	}
 
-	bp, err = Open(path, OpenOptions{})
+	bp, err := Open(path, OpenOptions{})
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}

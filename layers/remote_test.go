@@ -1,19 +1,19 @@
 package layers
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"lantu/internal/testchild"
 )
 
 func TestApplyRemote(t *testing.T) {
@@ -211,17 +211,7 @@ func TestKillDuringRemoteBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	bp.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringRemoteBatch$")
-	cmd.Env = append(os.Environ(), remoteKillEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
+	cmd, sc := testchild.Start(t, "TestKillDuringRemoteBatch", remoteKillEnv+"="+path)
 	half := false
 	for !half && sc.Scan() {
 		half = sc.Text() == "half"
@@ -231,7 +221,7 @@ func TestKillDuringRemoteBatch(t *testing.T) {
 	if !half {
 		t.Fatal("the child never reached the middle of its batch")
 	}
-	bp, err = Open(path, OpenOptions{})
+	bp, err := Open(path, OpenOptions{})
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}

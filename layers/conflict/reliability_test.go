@@ -1,12 +1,10 @@
 package conflict
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"lantu/internal/testchild"
 	"lantu/layers"
 )
 
@@ -240,17 +239,7 @@ func TestCheckAndReviewInTwoProcesses(t *testing.T) {
 	if len(ps) != 300 {
 		t.Fatalf("%d patches, want 300", len(ps))
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCheckAndReviewInTwoProcesses$")
-	cmd.Env = append(os.Environ(), checkChildEnv+"="+bp.Path())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(out)
+	cmd, lines := testchild.Start(t, "TestCheckAndReviewInTwoProcesses", checkChildEnv+"="+bp.Path())
 	if !lines.Scan() || lines.Text() != "started" {
 		t.Fatalf("child: %q", lines.Text())
 	}

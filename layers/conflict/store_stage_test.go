@@ -1,17 +1,16 @@
 package conflict
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"sync"
 	"testing"
 	"time"
 
+	"lantu/internal/testchild"
 	"lantu/layers"
 	"lantu/layers/peer/peertest"
 )
@@ -262,17 +261,7 @@ func TestKillDuringStagedRun(t *testing.T) {
 	}
 	path := bp.Path()
 	bp.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringStagedRun$")
-	cmd.Env = append(os.Environ(), stageChildEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(out)
+	cmd, lines := testchild.Start(t, "TestKillDuringStagedRun", stageChildEnv+"="+path)
 	for lines.Scan() && lines.Text() != "staged" {
 	}
 	cmd.Process.Kill()

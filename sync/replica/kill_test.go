@@ -1,16 +1,15 @@
 package replica
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"lantu/internal/testchild"
 	"lantu/layers"
 	"lantu/sync/exchange"
 )
@@ -104,17 +103,7 @@ func TestKillDuringSync(t *testing.T) {
 // runKilled runs a child sync and kills it after d; it tells whether the
 // child was still running.
 func runKilled(t *testing.T, path string, d time.Duration) bool {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringSync$")
-	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
+	cmd, sc := testchild.Start(t, "TestKillDuringSync", killChildEnv+"="+path)
 	lines := make(chan string, 8)
 	go func() {
 		for sc.Scan() {

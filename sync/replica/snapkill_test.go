@@ -1,18 +1,17 @@
 package replica
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"lantu/internal/testchild"
 	"lantu/layers"
 	"lantu/layers/gpkg"
 	"lantu/sync/exchange"
@@ -136,19 +135,10 @@ func snapState(path string) string {
 // runSnapKilled runs a child clone and kills it d after it starts; it
 // tells whether the child was still running.
 func runSnapKilled(t *testing.T, url, token, path string, d time.Duration) bool {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringSnapshotClone$")
-	cmd.Env = append(os.Environ(), snapKillChildEnv+"="+url+" "+token+" "+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, sc := testchild.Start(t, "TestKillDuringSnapshotClone", snapKillChildEnv+"="+url+" "+token+" "+path)
 	lines := make(chan string, 8)
 	go func() {
-		for sc := bufio.NewScanner(out); sc.Scan(); {
+		for sc.Scan() {
 			lines <- sc.Text()
 		}
 		close(lines)
