@@ -41,10 +41,8 @@ func (b *Blueprint) Bulk(ctx context.Context) (*BulkWriter, error) {
 	if err := b.WaitLoaded(ctx); err != nil {
 		return nil, err
 	}
-	b.writeMu.Lock()
-	tx, err := b.beginWrite(ctx)
+	tx, err := b.lockWrite(ctx)
 	if err != nil {
-		b.writeMu.Unlock()
 		return nil, err
 	}
 	return &BulkWriter{b: b, ctx: ctx, tx: tx, now: time.Now().UTC().Format(timeFormat), stmts: map[*Layer]*bulkStmt{}}, nil

@@ -77,13 +77,24 @@ func (b *Blueprint) BeginStep(ctx context.Context) (*StepTx, error) {
 	if err := b.writable(); err != nil {
 		return nil, err
 	}
+	tx, err := b.lockWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &StepTx{b: b, ctx: ctx, tx: tx}, nil
+}
+
+// lockWrite takes the writer lock and begins a write (beginWrite); on
+// failure the lock is released. The caller releases it after the
+// transaction.
+func (b *Blueprint) lockWrite(ctx context.Context) (*sql.Tx, error) {
 	b.writeMu.Lock()
 	tx, err := b.beginWrite(ctx)
 	if err != nil {
 		b.writeMu.Unlock()
 		return nil, err
 	}
-	return &StepTx{b: b, ctx: ctx, tx: tx}, nil
+	return tx, nil
 }
 
 // Tx is the step's transaction; the caller must not commit or roll it

@@ -81,6 +81,23 @@ func assertStored(t *testing.T, bp *layers.Blueprint, want *Result) {
 	}
 }
 
+// stageFixture is a synthetic blueprint (scaled by k) with its conflict
+// tables, the default rules and what they find in it.
+func stageFixture(t *testing.T, k int) (*layers.Blueprint, *RuleSet, *Result) {
+	t.Helper()
+	ctx := context.Background()
+	bp := syntheticBlueprint(t, k)
+	set, _ := DefaultRules()
+	want, err := RunSource(ctx, BlueprintSource(bp), set, Options{})
+	if err != nil || len(want.Patches) < 10 {
+		t.Fatalf("%d patches: %v", len(want.Patches), err)
+	}
+	if err := ensureStore(ctx, bp); err != nil {
+		t.Fatal(err)
+	}
+	return bp, set, want
+}
+
 // stagedHalf opens a stage on bp and writes the first half of ps into it,
 // committing the step: a run killed half-way leaves this behind.
 func stagedHalf(t *testing.T, bp *layers.Blueprint, ps []Patch) *stage {
@@ -105,15 +122,7 @@ func stagedHalf(t *testing.T, bp *layers.Blueprint, ps []Patch) *stage {
 // lantu_conflicts left as it was.
 func TestStageFallsBack(t *testing.T) {
 	ctx := context.Background()
-	bp := syntheticBlueprint(t, 1)
-	set, _ := DefaultRules()
-	want, err := RunSource(ctx, BlueprintSource(bp), set, Options{})
-	if err != nil || len(want.Patches) < 10 {
-		t.Fatalf("%d patches: %v", len(want.Patches), err)
-	}
-	if err := ensureStore(ctx, bp); err != nil {
-		t.Fatal(err)
-	}
+	bp, _, want := stageFixture(t, 1)
 	sg := stagedHalf(t, bp, want.Patches)
 	if n := stagingTables(t, bp); n != 1 {
 		t.Fatalf("%d staging tables, want 1", n)
@@ -131,7 +140,7 @@ func TestStageFallsBack(t *testing.T) {
 	assertStoreUntouched(t, bp)
 
 	sg = stagedHalf(t, bp, want.Patches)
-	err = bp.Write(ctx, func(tx *sql.Tx) error {
+	err := bp.Write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO lantu_conflicts (rule_id, status) VALUES ('X', 'open')`)
 		return err
 	})
@@ -158,15 +167,7 @@ func TestStageFallsBack(t *testing.T) {
 // no review's fid names another patch.
 func TestKilledStageDropped(t *testing.T) {
 	ctx := context.Background()
-	bp := syntheticBlueprint(t, 2)
-	set, _ := DefaultRules()
-	want, err := RunSource(ctx, BlueprintSource(bp), set, Options{})
-	if err != nil || len(want.Patches) < 10 {
-		t.Fatalf("%d patches: %v", len(want.Patches), err)
-	}
-	if err := ensureStore(ctx, bp); err != nil {
-		t.Fatal(err)
-	}
+	bp, set, want := stageFixture(t, 2)
 	stagedHalf(t, bp, want.Patches) // and never swapped nor dropped
 	res, err := Run(ctx, bp, set, Options{Stream: true})
 	if err != nil {
@@ -250,15 +251,7 @@ func TestKillDuringStagedRun(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	bp := syntheticBlueprint(t, 3)
-	set, _ := DefaultRules()
-	want, err := RunSource(ctx, BlueprintSource(bp), set, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ensureStore(ctx, bp); err != nil {
-		t.Fatal(err)
-	}
+	bp, set, want := stageFixture(t, 3)
 	path := bp.Path()
 	bp.Close()
 	cmd, lines := testchild.Start(t, "TestKillDuringStagedRun", stageChildEnv+"="+path)
@@ -267,7 +260,7 @@ func TestKillDuringStagedRun(t *testing.T) {
 	cmd.Process.Kill()
 	cmd.Wait()
 	peertest.ValidateGPKG(t, path)
-	bp, err = layers.Open(path, layers.OpenOptions{})
+	bp, err := layers.Open(path, layers.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
