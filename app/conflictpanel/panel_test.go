@@ -137,7 +137,7 @@ func TestPanelOnABlueprint(t *testing.T) {
 	m.Resize(fyne.NewSize(400, 300))
 	h := &fakeHost{m: m, status: map[string]string{}}
 	p := New(h)
-	p.post = ui.Do
+	p.post = ui.Post(t)
 	h.w = test.NewTempWindow(t, p.Content())
 	p.SetBlueprint(bp)
 	ui.Eventually(t, "the stored patch", func() bool { return len(p.patches) == 1 })

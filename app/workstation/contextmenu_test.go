@@ -28,7 +28,7 @@ func menuWorkstation(t *testing.T, ui *uitest.UI) *Workstation {
 	i18n.Set(i18n.Zh)
 	w := New(fyne.CurrentApp())
 	t.Cleanup(w.win.Close)
-	w.tables.post = ui.Do
+	w.tables.post = ui.Post(t)
 	w.bp = smallBlueprint(t)
 	w.ll, _ = crs.NewTransformer(w.bp.SRID(), crs.CGCS2000)
 	w.tree = layertree.New(w.bp.Catalog(), entriesOf(w.bp), nil)

@@ -20,6 +20,22 @@ func (u *UI) Do(fn func()) {
 	fn()
 }
 
+// Post is Do for a panel's workers that may outlive the test (a typing
+// delay, rows still being computed): once the test is cleaned up their
+// functions are dropped, so they never touch Fyne while the next test
+// builds its widgets outside any UI.
+func (u *UI) Post(tb testing.TB) func(func()) {
+	ended := false
+	tb.Cleanup(func() { u.Do(func() { ended = true }) })
+	return func(fn func()) {
+		u.Do(func() {
+			if !ended {
+				fn()
+			}
+		})
+	}
+}
+
 // Eventually waits for cond, checked on the UI, and fails the test after
 // 10 s (a safety net, not a speed claim).
 func (u *UI) Eventually(t testing.TB, what string, cond func() bool) {
