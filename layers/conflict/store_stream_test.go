@@ -13,10 +13,11 @@ import (
 	"lantu/layers/peer/peertest"
 )
 
-// TestStreamCancelMidRun cancels a first run (patches streamed into the
-// empty table) after several chunks were stored: the run fails with
-// context.Canceled and the transaction leaves the table as it was (no
-// row, no run recorded, its index, R-tree and triggers in place). A run
+// TestStreamCancelMidRun cancels a first run (patches staged as they are
+// found) after several chunks were stored: the run fails with
+// context.Canceled, its staging table is dropped and lantu_conflicts is
+// as it was (no row, no run recorded, its index, R-tree and triggers in
+// place). A run
 // after stores what a check without storing finds, with the IDs the
 // stored rows have; a run with Discard stores the same and keeps none, in
 // a file GDAL's validator passes.
@@ -43,6 +44,9 @@ func TestStreamCancelMidRun(t *testing.T) {
 		t.Fatalf("cancelled after %d progress calls: %v, want context.Canceled", calls, err)
 	}
 	assertStoreUntouched(t, bp)
+	if n := stagingTables(t, bp); n != 0 {
+		t.Errorf("%d staging tables left by the cancelled run", n)
+	}
 
 	res, err := Run(ctx, bp, set, Options{Stream: true})
 	if err != nil {
