@@ -13,39 +13,6 @@ import (
 // path is taken only when the result is one simple ring; everything else
 // (holes, several pieces, degenerate touches) goes through GEOS.
 
-// simpleRing returns g's outer ring, counter-clockwise and without the
-// closing point, when g is one polygon without holes; else nil.
-func simpleRing(g orb.Geometry) []orb.Point {
-	var p orb.Polygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		p = g
-	case orb.MultiPolygon:
-		if len(g) != 1 {
-			return nil
-		}
-		p = g[0]
-	default:
-		return nil
-	}
-	if len(p) != 1 || len(p[0]) < 4 {
-		return nil
-	}
-	r := append([]orb.Point(nil), p[0]...)
-	if r[0] == r[len(r)-1] {
-		r = r[:len(r)-1]
-	}
-	if len(r) < 3 {
-		return nil
-	}
-	if ringArea2(r) < 0 {
-		for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
-			r[i], r[j] = r[j], r[i]
-		}
-	}
-	return r
-}
-
 // convex reports whether a counter-clockwise ring turns left (or goes
 // straight) at every vertex and winds once, so it is convex and simple.
 func convex(r []orb.Point) bool {

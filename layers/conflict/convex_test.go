@@ -44,7 +44,8 @@ func TestClipConvexAgainstGEOS(t *testing.T) {
 	for _, tc := range fixed {
 		sg, _ := wkt.Unmarshal(tc.subject)
 		cg, _ := wkt.Unmarshal(tc.clip)
-		subject, clip := simpleRing(sg), simpleRing(cg)
+		subject, _ := orientedRing(sg)
+		clip, _ := orientedRing(cg)
 		if subject == nil || clip == nil || !convex(clip) {
 			declined++
 			continue
@@ -99,13 +100,14 @@ func TestConvexAndMeasures(t *testing.T) {
 		{"POLYGON((0 0,10 0,2 6,5 -3,8 6,0 0))", false}, // a star turns twice
 	} {
 		g, _ := wkt.Unmarshal(tc.wkt)
-		r := simpleRing(g)
+		r, _ := orientedRing(g)
 		if got := convex(r); got != tc.convex {
 			t.Errorf("%s: convex %v, want %v", tc.wkt, got, tc.convex)
 		}
 	}
 	sq, _ := wkt.Unmarshal("POLYGON((500000 4600000,500100 4600000,500100 4600050,500000 4600050,500000 4600000))")
-	a, p, c := ringMeasures(simpleRing(sq))
+	r, _ := orientedRing(sq)
+	a, p, c := ringMeasures(r)
 	if a != 5000 || p != 300 || c != (orb.Point{500050, 4600025}) {
 		t.Errorf("measures %v %v %v", a, p, c)
 	}
