@@ -18,7 +18,7 @@ func TestScanInParts(t *testing.T) {
 	var feats [][2]any
 	for i := range 700 {
 		x, y := 500000+float64(i%30)*100, 4600000+float64(i/30)*100
-		wkt := fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x+90, y, x+90, y+90, x, y+90, x, y)
+		wkt := square(x, y, x+90, y+90)
 		feats = append(feats, [2]any{wkt, map[string]any{"dlbm": []string{"0101", "0201", "1003"}[i%3]}})
 	}
 	bp := newBlueprint(t, map[string][][2]any{"XZ_DLTB": feats})
@@ -60,9 +60,9 @@ func TestRunLazyBlueprint(t *testing.T) {
 	var cg, tg [][2]any
 	for i := range 40 {
 		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
-		wkt := fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x+90, y, x+90, y+90, x, y+90, x, y)
+		wkt := square(x, y, x+90, y+90)
 		cg = append(cg, [2]any{wkt, map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
-		wkt = fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x+40, y+40, x+130, y+40, x+130, y+130, x+40, y+130, x+40, y+40)
+		wkt = square(x+40, y+40, x+130, y+130)
 		tg = append(tg, [2]any{wkt, map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
 	}
 	bp := newBlueprint(t, map[string][][2]any{"GH_CGYD": cg, "GH_TGDL": tg})
@@ -120,10 +120,10 @@ func TestSharedLayerReadOnce(t *testing.T) {
 	var cg, tg [][2]any
 	for i := range 40 {
 		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
-		wkt := fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x, y, x+90, y, x+90, y+90, x, y+90, x, y)
+		wkt := square(x, y, x+90, y+90)
 		cg = append(cg, [2]any{wkt, map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
 		if i < 20 {
-			wkt = fmt.Sprintf("POLYGON((%g %g,%g %g,%g %g,%g %g,%g %g))", x+40, y+40, x+130, y+40, x+130, y+130, x+40, y+130, x+40, y+40)
+			wkt = square(x+40, y+40, x+130, y+130)
 			tg = append(tg, [2]any{wkt, map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
 		}
 	}
