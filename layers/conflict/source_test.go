@@ -53,19 +53,27 @@ func TestScanInParts(t *testing.T) {
 	}
 }
 
+// planBlueprint is a blueprint of 40 urban-plan squares (GH_CGYD, with
+// classes and keys) on a grid, the first tg of them overlapped by a
+// land-use-plan square (GH_TGDL) each.
+func planBlueprint(t *testing.T, tg int) *layers.Blueprint {
+	t.Helper()
+	var cgs, tgs [][2]any
+	for i := range 40 {
+		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
+		cgs = append(cgs, [2]any{square(x, y, x+90, y+90), map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
+		if i < tg {
+			tgs = append(tgs, [2]any{square(x+40, y+40, x+130, y+130), map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
+		}
+	}
+	return newBlueprint(t, map[string][][2]any{"GH_CGYD": cgs, "GH_TGDL": tgs})
+}
+
 // TestRunLazyBlueprint: the rules run on a blueprint opened Lazy find what
 // they find on an indexed one (class fields, key attributes, a where) and
 // build no layer's index.
 func TestRunLazyBlueprint(t *testing.T) {
-	var cg, tg [][2]any
-	for i := range 40 {
-		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
-		wkt := square(x, y, x+90, y+90)
-		cg = append(cg, [2]any{wkt, map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
-		wkt = square(x+40, y+40, x+130, y+130)
-		tg = append(tg, [2]any{wkt, map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
-	}
-	bp := newBlueprint(t, map[string][][2]any{"GH_CGYD": cg, "GH_TGDL": tg})
+	bp := planBlueprint(t, 40)
 	rules := oneRule(t, `kind = "difference"
 a = { layer = "GH_CGYD" }
 b = { layer = "GH_TGDL", where = "ydyhdm NOT LIKE '17%'" }
@@ -117,17 +125,7 @@ func (c *countSource) ScanColumns(ctx context.Context, layer string, where *Expr
 // as A of the other with a where) is read once per run, and each rule
 // finds what it finds run alone.
 func TestSharedLayerReadOnce(t *testing.T) {
-	var cg, tg [][2]any
-	for i := range 40 {
-		x, y := 500000+float64(i%8)*100, 4600000+float64(i/8)*100
-		wkt := square(x, y, x+90, y+90)
-		cg = append(cg, [2]any{wkt, map[string]any{"ydxz": []string{"R2", "G1", "E1"}[i%3], "dkbh": fmt.Sprint("D", i)}})
-		if i < 20 {
-			wkt = square(x+40, y+40, x+130, y+130)
-			tg = append(tg, [2]any{wkt, map[string]any{"ydyhdm": []string{"0701", "0101", "1701"}[i%3], "xzqdm": "110101"}})
-		}
-	}
-	bp := newBlueprint(t, map[string][][2]any{"GH_CGYD": cg, "GH_TGDL": tg})
+	bp := planBlueprint(t, 20)
 	rules, err := ParseRules("test.toml", []byte(`[[rule]]
 id = "ONE"
 kind = "exclusive"
