@@ -22,12 +22,7 @@ func TestBulkRTree(t *testing.T) {
 	for _, n := range []int{1, 40, 51, 52, 3000, 60000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			ctx := context.Background()
-			db, err := sql.Open(DriverName, dsn(filepath.Join(t.TempDir(), "r.sqlite"), false, false))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			db.SetMaxOpenConns(1)
+			db := rtreeDB(t)
 			if _, err := db.Exec(`CREATE VIRTUAL TABLE rtree_t_geom USING rtree(id, minx, maxx, miny, maxy)`); err != nil {
 				t.Fatal(err)
 			}
@@ -126,15 +121,22 @@ func meets(a, b orb.Bound) bool {
 	return a.Max[0] >= b.Min[0] && a.Min[0] <= b.Max[0] && a.Max[1] >= b.Min[1] && a.Min[1] <= b.Max[1]
 }
 
-// TestBulkRTreeNotEmpty: a filled R-tree is refused.
-func TestBulkRTreeNotEmpty(t *testing.T) {
-	ctx := context.Background()
+// rtreeDB is a new SQLite file on one connection, closed when t ends.
+func rtreeDB(t *testing.T) *sql.DB {
+	t.Helper()
 	db, err := sql.Open(DriverName, dsn(filepath.Join(t.TempDir(), "r.sqlite"), false, false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1)
+	return db
+}
+
+// TestBulkRTreeNotEmpty: a filled R-tree is refused.
+func TestBulkRTreeNotEmpty(t *testing.T) {
+	ctx := context.Background()
+	db := rtreeDB(t)
 	for _, q := range []string{`CREATE VIRTUAL TABLE rtree_t_geom USING rtree(id, minx, maxx, miny, maxy)`,
 		`INSERT INTO rtree_t_geom VALUES (1, 0, 1, 0, 1)`} {
 		if _, err := db.Exec(q); err != nil {
@@ -143,7 +145,7 @@ func TestBulkRTreeNotEmpty(t *testing.T) {
 	}
 	tx, _ := db.BeginTx(ctx, nil)
 	defer tx.Rollback()
-	err = BulkRTree(ctx, tx, "t", "geom", []RTreeEntry{{ID: 2, Bound: orb.Bound{Max: orb.Point{1, 1}}}})
+	err := BulkRTree(ctx, tx, "t", "geom", []RTreeEntry{{ID: 2, Bound: orb.Bound{Max: orb.Point{1, 1}}}})
 	if !errors.Is(err, ErrRTreeNotEmpty) {
 		t.Fatalf("got %v, want ErrRTreeNotEmpty", err)
 	}
