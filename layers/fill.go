@@ -57,12 +57,11 @@ func (b *Blueprint) FillRemote(ctx context.Context, fill RemoteFill, next func()
 	if err != nil {
 		return res, err
 	}
-	b.writeMu.Lock()
-	defer b.writeMu.Unlock()
-	tx, err := b.beginWrite(ctx)
+	tx, err := b.lockWrite(ctx)
 	if err != nil {
 		return res, err
 	}
+	defer b.writeMu.Unlock()
 	defer tx.Rollback()
 	fl, err := b.startFill(ctx, tx, l, fill.Remote)
 	if err != nil {

@@ -60,12 +60,11 @@ func (b *Blueprint) ApplyRemote(ctx context.Context, batch RemoteBatch) (RemoteR
 	if err := b.remoteReady(ctx, batch.Remote, batch.Collection); err != nil {
 		return res, err
 	}
-	b.writeMu.Lock()
-	defer b.writeMu.Unlock()
-	tx, err := b.beginWrite(ctx)
+	tx, err := b.lockWrite(ctx)
 	if err != nil {
 		return res, err
 	}
+	defer b.writeMu.Unlock()
 	defer tx.Rollback()
 	bt := newBatch(tx)
 	defer bt.close()
